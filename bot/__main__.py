@@ -1,0 +1,85 @@
+"""`python -m bot`: settings -> logging -> content -> storage -> core -> adapters.
+
+`python -m bot --once "/term await"` handles one command line with the console adapter (no
+platform adapter, no scheduler, no stdin), prints the reply as plain text and exits 0. A
+startup error (a bad setting, broken content, an unusable database path) is one line on stderr
+and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+
+from bot import logs
+from bot.settings import Settings, SettingsError, load_settings
+
+
+class StartupError(Exception):
+    pass
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="async-guru: a chat bot that teaches asynchronous Python.",
+    )
+    parser.add_argument("--once", metavar="TEXT",
+                        help='handle one command with the console adapter, e.g. "/term await"')
+    return parser.parse_args(argv)
+
+
+async def amain(settings: Settings, once: str | None) -> int:
+    from bot.adapters.console import ConsoleAdapter
+    from bot.core.app import Core
+    from bot.core.content import ContentError, Library
+    from bot.storage import Storage
+
+    try:
+        library = await asyncio.to_thread(Library.from_dir, settings.content.path)
+    except ContentError as exc:
+        raise StartupError(f"content is broken: {exc} (run: python -m bot.core.lint content/)"
+                           ) from None
+    if not library.terms:
+        raise StartupError(f"no cards found under {settings.content.path}/terms")
+    try:
+        storage = await Storage.open(settings.storage.path)
+    except (OSError, sqlite3.Error) as exc:
+        raise StartupError(
+            f"cannot open the database STORAGE__PATH={settings.storage.path}: {exc}") from None
+    try:
+        core = Core(library, storage, default_lang=settings.default_lang)
+        if once is not None:
+            await ConsoleAdapter(core).once(once)
+            return 0
+        from bot.host import serve
+
+        return await serve(settings, core)
+    finally:
+        await storage.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"async-guru: {exc}", file=sys.stderr)
+        return 2
+    secrets = [s.get_secret_value() for s in (settings.discord.token, settings.telegram.token) if s]
+    # --once prints a reply for a person or a script: keep routine log lines out of the way.
+    logs.configure("WARNING" if args.once is not None and settings.log.level == "INFO"
+                   else settings.log.level, secrets)
+    try:
+        return asyncio.run(amain(settings, args.once))
+    except StartupError as exc:
+        print(f"async-guru: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

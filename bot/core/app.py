@@ -1,0 +1,145 @@
+"""The platform-neutral core: one object that every adapter talks to.
+
+`Core.stream(command)` answers a command with a stream of replies (usually one; progress then
+result for long work). It never raises: a user's mistake gets a friendly reply, our own error is
+logged with context and the user gets an apology. `Core.deliver(chat, reply)` is the one port
+for messages the bot starts itself (daily posts); each adapter registers a `Deliverer`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Protocol, cast
+
+from bot.core.content import Library
+from bot.core.i18n import t
+from bot.core.router import Access, CommandSpec, Context, Next, Router
+from bot.core.types import DEFAULT_LANG, LANGS, ChatKind, ChatRef, Command, Lang, Reply, UserRef
+
+log = logging.getLogger(__name__)
+
+# Longest argument text accepted (a /run snippet included): beyond this, a polite refusal.
+MAX_ARGS_CHARS = 20_000
+
+
+class Deliverer(Protocol):
+    async def deliver(self, chat: ChatRef, reply: Reply) -> None: ...
+
+
+class Storage(Protocol):  # what the core needs of bot.storage.Storage
+    async def user_lang(self, user_key: str) -> str | None: ...
+    async def chat_lang(self, chat_key: str) -> str | None: ...
+
+
+class Core:
+    def __init__(self, library: Library, storage: object, *, default_lang: Lang = DEFAULT_LANG
+                 ) -> None:
+        self.library = library
+        self.storage = storage
+        self.default_lang: Lang = default_lang
+        self.router = Router()
+        self.router.middlewares.append(_guard_errors)
+        self._deliverers: dict[str, Deliverer] = {}
+        from bot.core import features
+
+        features.register_all(self)
+
+    # -- commands ----------------------------------------------------------------------------
+
+    @property
+    def specs(self) -> list[CommandSpec]:
+        return self.router.specs
+
+    async def lang_for(self, command: Command) -> Lang:
+        """The user's own choice, else the chat's default, else Hinglish. The client's locale
+        is never consulted: Hinglish is the product's voice unless someone chooses otherwise."""
+        storage = cast(Storage, self.storage)
+        for value in (await storage.user_lang(command.user.key),
+                      await storage.chat_lang(command.chat.key)):
+            if value in LANGS:
+                return cast(Lang, value)
+        return self.default_lang
+
+    async def stream(self, command: Command) -> AsyncIterator[Reply]:
+        lang = await self._safe_lang(command)
+        ctx = Context(command=command, lang=lang, core=self)
+        name = command.name.strip()
+        if not name:
+            yield Reply.text(t(lang, "not_a_command"), private=True)
+            return
+        spec = self.router.get(name)
+        if spec is None:
+            shown = name if len(name) <= 32 and name.isprintable() else name[:32] + "…"
+            yield Reply.text(t(lang, "unknown_command", name=shown), private=True)
+            return
+        if len(command.args) > MAX_ARGS_CHARS:
+            yield Reply.text(t(lang, "too_long", size=len(command.args), limit=MAX_ARGS_CHARS),
+                             private=True)
+            return
+        if (spec.access is Access.CHAT_ADMIN and command.chat.kind is ChatKind.GROUP
+                and not command.is_admin):
+            yield Reply.text(t(lang, "admin_only"), private=True)
+            return
+        async for reply in self.router.dispatch(ctx, spec):
+            yield reply
+
+    async def handle(self, command: Command) -> Reply:
+        """The final reply of a command (progress replies are dropped)."""
+        last: Reply | None = None
+        async for reply in self.stream(command):
+            last = reply
+        return last or Reply.text(t(self.default_lang, "internal_error"), private=True)
+
+    async def stream_text(self, text: str, chat: ChatRef, user: UserRef, *,
+                          is_admin: bool = False, bot_username: str | None = None
+                          ) -> AsyncIterator[Reply]:
+        """A typed line: `/name args`, or a friendly hint for empty and non-command text."""
+        command = Command.from_text(text, chat, user, is_admin=is_admin,
+                                    bot_username=bot_username)
+        if command is None:
+            base = Command("", "", chat, user, is_admin=is_admin)
+            key = "empty_input" if not text.strip() else "not_a_command"
+            lang = await self._safe_lang(base)
+            yield Reply.text(t(lang, key), private=True)
+            return
+        async for reply in self.stream(command):
+            yield reply
+
+    async def handle_text(self, text: str, chat: ChatRef, user: UserRef, *,
+                          is_admin: bool = False) -> Reply:
+        last: Reply | None = None
+        async for reply in self.stream_text(text, chat, user, is_admin=is_admin):
+            last = reply
+        return last or Reply.text(t(self.default_lang, "internal_error"), private=True)
+
+    async def _safe_lang(self, command: Command) -> Lang:
+        try:
+            return await self.lang_for(command)
+        except Exception:
+            log.exception("core: could not read language for %s", command.user.key)
+            return self.default_lang
+
+    # -- messages the bot starts itself ------------------------------------------------------
+
+    def register_deliverer(self, platform: str, deliverer: Deliverer) -> None:
+        self._deliverers[platform] = deliverer
+
+    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
+        deliverer = self._deliverers.get(chat.platform)
+        if deliverer is None:
+            raise LookupError(f"no adapter delivers to {chat.platform!r}")
+        await deliverer.deliver(chat, reply)
+
+
+async def _guard_errors(ctx: Context, call_next: Next) -> AsyncIterator[Reply]:
+    """Errors we cause are logged with context; the user sees a friendly apology, never a
+    traceback, and a stream that already showed progress still ends with a final reply."""
+    try:
+        async for reply in call_next(ctx):
+            yield reply
+    except Exception:
+        cmd = ctx.command
+        log.exception("core: /%s failed for %s in %s (args %d chars)",
+                      cmd.name, cmd.user.key, cmd.chat.key, len(cmd.args))
+        yield Reply.text(ctx.t("internal_error"), private=True)

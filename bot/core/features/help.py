@@ -1,0 +1,66 @@
+"""/help and /start, generated from the same command specs the adapters use."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.types import Button, Paragraph, Reply, Span, Style
+
+if TYPE_CHECKING:
+    from bot.core.app import Core
+
+
+async def help_(ctx: Context) -> Reply:
+    router = ctx.core.router
+    name = (ctx.command.options.get("command") or ctx.command.args).strip().lstrip("/")
+    if name:
+        spec = router.get(name.split()[0])
+        if spec is None:
+            from bot.core.features.term import echo
+
+            return Reply.text(ctx.t("help_unknown", name=echo(name)), private=True)
+        specs = [spec]
+    else:
+        specs = router.visible()
+    blocks = [
+        Paragraph((Span(spec.usage(), Style.CODE), Span(" — " + spec.help.get(ctx.lang))),
+                  bullet=True)
+        for spec in specs
+    ]
+    blocks.append(Paragraph.plain(ctx.t("help_footer")))
+    return Reply(blocks=tuple(blocks), title=ctx.t("help_title"),
+                 buttons=((Button("/learn", "learn"), Button("/term", "term")),), private=True)
+
+
+async def start(ctx: Context) -> Reply:
+    """Greets and starts the guided path; `/start term_await` (a deep link) opens a card."""
+    from bot.core.features.term import learn, show_card
+
+    payload = ctx.command.args.strip()
+    if payload.startswith("term_"):
+        card = ctx.core.library.by_id.get(payload[5:].replace("_", "-"))
+        if card is not None:
+            return await show_card(ctx, card)
+    name = ctx.command.user.name.strip() or ctx.t("there")
+    from bot.core.features.term import echo
+
+    first = await learn(ctx)
+    greeting = Paragraph.plain(ctx.t("start", name=echo(name)))
+    return Reply(blocks=(greeting, *first.blocks), title=first.title, url=first.url,
+                 buttons=first.buttons)
+
+
+def register(core: Core) -> None:
+    core.router.add(CommandSpec(
+        name="help",
+        help=Text(hi="Saari commands aur unka matlab", en="Every command and what it does"),
+        handler=help_,
+        options=(OptionSpec("command", Text(hi="kisi ek command ki help", en="help for one command")),),
+        private=True,
+    ))
+    core.router.add(CommandSpec(
+        name="start",
+        help=Text(hi="Namaste! Yahan se shuru karo", en="Hello! Start here"),
+        handler=start,
+    ))

@@ -1,0 +1,172 @@
+"""Content lint with stable codes: `python -m bot.core.lint content/`.
+
+Each code has one failing fixture under `tests/core/lint_fixtures/<CODE>/`. The card checks
+compare each card with its curriculum entry: a card must carry every section and every line the
+curriculum has for its term (in the Hinglish voice, in the curriculum's words), and nothing is
+demanded that the curriculum lacks.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.core import curriculum
+from bot.core.content import Card, ContentError, load_card, normalize
+from bot.core.types import CodeBlock
+
+CODES: dict[str, str] = {
+    "TERM001": "file name does not match the card id",
+    "TERM002": "unknown front matter key",
+    "TERM003": "invalid front matter value",
+    "TERM004": "a section the curriculum has for this term is missing",
+    "TERM005": "a curriculum line is not in the Hinglish voice, word for word",
+    "TERM006": "the English voice does not have the same sections as the Hinglish one",
+    "TERM007": "alias or name collides with another card",
+    "TERM008": "related term is not a card",
+    "TERM009": "python code block does not compile",
+    "TERM010": "python-error code block compiles but is meant to fail",
+    "TERM011": "a voice block is missing or unknown",
+    "TERM012": "section appears twice in a voice",
+    "TERM013": "unknown section key, or text outside a section",
+    "TERM014": "voice too long for one chat message",
+    "TERM015": "docs link is not an official Python docs page",
+    "TERM016": "front matter does not parse",
+    "TERM017": "curriculum term without a card, or card without a curriculum term",
+    "TERM018": "order differs from the curriculum number",
+}
+
+# One card voice must fit one Telegram message (4,096) with room for title, place and buttons.
+MAX_VOICE_CHARS = 3_800
+DOCS_HOST = "docs.python.org"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.code} {self.message}"
+
+
+def _compiles(code: str, *, top_level_await: bool) -> SyntaxError | None:
+    flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT if top_level_await else 0
+    try:
+        compile(code, "<card>", "exec", flags=flags, dont_inherit=True)
+    except SyntaxError as exc:
+        return exc
+    return None
+
+
+def check_card(card: Card, entry: curriculum.Entry | None, path: Path) -> list[Finding]:
+    out: list[Finding] = []
+
+    def add(code: str, message: str) -> None:
+        out.append(Finding(str(path), code, message))
+
+    meta = card.meta
+    if path.stem != meta.id:
+        add("TERM001", f"file is {path.name} but id is {meta.id!r}")
+    if "hi" not in card.voices or "en" not in card.voices:
+        add("TERM011", "needs both voices: '# Hinglish {#hi}' and '# English {#en}'")
+        return out
+    url = urlparse(str(meta.docs))
+    if url.scheme != "https" or url.hostname != DOCS_HOST or not url.path.startswith("/3/"):
+        add("TERM015", f"{meta.docs} is not under https://{DOCS_HOST}/3/")
+
+    hi_keys = [s.key for s in card.voices["hi"]]
+    en_keys = [s.key for s in card.voices["en"]]
+    if hi_keys != en_keys:
+        add("TERM006", f"hi has {hi_keys}, en has {en_keys}")
+
+    if entry is not None:
+        if meta.order != entry.number:
+            add("TERM018", f"order is {meta.order}, the curriculum numbers it {entry.number}")
+        for key in entry.sections:
+            if key not in hi_keys:
+                add("TERM004", f"missing section {{#{key}}}")
+        hi_lines = {curriculum.clean(line) for s in card.voices["hi"] for line in s.markdown.splitlines()}
+        hi_lines |= {curriculum.clean(s.label) for s in card.voices["hi"]}
+        hi_lines.add(curriculum.clean(meta.title.hi))
+        expected = [*entry.labels.values(), *entry.lines]
+        if entry.id != "summary":
+            expected.append(entry.title.replace("`", ""))
+            hi_lines.add(meta.title.hi.replace("`", ""))
+        for line in expected:
+            if curriculum.clean(line) not in hi_lines:
+                add("TERM005", f"curriculum line not found: {line!r}")
+
+    for lang, sections in card.voices.items():
+        size = len(card.title(lang)) + sum(len(s.label) + len(s.markdown) + 2 for s in sections)
+        if size > MAX_VOICE_CHARS:
+            add("TERM014", f"voice {lang} is {size} characters, over {MAX_VOICE_CHARS}")
+        for section in sections:
+            for block in section.blocks:
+                if not isinstance(block, CodeBlock):
+                    continue
+                if block.lang == "python":
+                    err = _compiles(block.code, top_level_await=True)
+                    if err:
+                        add("TERM009", f"{lang}/{section.key}: {err.msg} (line {err.lineno})")
+                elif block.lang == "python-error" and _compiles(block.code, top_level_await=False) is None:
+                    add("TERM010", f"{lang}/{section.key}: this block compiles")
+    return out
+
+
+def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
+    root = Path(root)
+    curriculum_path = curriculum_path or root / "curriculum" / "async-terms-revision.txt"
+    entries = {e.id: e for e in curriculum.load(curriculum_path)}
+    findings: list[Finding] = []
+    cards: list[tuple[Card, Path]] = []
+    for path in sorted((root / "terms").glob("*.md")):
+        try:
+            card = load_card(path)
+        except ContentError as exc:
+            findings.append(Finding(str(path), exc.code, exc.message))
+            continue
+        cards.append((card, path))
+        findings += check_card(card, entries.get(card.id), path)
+
+    ids = {card.id for card, _ in cards}
+    for entry in entries.values():
+        if entry.id not in ids and not any(f.path.endswith(f"/{entry.id}.md") for f in findings):
+            findings.append(Finding(str(root / "terms"), "TERM017", f"no card for {entry.id!r}"))
+    owner: dict[str, str] = {}
+    for card, path in cards:
+        if card.id not in entries:
+            findings.append(Finding(str(path), "TERM017", f"{card.id!r} is not a curriculum term"))
+        for rel in card.meta.related:
+            if rel not in ids or rel == card.id:
+                findings.append(Finding(str(path), "TERM008", f"related {rel!r} is not another card"))
+        names = {normalize(n) for n in (card.id, card.meta.title.hi, card.meta.title.en)}
+        names |= {normalize(a) for a in card.meta.aliases}
+        for name in sorted(names):
+            if name in owner and owner[name] != card.id:
+                findings.append(Finding(str(path), "TERM007",
+                                        f"{name!r} also names {owner[name]!r}"))
+            owner.setdefault(name, card.id)
+    return sorted(findings)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0] if args else "content")
+    if not (root / "terms").is_dir():
+        print(f"lint: {root}/terms is not a folder", file=sys.stderr)
+        return 2
+    findings = lint(root)
+    for finding in findings:
+        print(finding)
+    cards = len(list((root / "terms").glob("*.md")))
+    print(f"{len(findings)} finding(s) in {cards} card(s)")
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

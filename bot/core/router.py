@@ -1,0 +1,151 @@
+"""Command specs, the handler registry and the middleware chain.
+
+A command is declared once, as a `CommandSpec` next to its handler; Discord's slash commands,
+Telegram's command menu and `/help` are all generated from these specs.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from bot.core.types import Command, HandlerResult, Lang, Reply
+
+if TYPE_CHECKING:
+    from bot.core.app import Core
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A string in both voices."""
+
+    hi: str
+    en: str
+
+    def get(self, lang: Lang) -> str:
+        return self.hi if lang == "hi" else self.en
+
+
+class Access(enum.StrEnum):
+    ANYONE = "anyone"
+    CHAT_ADMIN = "chat_admin"  # in groups only; in a private chat the user is the admin
+
+
+@dataclass(frozen=True, slots=True)
+class OptionSpec:
+    name: str
+    help: Text
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    autocomplete: str | None = None  # a named source adapters can query: "terms"
+    multiline: bool = False  # code: Discord opens a modal for it
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a handler gets: the command, the language to answer in, and the core's services."""
+
+    command: Command
+    lang: Lang
+    core: Core
+
+    def t(self, key: str, **fields: Any) -> str:
+        from bot.core.i18n import t
+
+        return t(self.lang, key, **fields)
+
+
+Handler = Callable[[Context], Awaitable[Reply] | AsyncIterator[Reply]]
+Next = Callable[[Context], AsyncIterator[Reply]]
+Middleware = Callable[[Context, Next], AsyncIterator[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    help: Text
+    handler: Handler = field(compare=False, repr=False)
+    options: tuple[OptionSpec, ...] = ()
+    access: Access = Access.ANYONE
+    private: bool = False  # replies go only to the user (Discord ephemeral)
+    long_running: bool = False  # may take seconds: Discord defers, Telegram shows "typing"
+    hidden: bool = False  # reachable by buttons and typing, not listed in menus or /help
+
+    def usage(self) -> str:
+        parts = [f"/{self.name}"]
+        for opt in self.options:
+            parts.append(f"<{opt.name}>" if opt.required else f"[{opt.name}]")
+        return " ".join(parts)
+
+    def describe(self) -> dict[str, Any]:
+        """A stable description of what platforms see of this command (for sync hashing)."""
+        return {
+            "name": self.name,
+            "help": [self.help.hi, self.help.en],
+            "options": [
+                [o.name, o.help.hi, o.help.en, o.required, list(o.choices), o.autocomplete,
+                 o.multiline] for o in self.options
+            ],
+            "access": self.access.value,
+            "private": self.private,
+        }
+
+
+class Router:
+    def __init__(self) -> None:
+        self._specs: dict[str, CommandSpec] = {}
+        self._aliases: dict[str, str] = {}
+        self.middlewares: list[Middleware] = []
+
+    def add(self, spec: CommandSpec, *aliases: str) -> None:
+        if spec.name in self._specs or spec.name in self._aliases:
+            raise ValueError(f"command /{spec.name} registered twice")
+        self._specs[spec.name] = spec
+        for alias in aliases:
+            self._aliases[alias] = spec.name
+
+    def get(self, name: str) -> CommandSpec | None:
+        name = name.lower()
+        return self._specs.get(self._aliases.get(name, name))
+
+    @property
+    def specs(self) -> list[CommandSpec]:
+        return list(self._specs.values())
+
+    def visible(self) -> list[CommandSpec]:
+        return [s for s in self._specs.values() if not s.hidden]
+
+    def dispatch(self, ctx: Context, spec: CommandSpec) -> AsyncIterator[Reply]:
+        """Run the handler behind the middleware chain, always as a stream of replies."""
+
+        async def call(c: Context) -> AsyncIterator[Reply]:
+            async for reply in as_stream(spec.handler(c)):
+                yield reply
+
+        chain: Next = call
+        for middleware in reversed(self.middlewares):
+            chain = _bind(middleware, chain)
+        return chain(ctx)
+
+
+def _bind(middleware: Middleware, nxt: Next) -> Next:
+    def bound(ctx: Context) -> AsyncIterator[Reply]:
+        return middleware(ctx, nxt)
+
+    return bound
+
+
+async def as_stream(result: HandlerResult | Awaitable[Reply]) -> AsyncIterator[Reply]:
+    if inspect.isawaitable(result):
+        result = await result
+    if isinstance(result, Reply):
+        yield result
+        return
+    async for reply in result:
+        yield reply

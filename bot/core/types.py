@@ -1,0 +1,187 @@
+"""Platform-neutral value objects: what adapters hand to the core and what they get back.
+
+Adapters turn a platform event into a `Command`, await `Core.handle(command)` and render the
+`Reply` (or each reply of an async iterator: progress first, then the result, rendered as an
+edit). Rich fields always degrade to plain text, so a new platform works on day one.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+Lang = Literal["hi", "en"]
+LANGS: tuple[Lang, ...] = ("hi", "en")
+DEFAULT_LANG: Lang = "hi"
+
+# Telegram's callback_data limit; Discord's custom_id (100) is looser, so this bounds both.
+BUTTON_PAYLOAD_MAX_BYTES = 64
+
+
+class ChatKind(enum.StrEnum):
+    PRIVATE = "private"  # a DM / private chat: the user is the chat's only human
+    GROUP = "group"  # a server channel or a Telegram group
+
+
+@dataclass(frozen=True, slots=True)
+class ChatRef:
+    platform: str  # "console", "discord", "telegram"
+    id: str
+    kind: ChatKind = ChatKind.PRIVATE
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class UserRef:
+    platform: str
+    id: str
+    name: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """One request from a user. `args` is the raw argument text, verbatim (code keeps its
+    newlines and indentation); `options` holds what the platform already parsed (slash options)."""
+
+    name: str
+    args: str
+    chat: ChatRef
+    user: UserRef
+    options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    is_admin: bool = False  # Manage Server on Discord, chat administrator on Telegram
+    locale: str | None = None  # the client's locale: informational, never overrides Hinglish
+
+    @classmethod
+    def from_text(
+        cls, text: str, chat: ChatRef, user: UserRef, *, is_admin: bool = False,
+        bot_username: str | None = None,
+    ) -> Command | None:
+        """Parse `/name args` typed as text. Returns None when the text is not a command."""
+        stripped = text.lstrip()
+        if not stripped.startswith("/"):
+            return None
+        head, _, rest = stripped[1:].partition(" ")
+        head, nl, tail = head.partition("\n")
+        if nl:  # "/run\ncode": the command ends at the newline; keep the code verbatim
+            rest = tail + (" " + rest if rest else "")
+        name, _, mention = head.partition("@")
+        if mention and bot_username and mention.lower() != bot_username.lower():
+            return None  # "/term@otherbot" in a group is for another bot
+        return cls(name=name.lower(), args=rest, chat=chat, user=user, is_admin=is_admin)
+
+
+class Style(enum.StrEnum):
+    PLAIN = "plain"
+    BOLD = "bold"
+    ITALIC = "italic"
+    CODE = "code"
+    LINK = "link"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    text: str
+    style: Style = Style.PLAIN
+    url: str | None = None  # for LINK
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    spans: tuple[Span, ...]
+    bullet: bool = False
+
+    @classmethod
+    def plain(cls, text: str, *, bullet: bool = False) -> Paragraph:
+        return cls((Span(text),), bullet=bullet)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class CodeBlock:
+    code: str
+    lang: str = ""
+
+
+Block = Paragraph | Heading | CodeBlock
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """A button stands for a command line: clicking it runs `/command args`. The console prints
+    that line, so everything a button does can be typed."""
+
+    label: str
+    command: str
+    args: str = ""
+
+    def __post_init__(self) -> None:
+        if len(self.payload.encode()) > BUTTON_PAYLOAD_MAX_BYTES:
+            raise ValueError(f"button payload over {BUTTON_PAYLOAD_MAX_BYTES} bytes: {self.payload!r}")
+
+    @property
+    def payload(self) -> str:
+        return f"{self.command} {self.args}".rstrip()
+
+    @property
+    def command_line(self) -> str:
+        return "/" + self.payload
+
+    @classmethod
+    def from_payload(cls, payload: str, label: str = "") -> Button:
+        command, _, args = payload.partition(" ")
+        return cls(label=label, command=command, args=args)
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What a handler returns. `blocks` is the body in a small neutral rich-text model that
+    every adapter can render (and escape) its own way."""
+
+    blocks: tuple[Block, ...] = ()
+    title: str | None = None
+    url: str | None = None  # a "read more" link (official docs)
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows
+    private: bool = False  # ephemeral on Discord, to the user on Telegram groups
+    final: bool = True  # False for a progress reply that a later one replaces
+
+    @classmethod
+    def text(cls, *paragraphs: str, title: str | None = None, private: bool = False,
+             final: bool = True) -> Reply:
+        return cls(blocks=tuple(Paragraph.plain(p) for p in paragraphs), title=title,
+                   private=private, final=final)
+
+    def plain(self) -> str:
+        """The plain-text fallback of the whole reply (no buttons)."""
+        parts: list[str] = []
+        if self.title:
+            parts.append(self.title)
+        for block in self.blocks:
+            match block:
+                case Heading(text=text):
+                    parts.append(text)
+                case CodeBlock(code=code):
+                    parts.append(code)
+                case Paragraph(spans=spans, bullet=bullet):
+                    line = "".join(s.text for s in spans)
+                    parts.append(("• " if bullet else "") + line)
+        if self.url:
+            parts.append(self.url)
+        return "\n".join(parts)
+
+
+# A handler answers with one reply, or streams progress replies and then the result.
+HandlerResult = Reply | AsyncIterator[Reply]
