@@ -275,7 +275,7 @@ class Library:
         )
         self.summary = by_id.get(SUMMARY_ID)
         self._keys: dict[str, str] = {}  # normalized name/alias -> card id
-        for card in self.terms:
+        for card in (*self.terms, *([self.summary] if self.summary else [])):
             for name in (card.id, card.meta.title.hi, card.meta.title.en, *card.meta.aliases):
                 self._keys.setdefault(normalize(name), card.id)
         self._choices = list(self._keys)
@@ -312,7 +312,7 @@ class Library:
         if ranked:
             (top_id, top), rest = ranked[0], ranked[1:]
             second = rest[0][1] if rest else 0.0
-            if top >= self.CONFIDENT and top - second >= 3 or (
+            if (top >= self.CONFIDENT and top - second >= 3) or (
                 top >= self.GOOD and top - second >= self.LEAD
             ):
                 return Match(card=self.by_id[top_id])

@@ -63,6 +63,10 @@ def _compiles(code: str, *, top_level_await: bool) -> SyntaxError | None:
     return None
 
 
+def clean_title(title: str) -> str:
+    return curriculum.clean(title).replace("`", "")
+
+
 def check_card(card: Card, entry: curriculum.Entry | None, path: Path) -> list[Finding]:
     out: list[Finding] = []
 
@@ -90,16 +94,20 @@ def check_card(card: Card, entry: curriculum.Entry | None, path: Path) -> list[F
         for key in entry.sections:
             if key not in hi_keys:
                 add("TERM004", f"missing section {{#{key}}}")
-        hi_lines = {curriculum.clean(line) for s in card.voices["hi"] for line in s.markdown.splitlines()}
-        hi_lines |= {curriculum.clean(s.label) for s in card.voices["hi"]}
-        hi_lines.add(curriculum.clean(meta.title.hi))
-        expected = [*entry.labels.values(), *entry.lines]
-        if entry.id != "summary":
-            expected.append(entry.title.replace("`", ""))
-            hi_lines.add(meta.title.hi.replace("`", ""))
-        for line in expected:
-            if curriculum.clean(line) not in hi_lines:
-                add("TERM005", f"curriculum line not found: {line!r}")
+        hi_sections = {s.key: s for s in card.voices["hi"]}
+        for key, lines in entry.sections.items():
+            section = hi_sections.get(key)
+            if section is None:
+                continue  # already TERM004
+            have = {curriculum.clean(line) for line in section.markdown.splitlines()}
+            label = entry.labels.get(key)
+            if label and curriculum.clean(section.label) != curriculum.clean(label):
+                add("TERM005", f"{{#{key}}} label is {section.label!r}, the curriculum says {label!r}")
+            for line in lines:
+                if curriculum.clean(line) not in have:
+                    add("TERM005", f"{{#{key}}} lacks the curriculum line {line!r}")
+        if entry.id != "summary" and clean_title(meta.title.hi) != clean_title(entry.title):
+            add("TERM005", f"title is {meta.title.hi!r}, the curriculum says {entry.title!r}")
 
     for lang, sections in card.voices.items():
         size = len(card.title(lang)) + sum(len(s.label) + len(s.markdown) + 2 for s in sections)

@@ -156,7 +156,10 @@ class Reply:
     url: str | None = None  # a "read more" link (official docs)
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows
     private: bool = False  # ephemeral on Discord, to the user on Telegram groups
-    final: bool = True  # False for a progress reply that a later one replaces
+    final: bool = True  # False for a progress reply that the next reply replaces (an edit)
+    # Replaces the message whose button was clicked (a quiz post's running tally), where the
+    # platform can edit it; elsewhere it is sent as a new message.
+    edit_source: bool = False
 
     @classmethod
     def text(cls, *paragraphs: str, title: str | None = None, private: bool = False,

@@ -34,8 +34,8 @@ def migrations() -> list[tuple[int, str, str]]:
             found.append((int(match[1]), item.name, item.read_text(encoding="utf-8")))
     found.sort()
     versions = [v for v, _, _ in found]
-    if versions != list(range(1, len(versions) + 1)):
-        raise RuntimeError(f"migrations must be numbered 1..n without gaps, got {versions}")
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two migrations share a number: {versions}")
     return found
 
 
@@ -67,9 +67,12 @@ class Storage:
             "CREATE TABLE IF NOT EXISTS schema_version ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
-        current = await self.schema_version()
+        # Apply every migration not yet recorded (not only those above the maximum), so that
+        # features developed in parallel can each own a number.
+        async with self._db.execute("SELECT version FROM schema_version") as cur:
+            applied = {row[0] for row in await cur.fetchall()}
         for version, name, sql in steps:
-            if version <= current:
+            if version in applied:
                 continue
             # One transaction per migration: a failing one leaves the previous version intact.
             await self._db.execute("BEGIN IMMEDIATE")
