@@ -27,6 +27,12 @@ class Deliverer(Protocol):
     async def deliver(self, chat: ChatRef, reply: Reply) -> None: ...
 
 
+class TargetGone(Exception):
+    """Raised by a deliverer when the chat cannot be posted to again: the bot was blocked,
+    kicked or removed, the chat no longer exists, or the platform answers 403/404. The core
+    stops posting there (a daily schedule is disabled) instead of retrying forever."""
+
+
 class Storage(Protocol):  # what the core needs of bot.storage.Storage
     async def user_lang(self, user_key: str) -> str | None: ...
     async def chat_lang(self, chat_key: str) -> str | None: ...
@@ -124,6 +130,10 @@ class Core:
 
     def register_deliverer(self, platform: str, deliverer: Deliverer) -> None:
         self._deliverers[platform] = deliverer
+
+    def delivers_to(self) -> frozenset[str]:
+        """Platforms with a registered deliverer (the scheduler posts only to those)."""
+        return frozenset(self._deliverers)
 
     async def deliver(self, chat: ChatRef, reply: Reply) -> None:
         deliverer = self._deliverers.get(chat.platform)

@@ -97,6 +97,162 @@ STRINGS: dict[str, dict[str, str]] = {
               "Start with /learn, open any term with /term, see every command with /help.",
     },
     "there": {"hi": "dost", "en": "there"},
+    # practice (issue 7): /quiz, /answer
+    "quiz_title": {"hi": "Quiz · {term}", "en": "Quiz · {term}"},
+    "quiz_how": {"hi": "Button dabao, ya likho:", "en": "Tap a button, or type:"},
+    "quiz_tally": {"hi": "Ab tak {n} jawab, {ok} sahi.", "en": "{n} answered so far, {ok} right."},
+    "quiz_no_bank": {
+        "hi": "Abhi quiz ke sawaal load nahi hue. Thodi der baad try karo; tab tak /term padho.",
+        "en": "The quiz questions are not loaded right now. Try again later; meanwhile read /term.",
+    },
+    "quiz_unknown_term": {
+        "hi": "“{query}” naam ka koi term nahi mila. Saare terms: /term. Ya bas /quiz likho.",
+        "en": "I found no term called “{query}”. All terms: /term. Or just type /quiz.",
+    },
+    "quiz_unknown_term_hint": {
+        "hi": "“{query}” naam ka koi term nahi mila. Shayad: {hint}. Jaise: /quiz await",
+        "en": "I found no term called “{query}”. Perhaps: {hint}. For example: /quiz await",
+    },
+    "quiz_no_questions": {
+        "hi": "“{term}” ke liye koi sawaal nahi hai. Kisi term ka naam do, jaise /quiz await.",
+        "en": "There are no questions for “{term}”. Name a term, e.g. /quiz await.",
+    },
+    "quiz_right": {"hi": "✅ Sahi jawab!", "en": "✅ Right!"},
+    "quiz_wrong": {"hi": "❌ Galat.", "en": "❌ Not quite."},
+    "quiz_right_was": {"hi": "Sahi jawab {n} tha:", "en": "The answer was {n}:"},
+    "quiz_misconception": {"hi": "Ye choice is galatfehmi ko pakadti hai:", "en": "This choice is the misconception:"},
+    "quiz_read": {"hi": "Card padho:", "en": "Read the card:"},
+    "answer_usage": {
+        "hi": "Jawab aise do: /answer <quiz-id> <number>, jaise /answer 12 2. (Aapne likha: {got})",
+        "en": "Answer like this: /answer <quiz-id> <number>, e.g. /answer 12 2. (You typed: {got})",
+    },
+    "answer_no_post": {
+        "hi": "Quiz {id} is chat mein nahi mila. Naya sawaal lo: /quiz",
+        "en": "Quiz {id} is not in this chat. Get a new question: /quiz",
+    },
+    "answer_not_yours": {
+        "hi": "Ye kisi aur ka practice sawaal hai. Apna shuru karo: /practice",
+        "en": "That is someone else's practice question. Start your own: /practice",
+    },
+    "answer_retired": {
+        "hi": "Ye sawaal ab bank mein nahi hai. Naya lo: /quiz",
+        "en": "That question is no longer in the bank. Get a new one: /quiz",
+    },
+    "answer_range": {
+        "hi": "Is sawaal mein 1 se {count} tak choices hain.",
+        "en": "This question has choices 1 to {count}.",
+    },
+    "answer_twice": {
+        "hi": "Aap is sawaal ka jawab de chuke ho (aapka jawab: {n}). Ek sawaal, ek jawab. Naya sawaal: /quiz",
+        "en": "You already answered this one (your answer: {n}). One answer per question. A new one: /quiz",
+    },
+    "btn_next_question": {"hi": "Agla sawaal", "en": "Next question"},
+    # practice (issue 7): /practice
+    "practice_title_new": {"hi": "Practice · naya sawaal · {term}", "en": "Practice · new question · {term}"},
+    "practice_title_due": {"hi": "Practice · revision · {term}", "en": "Practice · review · {term}"},
+    "practice_title_card": {
+        "hi": "Practice · {term} dobara (pichhli galti se)",
+        "en": "Practice · {term} again (from an earlier mistake)",
+    },
+    "practice_done": {
+        "hi": "Sab ho gaya! Abhi kuch due nahi. Agla revision: {when}. Tab tak /quiz ya /term.",
+        "en": "All done! Nothing is due now. Next review: {when}. Meanwhile try /quiz or /term.",
+    },
+    "practice_now": {"hi": "abhi", "en": "now"},
+    "practice_in_min": {"hi": "{n} minute mein", "en": "in {n} min"},
+    "practice_in_hours": {"hi": "{n} ghante mein", "en": "in {n} h"},
+    "practice_in_days": {"hi": "{n} din mein", "en": "in {n} days"},
+    "practice_next_review": {"hi": "Ye sawaal dobara:", "en": "You'll see this again:"},
+    "practice_review_card": {"hi": "Revision ke liye: {term}", "en": "Scheduled for review: {term}"},
+    "btn_next_practice": {"hi": "Agla practice", "en": "Next practice"},
+    # practice (issue 7): /stats, /leaderboard, /forget
+    "stats_title": {"hi": "Aapke stats (is chat mein)", "en": "Your stats (in this chat)"},
+    "stats_none": {
+        "hi": "Is chat mein aapne abhi tak koi quiz nahi kiya. Shuru karo: /quiz",
+        "en": "You have not answered a quiz in this chat yet. Start with /quiz",
+    },
+    "stats_answered": {"hi": "Jawab: {n}, sahi: {ok} ({pct}%)", "en": "Answered: {n}, right: {ok} ({pct}%)"},
+    "stats_streak": {"hi": "Streak: {n} din (best: {best})", "en": "Streak: {n} days (best: {best})"},
+    "stats_due": {"hi": "Practice mein due: {n}", "en": "Due in practice: {n}"},
+    "btn_quiz": {"hi": "Quiz", "en": "Quiz"},
+    "btn_practice": {"hi": "Practice", "en": "Practice"},
+    "board_title": {"hi": "Leaderboard", "en": "Leaderboard"},
+    "board_week": {"hi": "Is hafte ({day} se, {tz})", "en": "This week (since {day}, {tz})"},
+    "board_all": {"hi": "Ab tak", "en": "All time"},
+    "board_line": {"hi": "{ok} sahi / {n}", "en": "{ok} right / {n}"},
+    "board_empty": {"hi": "Abhi koi nahi. Pehle bano: /quiz", "en": "Nobody yet. Be the first: /quiz"},
+    "forget_ask": {
+        "hi": "Pakka? Isse aapke saare quiz jawab, scores, streaks aur practice reviews (har chat mein) mit jaayenge. Wapas nahi aayenge. Haan ho to: /forget confirm",
+        "en": "Sure? This deletes all your quiz answers, scores, streaks and practice reviews (in every chat). It cannot be undone. If yes: /forget confirm",
+    },
+    "btn_forget_confirm": {"hi": "Haan, sab mita do", "en": "Yes, delete it all"},
+    "forget_done": {
+        "hi": "Ho gaya: aapke scores aur reviews mita diye. Nayi shuruaat: /quiz",
+        "en": "Done: your scores and reviews are deleted. A fresh start: /quiz",
+    },
+    "forget_nothing": {"hi": "Mitane ko kuch nahi hai: aapka koi score ya review nahi hai.", "en": "Nothing to delete: you have no scores or reviews."},
+    "forget_usage": {
+        "hi": "“{got}” samajh nahi aaya. Mitane ke liye: /forget confirm",
+        "en": "I did not understand “{got}”. To delete: /forget confirm",
+    },
+    # practice (issue 7): /daily
+    "daily_title": {"hi": "Aaj ka term: {term}", "en": "Term of the day: {term}"},
+    "daily_quiz_title": {"hi": "Aaj ka quiz · {term}", "en": "Today's quiz · {term}"},
+    "daily_quiz_heading": {"hi": "Aaj ka sawaal", "en": "Today's question"},
+    "daily_full_card": {"hi": "Poora card:", "en": "The full card:"},
+    "daily_usage": {
+        "hi": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now",
+        "en": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now",
+    },
+    "daily_set_usage": {
+        "hi": "Time aur time zone do, jaise: /daily set 09:00 Asia/Kolkata",
+        "en": "Give a time and a time zone, e.g. /daily set 09:00 Asia/Kolkata",
+    },
+    "daily_bad_time": {
+        "hi": "“{got}” sahi time nahi hai. 24-ghante wala HH:MM likho, jaise: /daily set 09:00 Asia/Kolkata",
+        "en": "“{got}” is not a time I understand. Use 24-hour HH:MM, e.g. /daily set 09:00 Asia/Kolkata",
+    },
+    "daily_need_zone": {
+        "hi": "Time zone bhi do, jaise: /daily set {time} Asia/Kolkata (ya Europe/Berlin, America/New_York, UTC)",
+        "en": "Add a time zone too, e.g. /daily set {time} Asia/Kolkata (or Europe/Berlin, America/New_York, UTC)",
+    },
+    "daily_bad_zone": {
+        "hi": "“{got}” koi time zone nahi hai. IANA naam likho, jaise: /daily set 09:00 Asia/Kolkata (ya Europe/Berlin, America/New_York, UTC)",
+        "en": "“{got}” is not a time zone. Use an IANA name, e.g. /daily set 09:00 Asia/Kolkata (or Europe/Berlin, America/New_York, UTC)",
+    },
+    "daily_set_ok": {
+        "hi": "Ho gaya! Ab roz {time} ({tz}) pe aaj ka term aur uska quiz aayega.",
+        "en": "Done! Every day at {time} ({tz}) this chat gets a term of the day and its quiz.",
+    },
+    "daily_next": {"hi": "Agla post: {when}", "en": "Next post: {when}"},
+    "btn_daily_status": {"hi": "Daily status", "en": "Daily status"},
+    "daily_off_ok": {
+        "hi": "Daily post band. Wapas chalu karne ke liye: /daily set 09:00 Asia/Kolkata",
+        "en": "Daily posts are off. To turn them back on: /daily set 09:00 Asia/Kolkata",
+    },
+    "daily_off_already": {"hi": "Daily post pehle se band hai.", "en": "Daily posts are already off."},
+    "daily_none": {
+        "hi": "Is chat mein daily post set nahi hai. Set karo: /daily set 09:00 Asia/Kolkata",
+        "en": "No daily post is set for this chat. Set one: /daily set 09:00 Asia/Kolkata",
+    },
+    "daily_status_title": {"hi": "Daily post", "en": "Daily post"},
+    "daily_on": {"hi": "Chalu: roz {time} ({tz}).", "en": "On: every day at {time} ({tz})."},
+    "daily_is_off": {
+        "hi": "Band hai (pehle roz {time}, {tz}). Chalu karo: /daily set {time} {tz}",
+        "en": "Off (was {time}, {tz}). Turn on: /daily set {time} {tz}",
+    },
+    "daily_is_gone": {
+        "hi": "Band hai: yahan post nahi ho saka ({reason}). Bot ko wapas add karke /daily set {time} {tz} likho.",
+        "en": "Off: this chat could not be posted to ({reason}). Add the bot back, then /daily set {time} {tz}",
+    },
+    "daily_rotation": {"hi": "Is round mein {n}/{total} terms ho chuke.", "en": "{n}/{total} terms shown in this round."},
+    "daily_log": {"hi": "Pichhle din", "en": "Recent days"},
+    "daily_status_claimed": {"hi": "bhej raha hoon", "en": "sending"},
+    "daily_status_sent": {"hi": "bheja ✅", "en": "sent ✅"},
+    "daily_status_unknown": {"hi": "pata nahi (bhejte waqt bot ruk gaya; dobara nahi bheja)", "en": "unknown (the bot stopped mid-send; not resent)"},
+    "daily_status_missed": {"hi": "chhoot gaya (bot band tha)", "en": "missed (the bot was down)"},
+    "daily_status_failed": {"hi": "fail", "en": "failed"},
+    "daily_status_gone": {"hi": "chat nahi mila (daily band)", "en": "chat gone (daily disabled)"},
 }
 
 
