@@ -53,6 +53,7 @@ class DailyScheduler:
         self.concurrency = concurrency
         self.rate_per_second = rate_per_second
         self._wake = asyncio.Event()
+        self.max_sleep = MAX_SLEEP
         self.in_flight = 0  # sends started and not finished (the kill test reads the log)
 
     def configure(self, *, concurrency: int, rate_per_second: float) -> None:
@@ -93,8 +94,8 @@ class DailyScheduler:
     async def seconds_to_next(self) -> float:
         nxt = await self.core.storage.daily_next_due(sorted(self.core.delivers_to()))
         if nxt is None:
-            return MAX_SLEEP
-        return min(MAX_SLEEP, (parse_iso(nxt) - self.clock.now()).total_seconds())
+            return self.max_sleep
+        return min(self.max_sleep, (parse_iso(nxt) - self.clock.now()).total_seconds())
 
     async def run_due(self) -> int:
         """One pass over every due target; the number of posts sent."""
