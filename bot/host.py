@@ -63,6 +63,15 @@ def platform_adapters(settings: Settings, core: Core) -> list[Adapter]:
     return adapters
 
 
+def daily_scheduler(settings: Settings, core: Core) -> Adapter | None:
+    """The daily-post scheduler (bot/core/features/daily), configured from settings."""
+    daily = getattr(core, "daily", None)
+    if daily is not None:
+        daily.configure(concurrency=settings.practice.daily_concurrency,
+                        rate_per_second=settings.practice.daily_rate_per_second)
+    return daily
+
+
 async def serve(settings: Settings, core: Core) -> int:
     adapters = platform_adapters(settings, core)
     if not adapters:
@@ -72,9 +81,18 @@ async def serve(settings: Settings, core: Core) -> int:
             log.error("host: tokens set for %s, but this build has no adapter for them;"
                       " serving the console instead", ", ".join(configured))
         log.info("host: no platform token set: console adapter")
-        await ConsoleAdapter(core).interactive()
+        console = ConsoleAdapter(core)  # registers the console deliverer before the scheduler runs
+        daily = daily_scheduler(settings, core)
+        async with asyncio.TaskGroup() as tg:
+            scheduler = tg.create_task(supervise(daily), name="daily") if daily else None
+            await console.interactive()
+            if scheduler is not None:
+                scheduler.cancel()  # end of input: the scheduler stops with the console
         return 0
+    daily = daily_scheduler(settings, core)
     async with asyncio.TaskGroup() as tg:
         for adapter in adapters:
             tg.create_task(supervise(adapter), name=f"adapter:{adapter.name}")
+        if daily is not None:
+            tg.create_task(supervise(daily), name="daily")
     return 0

@@ -60,6 +60,14 @@ class LogSettings(BaseModel):
         return upper
 
 
+class PracticeSettings(BaseModel):
+    """Daily posts: how many sends may be in flight at once, and how many start per second
+    (Telegram allows about 30 messages a second per bot; Discord rate-limits per route)."""
+
+    daily_concurrency: int = Field(8, ge=1, le=100)
+    daily_rate_per_second: float = Field(20.0, gt=0, le=1000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_nested_delimiter="__",
@@ -75,6 +83,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = StorageSettings()
     content: ContentSettings = ContentSettings()
     log: LogSettings = LogSettings()
+    practice: PracticeSettings = PracticeSettings()
 
 
 class SettingsError(Exception):

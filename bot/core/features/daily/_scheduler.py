@@ -46,6 +46,8 @@ def next_slot(target_day: date, at: str, tz_name: str) -> tuple[date, datetime]:
 
 
 class DailyScheduler:
+    name = "daily"  # the host supervises it like an adapter
+
     def __init__(self, core: Core, *, concurrency: int = 8, rate_per_second: float = 20.0,
                  clock: Clock | None = None) -> None:
         self.core = core
@@ -77,7 +79,7 @@ class DailyScheduler:
 
     async def run(self) -> None:
         """Until cancelled: recover, then post whatever is due and sleep until the next."""
-        await self.recover()
+        await self.recover()  # an error here propagates: the host's supervisor retries
         while True:
             self._wake.clear()
             try:
