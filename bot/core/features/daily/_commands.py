@@ -31,7 +31,8 @@ STATUS_DAYS = 7
 
 def _fmt(instant: datetime, tz: ZoneInfo) -> str:
     local = instant.astimezone(tz)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname()} ({instant:%H:%M} UTC)"
+    text = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+    return text if local.utcoffset() == timedelta(0) else f"{text} ({instant:%H:%M} UTC)"
 
 
 async def _set(ctx: Context, words: list[str]) -> Reply:
@@ -99,7 +100,7 @@ async def _status(ctx: Context) -> Reply:
         blocks.append(Heading(ctx.t("daily_log")))
         for row in rows:
             status = ctx.t(f"daily_status_{row['status']}")
-            spans = [Span(row["local_day"] + ": ", Style.CODE), Span(status, Style.BOLD)]
+            spans = [Span(row["local_day"], Style.CODE), Span(": "), Span(status, Style.BOLD)]
             if row["term_id"]:
                 spans.append(Span(f" · {row['term_id']}"))
             if row["detail"] and row["status"] in ("failed", "gone", "unknown"):
