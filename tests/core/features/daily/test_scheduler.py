@@ -117,20 +117,29 @@ async def test_gone_target_is_disabled_not_retried(core, clock, recorder):
 async def test_fan_out_is_bounded_by_the_concurrency_setting(core, clock):
     """Sixty due chats: every one posted once, never more than `concurrency` in flight."""
     peak = 0
+    gate = asyncio.Event()
 
-    class Slow:
+    class Gated:
         async def deliver(self, chat, reply):
             nonlocal peak
             peak = max(peak, core.daily.in_flight)
-            await asyncio.sleep(0.005)
+            await gate.wait()
 
-    core.register_deliverer("slow", Slow())
+    core.register_deliverer("slow", Gated())
     core.daily.configure(concurrency=4, rate_per_second=1000)
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     for i in range(60):
         await set_daily(core, "06:00 UTC", ChatRef("slow", f"c{i}", ChatKind.GROUP))
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
-    assert await core.daily.run_due() == 60
+    fan_out = asyncio.create_task(core.daily.run_due())
+    for _ in range(500):
+        if core.daily.in_flight == 4:
+            break
+        await asyncio.sleep(0.01)
+    await asyncio.sleep(0.1)  # time for a fifth send to start, if the bound were broken
+    assert core.daily.in_flight == 4
+    gate.set()
+    assert await fan_out == 60
     assert peak == 4
 
 
