@@ -27,3 +27,7 @@ test: lint
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+
+# Every benchmark module under bench/ (each prints a table and merges bench/results.json).
+bench: $(STAMP)
+	@for f in bench/[!_]*.py; do $(PY) -m bench.$$(basename $$f .py) || exit 1; done

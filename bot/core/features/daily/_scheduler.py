@@ -56,11 +56,21 @@ class DailyScheduler:
         self.rate_per_second = rate_per_second
         self._wake = asyncio.Event()
         self.max_sleep = MAX_SLEEP
-        self.in_flight = 0  # sends started and not finished (the kill test reads the log)
+        self.in_flight = 0  # sends started and not finished
+        self._limiter: AsyncLimiter | None = None
 
     def configure(self, *, concurrency: int, rate_per_second: float) -> None:
         self.concurrency = max(1, concurrency)
         self.rate_per_second = max(0.1, rate_per_second)
+        self._limiter = None
+
+    @property
+    def limiter(self) -> AsyncLimiter:
+        # One send per 1/rate seconds, no burst, shared by every pass: a new pass never gets a
+        # fresh allowance, so the rate holds across batches and restarts of the loop.
+        if self._limiter is None:
+            self._limiter = AsyncLimiter(1, 1.0 / self.rate_per_second)
+        return self._limiter
 
     @property
     def clock(self) -> Clock:
@@ -107,7 +117,7 @@ class DailyScheduler:
         if not targets:
             return 0
         sem = asyncio.Semaphore(self.concurrency)
-        limiter = AsyncLimiter(self.rate_per_second, 1.0)
+        limiter = self.limiter
         results: list[bool] = []
         async with asyncio.TaskGroup() as tg:
             for target in targets:
