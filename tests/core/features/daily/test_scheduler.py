@@ -191,3 +191,21 @@ async def test_run_sleeps_until_woken_by_a_schedule_change(core, storage, record
         await asyncio.sleep(0.02)
     task.cancel()
     assert len(recorder.sent) == 1 and len(waits) <= 3
+
+
+async def test_fan_out_is_paced_by_the_rate_setting(core, clock):
+    """Eleven sends at 20 per second take at least ten intervals of 50 ms, with no burst."""
+    class Quick:
+        async def deliver(self, chat, reply):
+            return None
+
+    core.register_deliverer("quick", Quick())
+    core.daily.configure(concurrency=50, rate_per_second=20)
+    clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
+    for i in range(11):
+        await set_daily(core, "06:00 UTC", ChatRef("quick", f"c{i}", ChatKind.GROUP))
+    clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await core.daily.run_due() == 11
+    assert loop.time() - started >= 0.45
