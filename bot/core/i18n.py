@@ -172,7 +172,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "You have not answered a quiz in this chat yet. Start with /quiz",
     },
     "stats_answered": {"hi": "Jawab: {n}, sahi: {ok} ({pct}%)", "en": "Answered: {n}, right: {ok} ({pct}%)"},
-    "stats_streak": {"hi": "Streak: {n} din (best: {best})", "en": "Streak: {n} days (best: {best})"},
+    "stats_streak": {"hi": "Streak: {n} din (best: {best})", "en": "Streak: {n} day(s) in a row (best: {best})"},
     "stats_due": {"hi": "Practice mein due: {n}", "en": "Due in practice: {n}"},
     "btn_quiz": {"hi": "Quiz", "en": "Quiz"},
     "btn_practice": {"hi": "Practice", "en": "Practice"},

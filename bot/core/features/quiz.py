@@ -154,7 +154,7 @@ def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int) -> tuple[li
         blocks.append(Paragraph((Span(t(lang, "quiz_right"), Style.BOLD),)))
     else:
         blocks.append(Paragraph((Span(t(lang, "quiz_wrong"), Style.BOLD),
-                                 Span(" " + t(lang, "quiz_right_was", n=q.answer)),
+                                 Span(" " + t(lang, "quiz_right_was", n=q.answer) + " "),
                                  Span(_one_line(q.choice_text(q.answer, lang)), Style.CODE
                                       if q.kind != "concept" else Style.PLAIN))))
     blocks.append(Paragraph.plain(q.explain.get(lang)))
