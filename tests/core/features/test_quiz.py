@@ -101,3 +101,13 @@ async def test_display_name_is_span_text(core):
     (board,) = await replies(core, "/leaderboard", GROUP, BOB)
     spans = [s for block in board.blocks for s in getattr(block, "spans", ()) if isinstance(s, Span)]
     assert any(s.text == "*Bob* <b>" for s in spans)
+
+
+async def test_two_simultaneous_clicks_count_once(core):
+    """Two answers from one user racing each other: exactly one is recorded."""
+    import asyncio
+
+    _, post_id, _ = await _question(core)
+    await asyncio.gather(replies(core, f"/answer {post_id} 1"), replies(core, f"/answer {post_id} 2"))
+    score = await core.storage.score(DM.key, ALICE.key)
+    assert score["answered"] == 1

@@ -209,3 +209,21 @@ async def test_fan_out_is_paced_by_the_rate_setting(core, clock):
     started = loop.time()
     assert await core.daily.run_due() == 11
     assert loop.time() - started >= 0.45
+
+
+async def test_failed_send_is_recorded_not_retried(core, clock):
+    """A send that raises (not "gone") is 'failed' for that day, the schedule stays on."""
+    class Broken:
+        async def deliver(self, chat, reply):
+            raise ConnectionError("platform said 502")
+
+    core.register_deliverer("broken", Broken())
+    chat = ChatRef("broken", "b1", ChatKind.GROUP)
+    clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
+    await set_daily(core, "06:00 UTC", chat)
+    clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    assert await core.daily.run_due() == 0
+    row = await core.storage.daily_ledger_day(chat.key, "2026-11-25")
+    assert row["status"] == "failed" and "502" in row["detail"]
+    assert (await core.storage.daily_target(chat.key))["enabled"]
+    assert await core.daily.run_due() == 0  # not retried the same day
