@@ -316,7 +316,9 @@ class Library:
                 top >= self.GOOD and top - second >= self.LEAD
             ):
                 return Match(card=self.by_id[top_id])
-        prefixed = {cid for k, cid in self._keys.items() if len(key) >= 4 and k.startswith(key)}
+        # "event" opens event-loop; a short prefix of a long alias ("tasks") is too weak a hint.
+        prefixed = {cid for k, cid in self._keys.items()
+                    if len(key) >= 4 and k.startswith(key) and len(key) * 2 >= len(k)}
         if len(prefixed) == 1:
             return Match(card=self.by_id[prefixed.pop()])
         mentions = self.mentions(query)
