@@ -122,9 +122,11 @@ def instrument(core: Core) -> None:
 
 
 def background_services(settings: Settings, core: Core) -> list[Service]:
-    """Everything besides the adapters that lives as long as the process. The daily scheduler
-    and the sandbox pool join this list when they exist."""
+    """Everything besides the adapters that lives as long as the process, each a `Service`
+    (`name`, `async run()` until cancelled) owned by the host's one TaskGroup."""
     services: list[Service] = [core.runtime.lag]
+    # The daily scheduler and the sandbox pool are added here when they exist, e.g.
+    #   services.append(DailyScheduler(core, settings.daily)); core.runtime.register_scheduler(it)
     if settings.health.enabled:
         from bot.health import HealthServer
 

@@ -250,3 +250,30 @@ def test_console_end_of_input_exits_0(tmp_path):
     assert "Event loop lag" in out
     assert "console: connected" in out
     assert "level=info logger=bot.host" in err
+
+
+def test_health_endpoint_of_the_real_process(tmp_path):
+    """With HEALTH__ENABLED the running bot answers /healthz 200 and counts commands in /metrics."""
+    import re
+    import urllib.request
+
+    bot = _start_bot(tmp_path, HEALTH__ENABLED="true", HEALTH__PORT="0")
+    try:
+        lines = _wait_for_line(bot.stderr, "health: listening")
+        port = re.search(r"http://127\.0\.0\.1:(\d+)", lines[-1])[1]
+        bot.stdin.write("/term await\n")
+        bot.stdin.flush()
+        _wait_for_line(bot.stdout, "await")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as response:
+            health = response.status, response.read().decode()
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as response:
+            metrics = response.read().decode()
+        bot.send_signal(signal.SIGTERM)
+        code = bot.wait(timeout=10)
+    finally:
+        bot.kill()
+        bot.wait()
+    assert health == (200, "ok\n")
+    assert 'asyncguru_commands_total{command="term",outcome="ok"} 1.0' in metrics
+    assert 'asyncguru_adapter_up{adapter="console"} 1.0' in metrics
+    assert code == 0

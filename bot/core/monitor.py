@@ -65,10 +65,15 @@ class LagMonitor:
         self.window = window
         self._samples: deque[tuple[float, float]] = deque()  # (monotonic time, lag seconds)
         self.last_sample: float | None = None  # monotonic time of the newest sample
-        self.started = False  # run() has begun (a monitor can be running yet have no sample)
+        self.started_at: float | None = None  # monotonic time run() began
+
+    @property
+    def started(self) -> bool:
+        """run() has begun (a monitor can be running yet have no sample)."""
+        return self.started_at is not None
 
     async def run(self) -> None:
-        self.started = True
+        self.started_at = time.monotonic()
         loop = asyncio.get_running_loop()
         while True:
             before = loop.time()
@@ -93,9 +98,10 @@ class LagMonitor:
                                                          + self.interval))
 
     def is_running(self, now: float | None = None) -> bool:
-        """A sample within the last few intervals: the monitor task is alive and waking."""
+        """A sample (or the start) within the last few intervals: the task is alive and waking."""
         now = time.monotonic() if now is None else now
-        return self.last_sample is not None and now - self.last_sample < max(1.0, 10 * self.interval)
+        latest = self.last_sample if self.last_sample is not None else self.started_at
+        return latest is not None and now - latest < max(1.0, 10 * self.interval)
 
 
 async def measure_lag(duration: float = 0.2, interval: float = 0.01) -> LagStats | None:

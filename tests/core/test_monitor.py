@@ -170,3 +170,21 @@ async def test_a_failing_handler_is_counted_as_an_error(core):
     reply = await core.handle_text("/broken", CHAT, USER)
     assert core.runtime.commands == {("broken", "error"): 1}
     assert "Oops" in reply.plain()
+
+
+async def test_a_monitor_that_just_started_counts_as_running():
+    """Before its first wake-up a freshly started monitor is running, not dead."""
+    monitor = LagMonitor(interval=0.5)
+    task = asyncio.create_task(monitor.run())
+    await asyncio.sleep(0)
+    running, stats = monitor.is_running(), monitor.stats()
+    task.cancel()
+    assert running and stats is None
+
+
+def test_a_monitor_that_stopped_waking_is_not_running():
+    """No sample for a while: the monitor (or the loop) is stuck."""
+    monitor = LagMonitor(interval=0.1)
+    monitor.record(0.001, now=100.0)
+    assert monitor.is_running(now=100.5)
+    assert not monitor.is_running(now=102.0)

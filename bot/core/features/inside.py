@@ -60,7 +60,7 @@ def _lag_text(ctx: Context, stats: LagStats | None, key: str) -> str:
     if stats is None:
         return ctx.t("inside_lag_none")
     figures = f"p50 {ms(stats.p50)} · p99 {ms(stats.p99)} · max {ms(stats.max)}"
-    return f"{figures} ({ctx.t(key, samples=stats.samples, seconds=f'{stats.window:.0f}')})"
+    return f"{figures} ({ctx.t(key, samples=stats.samples, seconds=int(stats.window))})"
 
 
 def _adapter_lines(ctx: Context) -> list[Paragraph]:
