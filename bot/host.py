@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import random
 import signal
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -204,6 +206,21 @@ def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
         return
     log.info("host: %s received; shutting down", sig.name)
     stop.set()
+    # The promise is "gone within 5 s": should some task swallow its cancellation (a bug), a
+    # watchdog thread ends the process anyway, saying so, with status 1.
+    watchdog = threading.Timer(SHUTDOWN_TIMEOUT, _hard_exit, (asyncio.get_running_loop(),))
+    watchdog.daemon = True  # a process that exits in time never waits for it
+    watchdog.start()
+
+
+def _hard_exit(loop: asyncio.AbstractEventLoop) -> None:
+    try:  # read from another thread: a best-effort list for the log line
+        stuck = ", ".join(sorted(t.get_name() for t in asyncio.all_tasks(loop))) or "none"
+    except RuntimeError:
+        stuck = "unknown"
+    log.error("host: shutdown did not finish within %.0f s (tasks still running: %s);"
+              " exiting now", SHUTDOWN_TIMEOUT, stuck)
+    os._exit(1)
 
 
 async def _shutdown(tasks: list[asyncio.Task]) -> None:

@@ -277,3 +277,52 @@ def test_health_endpoint_of_the_real_process(tmp_path):
     assert 'asyncguru_commands_total{command="term",outcome="ok"} 1.0' in metrics
     assert 'asyncguru_adapter_up{adapter="console"} 1.0' in metrics
     assert code == 0
+
+
+STUBBORN = """
+import asyncio, sys
+from bot.core.app import Core
+from bot.core.content import Library
+from bot.host import serve
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.storage import Storage
+
+class Stubborn:
+    name = "stubborn"
+    async def run(self):
+        print("serving", flush=True)
+        while True:
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                pass  # the bug under test: cancellation swallowed
+
+async def main():
+    storage = await Storage.open(sys.argv[1])
+    core = Core(Library.from_dir(PROJECT_ROOT / "content"), storage)
+    return await serve(load_settings(_env_file=None), core, adapters=[Stubborn()])
+
+from bot import logs
+logs.configure("INFO")
+sys.exit(asyncio.run(main()))
+"""
+
+
+def test_a_task_that_ignores_cancellation_cannot_hold_the_process(tmp_path):
+    """If some task swallows its cancellation, the watchdog still ends the process at 5 s."""
+    bot = subprocess.Popen([sys.executable, "-c", STUBBORN, str(tmp_path / "db.sqlite3")],
+                           cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_line(bot.stdout, "serving")
+        sent = time.monotonic()
+        bot.send_signal(signal.SIGTERM)
+        code = bot.wait(timeout=15)
+        elapsed = time.monotonic() - sent
+        err = bot.stderr.read()
+    finally:
+        bot.kill()
+        bot.wait()
+    assert code == 1
+    assert 4.5 < elapsed < 7.0
+    assert "task adapter:stubborn did not stop" in err
+    assert "shutdown did not finish within 5 s" in err
