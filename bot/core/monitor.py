@@ -136,18 +136,24 @@ class AdapterStatus:
     reason: str = ""  # the last error, one line, for /inside and /healthz
     retry_at: float | None = None  # monotonic time of the next try while reconnecting
     probe: Callable[[], bool] | None = None  # the adapter's own "am I connected?"
+    was_connected: bool = False  # the probe said yes at least once during this run
 
     @property
     def effective(self) -> AdapterState:
-        """STARTING until the adapter says it is connected (adapters without a probe count as
-        connected while run() is running: the console)."""
-        if self.state is AdapterState.STARTING:
-            try:
-                if self.probe is None or self.probe():
-                    return AdapterState.CONNECTED
-            except Exception:  # a probe must never break /inside or /healthz
-                log.exception("monitor: connection probe of %s failed", self.name)
-        return self.state
+        """While run() runs: "starting" until the adapter's probe says it is connected, and
+        "reconnecting" when it says no again (a library reconnecting by itself, inside run()).
+        Adapters without a probe count as connected while run() runs (the console)."""
+        if self.state is not AdapterState.STARTING:
+            return self.state
+        try:
+            connected = self.probe is None or bool(self.probe())
+        except Exception:  # a probe must never break /inside or /healthz
+            log.exception("monitor: connection probe of %s failed", self.name)
+            connected = False
+        if connected:
+            self.was_connected = True
+            return AdapterState.CONNECTED
+        return AdapterState.RECONNECTING if self.was_connected else AdapterState.STARTING
 
 
 class AdapterBoard:

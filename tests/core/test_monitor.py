@@ -188,3 +188,12 @@ def test_a_monitor_that_stopped_waking_is_not_running():
     monitor.record(0.001, now=100.0)
     assert monitor.is_running(now=100.5)
     assert not monitor.is_running(now=102.0)
+
+
+def test_losing_the_connection_inside_run_reads_as_reconnecting():
+    """An adapter whose library reconnects by itself (no exception) shows "reconnecting"."""
+    board, connected = AdapterBoard(), [True]
+    board.update("discord", AdapterState.STARTING, probe=lambda: connected[0])
+    assert board.all()[0].effective is AdapterState.CONNECTED
+    connected[0] = False
+    assert board.all()[0].effective is AdapterState.RECONNECTING
