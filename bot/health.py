@@ -30,6 +30,7 @@ from bot.settings import HealthSettings
 log = logging.getLogger(__name__)
 
 PREFIX = "asyncguru"
+BIND_RETRY = 30.0  # seconds between tries when the port is taken
 
 
 def health_problems(runtime: Runtime, max_lag: float) -> list[str]:
@@ -163,8 +164,16 @@ class HealthServer:
                                handle_signals=False)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.settings.host, self.settings.port)
-            await site.start()
+            while True:
+                site = web.TCPSite(runner, self.settings.host, self.settings.port)
+                try:
+                    await site.start()
+                    break
+                except OSError as exc:  # port taken, address not local: say so, try again later
+                    log.error("health: cannot listen on %s:%d (%s); retrying in %.0f s",
+                              self.settings.host, self.settings.port, exc.strerror or exc,
+                              BIND_RETRY)
+                    await asyncio.sleep(BIND_RETRY)
             self.port = runner.addresses[0][1]
             log.info("health: listening on http://%s:%d (/healthz, /metrics)",
                      self.settings.host, self.port)

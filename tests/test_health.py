@@ -167,3 +167,22 @@ def test_health_settings_come_from_the_environment(monkeypatch):
     monkeypatch.setenv("HEALTH__PORT", "9100")
     health = load_settings(_env_file=None).health
     assert (health.enabled, health.host, health.port) == (True, "0.0.0.0", 9100)
+
+
+async def test_a_taken_port_is_one_clear_log_line(caplog):
+    """When the port is in use the endpoint logs why, keeps trying, and never raises."""
+    holder = await asyncio.start_server(lambda r, w: None, "127.0.0.1", 0)
+    port = holder.sockets[0].getsockname()[1]
+    server = HealthServer(Runtime(), HealthSettings(enabled=True, port=port))
+    task = asyncio.create_task(server.run())
+    await asyncio.sleep(0.2)
+    running = not task.done()
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    holder.close()
+    await holder.wait_closed()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert running
+    [error] = errors
+    assert error.startswith(f"health: cannot listen on 127.0.0.1:{port} (")
+    assert "address already in use" in error and error.endswith("retrying in 30 s")
