@@ -89,7 +89,8 @@ async def supervise(adapter: Adapter, board: AdapterBoard | None = None, *,
         except asyncio.CancelledError:
             raise
         except AdapterFatal as exc:
-            log.error("host: adapter %s disabled: %s", adapter.name, _one_line(exc))
+            log.error("host: adapter %s disabled: %s", adapter.name, _one_line(exc),
+                      extra={"event": "adapter_disabled", "adapter": adapter.name})
             board.update(adapter.name, AdapterState.DISABLED, reason=_one_line(exc))
             return
         except Exception as exc:
@@ -99,14 +100,17 @@ async def supervise(adapter: Adapter, board: AdapterBoard | None = None, *,
             wait = delay * random.uniform(0.8, 1.2)  # jitter: restarts of many bots never align
             log.warning("host: adapter %s failed (%s: %s); restart %d in %.1f s",
                         adapter.name, type(exc).__name__, _one_line(exc), failures, wait,
-                        exc_info=log.isEnabledFor(logging.DEBUG))
+                        exc_info=log.isEnabledFor(logging.DEBUG),
+                        extra={"event": "adapter_failed", "adapter": adapter.name,
+                               "failures": failures, "retry_in": round(wait, 1)})
             board.update(adapter.name, AdapterState.RECONNECTING, failures=failures,
                          reason=f"{type(exc).__name__}: {_one_line(exc)}",
                          retry_at=time.monotonic() + wait)
             await sleep(wait)
             delay = min(delay * 2, maximum)
         else:
-            log.info("host: adapter %s stopped", adapter.name)
+            log.info("host: adapter %s stopped", adapter.name,
+                     extra={"event": "adapter_stopped", "adapter": adapter.name})
             board.update(adapter.name, AdapterState.STOPPED)
             return
 
@@ -204,7 +208,8 @@ def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
     if stop.is_set():
         log.warning("host: %s again; already shutting down", sig.name)
         return
-    log.info("host: %s received; shutting down", sig.name)
+    log.info("host: %s received; shutting down", sig.name,
+             extra={"event": "shutdown_requested", "signal": sig.name})
     stop.set()
     # The promise is "gone within 5 s": should some task swallow its cancellation (a bug), a
     # watchdog thread ends the process anyway, saying so, with status 1.

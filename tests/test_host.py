@@ -331,3 +331,21 @@ def test_a_task_that_ignores_cancellation_cannot_hold_the_process(tmp_path):
     assert 4.5 < elapsed < 7.0
     assert "task adapter:stubborn did not stop" in err
     assert "shutdown did not finish within 5 s" in err
+
+
+async def test_adapter_failures_are_logged_with_structured_fields(caplog):
+    """Each failure is one record carrying event, adapter, failures and retry_in fields."""
+    waits: list[float] = []
+
+    async def record(seconds: float) -> None:
+        waits.append(seconds)
+        if len(waits) == 2:
+            raise asyncio.CancelledError
+
+    with caplog.at_level(logging.WARNING, logger="bot.host"), \
+            pytest.raises(asyncio.CancelledError):
+        await supervise(Flaky(), first=1.0, sleep=record)
+    records = [r for r in caplog.records if getattr(r, "event", None) == "adapter_failed"]
+    assert [(r.adapter, r.failures) for r in records] == [("flaky", 1), ("flaky", 2)]
+    assert [r.retry_in for r in records] == [round(w, 1) for w in waits]
+    assert "ConnectionError: gateway closed the connection" in records[0].getMessage()
