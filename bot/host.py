@@ -167,7 +167,8 @@ async def serve(settings: Settings, core: Core, *, adapters: list[Adapter] | Non
         if configured:
             log.error("host: tokens set for %s, but this build has no adapter for them;"
                       " serving the console instead", ", ".join(configured))
-        log.info("host: no platform token set: console adapter")
+        else:
+            log.info("host: no platform token set: console adapter")
         adapters = [ConsoleAdapter(core)]
     services = background_services(settings, core)
     board = core.runtime.adapters
