@@ -60,6 +60,16 @@ class LogSettings(BaseModel):
         return upper
 
 
+class HealthSettings(BaseModel):
+    """The optional /healthz + /metrics endpoint (off by default; loopback unless told)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)  # 0 = any free port (tests)
+    # /healthz turns 503 when the loop's p99 lag over the last minute exceeds this.
+    max_lag_ms: float = Field(250.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_nested_delimiter="__",
@@ -75,6 +85,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = StorageSettings()
     content: ContentSettings = ContentSettings()
     log: LogSettings = LogSettings()
+    health: HealthSettings = HealthSettings()
 
 
 class SettingsError(Exception):

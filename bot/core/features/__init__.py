@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(core: Core) -> None:
-    from bot.core.features import help, lang, term
+    from bot.core.features import help, inside, lang, term
 
-    for feature in (term, lang, help):
+    for feature in (term, lang, help, inside):
         feature.register(core)
