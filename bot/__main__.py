@@ -51,6 +51,9 @@ async def amain(settings: Settings, once: str | None) -> int:
             f"cannot open the database STORAGE__PATH={settings.storage.path}: {exc}") from None
     try:
         core = Core(library, storage, default_lang=settings.default_lang)
+        from bot.host import instrument
+
+        instrument(core)
         if once is not None:
             await ConsoleAdapter(core).once(once)
             return 0

@@ -68,6 +68,16 @@ class PracticeSettings(BaseModel):
     daily_rate_per_second: float = Field(20.0, gt=0, le=1000)
 
 
+class HealthSettings(BaseModel):
+    """The optional /healthz + /metrics endpoint (off by default; loopback unless told)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)  # 0 = any free port (tests)
+    # /healthz turns 503 when the loop's p99 lag over the last minute exceeds this.
+    max_lag_ms: float = Field(250.0, gt=0)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_nested_delimiter="__",
@@ -84,6 +94,7 @@ class Settings(BaseSettings):
     content: ContentSettings = ContentSettings()
     log: LogSettings = LogSettings()
     practice: PracticeSettings = PracticeSettings()
+    health: HealthSettings = HealthSettings()
 
 
 class SettingsError(Exception):

@@ -45,6 +45,10 @@ class ConsoleAdapter:
         """Handle one command line and print its final reply."""
         self._print(await self.core.handle_text(text, self.chat, self.user, is_admin=True))
 
+    async def run(self) -> None:
+        """The host's Adapter protocol: serve stdin until it ends."""
+        await self.interactive()
+
     async def interactive(self, stdin: TextIO | None = None) -> None:
         """Read commands until end of input. A line with an open ``` fence continues until it
         closes, so multi-line code can be typed or pasted."""
@@ -76,6 +80,7 @@ class _LineReader:
 
     def __init__(self, stream: TextIO) -> None:
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._eof = False
         loop = asyncio.get_running_loop()
 
         def pump() -> None:
@@ -88,4 +93,9 @@ class _LineReader:
         threading.Thread(target=pump, name="console-stdin", daemon=True).start()
 
     async def get(self) -> str | None:
-        return await self._queue.get()
+        """The next line, or None at end of input (and every time after it)."""
+        if self._eof:
+            return None
+        line = await self._queue.get()
+        self._eof = line is None
+        return line

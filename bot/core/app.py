@@ -14,6 +14,7 @@ from typing import Protocol, cast
 
 from bot.core.content import Library
 from bot.core.i18n import t
+from bot.core.monitor import Runtime
 from bot.core.router import Access, CommandSpec, Context, Next, Router
 from bot.core.types import DEFAULT_LANG, LANGS, ChatKind, ChatRef, Command, Lang, Reply, UserRef
 
@@ -47,6 +48,8 @@ class Core:
         self.router = Router()
         self.router.middlewares.append(_guard_errors)
         self._deliverers: dict[str, Deliverer] = {}
+        # What /inside, /healthz and /metrics read: lag, adapter states, load providers.
+        self.runtime = Runtime()
         from bot.core import features
 
         features.register_all(self)

@@ -253,6 +253,72 @@ STRINGS: dict[str, dict[str, str]] = {
     "daily_status_missed": {"hi": "chhoot gaya (bot band tha)", "en": "missed (the bot was down)"},
     "daily_status_failed": {"hi": "fail", "en": "failed"},
     "daily_status_gone": {"hi": "chat nahi mila (daily band)", "en": "chat gone (daily disabled)"},
+    # /inside (host)
+    "inside_title": {"hi": "async-guru ke andar, abhi", "en": "Inside async-guru, right now"},
+    "inside_lag": {"hi": "Event loop lag", "en": "Event-loop lag"},
+    "inside_lag_window": {
+        "hi": "pichhle {seconds} s mein, {samples} samples",
+        "en": "over the last {seconds} s, {samples} samples",
+    },
+    "inside_lag_now": {
+        "hi": "abhi naapa: {samples} samples; monitor task is run mein nahi chal raha",
+        "en": "measured just now: {samples} samples; no monitor task runs in this mode",
+    },
+    "inside_lag_warmup": {
+        "hi": "abhi naapa: {samples} samples; monitor task abhi-abhi shuru hua hai",
+        "en": "measured just now: {samples} samples; the monitor task has only just started",
+    },
+    "inside_lag_none": {"hi": "abhi tak koi sample nahi", "en": "no sample yet"},
+    "inside_tasks": {"hi": "Tasks (kind ke hisaab se)", "en": "Tasks by kind"},
+    "inside_threads": {"hi": "{n} OS threads", "en": "{n} OS threads"},
+    "inside_adapters": {"hi": "Adapters", "en": "Adapters"},
+    "inside_adapters_none": {
+        "hi": "koi adapter nahi chal raha (one-shot console mode)",
+        "en": "no adapter is running (one-shot console mode)",
+    },
+    "inside_adapter_since": {"hi": "{since} se", "en": "for {since}"},
+    "inside_adapter_retry": {
+        "hi": "{failures} baar fail, agla try {wait} mein; last error: {reason}",
+        "en": "{failures} failures in a row, next try in {wait}; last error: {reason}",
+    },
+    "inside_adapter_disabled": {"hi": "band: {reason}", "en": "off: {reason}"},
+    "inside_sandbox_label": {"hi": "Sandbox", "en": "Sandbox"},
+    "inside_sandbox": {
+        "hi": "{running}/{capacity} runs chal rahe, {queued} queue mein",
+        "en": "{running} of {capacity} runs executing, {queued} queued",
+    },
+    "inside_sandbox_none": {
+        "hi": "is process mein sandbox nahi hai",
+        "en": "no sandbox in this process",
+    },
+    "inside_daily_label": {"hi": "Daily post", "en": "Daily post"},
+    "inside_daily": {"hi": "agla {at} ko ({left} baad)", "en": "next at {at} (in {left})"},
+    "inside_daily_due": {"hi": "abhi due", "en": "due now"},
+    "inside_daily_idle": {"hi": "koi post scheduled nahi", "en": "nothing scheduled"},
+    "inside_daily_none": {
+        "hi": "is process mein scheduler nahi chal raha",
+        "en": "no scheduler runs in this process",
+    },
+    "inside_commands_label": {"hi": "Commands handled", "en": "Commands handled"},
+    "inside_commands": {"hi": "{ok} ({errors} errors)", "en": "{ok} ({errors} errors)"},
+    "inside_uptime": {"hi": "Uptime", "en": "Uptime"},
+    "inside_memory": {"hi": "Memory", "en": "Memory"},
+    "inside_memory_text": {"hi": "RSS {rss} (peak {peak})", "en": "RSS {rss} (peak {peak})"},
+    "inside_memory_none": {"hi": "yahan /proc nahi hai", "en": "no /proc here"},
+    "inside_process": {"hi": "Process", "en": "Process"},
+    "inside_one_loop": {
+        "hi": "ek event loop, ek thread pe",
+        "en": "one event loop, on one thread",
+    },
+    "inside_lesson_title": {"hi": "In figures ka matlab", "en": "What these figures mean"},
+    "inside_lesson_1": {
+        "hi": "Lag = monitor task jitna late jaaga. Saare tasks ek hi event loop share karte hain, to jo code bina await ke der tak chalta hai, woh sabko rokta hai — yahi lag mein dikhta hai.",
+        "en": "Lag is how late the monitor task woke up. Every task shares one event loop, so code that runs long without an await holds them all up — and that shows here as lag.",
+    },
+    "inside_lesson_2": {
+        "hi": "Dono platforms, sandbox aur scheduler ek process mein, phir bhi lag chhota: yahi non-blocking design hai — wait (network, database, sandbox) loop ke bahar hota hai, loop free rehta hai.",
+        "en": "Both platforms, the sandbox and the scheduler in one process, and the lag stays small: that is non-blocking design — waiting (network, database, sandbox) happens off the loop, which stays free.",
+    },
 }
 
 

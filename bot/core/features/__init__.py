@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(core: Core) -> None:
-    from bot.core.features import daily, help, lang, practice, quiz, scores, term
+    from bot.core.features import daily, help, inside, lang, practice, quiz, scores, term
 
-    for feature in (term, lang, help, quiz, scores, practice, daily):
+    for feature in (term, lang, help, inside, quiz, scores, practice, daily):
         feature.register(core)

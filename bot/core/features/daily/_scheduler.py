@@ -58,6 +58,7 @@ class DailyScheduler:
         self.max_sleep = MAX_SLEEP
         self.in_flight = 0  # sends started and not finished
         self._limiter: AsyncLimiter | None = None
+        self._next_post: datetime | None = None
 
     def configure(self, *, concurrency: int, rate_per_second: float) -> None:
         self.concurrency = max(1, concurrency)
@@ -103,8 +104,13 @@ class DailyScheduler:
             if wait > 0:
                 await self.clock.wait(self._wake, wait)
 
+    def next_post(self) -> datetime | None:
+        """When the next post is due, as of the last pass (for /inside and /healthz)."""
+        return self._next_post
+
     async def seconds_to_next(self) -> float:
         nxt = await self.core.storage.daily_next_due(sorted(self.core.delivers_to()))
+        self._next_post = parse_iso(nxt) if nxt else None
         if nxt is None:
             return self.max_sleep
         return min(self.max_sleep, (parse_iso(nxt) - self.clock.now()).total_seconds())
