@@ -97,6 +97,20 @@ STRINGS: dict[str, dict[str, str]] = {
               "Start with /learn, open any term with /term, see every command with /help.",
     },
     "there": {"hi": "dost", "en": "there"},
+    # Telegram adapter
+    "tg_stale_button": {
+        "hi": "Ye button ab kaam nahi karta (purana message hai). /help se dobara shuru karo.",
+        "en": "This button no longer works (the message is old). Type /help to start again.",
+    },
+    "tg_sent_private": {
+        "hi": "Jawab aapko private chat mein bhej diya hai.",
+        "en": "I sent the answer to you in a private chat.",
+    },
+    "tg_open_in_bot": {"hi": "Bot mein kholo", "en": "Open in the bot"},
+    "tg_inline_none": {
+        "hi": "Is naam ka koi term nahi mila",
+        "en": "No term by that name",
+    },
 }
 
 
