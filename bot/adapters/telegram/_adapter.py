@@ -88,6 +88,7 @@ class TelegramAdapter:
         self.username: str | None = None
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
         self._inflight: set[asyncio.Task] = set()
+        self.ready = asyncio.Event()  # set while updates are being received
         core.register_deliverer("telegram", self)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -129,10 +130,12 @@ class TelegramAdapter:
                 await app.start()
                 try:
                     await self._start_updater(app)
+                    self.ready.set()
                     log.info("telegram: @%s is %s", self.username,
                              "polling" if self.settings.mode == "polling" else "on its webhook")
                     await asyncio.Event().wait()  # serve until cancelled
                 finally:
+                    self.ready.clear()
                     self.application = None
                     if app.updater is not None and app.updater.running:
                         await app.updater.stop()

@@ -45,11 +45,16 @@ def settings_for(fake: FakeTelegram, **extra: object) -> TelegramSettings:
 
 
 @contextlib.asynccontextmanager
-async def running(adapter: TelegramAdapter, fake: FakeTelegram) -> AsyncIterator[asyncio.Task]:
+async def running(adapter: TelegramAdapter) -> AsyncIterator[asyncio.Task]:
     """Run the adapter until the block ends, then cancel it as the host would."""
     task = asyncio.create_task(adapter.run(), name="telegram-under-test")
     try:
-        await fake.wait_for("deleteWebhook")  # polling has been bootstrapped
+        ready = asyncio.create_task(adapter.ready.wait())
+        await asyncio.wait({task, ready}, timeout=10, return_when=asyncio.FIRST_COMPLETED)
+        ready.cancel()
+        if task.done():  # it failed to start: show why
+            await task
+        assert adapter.ready.is_set(), "the adapter did not start within 10 s"
         yield task
     finally:
         task.cancel()
@@ -60,5 +65,5 @@ async def running(adapter: TelegramAdapter, fake: FakeTelegram) -> AsyncIterator
 @pytest.fixture
 async def bot(fake: FakeTelegram, core: Core) -> AsyncIterator[TelegramAdapter]:
     adapter = TelegramAdapter(settings_for(fake), core)
-    async with running(adapter, fake):
+    async with running(adapter):
         yield adapter

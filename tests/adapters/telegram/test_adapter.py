@@ -318,7 +318,7 @@ async def test_no_log_line_contains_the_token(fake: FakeTelegram, core: Core, re
     """At DEBUG, a run with a command, a click and an inline query logs no token."""
     logs.configure("DEBUG", [fake.token])
     adapter = TelegramAdapter(settings_for(fake), core)
-    async with running(adapter, fake):
+    async with running(adapter):
         await fake.send_text("/term await")
         card = fake.message_of(await fake.wait_for("sendMessage"))
         await fake.click("term coroutine", card)
@@ -342,7 +342,7 @@ async def test_shutdown_cancels_a_stuck_command_after_the_grace(fake: FakeTelegr
     add_command(core, "stuck", stuck, long_running=True)
     adapter = TelegramAdapter(settings_for(fake, shutdown_grace=0.5), core)
     task = asyncio.create_task(adapter.run())
-    await fake.wait_for("deleteWebhook")
+    await asyncio.wait_for(adapter.ready.wait(), 10)
     await fake.send_text("/stuck")
     await fake.wait_for("sendChatAction")
     task.cancel()
@@ -350,3 +350,35 @@ async def test_shutdown_cancels_a_stuck_command_after_the_grace(fake: FakeTelegr
         with pytest.raises(asyncio.CancelledError):
             await task
     assert not fake.called("sendMessage")
+
+
+async def test_webhook_mode_sets_the_webhook_and_serves_updates(fake: FakeTelegram,
+                                                                core: Core) -> None:
+    """In webhook mode the bot registers its URL and secret, answers posted updates and
+    refuses updates without the secret."""
+    import socket
+
+    import aiohttp
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/tg-hook"
+    settings = settings_for(fake, mode="webhook", webhook_url=url, webhook_listen="127.0.0.1",
+                            webhook_port=port, webhook_secret="s3cret")
+    update = {"update_id": 1, "message": {
+        "message_id": 5, "date": 0, "chat": {"id": 42, "type": "private"},
+        "from": fake.user(), "text": "/term await",
+        "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+    async with running(TelegramAdapter(settings, core)):
+        hook = fake.called("setWebhook")[0]
+        assert hook.params["url"] == url and hook.params["secret_token"] == "s3cret"
+        async with aiohttp.ClientSession() as http:
+            async with http.post(url, json=update) as forged:
+                assert forged.status == 403
+            async with http.post(url, json=update,
+                                 headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"}) as ok:
+                assert ok.status == 200
+        call = await fake.wait_for("sendMessage")
+        assert call.params["text"].startswith("<b>await")
+        assert len(fake.called("sendMessage")) == 1
