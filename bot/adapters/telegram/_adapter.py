@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
@@ -59,6 +60,8 @@ TYPING_EVERY = 4.0
 # Chat administrators are looked up once per chat and remembered this long.
 ADMIN_TTL = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# What Telegram accepts as a menu command; one bad name would make setMyCommands fail entirely.
+MENU_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
 
 @dataclass
@@ -185,7 +188,7 @@ class TelegramAdapter:
             for lang, code in (("hi", None), ("en", "en")):
                 commands = [
                     BotCommand(spec.name, spec.help.get(lang)[:BotCommandLimit.MAX_DESCRIPTION])
-                    for spec in self.core.router.visible()
+                    for spec in self.core.router.visible() if MENU_NAME.fullmatch(spec.name)
                 ]
                 await bot.set_my_commands(commands, language_code=code)
         except TelegramError as exc:
