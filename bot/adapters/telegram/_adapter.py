@@ -132,21 +132,33 @@ class TelegramAdapter:
                 await self.set_commands(app.bot)
                 await app.start()
                 try:
+                    before = _poller_tasks()
                     await self._start_updater(app)
                     self.ready.set()
                     log.info("telegram: @%s is %s", self.username,
                              "polling" if self.settings.mode == "polling" else "on its webhook")
-                    await asyncio.Event().wait()  # serve until cancelled
+                    # Serve until cancelled. PTB's polling task ends by itself only when it gives
+                    # up (a revoked token): then this adapter ends too, and the host decides.
+                    pollers = _poller_tasks() - before
+                    await asyncio.wait(pollers) if pollers else await asyncio.Event().wait()
+                    failed = next((p.exception() for p in pollers
+                                   if not p.cancelled() and p.exception()), None)
+                    if isinstance(failed, InvalidToken):
+                        raise InvalidToken("rejected while polling")
+                    raise RuntimeError(f"Telegram polling stopped: {type(failed).__name__}")
                 finally:
                     self.ready.clear()
                     self.application = None
                     if app.updater is not None and app.updater.running:
-                        await app.updater.stop()
+                        try:
+                            await app.updater.stop()
+                        except TelegramError:  # stopping re-raises a dead poller's error
+                            pass
                     await self._finish_inflight()
                     await app.stop()  # waits for every handler task PTB started
         except InvalidToken:
             # PTB's own message quotes the token: never pass it on.
-            raise AdapterFatal("Telegram rejected TELEGRAM__TOKEN (getMe answered 401/404);"
+            raise AdapterFatal("Telegram rejected TELEGRAM__TOKEN (HTTP 401/404);"
                                " check the token with @BotFather") from None
 
     async def _finish_inflight(self) -> None:
@@ -331,7 +343,7 @@ class TelegramAdapter:
                 return
             try:
                 await self._send_new(d.bot, d.user_id, reply)
-            except Forbidden:
+            except (Forbidden, BadRequest):
                 pass  # they never opened a private chat with the bot: answer in the group
             else:
                 if not d.answered:
@@ -415,6 +427,14 @@ class TelegramAdapter:
         except Exception:
             log.exception("telegram: could not read the language of %s", command.user.key)
             return self.core.default_lang
+
+
+# PTB's name for its polling task (telegram/ext/_updater.py); watched, never touched.
+POLLING_TASK = "Updater:start_polling:polling_task"
+
+
+def _poller_tasks() -> set[asyncio.Task]:
+    return {t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK and not t.done()}
 
 
 def _chat_ref(chat: Chat) -> ChatRef:

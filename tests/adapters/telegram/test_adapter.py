@@ -382,3 +382,15 @@ async def test_webhook_mode_sets_the_webhook_and_serves_updates(fake: FakeTelegr
         call = await fake.wait_for("sendMessage")
         assert call.params["text"].startswith("<b>await")
         assert len(fake.called("sendMessage")) == 1
+
+
+async def test_a_token_revoked_while_polling_stops_the_adapter(fake: FakeTelegram,
+                                                               core: Core) -> None:
+    """When getUpdates starts answering 401, run() ends with AdapterFatal instead of going deaf."""
+    adapter = TelegramAdapter(settings_for(fake), core)
+    task = asyncio.create_task(adapter.run())
+    await asyncio.wait_for(adapter.ready.wait(), 10)
+    fake.token = "revoked"
+    with pytest.raises(AdapterFatal) as info:
+        await asyncio.wait_for(task, 10)
+    assert "123:abc" not in str(info.value)
