@@ -250,31 +250,31 @@ class TelegramAdapter:
         user = query.from_user
         message = query.message
         stale = Command("", "", ChatRef("telegram", str(user.id)), _user_ref(user))
-        try:
-            spec = None
-            if query.data and message is not None:
-                button = Button.from_payload(query.data)
-                spec = self.core.router.get(button.command)
-            if spec is None or message is None:
-                await query.answer(t(await self._lang(stale), "tg_stale_button"), show_alert=False)
-                return
-            chat = message.chat
-            chat_ref = _chat_ref(chat)
-            command = Command(button.command, button.args, chat_ref, _user_ref(user),
-                              is_admin=await self._is_admin(context.bot, chat, user.id, None),
-                              locale=user.language_code)
-            delivery = _Delivery(context.bot, chat.id, chat_ref.kind is ChatKind.GROUP, user.id,
-                                 await self._lang(command), query=query)
-            if spec.long_running:  # stop the client's spinner now; the result comes later
-                await query.answer()
-                delivery.answered = True
+        spec = button = None
+        if query.data and message is not None:
             try:
-                await self._serve(delivery, command, self.core.stream(command))
-            finally:
-                if not delivery.answered:
-                    await query.answer()
-        except ValueError:  # a payload no Button could have made
-            await query.answer(t(await self._lang(stale), "tg_stale_button"))
+                button = Button.from_payload(query.data)
+            except ValueError:  # data no Button of ours could have made
+                button = None
+            spec = self.core.router.get(button.command) if button else None
+        if spec is None or button is None or message is None:
+            await _answer(query, t(await self._lang(stale), "tg_stale_button"))
+            return
+        chat = message.chat
+        chat_ref = _chat_ref(chat)
+        command = Command(button.command, button.args, chat_ref, _user_ref(user),
+                          is_admin=await self._is_admin(context.bot, chat, user.id, None),
+                          locale=user.language_code)
+        delivery = _Delivery(context.bot, chat.id, chat_ref.kind is ChatKind.GROUP, user.id,
+                             await self._lang(command), query=query)
+        if spec.long_running:  # stop the client's spinner now; the result comes later
+            await _answer(query)
+            delivery.answered = True
+        try:
+            await self._serve(delivery, command, self.core.stream(command))
+        finally:
+            if not delivery.answered:
+                await _answer(query)
 
     async def _on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`@bot await` in any chat: the matching cards, ranked, each ready to send."""
@@ -338,7 +338,7 @@ class TelegramAdapter:
             # callback alert; anything richer goes to their private chat when Telegram lets us.
             text = alert_text(reply)
             if text is not None and not d.answered:
-                await d.query.answer(text, show_alert=True)
+                await _answer(d.query, text, alert=True)
                 d.answered = True
                 return
             try:
@@ -347,7 +347,7 @@ class TelegramAdapter:
                 pass  # they never opened a private chat with the bot: answer in the group
             else:
                 if not d.answered:
-                    await d.query.answer(t(d.lang, "tg_sent_private"))
+                    await _answer(d.query, t(d.lang, "tg_sent_private"))
                     d.answered = True
                 return
         # A typed command gets its answer where it was typed (Telegram has no ephemeral
@@ -435,6 +435,14 @@ POLLING_TASK = "Updater:start_polling:polling_task"
 
 def _poller_tasks() -> set[asyncio.Task]:
     return {t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK and not t.done()}
+
+
+async def _answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a callback query; one that is too old to answer is only worth a log line."""
+    try:
+        await query.answer(text, show_alert=alert or None)
+    except BadRequest as exc:
+        log.info("telegram: could not answer a button click: %s", exc)
 
 
 def _chat_ref(chat: Chat) -> ChatRef:

@@ -394,3 +394,20 @@ async def test_a_token_revoked_while_polling_stops_the_adapter(fake: FakeTelegra
     with pytest.raises(AdapterFatal) as info:
         await asyncio.wait_for(task, 10)
     assert "123:abc" not in str(info.value)
+
+
+async def test_a_click_too_old_to_answer_still_runs_quietly(fake: FakeTelegram, bot: TelegramAdapter,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
+    """When Telegram says the query is too old, the command still runs and nothing errors."""
+    await fake.send_text("/term await")
+    card = fake.message_of(await fake.wait_for("sendMessage"))
+    fake.fail_once("answerCallbackQuery", 400, {
+        "ok": False, "error_code": 400,
+        "description": "Bad Request: query is too old and response timeout expired"})
+    with caplog.at_level(logging.INFO):
+        await fake.click("term sync", card)
+        await fake.wait_for("sendMessage", lambda c: "Sync" in c.params["text"])
+        await fake.wait_for("answerCallbackQuery:failed")
+        await asyncio.sleep(0.2)
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any("could not answer a button click" in r.getMessage() for r in caplog.records)
