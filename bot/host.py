@@ -118,6 +118,10 @@ async def supervise(adapter: Adapter, board: AdapterBoard | None = None, *,
 def platform_adapters(settings: Settings, core: Core) -> list[Adapter]:
     """The adapters whose tokens are set."""
     adapters: list[Adapter] = []
+    if settings.telegram.token is not None:
+        from bot.adapters.telegram import TelegramAdapter
+
+        adapters.append(TelegramAdapter(settings.telegram, core))  # also core's "telegram" deliverer
     return adapters
 
 

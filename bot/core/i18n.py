@@ -319,6 +319,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "Dono platforms, sandbox aur scheduler ek process mein, phir bhi lag chhota: yahi non-blocking design hai — wait (network, database, sandbox) loop ke bahar hota hai, loop free rehta hai.",
         "en": "Both platforms, the sandbox and the scheduler in one process, and the lag stays small: that is non-blocking design — waiting (network, database, sandbox) happens off the loop, which stays free.",
     },
+    # Telegram adapter
+    "tg_stale_button": {
+        "hi": "Ye button ab kaam nahi karta (purana message hai). /help se dobara shuru karo.",
+        "en": "This button no longer works (the message is old). Type /help to start again.",
+    },
+    "tg_sent_private": {
+        "hi": "Jawab aapko private chat mein bhej diya hai.",
+        "en": "I sent the answer to you in a private chat.",
+    },
+    "tg_open_in_bot": {"hi": "Bot mein kholo", "en": "Open in the bot"},
+    "tg_inline_none": {
+        "hi": "Is naam ka koi term nahi mila",
+        "en": "No term by that name",
+    },
 }
 
 
