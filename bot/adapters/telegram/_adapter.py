@@ -46,7 +46,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram._render import alert_text, keyboard, render_chunks
-from bot.core.app import Core
+from bot.core.app import Core, TargetGone
 from bot.core.features.term import card_reply
 from bot.core.i18n import t
 from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Paragraph, Reply, UserRef
@@ -209,11 +209,19 @@ class TelegramAdapter:
     # -- the core's port for messages the bot starts itself ---------------------------------
 
     async def deliver(self, chat: ChatRef, reply: Reply) -> None:
-        """Send a reply the bot starts itself (a daily post). Raises telegram.error.Forbidden
-        when the bot was blocked or removed, so the caller can unsubscribe the chat."""
+        """Send a reply the bot starts itself (a daily post). Raises the core's TargetGone
+        when the bot was blocked or removed or the chat no longer exists, so the caller stops
+        posting there instead of retrying forever."""
         if self.application is None:
             raise RuntimeError("the Telegram adapter is not running")
-        await self._send_new(self.application.bot, int(chat.id), reply)
+        try:
+            await self._send_new(self.application.bot, int(chat.id), reply)
+        except Forbidden as exc:  # "bot was blocked by the user", "bot was kicked"
+            raise TargetGone(f"telegram refused: {exc.message}") from None
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise TargetGone(f"telegram: {exc.message}") from None
+            raise
 
     # -- incoming updates --------------------------------------------------------------------
 

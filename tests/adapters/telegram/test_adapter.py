@@ -12,7 +12,7 @@ from telegram.constants import FloodLimit
 from bot import logs
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram._render import MAX_MESSAGE, tg_len
-from bot.core.app import Core
+from bot.core.app import Core, TargetGone
 from bot.core.i18n import t
 from bot.core.router import CommandSpec, Context, Text
 from bot.core.types import ChatKind, ChatRef, CodeBlock, Paragraph, Reply
@@ -282,6 +282,21 @@ async def test_deliver_sends_a_message_the_bot_starts(fake: FakeTelegram, core: 
     await core.deliver(ChatRef("telegram", str(GROUP), ChatKind.GROUP), Reply.text("Daily <quiz>"))
     call = await fake.wait_for("sendMessage")
     assert call.params["chat_id"] == str(GROUP) and call.params["text"] == "Daily &lt;quiz&gt;"
+
+
+@pytest.mark.parametrize(("status", "description"), [
+    (403, "Forbidden: bot was blocked by the user"),
+    (403, "Forbidden: bot was kicked from the group chat"),
+    (400, "Bad Request: chat not found"),
+])
+async def test_deliver_to_a_chat_that_is_gone_raises_target_gone(
+        fake: FakeTelegram, core: Core, bot: TelegramAdapter, status: int, description: str
+) -> None:
+    """A blocked, kicked or vanished chat is reported as TargetGone, so daily posts stop."""
+    fake.fail_once("sendMessage", status, {"ok": False, "error_code": status,
+                                           "description": description})
+    with pytest.raises(TargetGone):
+        await core.deliver(ChatRef("telegram", str(GROUP), ChatKind.GROUP), Reply.text("Daily"))
 
 
 async def test_a_rejected_token_raises_adapter_fatal_without_the_token(fake: FakeTelegram,
