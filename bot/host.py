@@ -60,6 +60,10 @@ async def supervise(adapter: Adapter, *, first: float = BACKOFF_FIRST,
 def platform_adapters(settings: Settings, core: Core) -> list[Adapter]:
     """The adapters whose tokens are set."""
     adapters: list[Adapter] = []
+    if settings.discord.token is not None:
+        from bot.adapters.discord import DiscordAdapter
+
+        adapters.append(DiscordAdapter(settings.discord, core))
     return adapters
 
 
