@@ -13,6 +13,8 @@ import pytest
 from bot.adapters.discord import DiscordAdapter
 from bot.core.app import Core
 from bot.core.content import Library
+from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.types import Button, CodeBlock, Paragraph, Reply
 from bot.settings import DiscordSettings
 from bot.storage import Storage
 from tests.adapters.discord.fake_discord import FakeDiscord
@@ -32,9 +34,45 @@ async def storage(tmp_path: Path) -> AsyncIterator[Storage]:
     await store.close()
 
 
+async def _probe(ctx: Context) -> Reply:
+    cmd = ctx.command
+    return Reply.text(f"kind={cmd.chat.kind.value} admin={cmd.is_admin} user={cmd.user.name}",
+                      title="probe")
+
+
+async def _snippet(ctx: Context) -> Reply:
+    return Reply(blocks=(CodeBlock(ctx.command.options.get("code") or ctx.command.args, "py"),),
+                 title="snippet")
+
+
+async def _slow(ctx: Context) -> AsyncIterator[Reply]:
+    yield Reply.text("working…", final=False)
+    await asyncio.sleep(0.05)
+    yield Reply.text("done", title="slow")
+
+
+async def _tally(ctx: Context) -> AsyncIterator[Reply]:
+    yield Reply.text("you were right", private=True)
+    yield Reply(blocks=(Paragraph.plain("tally: 1"),), edit_source=True,
+                buttons=((Button("A", "tally", "a"),),))
+
+
+def add_probes(core: Core) -> None:
+    """Test-only commands: what the adapter passed on, a multi-line option, a long-running
+    stream, a quiz-like tally that edits the clicked message."""
+    text = Text(hi="test", en="test command")
+    core.router.add(CommandSpec("probe", text, _probe))
+    core.router.add(CommandSpec("snippet", text, _snippet, options=(
+        OptionSpec("code", Text(hi="code", en="the code"), required=True, multiline=True),)))
+    core.router.add(CommandSpec("slow", text, _slow, long_running=True))
+    core.router.add(CommandSpec("tally", text, _tally, hidden=True))
+
+
 @pytest.fixture
 def core(library: Library, storage: Storage) -> Core:
-    return Core(library, storage)
+    core = Core(library, storage)
+    add_probes(core)
+    return core
 
 
 @pytest.fixture

@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from bot.adapters.discord import DiscordAdapter
-from tests.adapters.discord.fake_discord import FakeDiscord
+from bot.core.app import Core
+from bot.core.types import ChatKind, ChatRef, Reply
+from bot.host import AdapterFatal
+from tests.adapters.discord.conftest import running, settings_for
+from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord
 
 
 async def test_logs_in_and_identifies(bot: DiscordAdapter, fake: FakeDiscord) -> None:
@@ -23,3 +31,210 @@ async def test_term_await_answered_with_card(bot: DiscordAdapter, fake: FakeDisc
     assert "await" in embed["title"].lower()
     assert embed["url"].startswith("https://docs.python.org")
     assert call.json["data"]["allowed_mentions"] == {"parse": []}
+
+
+def _slash(name: str, **options: str) -> dict:
+    return {"id": "1", "name": name, "type": 1,
+            "options": [{"name": k, "type": 3, "value": v} for k, v in options.items()]}
+
+
+def _buttons(*custom_ids: str) -> list[dict]:
+    return [{"type": 1, "components": [{"type": 2, "style": 2, "label": c[-20:], "custom_id": c}
+                                       for c in custom_ids]}]
+
+
+async def _callback(fake: FakeDiscord, itx: dict) -> dict:
+    [call] = await fake.wait_for("POST", f"/interactions/{itx['id']}/")
+    return call.json
+
+
+async def test_commands_synced_once_then_not_again(core: Core, fake: FakeDiscord) -> None:
+    """A fresh database syncs the commands; a restart with unchanged specs does not PUT again."""
+    for _ in range(2):
+        adapter = DiscordAdapter(settings_for(fake), core)
+        async with running(adapter, fake):
+            pass
+        fake._identified.clear()
+    puts = fake.find("PUT", f"/applications/{APP_ID}/commands")
+    assert len(puts) == 1
+    names = {c["name"] for c in puts[0].json}
+    assert {"term", "learn", "help", "snippet", "Snippet code"} <= names
+    assert "tally" not in names  # hidden specs stay out of the menu
+
+
+async def test_dev_guild_sync_goes_to_that_guild(core: Core, fake: FakeDiscord) -> None:
+    """With DISCORD__DEV_GUILD_ID the commands are synced to that guild only."""
+    adapter = DiscordAdapter(settings_for(fake, dev_guild_id=42), core)
+    async with running(adapter, fake):
+        pass
+    assert fake.find("PUT", f"/applications/{APP_ID}/guilds/42/commands")
+    assert not fake.find("PUT", f"/applications/{APP_ID}/commands")
+
+
+async def test_bad_token_is_fatal(core: Core, fake: FakeDiscord) -> None:
+    """A token Discord answers with 401 stops the adapter with AdapterFatal."""
+    adapter = DiscordAdapter(settings_for(fake, token="not-the-token"), core)
+    with pytest.raises(AdapterFatal, match="401"):
+        await asyncio.wait_for(adapter.run(), 10)
+
+
+async def test_cancel_closes_the_client(core: Core, fake: FakeDiscord) -> None:
+    """Cancelling run() closes the discord.py client and returns."""
+    adapter = DiscordAdapter(settings_for(fake), core)
+    async with running(adapter, fake) as task:
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert adapter.client is not None and adapter.client.is_closed()
+
+
+async def test_autocomplete_answers_at_most_25_terms(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """An autocomplete interaction for /term is answered with <= 25 card choices."""
+    itx = fake.interaction(4, {"id": "1", "name": "term", "type": 1, "options": [
+        {"name": "term", "type": 3, "value": "awa", "focused": True}]})
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["type"] == 8
+    choices = body["data"]["choices"]
+    assert 1 <= len(choices) <= 25
+    assert choices[0]["value"] == "await"
+
+
+async def test_empty_autocomplete_lists_terms(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """An empty query suggests the curriculum's terms, never more than 25."""
+    itx = fake.interaction(4, {"id": "1", "name": "term", "type": 1, "options": [
+        {"name": "term", "type": 3, "value": "", "focused": True}]})
+    await fake.send_interaction(itx)
+    choices = (await _callback(fake, itx))["data"]["choices"]
+    assert choices[0]["value"] == "sync" and len(choices) <= 25
+
+
+async def test_card_has_persistent_buttons(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A card's buttons carry their command line in an ag: custom id."""
+    itx = fake.interaction(2, _slash("term", term="await"))
+    await fake.send_interaction(itx)
+    rows = (await _callback(fake, itx))["data"]["components"]
+    ids = [c["custom_id"] for row in rows for c in row["components"]]
+    assert "ag:term event-loop" in ids and all(i.startswith("ag:") for i in ids)
+
+
+async def test_button_click_runs_its_command(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Clicking an ag: button (from before a restart too) runs its command for the clicker."""
+    message = fake.bot_message(components=_buttons("ag:term await"))
+    itx = fake.interaction(3, {"custom_id": "ag:term await", "component_type": 2},
+                           message=message)
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["type"] == 4
+    assert "await" in body["data"]["embeds"][0]["title"].lower()
+
+
+async def test_foreign_button_gets_polite_ephemeral(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A button this bot does not know is answered privately, never left to fail."""
+    message = fake.bot_message(components=_buttons("someone-else:42"))
+    itx = fake.interaction(3, {"custom_id": "someone-else:42", "component_type": 2},
+                           message=message)
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["type"] == 4 and body["data"]["flags"] & 64
+    assert "button" in body["data"]["content"].lower()
+
+
+async def test_edit_source_updates_clicked_message(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A private answer goes to the clicker; the tally replaces the clicked message."""
+    message = fake.bot_message(components=_buttons("ag:tally a"))
+    itx = fake.interaction(3, {"custom_id": "ag:tally a", "component_type": 2}, message=message)
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["type"] == 4 and body["data"]["flags"] & 64
+    [edit] = await fake.wait_for("PATCH", f"/channels/{message['channel_id']}/messages/{message['id']}")
+    assert "tally: 1" in edit.json["embeds"][0]["description"]
+
+
+async def test_long_running_defers_then_edits(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A long-running command defers first, then its progress and result edit the response."""
+    itx = fake.interaction(2, _slash("slow"))
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["type"] == 5
+    edits = await fake.wait_for("PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/@original",
+                                count=2)
+    assert "working" in edits[0].json["embeds"][0]["description"]
+    assert edits[-1].json["embeds"][0]["title"] == "slow"
+
+
+async def test_everyone_in_user_text_pings_nobody(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """User text echoed back with @everyone goes out with allowed_mentions parse []."""
+    itx = fake.interaction(2, _slash("term", term="@everyone zzzz"))
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+    assert "@everyone" in body["data"]["embeds"][0]["description"]
+
+
+async def test_delivered_post_pings_nobody(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A post the bot starts itself (core.deliver) is sent with mentions disabled."""
+    assert bot.client is not None
+    await asyncio.wait_for(bot.client.wait_until_ready(), 10)
+    chat = ChatRef("discord", CHANNEL_ID, ChatKind.GROUP)
+    await bot.core.deliver(chat, Reply.text("@everyone daily quiz time"))
+    [post] = await fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert post.json["allowed_mentions"] == {"parse": []}
+    assert "@everyone" in post.json["embeds"][0]["description"]
+
+
+async def test_guild_admin_and_dm(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Manage Server makes a guild member admin; a DM is a private chat whose user is admin."""
+    cases = [(dict(guild=True, admin=False), "kind=group admin=False"),
+             (dict(guild=True, admin=True), "kind=group admin=True"),
+             (dict(guild=False), "kind=private admin=True")]
+    for kwargs, expected in cases:
+        itx = fake.interaction(2, _slash("probe"), **kwargs)
+        await fake.send_interaction(itx)
+        body = await _callback(fake, itx)
+        assert expected in body["data"]["embeds"][0]["description"]
+
+
+async def test_multiline_option_opens_modal(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A command whose multi-line option is missing opens a modal with a paragraph field."""
+    itx = fake.interaction(2, _slash("snippet"))
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["type"] == 9
+    assert body["data"]["custom_id"] == "agm:snippet:code"
+    field = body["data"]["components"][0]["components"][0]
+    assert field["style"] == 2 and field["custom_id"] == "code"
+
+
+async def test_modal_submit_runs_code_verbatim(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Submitting the modal runs the command with the code, newlines kept."""
+    code = "import asyncio\n\nasync def main():\n    await asyncio.sleep(0)"
+    itx = fake.interaction(5, {"custom_id": "agm:snippet:code", "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "code", "value": code}]}]})
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert f"```py\n{code}\n```" == body["data"]["embeds"][0]["description"]
+
+
+async def test_context_menu_runs_code_block(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """The message command "Snippet code" runs the code block of the targeted message."""
+    posted = fake.bot_message(content="look:\n```python\nprint('hi')\nprint(2)\n```",
+                              author=fake.user())
+    itx = fake.interaction(2, {"id": "2", "name": "Snippet code", "type": 3,
+                               "target_id": posted["id"],
+                               "resolved": {"messages": {posted["id"]: posted}}})
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["data"]["embeds"][0]["description"] == "```py\nprint('hi')\nprint(2)\n```"
+
+
+async def test_context_menu_without_code_is_explained(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A targeted message with no text gets a friendly private explanation."""
+    posted = fake.bot_message(content="", author=fake.user())
+    itx = fake.interaction(2, {"id": "2", "name": "Snippet code", "type": 3,
+                               "target_id": posted["id"],
+                               "resolved": {"messages": {posted["id"]: posted}}})
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["data"]["flags"] & 64
+    assert "code" in body["data"]["embeds"][0]["description"]
