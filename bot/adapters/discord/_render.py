@@ -180,14 +180,17 @@ def render(reply: Reply, lang: Lang = "hi") -> list[Page]:
     if page.embeds and len(pages) < MESSAGES_MAX:
         pages.append(page)
     if cut_chars:
-        note = escape(t(lang, "discord_cut", count=cut_chars))
         last = pages[-1].embeds[-1]
-        budget = DESCRIPTION_MAX - len(note) - 2
         desc = last.description or ""
-        if len(desc) > budget or sum(len(e) for e in pages[-1].embeds) + len(note) + 2 > EMBED_TOTAL_MAX:
-            desc = desc[: max(0, budget - 200)]
-            if desc.count("```") % 2:
-                desc += "\n```"
+        # Room for the note (its count has at most 7 digits) in this embed and this message.
+        room = min(DESCRIPTION_MAX, EMBED_TOTAL_MAX - sum(len(e) for e in pages[-1].embeds)
+                   + len(desc)) - len(t(lang, "discord_cut", count=9_999_999)) - 10
+        if len(desc) > room:
+            cut_at = desc.rfind("\n", 0, room)
+            kept = desc[: cut_at if cut_at > room // 2 else room]
+            cut_chars += len(desc) - len(kept)
+            desc = kept + ("\n```" if kept.count("```") % 2 else "")
+        note = escape(t(lang, "discord_cut", count=cut_chars))
         last.description = f"{desc}\n\n{note}" if desc else note
     pages[-1].view = view_for(reply)
     return pages
