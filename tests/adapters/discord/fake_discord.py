@@ -4,7 +4,8 @@ Enough of Discord for the real discord.py client to log in, identify, sync comma
 INTERACTION_CREATE events and answer them through interaction callbacks and webhooks. Every
 request is recorded (`server.requests`) so tests can assert what the bot really sent.
 
-Run it alone (for trying the bot by hand): `python -m tests.adapters.discord.fake_discord`.
+Run it alone to try the bot by hand: `python -m tests.adapters.discord.fake_discord --port 8765
+--demo`, then start `python -m bot` with the three DISCORD__ settings it prints.
 """
 
 from __future__ import annotations
@@ -327,19 +328,55 @@ def _now() -> str:
     return datetime.now(UTC).isoformat()
 
 
-async def _serve_forever(port: int) -> None:
+async def _demo(server: FakeDiscord) -> None:
+    """What a user would do once the bot is connected: /term await, autocomplete, a click."""
+    await server.wait_identified()
+    print("bot identified; slash commands synced:",
+          [c["name"] for cmds in server.commands.values() for c in cmds], flush=True)
+    steps = [
+        ("/term await", server.interaction(2, {"id": "1", "name": "term", "type": 1, "options": [
+            {"name": "term", "type": 3, "value": "await"}]})),
+        ("autocomplete 'co'", server.interaction(4, {"id": "1", "name": "term", "type": 1,
+                                                      "options": [{"name": "term", "type": 3,
+                                                                   "value": "co", "focused": True}]})),
+        ("click 'ag:term event-loop'", server.interaction(
+            3, {"custom_id": "ag:term event-loop", "component_type": 2},
+            message=server.bot_message(components=[{"type": 1, "components": [
+                {"type": 2, "style": 2, "label": "Event loop", "custom_id": "ag:term event-loop"}]}]))),
+    ]
+    for label, itx in steps:
+        await server.send_interaction(itx)
+        [call] = await server.wait_for("POST", f"/interactions/{itx['id']}/")
+        data = call.json.get("data") or {}
+        if "choices" in data:
+            shown = ", ".join(c["value"] for c in data["choices"])
+        else:
+            embed = (data.get("embeds") or [{}])[0]
+            buttons = [c["custom_id"] for row in data.get("components", []) for c in row["components"]]
+            shown = f"embed title={embed.get('title')!r} url={embed.get('url')} " \
+                    f"{len(embed.get('description', ''))} chars; buttons={buttons[:4]}…"
+        print(f"{label} -> callback type {call.json['type']}: {shown}", flush=True)
+
+
+async def _serve_forever(port: int, demo: bool) -> None:
     server = await FakeDiscord(port=port).start()
-    print(f"fake Discord on http://127.0.0.1:{server.port}  token={server.token}", flush=True)
     print(f"DISCORD__TOKEN={server.token} DISCORD__API_BASE={server.api_base} "
           f"DISCORD__GATEWAY_URL={server.gateway_url}", flush=True)
     try:
+        if demo:
+            await _demo(server)
         await asyncio.Event().wait()
     finally:
         await server.close()
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    logging.basicConfig(level=logging.INFO)
-    asyncio.run(_serve_forever(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    parser = argparse.ArgumentParser(description="A fake Discord for trying the bot offline.")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--demo", action="store_true",
+                        help="once the bot connects, send /term await, an autocomplete, a click")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(_serve_forever(args.port, args.demo))
