@@ -51,6 +51,15 @@ async def _slow(ctx: Context) -> AsyncIterator[Reply]:
     yield Reply.text("done", title="slow")
 
 
+async def _steps(ctx: Context) -> AsyncIterator[Reply]:
+    yield Reply.text("step 1", final=False)
+    yield Reply.text("all steps", title="steps")
+
+
+async def _oops(ctx: Context) -> AsyncIterator[Reply]:
+    yield Reply.text("only you see this", private=True)
+
+
 async def _tally(ctx: Context) -> AsyncIterator[Reply]:
     yield Reply.text("you were right", private=True)
     yield Reply(blocks=(Paragraph.plain("tally: 1"),), edit_source=True,
@@ -58,14 +67,16 @@ async def _tally(ctx: Context) -> AsyncIterator[Reply]:
 
 
 def add_probes(core: Core) -> None:
-    """Test-only commands: what the adapter passed on, a multi-line option, a long-running
-    stream, a quiz-like tally that edits the clicked message."""
+    """Test-only commands: what the adapter passed on, a multi-line option, long-running and
+    quick progress streams, a private answer to a public defer, a quiz-like tally."""
     text = Text(hi="test", en="test command")
     core.router.add(CommandSpec("probe", text, _probe))
     core.router.add(CommandSpec("snippet", text, _snippet, options=(
         OptionSpec("code", Text(hi="code", en="the code"), required=True, multiline=True),)))
     core.router.add(CommandSpec("slow", text, _slow, long_running=True))
     core.router.add(CommandSpec("tally", text, _tally, hidden=True))
+    core.router.add(CommandSpec("steps", text, _steps))
+    core.router.add(CommandSpec("oops", text, _oops, long_running=True))
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import pytest
 from bot.adapters.discord import DiscordAdapter
 from bot.core.app import Core
 from bot.core.types import ChatKind, ChatRef, Reply
-from bot.host import AdapterFatal
+from bot.host import AdapterFatal, platform_adapters
+from bot.settings import DiscordSettings, Settings
 from tests.adapters.discord.conftest import running, settings_for
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord
 
@@ -238,3 +239,32 @@ async def test_context_menu_without_code_is_explained(bot: DiscordAdapter, fake:
     body = await _callback(fake, itx)
     assert body["data"]["flags"] & 64
     assert "code" in body["data"]["embeds"][0]["description"]
+
+
+async def test_quick_progress_is_edited_in_place(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A progress reply is sent, then the next reply edits that same message."""
+    itx = fake.interaction(2, _slash("steps"))
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["type"] == 4 and "step 1" in body["data"]["embeds"][0]["description"]
+    [edit] = await fake.wait_for("PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/@original")
+    assert edit.json["embeds"][0]["title"] == "steps"
+
+
+async def test_private_answer_after_public_defer(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A private reply to a publicly deferred command goes ephemeral; "thinking…" is removed."""
+    itx = fake.interaction(2, _slash("oops"))
+    await fake.send_interaction(itx)
+    assert (await _callback(fake, itx))["type"] == 5
+    [followup] = await fake.wait_for("POST", f"/webhooks/{APP_ID}/{itx['token']}")
+    assert followup.json["flags"] & 64
+    assert await fake.wait_for("DELETE", f"/webhooks/{APP_ID}/{itx['token']}/messages/@original")
+
+
+def test_host_builds_the_adapter_when_token_set(core: Core, fake: FakeDiscord) -> None:
+    """platform_adapters() builds the Discord adapter for a set token and registers delivery."""
+    settings = Settings(discord=settings_for(fake))
+    [adapter] = [a for a in platform_adapters(settings, core) if a.name == "discord"]
+    assert core._deliverers["discord"] is adapter
+    unset = Settings(discord=DiscordSettings())
+    assert not [a for a in platform_adapters(unset, core) if a.name == "discord"]
