@@ -97,6 +97,8 @@ class _Answer:
 
 class DiscordAdapter:
     name = "discord"
+    # Discord wants an answer within 3 s: a reply not ready after this long is deferred.
+    defer_after = 2.0
 
     def __init__(self, settings: DiscordSettings, core: Core) -> None:
         if settings.token is None:
@@ -285,13 +287,31 @@ class DiscordAdapter:
         outlast Discord's 3 s window, then fill the deferred response, edit progress in place,
         and follow up."""
         spec: CommandSpec | None = self.core.router.get(command.name)
+        private = spec.private if spec else True
         state = _Answer()
         if spec is not None and spec.long_running and not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=spec.private, thinking=True)
-            state.deferred, state.deferred_ephemeral = True, spec.private
+            await interaction.response.defer(ephemeral=private, thinking=True)
+            state.deferred, state.deferred_ephemeral = True, private
         lang = await self._lang(command)
-        async for reply in self.core.stream(command):
-            await self._show(interaction, reply, render(reply, lang), state)
+        responding = asyncio.Lock()  # the safety defer and the first reply must not race
+
+        async def defer_if_slow() -> None:
+            # A quick command that turns slow (a busy database) still answers within 3 s.
+            await asyncio.sleep(self.defer_after)
+            async with responding:
+                if not interaction.response.is_done():
+                    await interaction.response.defer(ephemeral=private, thinking=True)
+                    state.deferred, state.deferred_ephemeral = True, private
+
+        async with asyncio.TaskGroup() as tg:  # owns the safety timer
+            timer = tg.create_task(defer_if_slow(), name=f"discord:defer:{interaction.id}")
+            try:
+                async for reply in self.core.stream(command):
+                    async with responding:
+                        timer.cancel()
+                        await self._show(interaction, reply, render(reply, lang), state)
+            finally:
+                timer.cancel()
 
     async def _show(self, itx: discord.Interaction, reply: Reply, pages: list[Page],
                     state: _Answer) -> None:

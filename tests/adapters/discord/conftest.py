@@ -51,6 +51,11 @@ async def _slow(ctx: Context) -> AsyncIterator[Reply]:
     yield Reply.text("done", title="slow")
 
 
+async def _sluggish(ctx: Context) -> Reply:
+    await asyncio.sleep(0.3)
+    return Reply.text("late but here", title="sluggish")
+
+
 async def _steps(ctx: Context) -> AsyncIterator[Reply]:
     yield Reply.text("step 1", final=False)
     yield Reply.text("all steps", title="steps")
@@ -76,6 +81,7 @@ def add_probes(core: Core) -> None:
     core.router.add(CommandSpec("slow", text, _slow, long_running=True))
     core.router.add(CommandSpec("tally", text, _tally, hidden=True))
     core.router.add(CommandSpec("steps", text, _steps))
+    core.router.add(CommandSpec("sluggish", text, _sluggish))
     core.router.add(CommandSpec("oops", text, _oops, long_running=True))
 
 
@@ -119,5 +125,6 @@ async def running(adapter: DiscordAdapter, fake: FakeDiscord) -> AsyncIterator[a
 @pytest.fixture
 async def bot(core: Core, fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
     adapter = DiscordAdapter(settings_for(fake), core)
+    adapter.defer_after = 0.1  # so the safety defer is seen without a 2 s wait
     async with running(adapter, fake):
         yield adapter

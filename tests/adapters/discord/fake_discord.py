@@ -50,6 +50,7 @@ class FakeDiscord:
     requests: list[Request] = field(default_factory=list)
     identifies: list[dict[str, Any]] = field(default_factory=list)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
+    forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_500_000_000_000_000_001)
@@ -270,6 +271,8 @@ class FakeDiscord:
                                   "permission_overwrites": [], "nsfw": False, "parent_id": None})
 
     async def _channel_message(self, request: web.Request) -> web.Response:
+        if request.match_info["channel"] in self.forbidden_channels:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         body = _body(await request.read(), request.content_type)
         message = self.bot_message(content=body.get("content") or "", embeds=body.get("embeds"),
                                    components=body.get("components"))

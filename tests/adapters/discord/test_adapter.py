@@ -268,3 +268,23 @@ def test_host_builds_the_adapter_when_token_set(core: Core, fake: FakeDiscord) -
     assert core._deliverers["discord"] is adapter
     unset = Settings(discord=DiscordSettings())
     assert not [a for a in platform_adapters(unset, core) if a.name == "discord"]
+
+
+async def test_slow_quick_command_is_deferred(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A command that is not marked long-running but turns slow is deferred, then filled."""
+    itx = fake.interaction(2, _slash("sluggish"))
+    await fake.send_interaction(itx)
+    assert (await _callback(fake, itx))["type"] == 5
+    [edit] = await fake.wait_for("PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/@original")
+    assert edit.json["embeds"][0]["title"] == "sluggish"
+
+
+async def test_delivery_refused_raises_permission_error(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A channel that answers 403 (after the plain-text retry) raises PermissionError."""
+    assert bot.client is not None
+    await asyncio.wait_for(bot.client.wait_until_ready(), 10)
+    fake.forbidden_channels.add(CHANNEL_ID)
+    with pytest.raises(PermissionError):
+        await bot.core.deliver(ChatRef("discord", CHANNEL_ID, ChatKind.GROUP), Reply.text("hi"))
+    posts = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
+    assert "embeds" in posts[0].json and "embeds" not in posts[-1].json
