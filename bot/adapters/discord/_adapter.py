@@ -21,7 +21,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from discord.utils import MISSING
 
-from bot.adapters.discord._buttons import MODAL_PREFIX, MODAL_TEMPLATE, CodeModal, CoreButton, is_ours
+from bot.adapters.discord._buttons import MODAL_TEMPLATE, CodeModal, CoreButton, is_ours
 from bot.adapters.discord._commands import (
     code_of_message,
     command_payloads,
@@ -236,9 +236,8 @@ class DiscordAdapter:
     async def _on_modal(self, interaction: discord.Interaction) -> None:
         data = cast(dict[str, Any], interaction.data or {})
         match = MODAL_TEMPLATE.fullmatch(str(data.get("custom_id", "")))
-        if match is None:
-            if not str(data.get("custom_id", "")).startswith(MODAL_PREFIX):
-                await self._politely(interaction, "discord_stale_button")
+        if match is None:  # another bot's or an older version's form
+            await self._politely(interaction, "discord_stale_button")
             return
         code = _field(data.get("components", []), match["option"]) or ""
         command = self._command(interaction, match["command"], code, {match["option"]: code})
@@ -264,7 +263,8 @@ class DiscordAdapter:
     def _command(self, interaction: discord.Interaction, name: str, args: str,
                  options: Mapping[str, str]) -> Command:
         in_guild = interaction.guild_id is not None
-        chat = ChatRef("discord", str(interaction.channel_id),
+        # Discord always sends the channel; the user id is only a last resort key.
+        chat = ChatRef("discord", str(interaction.channel_id or interaction.user.id),
                        ChatKind.GROUP if in_guild else ChatKind.PRIVATE)
         user = UserRef("discord", str(interaction.user.id), interaction.user.display_name)
         # Manage Server in a server; in a DM the user is the only human, hence the admin.

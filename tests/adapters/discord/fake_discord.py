@@ -51,6 +51,7 @@ class FakeDiscord:
     identifies: list[dict[str, Any]] = field(default_factory=list)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
+    reject_commands: bool = False  # PUT commands answers 400 (an invalid command)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_500_000_000_000_000_001)
@@ -212,6 +213,8 @@ class FakeDiscord:
             "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
 
     async def _put_commands(self, request: web.Request) -> web.Response:
+        if self.reject_commands:
+            return _json({"message": "Invalid Form Body", "code": 50035}, status=400)
         payload = await request.json()
         scope = f"guild:{request.match_info['guild']}" if "guild" in request.match_info else "global"
         stored = [{**c, "id": str(next(self._ids)), "application_id": APP_ID, "version": "1",

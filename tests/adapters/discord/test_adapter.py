@@ -288,3 +288,39 @@ async def test_delivery_refused_raises_permission_error(bot: DiscordAdapter, fak
         await bot.core.deliver(ChatRef("discord", CHANNEL_ID, ChatKind.GROUP), Reply.text("hi"))
     posts = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     assert "embeds" in posts[0].json and "embeds" not in posts[-1].json
+
+
+async def test_buttons_work_after_restart(core: Core, fake: FakeDiscord) -> None:
+    """A button sent before a restart is answered by the next process."""
+    first = DiscordAdapter(settings_for(fake), core)
+    async with running(first, fake):
+        itx = fake.interaction(2, _slash("term", term="await"))
+        await fake.send_interaction(itx)
+        sent = await _callback(fake, itx)
+    fake._identified.clear()
+    message = fake.bot_message(components=sent["data"]["components"])
+    custom_id = sent["data"]["components"][0]["components"][-1]["custom_id"]
+    second = DiscordAdapter(settings_for(fake), core)
+    async with running(second, fake):
+        click = fake.interaction(3, {"custom_id": custom_id, "component_type": 2}, message=message)
+        await fake.send_interaction(click)
+        body = await _callback(fake, click)
+    assert body["type"] == 4 and body["data"]["embeds"][0]["title"]
+
+
+async def test_failed_sync_is_retried_next_start(core: Core, fake: FakeDiscord) -> None:
+    """A refused sync is logged and not remembered, so the next start syncs again."""
+    fake.reject_commands = True
+    for _ in range(2):
+        async with running(DiscordAdapter(settings_for(fake), core), fake):
+            pass
+        fake._identified.clear()
+    assert len(fake.find("PUT", f"/applications/{APP_ID}/commands")) == 2
+
+
+async def test_unknown_form_gets_polite_answer(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A modal submit this bot does not know is answered privately."""
+    itx = fake.interaction(5, {"custom_id": "other-form", "components": []})
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["data"]["flags"] & 64
