@@ -32,8 +32,9 @@ GUILD, BOT_DM = 0, 1  # interaction contexts
 GUILD_INSTALL = 0  # integration type
 
 
-def _describe(text: str) -> str:
-    text = " ".join(text.split())
+def _describe(text: str, fallback: str) -> str:
+    """1-100 characters, one line (Discord refuses the whole sync otherwise)."""
+    text = " ".join(text.split()) or fallback
     return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
 
 
@@ -50,7 +51,7 @@ def _option(opt: OptionSpec) -> dict[str, Any]:
     data: dict[str, Any] = {
         "type": STRING,
         "name": opt.name,
-        "description": _describe(opt.help.en),
+        "description": _describe(opt.help.en, opt.name),
         # A multi-line option is never required on Discord: without it a modal asks for it.
         "required": opt.required and not opt.multiline,
     }
@@ -75,7 +76,7 @@ def command_payloads(specs: list[CommandSpec]) -> list[dict[str, Any]]:
         payloads.append({
             "type": CHAT_INPUT,
             "name": spec.name,
-            "description": _describe(spec.help.en),
+            "description": _describe(spec.help.en, f"/{spec.name}"),
             "options": options,
             "contexts": [GUILD, BOT_DM],
             "integration_types": [GUILD_INSTALL],
