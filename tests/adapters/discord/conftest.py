@@ -56,6 +56,10 @@ async def _sluggish(ctx: Context) -> Reply:
     return Reply.text("late but here", title="sluggish")
 
 
+async def _vote(ctx: Context) -> Reply:
+    return Reply(blocks=(Paragraph.plain("votes: 1"),), edit_source=True)
+
+
 async def _steps(ctx: Context) -> AsyncIterator[Reply]:
     yield Reply.text("step 1", final=False)
     yield Reply.text("all steps", title="steps")
@@ -81,6 +85,7 @@ def add_probes(core: Core) -> None:
     core.router.add(CommandSpec("slow", text, _slow, long_running=True))
     core.router.add(CommandSpec("tally", text, _tally, hidden=True))
     core.router.add(CommandSpec("steps", text, _steps))
+    core.router.add(CommandSpec("vote", text, _vote, hidden=True))
     core.router.add(CommandSpec("sluggish", text, _sluggish))
     core.router.add(CommandSpec("oops", text, _oops, long_running=True))
 

@@ -324,3 +324,14 @@ async def test_unknown_form_gets_polite_answer(bot: DiscordAdapter, fake: FakeDi
     await fake.send_interaction(itx)
     body = await _callback(fake, itx)
     assert body["data"]["flags"] & 64
+
+
+async def test_edit_source_first_reply_updates_message(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """When the first reply replaces the source, the click is answered with UPDATE_MESSAGE."""
+    message = fake.bot_message(components=_buttons("ag:vote"))
+    itx = fake.interaction(3, {"custom_id": "ag:vote", "component_type": 2}, message=message)
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["type"] == 7
+    assert body["data"]["embeds"][0]["description"] == "votes: 1"
+    assert body["data"]["components"] == []
