@@ -65,13 +65,22 @@ def fence(code: str, lang: str = "") -> str:
     return f"```{_LANG_RE.sub('', lang)}\n{safe}\n```"
 
 
+def _wrap(text: str, mark: str) -> str:
+    """`**x** ` not `**x **`: a closing mark after a space does not close (CommonMark)."""
+    core = text.strip()
+    if not core:
+        return escape(text)
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    return f"{lead}{mark}{escape(core)}{mark}{trail}"
+
+
 def span_md(span: Span) -> str:
     text = span.text
     match span.style:
         case Style.BOLD:
-            return f"**{escape(text)}**" if text.strip() else escape(text)
+            return _wrap(text, "**")
         case Style.ITALIC:
-            return f"*{escape(text)}*" if text.strip() else escape(text)
+            return _wrap(text, "*")
         case Style.CODE:
             return inline_code(text)
         case Style.LINK if span.url:
@@ -130,10 +139,17 @@ def _split_long(block: Block, md: str, limit: int) -> list[str]:
 
 def _chunks(reply: Reply) -> list[str]:
     out: list[str] = []
+    previous_bullet = False
     for block in reply.blocks:
         md = block_md(block)
-        if md:
+        if not md:
+            continue
+        bullet = isinstance(block, Paragraph) and block.bullet
+        if bullet and previous_bullet and len(out[-1]) + 1 + len(md) <= DESCRIPTION_MAX:
+            out[-1] += "\n" + md  # a list reads as one block, not paragraphs apart
+        else:
             out.extend(_split_long(block, md, DESCRIPTION_MAX))
+        previous_bullet = bullet
     if reply.url and not reply.title:
         out.append(f"<{reply.url}>")
     return out

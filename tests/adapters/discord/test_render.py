@@ -100,3 +100,17 @@ def test_plain_fallback_fits_message_content() -> None:
     """The plain-text fallback is cut into messages of at most 2,000 characters."""
     pages = plain_pages(Reply.text("word " * 1000))
     assert pages and all(len(p) <= 2000 for p in pages)
+
+
+def test_bold_keeps_spaces_outside_marks() -> None:
+    """`**Related:** x`, not `**Related: **x` (which Discord shows with the asterisks)."""
+    [page] = render(Reply(blocks=(Paragraph((Span("Related: ", Style.BOLD), Span("x"))),)))
+    assert page.embeds[0].description == "**Related:** x"
+
+
+def test_bullets_form_one_list() -> None:
+    """Consecutive bullet paragraphs are one list; other paragraphs stay a blank line apart."""
+    blocks = (Paragraph.plain("a", bullet=True), Paragraph.plain("b", bullet=True),
+              Paragraph.plain("after"))
+    [page] = render(Reply(blocks=blocks))
+    assert page.embeds[0].description == "• a\n• b\n\nafter"
