@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import discord.client
 import pytest
+from discord.backoff import ExponentialBackoff
 
 from bot.adapters.discord import DiscordAdapter
+from bot.adapters.discord._adapter import CLOSE_TIMEOUT
 from bot.core.app import Core
 from bot.core.types import ChatKind, ChatRef, Reply
 from bot.host import AdapterFatal, platform_adapters
@@ -335,3 +338,26 @@ async def test_edit_source_first_reply_updates_message(bot: DiscordAdapter, fake
     assert body["type"] == 7
     assert body["data"]["embeds"][0]["description"] == "votes: 1"
     assert body["data"]["components"] == []
+
+
+class _DeepOutageBackoff(ExponentialBackoff):
+    """discord.py's backoff as it is after many failed reconnects: a minute per attempt."""
+
+    def delay(self) -> float:
+        return 60.0
+
+
+async def test_cancel_during_outage_does_not_wait_out_backoff(
+        core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With Discord gone, run() sits in discord.py's reconnect backoff; cancel still ends it."""
+    monkeypatch.setattr(discord.client, "ExponentialBackoff", _DeepOutageBackoff)
+    server = await FakeDiscord().start()
+    adapter = DiscordAdapter(settings_for(server), core)
+    task = asyncio.create_task(adapter.run())
+    await server.wait_identified()
+    await server.close()  # the outage: the gateway drops, reconnects are refused
+    await asyncio.sleep(0.5)  # discord.py is now sleeping its 60 s backoff
+    assert not task.done()
+    task.cancel()
+    done, _ = await asyncio.wait({task}, timeout=CLOSE_TIMEOUT + 2)
+    assert done and task.cancelled()
