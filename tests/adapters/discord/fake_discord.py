@@ -52,6 +52,7 @@ class FakeDiscord:
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
     reject_commands: bool = False  # PUT commands answers 400 (an invalid command)
+    reject_identify: bool = False  # the gateway closes with 4004 (authentication failed)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_500_000_000_000_000_001)
@@ -298,7 +299,7 @@ class FakeDiscord:
                     await ws.send_str(json.dumps({"op": 11}))
                 elif frame["op"] == 2:  # identify
                     self.identifies.append(frame["d"])
-                    if frame["d"].get("token") != self.token:
+                    if self.reject_identify or frame["d"].get("token") != self.token:
                         await ws.close(code=4004, message=b"Authentication failed.")
                         break
                     await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._seq), "d": {

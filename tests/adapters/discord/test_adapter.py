@@ -7,8 +7,10 @@ import asyncio
 import discord.client
 import pytest
 from discord.backoff import ExponentialBackoff
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
 
-from bot.adapters.discord import DiscordAdapter
+from bot.adapters.discord import DiscordAdapter, point_at
 from bot.adapters.discord._adapter import CLOSE_TIMEOUT
 from bot.core.app import Core
 from bot.core.types import ChatKind, ChatRef, Reply
@@ -361,3 +363,21 @@ async def test_cancel_during_outage_does_not_wait_out_backoff(
     task.cancel()
     done, _ = await asyncio.wait({task}, timeout=CLOSE_TIMEOUT + 2)
     assert done and task.cancelled()
+
+
+async def test_gateway_auth_failure_is_fatal(core: Core, fake: FakeDiscord) -> None:
+    """A gateway close 4004 (authentication failed) also stops the adapter for good."""
+    fake.reject_identify = True
+    adapter = DiscordAdapter(settings_for(fake), core)
+    with pytest.raises(AdapterFatal, match="4004"):
+        await asyncio.wait_for(adapter.run(), 10)
+
+
+def test_point_at_sets_and_restores_urls(fake: FakeDiscord) -> None:
+    """REST base and gateway follow the settings; no gateway setting means Discord's own."""
+    point_at(settings_for(fake))
+    assert Route.BASE == fake.api_base
+    assert str(DiscordWebSocket.DEFAULT_GATEWAY) == fake.gateway_url
+    point_at(DiscordSettings(token="x"))
+    assert Route.BASE == "https://discord.com/api/v10"
+    assert str(DiscordWebSocket.DEFAULT_GATEWAY) == "wss://gateway.discord.gg/"
