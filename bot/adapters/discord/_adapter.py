@@ -68,6 +68,8 @@ def point_at(settings: DiscordSettings) -> None:
 
 class _Client(discord.Client):
     def __init__(self, adapter: DiscordAdapter) -> None:
+        # The bot never joins voice: skip discord.py's two warnings about missing voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # No privileged intent: guilds only, for the channel cache that daily posts use.
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS)
         self.adapter = adapter
