@@ -122,6 +122,10 @@ def platform_adapters(settings: Settings, core: Core) -> list[Adapter]:
         from bot.adapters.telegram import TelegramAdapter
 
         adapters.append(TelegramAdapter(settings.telegram, core))  # also core's "telegram" deliverer
+    if settings.discord.token is not None:
+        from bot.adapters.discord import DiscordAdapter
+
+        adapters.append(DiscordAdapter(settings.discord, core))
     return adapters
 
 

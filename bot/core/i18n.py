@@ -333,6 +333,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "Is naam ka koi term nahi mila",
         "en": "No term by that name",
     },
+    # Discord adapter
+    "discord_stale_button": {
+        "hi": "Yeh button ab kaam nahi karta (purana ya kisi aur bot ka hai). /help se dobara shuru karo.",
+        "en": "This button no longer works (it is old or belongs to another bot). Start again with /help.",
+    },
+    "discord_modal_title": {"hi": "/{name}: code likho", "en": "/{name}: write your code"},
+    "discord_no_code": {
+        "hi": "Is message mein koi code nahi mila. Code ko ``` ``` ke beech likho, phir dobara try karo.",
+        "en": "I found no code in that message. Put the code between ``` fences and try again.",
+    },
+    "discord_cut": {
+        "hi": "… (baaki {count} characters yahan fit nahi hue)",
+        "en": "… ({count} more characters did not fit here)",
+    },
 }
 
 

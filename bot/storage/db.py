@@ -137,6 +137,22 @@ class Storage:
         ) as cur:
             return {row[0] for row in await cur.fetchall()}
 
+    # -- discord: slash command sync ----------------------------------------------------------
+
+    async def discord_sync_hash(self, application_id: str, scope: str) -> str | None:
+        return await self._scalar(
+            "SELECT spec_hash FROM discord_command_sync WHERE application_id = ? AND scope = ?",
+            (application_id, scope),
+        )
+
+    async def set_discord_sync_hash(self, application_id: str, scope: str, spec_hash: str) -> None:
+        await self._db.execute(
+            "INSERT INTO discord_command_sync (application_id, scope, spec_hash, synced_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (application_id, scope) DO UPDATE SET"
+            " spec_hash = excluded.spec_hash, synced_at = excluded.synced_at",
+            (application_id, scope, spec_hash, _now()),
+        )
+
     async def _scalar(self, sql: str, params: tuple) -> str | None:
         async with self._db.execute(sql, params) as cur:
             row = await cur.fetchone()
