@@ -31,6 +31,7 @@ from bot.adapters.discord._commands import (
     scope_of,
 )
 from bot.adapters.discord._render import Page, plain_pages, render
+from bot.core.app import TargetGone
 from bot.core.i18n import t
 from bot.core.router import CommandSpec
 from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Reply, UserRef
@@ -385,16 +386,16 @@ class DiscordAdapter:
     # -- messages the bot starts itself (core.deliver) ---------------------------------------
 
     async def deliver(self, chat: ChatRef, reply: Reply) -> None:
-        """Post to a channel. Raises PermissionError when Discord refuses (403: the caller
-        should stop posting there), LookupError when the channel is gone, ConnectionError
-        when the adapter is not connected."""
+        """Post to a channel. Raises the core's TargetGone when Discord refuses (403) or the
+        channel is gone (404): the caller stops posting there, since repeated 403s count
+        towards Discord's invalid-request ban. ConnectionError when not connected."""
         client = self.client
         if client is None or client.is_closed() or not client.is_ready():
             raise ConnectionError("the Discord adapter is not connected")
         try:
             channel = client.get_channel(int(chat.id)) or await client.fetch_channel(int(chat.id))
             if not isinstance(channel, discord.abc.Messageable):
-                raise LookupError(f"discord: {chat.key} is not a text channel")
+                raise TargetGone(f"discord: {chat.key} is not a text channel")
             lang = await self._lang(Command("", "", chat, UserRef("discord", "0")))
             try:
                 for page in render(reply, lang):
@@ -404,9 +405,9 @@ class DiscordAdapter:
                 for text in plain_pages(reply):
                     await channel.send(text, allowed_mentions=NO_MENTIONS)
         except discord.Forbidden as exc:
-            raise PermissionError(f"discord: may not post to {chat.key}: {exc.text}") from None
+            raise TargetGone(f"discord: may not post to {chat.key}: {exc.text}") from None
         except discord.NotFound as exc:
-            raise LookupError(f"discord: {chat.key} not found: {exc.text}") from None
+            raise TargetGone(f"discord: {chat.key} not found: {exc.text}") from None
 
 
 def _view(page: Page) -> Any:

@@ -12,7 +12,7 @@ from discord.http import Route
 
 from bot.adapters.discord import DiscordAdapter, point_at
 from bot.adapters.discord._adapter import CLOSE_TIMEOUT
-from bot.core.app import Core
+from bot.core.app import Core, TargetGone
 from bot.core.types import ChatKind, ChatRef, Reply
 from bot.host import AdapterFatal, platform_adapters
 from bot.settings import DiscordSettings, Settings
@@ -284,12 +284,12 @@ async def test_slow_quick_command_is_deferred(bot: DiscordAdapter, fake: FakeDis
     assert edit.json["embeds"][0]["title"] == "sluggish"
 
 
-async def test_delivery_refused_raises_permission_error(bot: DiscordAdapter, fake: FakeDiscord) -> None:
-    """A channel that answers 403 (after the plain-text retry) raises PermissionError."""
+async def test_delivery_refused_raises_target_gone(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """A channel that answers 403 (after the plain-text retry) raises TargetGone: stop posting."""
     assert bot.client is not None
     await asyncio.wait_for(bot.client.wait_until_ready(), 10)
     fake.forbidden_channels.add(CHANNEL_ID)
-    with pytest.raises(PermissionError):
+    with pytest.raises(TargetGone):
         await bot.core.deliver(ChatRef("discord", CHANNEL_ID, ChatKind.GROUP), Reply.text("hi"))
     posts = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     assert "embeds" in posts[0].json and "embeds" not in posts[-1].json
