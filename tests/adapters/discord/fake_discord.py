@@ -14,6 +14,7 @@ import asyncio
 import itertools
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -40,6 +41,7 @@ class Request:
     path: str
     query: dict[str, str]
     json: Any
+    at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks)
 
 
 @dataclass
@@ -61,6 +63,9 @@ class FakeDiscord:
         self._new_request = asyncio.Condition()
         self._identified = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        self._refuse_until = 0.0  # monotonic time; the gateway answers 503 until then
+        self.resumes: list[dict[str, Any]] = []
+        self._resumed = asyncio.Event()
         self.messages: dict[str, dict[str, Any]] = {}  # id -> message, as Discord stores them
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -119,6 +124,17 @@ class FakeDiscord:
 
     async def wait_identified(self) -> None:
         await asyncio.wait_for(self._identified.wait(), WAIT)
+
+    async def wait_resumed(self, within: float = WAIT) -> None:
+        """Until a client resumed its session (after `drop_gateway`)."""
+        await asyncio.wait_for(self._resumed.wait(), within)
+
+    async def drop_gateway(self, *, refuse_for: float = 0.0, code: int = 4000) -> None:
+        """An outage: close every gateway connection (4000, "unknown error": the client
+        should reconnect and resume) and refuse new ones with 503 for `refuse_for` seconds."""
+        self._refuse_until = time.monotonic() + refuse_for
+        for ws in list(self._sockets):
+            await ws.close(code=code, message=b"dropped by the test")
 
     # -- events pushed to the bot ------------------------------------------------------------
 
@@ -285,7 +301,9 @@ class FakeDiscord:
 
     # -- gateway -----------------------------------------------------------------------------
 
-    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+    async def _gateway(self, request: web.Request) -> web.StreamResponse:
+        if time.monotonic() < self._refuse_until:
+            return web.Response(status=503, text="gateway unavailable")
         ws = web.WebSocketResponse()
         await ws.prepare(request)
         self._sockets.append(ws)
@@ -308,6 +326,11 @@ class FakeDiscord:
                         "application": {"id": APP_ID, "flags": 0},
                     }}))
                     self._identified.set()
+                elif frame["op"] == 6:  # resume after a drop: replay nothing, say RESUMED
+                    self.resumes.append(frame["d"])
+                    self._resumed.set()
+                    await ws.send_str(json.dumps({"op": 0, "t": "RESUMED", "s": next(self._seq),
+                                                  "d": {}}))
         finally:
             self._sockets.remove(ws)
         return ws
