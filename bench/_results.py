@@ -1,0 +1,34 @@
+"""Shared by the benchmarks: percentiles, the printed table, and bench/results.json (a list of
+{"name", "value", "unit", "goal"} entries, merged by name; not kept in git)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest rank: always a value that was measured (as the bot's lag monitor does)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered), max(1, math.ceil(q * len(ordered)))) - 1]
+
+
+def figure(name: str, value: float, unit: str, goal: str) -> dict:
+    return {"name": name, "value": value, "unit": unit, "goal": goal}
+
+
+def table(figures: list[dict]) -> str:
+    width = max(len(f["name"]) for f in figures)
+    rows = [f"{'figure':{width}}  {'value':>10}  {'unit':8}  goal"]
+    rows += [f"{f['name']:{width}}  {f['value']:>10}  {f['unit']:8}  {f['goal']}" for f in figures]
+    return "\n".join(rows)
+
+
+def merge(figures: list[dict], path: Path = RESULTS) -> None:
+    existing = json.loads(path.read_text()) if path.exists() else []
+    names = {f["name"] for f in figures}
+    path.write_text(json.dumps([e for e in existing if e.get("name") not in names] + figures,
+                               indent=2) + "\n")

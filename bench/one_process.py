@@ -1,0 +1,310 @@
+"""Benchmark: ONE real `python -m bot` process serving Discord AND Telegram (discord.py and PTB
+against the fake servers, which run in this process) under load.
+
+    python -m bench.one_process [--seconds 65] [--rate 200] [--quiz-rate 10] [--runs 4]
+
+1. Idle: both adapters connected, nothing to do for a few seconds: the bot's RSS (VmRSS of
+   its own process; the sandbox's pool processes are listed separately).
+2. Load for `--seconds`: `--runs` CPU-hogging `/run`s kept executing (`while True: pass` until
+   the sandbox's wall-time limit ends it, then the next one), `--rate` /term lookups a second
+   split evenly over Telegram and Discord (each from a new user), and `--quiz-rate` quiz
+   answers a second (button clicks on a group quiz on Telegram, each recorded in the database).
+   Event-loop lag p50/p99/max comes from the bot's own monitor (GET /metrics at the end; its
+   window is the last 60 s, so the load lasts longer than that); /term latency is from the
+   update being available at the fake to the bot's answer arriving at the fake.
+
+Prints the settings used and a table; merges figures named one_process_* into bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+
+from bench._results import figure, merge, percentile, table
+from tests.adapters.discord.fake_discord import FakeDiscord
+from tests.adapters.telegram.fake_telegram import FakeTelegram
+from tests.bot_process import BotProcess, bot_env, bot_process, slash, telegram_ask
+
+QUERIES = ["await", "event loop", "coroutine", "blocking", "non-blocking", "async def",
+           "concurrency", "parallelism", "io-bound", "cpu-bound", "starvation", "asyncio.run"]
+HOG = "```py\nwhile True:\n    pass\n```"
+GROUP = -100200300
+TERM_USERS = itertools.count(10_000_000)
+QUIZ_USERS = itertools.count(20_000_000)
+RUN_CHATS = 30_000_000
+IDLE_SECONDS = 5.0
+
+# What the benchmark changes from the defaults, and why (reported with the figures).
+SETTINGS = {
+    "SANDBOX__CONCURRENCY": ("4", "4 snippets run at once (default: one per CPU core)"),
+    "SANDBOX__QUEUE": ("8", "runs waiting for a slot (default)"),
+    "TELEGRAM__RATE_OVERALL": ("1000", "messages/s ceiling of PTB's rate limiter (default 30: "
+                                       "the load sends ~120/s on Telegram)"),
+    "TELEGRAM__RATE_GROUP": ("1000", "messages per group per period (default 20/min: the quiz "
+                                     "tally is edited in one group 10x/s)"),
+    "TELEGRAM__RATE_GROUP_PERIOD": ("1", "seconds (default 60)"),
+    "HEALTH__ENABLED": ("true", "the bot's own lag figures come from /metrics"),
+    "HEALTH__PORT": ("0", "any free port"),
+}
+
+
+@dataclass
+class Load:
+    term_sent_tg: dict[int, float] = field(default_factory=dict)  # chat id -> time pushed
+    term_sent_dc: dict[str, float] = field(default_factory=dict)  # interaction id -> time sent
+    quiz_clicks: int = 0
+    runs_started: int = 0
+    runs_finished: int = 0
+    sandbox_running: list[float] = field(default_factory=list)  # sampled from /metrics
+
+
+# -- the bot's process --------------------------------------------------------------------------
+
+def rss_of(pid: int) -> int:
+    """VmRSS in bytes (0 once the process is gone)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
+    return int(found[1]) * 1024 if found else 0
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        child = todo.pop()
+        found.append(child)
+        todo += children.get(child, [])
+    return found
+
+
+def command_line(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:60]
+    except OSError:
+        return "?"
+
+
+async def metrics(session: aiohttp.ClientSession, port: int) -> dict[str, float]:
+    async with session.get(f"http://127.0.0.1:{port}/metrics") as response:
+        text = await response.text()
+    values = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, _, value = line.rpartition(" ")
+            values[name] = float(value)
+    return values
+
+
+# -- the load ---------------------------------------------------------------------------------
+
+async def paced(rate: float, until: float, action) -> None:
+    """Call `action(n)` `rate` times a second until `until` (open loop: a slow answer does not
+    slow the arrivals, as with real users)."""
+    loop = asyncio.get_running_loop()
+    interval, due = 1.0 / rate, loop.time()
+    async with asyncio.TaskGroup() as tg:
+        for n in itertools.count():
+            if due >= until:
+                break
+            await asyncio.sleep(max(0.0, due - loop.time()))
+            tg.create_task(action(n))
+            due += interval
+
+
+async def term_lookup(n: int, dc: FakeDiscord, tg: FakeTelegram, load: Load) -> None:
+    query = QUERIES[n % len(QUERIES)]
+    if n % 2:
+        payload = dc.interaction(2, slash("term", term=query))
+        load.term_sent_dc[payload["id"]] = time.monotonic()
+        await dc.send_interaction(payload)
+    else:
+        chat = next(TERM_USERS)
+        load.term_sent_tg[chat] = time.monotonic()
+        await tg.send_text(f"/term {query}", chat_id=chat, user_id=chat)
+
+
+async def quiz_click(message: dict, data: list[str], tg: FakeTelegram, load: Load) -> None:
+    user = next(QUIZ_USERS)
+    await tg.click(data[user % len(data)], message, user_id=user)
+    load.quiz_clicks += 1
+
+
+async def hog_worker(w: int, tg: FakeTelegram, until: float, load: Load) -> None:
+    """One CPU-hogging /run after another in its own chat, each until the bot's final answer."""
+    chat = RUN_CHATS + w
+    while time.monotonic() < until:
+        start = len(tg.calls)
+        load.runs_started += 1
+        await tg.send_text(f"/run {HOG}", chat_id=chat, user_id=chat)
+        with contextlib.suppress(TimeoutError):
+            # Long-running: a "working…" message, then the result edited into it.
+            await tg.wait_for("editMessageText", lambda c: int(c.params["chat_id"]) == chat,
+                              within=max(5.0, until - time.monotonic() + 30), after=start)
+            load.runs_finished += 1
+
+
+async def sample_sandbox(session: aiohttp.ClientSession, port: int, until: float, load: Load) -> None:
+    while time.monotonic() < until:
+        figures = await metrics(session, port)
+        if "asyncguru_sandbox_running" in figures:
+            load.sandbox_running.append(figures["asyncguru_sandbox_running"])
+        await asyncio.sleep(1.0)
+
+
+async def has_run(tg: FakeTelegram) -> bool:
+    """Whether this build has /run (the sandbox); without it the CPU load is left out."""
+    answer = await telegram_ask(tg, "/help", chat_id=RUN_CHATS - 1, user_id=RUN_CHATS - 1)
+    return bool(re.search(r"(^|\W)/run\b", answer))
+
+
+# -- the run ----------------------------------------------------------------------------------
+
+async def main(args: argparse.Namespace) -> list[dict]:
+    dc = await FakeDiscord().start()
+    tg = FakeTelegram()
+    await tg.start()
+    settings = {k: v for k, (v, _) in SETTINGS.items()}
+    if args.runs:
+        settings["SANDBOX__CONCURRENCY"] = str(args.runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = bot_env(dc, tg, Path(tmp), **settings)
+        async with bot_process(env, Path(tmp)) as bot, aiohttp.ClientSession() as session:
+            port = int((await bot.wait_line(r"health: listening on http://127\.0\.0\.1:(\d+)"))[1])
+            await bot.wait_line(r"discord: connected as")
+            await bot.wait_line(r"telegram: @\w+ is polling")
+            figures = await measure(bot, dc, tg, session, port, args)
+        await tg.close()
+        await dc.close()
+    return figures
+
+
+async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
+                  session: aiohttp.ClientSession, port: int, args: argparse.Namespace) -> list[dict]:
+    await asyncio.sleep(IDLE_SECONDS)
+    idle_rss = rss_of(bot.pid)
+    pool = {pid: (rss_of(pid), command_line(pid)) for pid in descendants(bot.pid)}
+    with_run = args.runs > 0 and await has_run(tg)
+
+    # A group quiz whose answer buttons the load clicks.
+    start = len(tg.calls)
+    tg.chat_types[GROUP] = "supergroup"
+    await tg.send_text("/quiz", chat_id=GROUP, user_id=1)
+    posted = await tg.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == GROUP,
+                               after=start)
+    buttons = [b["callback_data"] for row in posted.params["reply_markup"]["inline_keyboard"]
+               for b in row if b.get("callback_data", "").startswith("answer ")]
+    message = tg.message_of(posted)
+
+    load = Load()
+    calls_before, requests_before = len(tg.calls), len(dc.requests)
+    until = time.monotonic() + args.seconds
+    loop_until = asyncio.get_running_loop().time() + args.seconds
+    started = time.monotonic()
+    async with asyncio.TaskGroup() as group:
+        if with_run:
+            for w in range(args.runs):
+                group.create_task(hog_worker(w, tg, until, load))
+        group.create_task(sample_sandbox(session, port, until, load))
+        group.create_task(paced(args.rate, loop_until, lambda n: term_lookup(n, dc, tg, load)))
+        if buttons:
+            group.create_task(paced(args.quiz_rate, loop_until,
+                                    lambda n: quiz_click(message, buttons, tg, load)))
+        await asyncio.sleep(args.seconds)
+        lag = await metrics(session, port)  # the monitor's last 60 s: all under load
+    elapsed = time.monotonic() - started
+    await asyncio.sleep(2.0)  # the last answers arrive
+    peak_rss = rss_of(bot.pid)
+
+    on_tg, on_dc = [], []
+    for call in tg.calls[calls_before:]:
+        if call.method == "sendMessage":
+            sent = load.term_sent_tg.pop(int(call.params["chat_id"]), None)
+            if sent is not None:
+                on_tg.append(call.at - sent)
+    for request in dc.requests[requests_before:]:
+        parts = request.path.split("/")
+        if request.method == "POST" and len(parts) > 4 and parts[3] == "interactions":
+            sent = load.term_sent_dc.pop(parts[4], None)
+            if sent is not None:
+                on_dc.append(request.at - sent)
+    latencies = on_tg + on_dc
+    unanswered = len(load.term_sent_tg) + len(load.term_sent_dc)
+    recorded = len([c for c in tg.calls[calls_before:] if c.method == "answerCallbackQuery"])
+    p = {q: lag.get(f'asyncguru_event_loop_lag_seconds{{quantile="{q}"}}', float("nan")) * 1000
+         for q in ("0.5", "0.99", "1")}
+
+    running = (sum(load.sandbox_running) / len(load.sandbox_running)) if load.sandbox_running else 0
+    print("settings (changed from the defaults for this load):")
+    for name, (value, why) in SETTINGS.items():
+        shown = str(args.runs) if name == "SANDBOX__CONCURRENCY" and args.runs else value
+        print(f"  {name}={shown:6} {why}")
+    print(f"load: {args.seconds:.0f} s; /term {args.rate:g}/s (half Telegram, half Discord, "
+          f"{len(latencies)} answered, {unanswered} unanswered); quiz answers "
+          f"{args.quiz_rate:g}/s ({load.quiz_clicks} clicked, {recorded} acknowledged); "
+          + (f"/run CPU hogs: {load.runs_started} started, {load.runs_finished} finished, "
+             f"{running:.1f} executing on average (sampled from /metrics)"
+             if with_run else "/run: not in this build (no sandbox): no CPU load"))
+    for platform, values in (("Telegram", on_tg), ("Discord", on_dc)):
+        if values:
+            print(f"/term latency on {platform}: p50 {percentile(values, 0.5) * 1000:.2f} ms, "
+                  f"p99 {percentile(values, 0.99) * 1000:.2f} ms, max {max(values) * 1000:.2f} ms")
+    print(f"bot pid {bot.pid}: idle RSS {idle_rss / 2**20:.1f} MiB, after the load "
+          f"{peak_rss / 2**20:.1f} MiB; its child processes (sandbox pool), separately:")
+    for pid, (size, cmd) in pool.items():
+        print(f"  pid {pid}: {size / 2**20:.1f} MiB  {cmd}")
+    if not pool:
+        print("  (none)")
+    figures = [
+        figure("one_process_loop_lag_p50", round(p["0.5"], 2), "ms", "info"),
+        figure("one_process_loop_lag_p99", round(p["0.99"], 2), "ms", "<= 5"),
+        figure("one_process_loop_lag_max", round(p["1"], 2), "ms", "<= 20"),
+        figure("one_process_term_latency_p50", round(percentile(latencies, 0.5) * 1000, 2), "ms",
+               "info"),
+        figure("one_process_term_latency_p99", round(percentile(latencies, 0.99) * 1000, 2), "ms",
+               "<= 10"),
+        figure("one_process_term_rate", round(len(latencies) / elapsed, 1), "/s",
+               f"== {args.rate:g} (offered)"),
+        figure("one_process_term_unanswered", unanswered, "lookups", "== 0"),
+        figure("one_process_sandbox_running_avg", round(running, 2), "runs",
+               f"== {args.runs} (CPU hogs executing)" if with_run else "no sandbox in this build"),
+        figure("one_process_idle_rss", round(idle_rss / 2**20, 1), "MiB", "<= 120"),
+        figure("one_process_sandbox_pool_rss", round(sum(s for s, _ in pool.values()) / 2**20, 1),
+               "MiB", f"info ({len(pool)} processes)"),
+    ]
+    return figures
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.one_process", description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=65.0, help="load duration (> 60: the "
+                        "bot's lag window)")
+    parser.add_argument("--rate", type=float, default=200.0, help="/term lookups per second")
+    parser.add_argument("--quiz-rate", type=float, default=10.0, help="quiz answers per second")
+    parser.add_argument("--runs", type=int, default=4, help="CPU-hogging /runs at once (0: none)")
+    return parser.parse_args(argv)
+
+
+if __name__ == "__main__":
+    results = asyncio.run(main(parse(sys.argv[1:])))
+    print(table(results))
+    merge(results)
