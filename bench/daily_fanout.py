@@ -1,5 +1,6 @@
 """Benchmark: a daily fan-out to thousands of chats stays within its rate and never stalls the
-event loop. `python -m bench.daily_fanout [targets, default 10000]`
+event loop. `python -m bench.daily_fanout [targets, default 10000]`; BENCH_DAILY_RATE and
+BENCH_DAILY_CONCURRENCY change the configured rate (default 400/s) and concurrency (16).
 
 Real core, scheduler and SQLite file; a fake deliverer with network-like latency. Measures the
 achieved send rate against the configured one, the event loop's worst lag while fanning out
