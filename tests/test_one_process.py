@@ -102,7 +102,9 @@ async def test_bad_telegram_token_disables_telegram_and_discord_answers(discord,
 
 async def test_dropped_discord_gateway_reconnects_while_telegram_answers(both, discord, telegram):
     """While Discord's gateway is down, Telegram answers every /term; then Discord is back."""
-    await discord.drop_gateway(refuse_for=3.0)
+    before = await telegram_ask(telegram, "/inside")
+    assert states(before) == {"discord": "connected", "telegram": "connected"}
+    await discord.drop_gateway(refuse_for=4.0)
     outage_ends = time.monotonic() + 3.0
     answered = 0
     while time.monotonic() < outage_ends:
@@ -110,6 +112,9 @@ async def test_dropped_discord_gateway_reconnects_while_telegram_answers(both, d
         answered += 1
         await asyncio.sleep(0.2)
     assert answered >= 5
+    # Meanwhile /inside, asked on Telegram, tells that Discord is reconnecting.
+    assert states(await telegram_ask(telegram, "/inside")) == {
+        "discord": "reconnecting", "telegram": "connected"}
     # discord.py reconnects (backing off while refused) and resumes the session by itself.
     await discord.wait_resumed(within=30)
     assert "await" in (await discord_ask(discord, "term", term="await")).lower()

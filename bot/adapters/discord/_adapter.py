@@ -113,6 +113,13 @@ class DiscordAdapter:
 
     # -- lifecycle ---------------------------------------------------------------------------
 
+    def is_connected(self) -> bool:
+        """For /inside and /healthz: READY seen and the gateway socket open. discord.py
+        reconnects by itself inside run(), so without this an outage would look "connected"."""
+        client = self.client
+        return (client is not None and client.is_ready() and not client.is_closed()
+                and client.ws is not None and client.ws.open)
+
     async def run(self) -> None:
         """Log in, sync commands, serve until cancelled. A rejected token is `AdapterFatal`."""
         assert self.settings.token is not None

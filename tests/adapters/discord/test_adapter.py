@@ -381,3 +381,22 @@ def test_point_at_sets_and_restores_urls(fake: FakeDiscord) -> None:
     point_at(DiscordSettings(token="x"))
     assert Route.BASE == "https://discord.com/api/v10"
     assert str(DiscordWebSocket.DEFAULT_GATEWAY) == "wss://gateway.discord.gg/"
+
+
+
+async def _until(probe, expected: bool, seconds: float) -> None:
+    """Poll a probe (it has no event to wait on) until it gives `expected`."""
+    for _ in range(int(seconds / 0.02)):
+        if probe() is expected:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"still {not expected} after {seconds} s")
+
+
+async def test_is_connected_follows_the_gateway(bot, fake):
+    """is_connected() is true once READY, false while the gateway is down, true after resuming."""
+    await _until(bot.is_connected, True, 10)
+    await fake.drop_gateway(refuse_for=1.0)
+    await _until(bot.is_connected, False, 5)
+    await fake.wait_resumed(within=30)
+    await _until(bot.is_connected, True, 10)
