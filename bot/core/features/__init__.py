@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(core: Core) -> None:
-    from bot.core.features import help, lang, term
+    from bot.core.features import demo, help, lang, run, term
 
-    for feature in (term, lang, help):
+    for feature in (term, lang, run, demo, help):
         feature.register(core)

@@ -1,0 +1,71 @@
+"""The process tree of a sandbox, read from /proc. Without a memory cgroup, RLIMIT_AS bounds each
+process but not their sum, so a watchdog sums the tree's resident memory. Blocking file reads:
+call from a thread (`asyncio.to_thread`)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterable
+
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _stat(pid: str) -> tuple[int, int] | None:
+    """(ppid, rss in bytes) of a process, or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            raw = f.read()
+    except OSError:
+        return None
+    fields = raw[raw.rfind(b")") + 2:].split()  # the name may hold spaces and parentheses
+    return int(fields[1]), int(fields[21]) * PAGE
+
+
+def snapshot() -> dict[int, tuple[int, int]]:
+    out: dict[int, tuple[int, int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            st = _stat(entry)
+            if st is not None:
+                out[int(entry)] = st
+    return out
+
+
+def tree(root: int, table: dict[int, tuple[int, int]] | None = None) -> list[int]:
+    """`root` and all its descendants (a double-forked daemon is re-parented to the sandbox's
+    pid 1, which is still below root)."""
+    table = snapshot() if table is None else table
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    out, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if pid in table or pid == root:
+            out.append(pid)
+        todo += children.get(pid, [])
+    return out
+
+
+def tree_rss(roots: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """For each root: (sum of RSS in bytes, number of processes) over its tree."""
+    table = snapshot()
+    result = {}
+    for root in roots:
+        pids = tree(root, table)
+        result[root] = (sum(table[p][1] for p in pids if p in table), len(pids))
+    return result
+
+
+def kill_tree(root: int) -> int:
+    """SIGKILL every process of the tree, leaves first being irrelevant: all at once. Returns how
+    many were signalled."""
+    count = 0
+    for pid in reversed(tree(root)):
+        try:
+            os.kill(pid, signal.SIGKILL)
+            count += 1
+        except (ProcessLookupError, PermissionError):
+            pass
+    return count
