@@ -76,6 +76,7 @@ class _LineReader:
 
     def __init__(self, stream: TextIO) -> None:
         self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._eof = False
         loop = asyncio.get_running_loop()
 
         def pump() -> None:
@@ -88,4 +89,9 @@ class _LineReader:
         threading.Thread(target=pump, name="console-stdin", daemon=True).start()
 
     async def get(self) -> str | None:
-        return await self._queue.get()
+        """The next line, or None at end of input (and every time after it)."""
+        if self._eof:
+            return None
+        line = await self._queue.get()
+        self._eof = line is None
+        return line

@@ -187,37 +187,43 @@ def _merge(spans: list[Span]) -> list[Span]:
 # loading
 
 
+def _chunks(pattern: re.Pattern[str], text: str) -> tuple[str, list[tuple[re.Match[str], str]]]:
+    """Split text at heading lines: (text before the first, [(heading match, its body)])."""
+    matches = list(pattern.finditer(text))
+    ends = [m.start() for m in matches[1:]] + [len(text)]
+    head = text[: matches[0].start()] if matches else text
+    return head, [(m, text[m.end():end]) for m, end in zip(matches, ends, strict=True)]
+
+
 def parse_body(body: str, path: Path | None = None) -> dict[str, tuple[Section, ...]]:
     voices: dict[str, tuple[Section, ...]] = {}
-    matches = list(VOICE_RE.finditer(body))
-    if not matches:
+    _, chunks = _chunks(VOICE_RE, body)
+    if not chunks:
         raise ContentError(path, "body has no voice block ('# Hinglish {#hi}')", "TERM011")
-    for i, match in enumerate(matches):
+    for match, chunk in chunks:
         lang = match["key"]
         if lang not in LANGS:
             raise ContentError(path, f"unknown voice {{#{lang}}}: expected hi or en", "TERM011")
         if lang in voices:
             raise ContentError(path, f"voice {{#{lang}}} appears twice", "TERM011")
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(body)
-        voices[lang] = _parse_sections(body[match.end():end], lang, path)
+        voices[lang] = _parse_sections(chunk, lang, path)
     return voices
 
 
 def _parse_sections(text: str, lang: str, path: Path | None) -> tuple[Section, ...]:
     sections: list[Section] = []
-    matches = list(SECTION_RE.finditer(text))
-    if text[: matches[0].start() if matches else len(text)].strip():
+    head, chunks = _chunks(SECTION_RE, text)
+    if head.strip():
         raise ContentError(path, f"text outside a section in voice {lang}", "TERM013")
     seen: set[str] = set()
-    for i, match in enumerate(matches):
+    for match, chunk in chunks:
         key = match["key"]
         if key not in SECTION_KEYS:
             raise ContentError(path, f"unknown section key {{#{key}}} in voice {lang}", "TERM013")
         if key in seen:
             raise ContentError(path, f"section {{#{key}}} twice in voice {lang}", "TERM012")
         seen.add(key)
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        markdown = text[match.end():end].strip("\n")
+        markdown = chunk.strip("\n")
         sections.append(Section(key, match["label"].strip(), markdown, markdown_to_blocks(markdown)))
     return tuple(sections)
 
@@ -316,7 +322,9 @@ class Library:
                 top >= self.GOOD and top - second >= self.LEAD
             ):
                 return Match(card=self.by_id[top_id])
-        prefixed = {cid for k, cid in self._keys.items() if len(key) >= 4 and k.startswith(key)}
+        # "event" opens event-loop; a short prefix of a long alias ("tasks") is too weak a hint.
+        prefixed = {cid for k, cid in self._keys.items()
+                    if len(key) >= 4 and k.startswith(key) and len(key) * 2 >= len(k)}
         if len(prefixed) == 1:
             return Match(card=self.by_id[prefixed.pop()])
         mentions = self.mentions(query)

@@ -132,18 +132,20 @@ def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
     entries = {e.id: e for e in curriculum.load(curriculum_path)}
     findings: list[Finding] = []
     cards: list[tuple[Card, Path]] = []
+    broken: set[str] = set()  # cards that did not load: reported once, not again as missing
     for path in sorted((root / "terms").glob("*.md")):
         try:
             card = load_card(path)
         except ContentError as exc:
             findings.append(Finding(str(path), exc.code, exc.message))
+            broken.add(path.stem)
             continue
         cards.append((card, path))
         findings += check_card(card, entries.get(card.id), path)
 
-    ids = {card.id for card, _ in cards}
+    ids = {card.id for card, _ in cards} | broken
     for entry in entries.values():
-        if entry.id not in ids and not any(f.path.endswith(f"/{entry.id}.md") for f in findings):
+        if entry.id not in ids:
             findings.append(Finding(str(root / "terms"), "TERM017", f"no card for {entry.id!r}"))
     owner: dict[str, str] = {}
     for card, path in cards:

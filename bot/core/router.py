@@ -37,11 +37,18 @@ class Access(enum.StrEnum):
     CHAT_ADMIN = "chat_admin"  # in groups only; in a private chat the user is the admin
 
 
+class OptionType(enum.StrEnum):
+    STRING = "string"
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+
+
 @dataclass(frozen=True, slots=True)
 class OptionSpec:
     name: str
     help: Text
     required: bool = False
+    type: OptionType = OptionType.STRING
     choices: tuple[str, ...] = ()
     autocomplete: str | None = None  # a named source adapters can query: "terms"
     multiline: bool = False  # code: Discord opens a modal for it
@@ -62,6 +69,16 @@ class Context:
 
 
 Handler = Callable[[Context], Awaitable[Reply] | AsyncIterator[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class SubcommandSpec:
+    """`/daily set <time> <zone>`: a platform with native subcommands (Discord) shows them as
+    such; everywhere the handler still receives `args` as typed, e.g. "set 09:00 Asia/Kolkata"."""
+
+    name: str
+    help: Text
+    options: tuple[OptionSpec, ...] = ()
 Next = Callable[[Context], AsyncIterator[Reply]]
 Middleware = Callable[[Context, Next], AsyncIterator[Reply]]
 
@@ -72,29 +89,37 @@ class CommandSpec:
     help: Text
     handler: Handler = field(compare=False, repr=False)
     options: tuple[OptionSpec, ...] = ()
+    subcommands: tuple[SubcommandSpec, ...] = ()
     access: Access = Access.ANYONE
     private: bool = False  # replies go only to the user (Discord ephemeral)
     long_running: bool = False  # may take seconds: Discord defers, Telegram shows "typing"
     hidden: bool = False  # reachable by buttons and typing, not listed in menus or /help
 
     def usage(self) -> str:
-        parts = [f"/{self.name}"]
-        for opt in self.options:
-            parts.append(f"<{opt.name}>" if opt.required else f"[{opt.name}]")
-        return " ".join(parts)
+        if self.subcommands:
+            return f"/{self.name} " + "|".join(sub.name for sub in self.subcommands)
+        return " ".join([f"/{self.name}", *(_usage(o) for o in self.options)])
 
     def describe(self) -> dict[str, Any]:
         """A stable description of what platforms see of this command (for sync hashing)."""
         return {
             "name": self.name,
             "help": [self.help.hi, self.help.en],
-            "options": [
-                [o.name, o.help.hi, o.help.en, o.required, list(o.choices), o.autocomplete,
-                 o.multiline] for o in self.options
-            ],
+            "options": [_describe(o) for o in self.options],
+            "subcommands": [[s.name, s.help.hi, s.help.en, [_describe(o) for o in s.options]]
+                            for s in self.subcommands],
             "access": self.access.value,
             "private": self.private,
         }
+
+
+def _usage(option: OptionSpec) -> str:
+    return f"<{option.name}>" if option.required else f"[{option.name}]"
+
+
+def _describe(o: OptionSpec) -> list[Any]:
+    return [o.name, o.help.hi, o.help.en, o.required, o.type.value, list(o.choices),
+            o.autocomplete, o.multiline]
 
 
 class Router:

@@ -1,0 +1,19 @@
+"""The plain-text renderer the console uses."""
+
+from bot.adapters.plain import render
+from bot.core.types import Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
+
+
+def test_buttons_print_as_the_commands_they_stand_for():
+    """Every button shows its label and the command line that does the same."""
+    text = render(Reply.text("x", title="t") if False else Reply(
+        blocks=(Paragraph.plain("hi"),), buttons=((Button("Next ▶", "term", "await"),),)))
+    assert "[Next ▶]" in text and "/term await" in text
+
+
+def test_code_is_indented_and_headings_bracketed():
+    """Code keeps its lines (indented) and headings stand out without ANSI codes."""
+    text = render(Reply(blocks=(Heading("Rules"), CodeBlock("async def f():\n    pass"),
+                                Paragraph((Span("a "), Span("b", Style.BOLD)), bullet=True))))
+    assert "[Rules]" in text and "    async def f():\n        pass" in text
+    assert "  • a b" in text and "\x1b" not in text

@@ -1,0 +1,31 @@
+"""/help and /start are generated from the command specs."""
+
+from bot.core.app import Core
+from tests.conftest import ALICE, cmd
+
+
+async def test_help_lists_every_visible_spec_with_its_usage(core: Core):
+    """Every visible command appears with its usage line and Hinglish help."""
+    text = (await core.handle(cmd("/help"))).plain()
+    for spec in core.router.visible():
+        assert spec.usage() in text and spec.help.hi in text
+
+
+async def test_help_for_one_command(core: Core):
+    """`/help term` shows that command only; an unknown one gets a hint."""
+    one = (await core.handle(cmd("/help term"))).plain()
+    assert "/term [term]" in one and "/learn" not in one.split("\n")[1]
+    assert "/help" in (await core.handle(cmd("/help nope"))).plain()
+
+
+async def test_start_greets_and_opens_the_first_term(core: Core):
+    """/start greets the user by name and starts the guided path."""
+    reply = await core.handle(cmd("/start"))
+    assert "Namaste Alice" in reply.plain() and reply.title.startswith("Synchronous")
+
+
+async def test_start_deep_link_opens_a_card(core: Core):
+    """`/start term_await` (a Telegram deep link) opens the await card."""
+    reply = await core.handle(cmd("/start term_await"))
+    assert reply.title == "await · 11/15"
+    assert "await" in await core.storage.seen_terms(ALICE.key)

@@ -1,0 +1,92 @@
+"""/term, /learn and /summary through the real core."""
+
+from bot.core.app import Core
+from bot.core.types import CodeBlock, Heading
+from tests.conftest import BOB, cmd
+
+
+def headings(reply):
+    return [b.text for b in reply.blocks if isinstance(b, Heading)]
+
+
+async def test_term_await_shows_the_hinglish_card_in_the_curriculums_words(core: Core):
+    """`/term await` is the await card, Hinglish by default, with the curriculum's lines."""
+    reply = await core.handle(cmd("/term await"))
+    text = reply.plain()
+    assert reply.title == "await · 11/15"
+    assert "“Main yahan rukta hoon, event loop dusra kaam kar le.”" in text
+    assert "Sirf async def ke andar" in text
+    assert headings(reply)[:4] == ["Meaning (LOCK THIS 🔒)", "Rules", "✗ Wrong", "✓ Correct"]
+    assert CodeBlock("await time.sleep(1)", "python") in reply.blocks
+    assert reply.url == "https://docs.python.org/3/reference/expressions.html#await"
+
+
+async def test_card_offers_previous_next_related_and_language(core: Core):
+    """Buttons go to the neighbours in curriculum order, related terms and English."""
+    reply = await core.handle(cmd("/term await"))
+    lines = [b.command_line for row in reply.buttons for b in row]
+    assert lines[:2] == ["/term coroutine", "/term event-loop"]
+    assert "/lang en await" in lines
+
+
+async def test_first_and_last_cards_have_one_neighbour(core: Core):
+    """The first card has no previous; the last one leads to the summary."""
+    first = await core.handle(cmd("/term sync"))
+    last = await core.handle(cmd("/term asyncio-run"))
+    assert [b.command_line for b in first.buttons[0]] == ["/term async"]
+    assert [b.command_line for b in last.buttons[0]][-1] == "/summary"
+    assert last.title.endswith("15/15")
+
+
+async def test_term_alone_lists_all_terms_in_order(core: Core):
+    """`/term` lists the 15 terms in curriculum order, with a button each."""
+    reply = await core.handle(cmd("/term"))
+    text = reply.plain()
+    assert text.index("1. Synchronous") < text.index("11. await") < text.index("15. ")
+    assert sum(len(row) for row in reply.buttons) == 15
+
+
+async def test_unknown_term_suggests_names_only(core: Core):
+    """A nonsense query gets "did you mean" with at most 3 names, no card text."""
+    reply = await core.handle(cmd("/term xyzzy"))
+    assert "xyzzy" in reply.plain()
+    assert len(reply.buttons[0]) <= 3
+    assert not any(isinstance(b, (Heading, CodeBlock)) for b in reply.blocks)
+
+
+async def test_word_in_card_text_lists_mentioning_cards(core: Core):
+    """`/term gpu` names no term but lists the cards that talk about GPUs."""
+    reply = await core.handle(cmd("/term gpu"))
+    lines = {b.command_line for row in reply.buttons for b in row}
+    assert {"/term parallelism", "/term cpu-bound"} <= lines
+
+
+async def test_huge_query_is_echoed_short(core: Core):
+    """A 10,000-character query is echoed as one short line."""
+    reply = await core.handle(cmd("/term " + "zq" * 5000))
+    assert len(reply.plain()) < 600
+
+
+async def test_learn_walks_the_path_from_the_first_unseen_term(core: Core):
+    """/learn starts at term 1, then moves on past every term already seen."""
+    first = await core.handle(cmd("/learn", user=BOB))
+    assert first.title.startswith("Synchronous")
+    await core.handle(cmd("/term async", user=BOB))
+    third = await core.handle(cmd("/learn", user=BOB))
+    assert third.title.endswith("3/15")
+
+
+async def test_learn_after_all_terms_points_to_the_summary(core: Core):
+    """When every term was seen, /learn congratulates and offers the summary."""
+    for term in core.library.terms:
+        await core.handle(cmd(f"/term {term.id}", user=BOB))
+    done = await core.handle(cmd("/learn", user=BOB))
+    assert "15" in done.plain() and done.buttons[0][0].command_line == "/summary"
+
+
+async def test_summary_shows_the_one_screen_summary(core: Core):
+    """/summary carries the curriculum's four summary lines."""
+    text = (await core.handle(cmd("/summary"))).plain()
+    for line in ("async def → coroutine banta hai", "await → pause karta hai",
+                 "event loop → manage karta hai", "asyncio.run → system start karta hai"):
+        assert line in text

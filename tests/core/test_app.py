@@ -1,0 +1,83 @@
+"""The core's guards: unknown commands, huge input, admin-only commands, our own errors."""
+
+import logging
+
+from bot.core.app import MAX_ARGS_CHARS, Core
+from bot.core.router import Access, CommandSpec, Text
+from bot.core.types import ChatRef, Reply
+from tests.conftest import ALICE, DM, GROUP, cmd
+
+
+async def test_unknown_command_gets_a_friendly_hint(core: Core):
+    """An unknown command points to /help and is private."""
+    reply = await core.handle(cmd("/frobnicate"))
+    assert "/help" in reply.plain() and reply.private
+
+
+async def test_empty_and_plain_text_get_hints(core: Core):
+    """Empty input and text without a command get a hint, not silence."""
+    empty = await core.handle_text("   ", DM, ALICE)
+    chat = await core.handle_text("hello bot", DM, ALICE)
+    assert "/term await" in empty.plain() and "/help" in chat.plain()
+
+
+async def test_too_long_arguments_are_refused_politely(core: Core):
+    """Arguments over the limit get a reply that says the size and the limit."""
+    reply = await core.handle(cmd("/term " + "x" * (MAX_ARGS_CHARS + 1)))
+    assert str(MAX_ARGS_CHARS) in reply.plain()
+
+
+async def test_handler_error_becomes_an_apology_and_a_log_line(core: Core, caplog):
+    """Our own bug is logged with context; the user sees an apology, not a traceback."""
+    async def broken(ctx):
+        raise RuntimeError("boom")
+
+    core.router.add(CommandSpec("broken", Text("x", "x"), broken))
+    with caplog.at_level(logging.ERROR):
+        reply = await core.handle(cmd("/broken now"))
+    assert "Oops" in reply.plain() and "Traceback" not in reply.plain()
+    assert any("/broken failed" in r.getMessage() for r in caplog.records)
+
+
+async def test_streaming_handler_error_still_ends_with_a_final_reply(core: Core):
+    """A stream that showed progress and then failed ends with an apology."""
+    async def half(ctx):
+        yield Reply.text("working…", final=False)
+        raise RuntimeError("boom")
+
+    core.router.add(CommandSpec("half", Text("x", "x"), half))
+    replies = [r async for r in core.stream(cmd("/half"))]
+    assert [r.final for r in replies] == [False, True]
+    assert "Oops" in replies[-1].plain()
+
+
+async def test_admin_only_command_refuses_non_admins_in_groups(core: Core):
+    """In a group, only admins pass; in a private chat the user is the admin."""
+    async def ok(ctx):
+        return Reply.text("done")
+
+    core.router.add(CommandSpec("setting", Text("x", "x"), ok, access=Access.CHAT_ADMIN))
+    assert (await core.handle(cmd("/setting", chat=GROUP))).plain() != "done"
+    assert (await core.handle(cmd("/setting", chat=GROUP, is_admin=True))).plain() == "done"
+    assert (await core.handle(cmd("/setting", chat=DM))).plain() == "done"
+
+
+async def test_deliver_goes_through_the_registered_adapter(core: Core):
+    """Messages the bot starts itself go through the platform's one deliver port."""
+    got = []
+
+    class Sink:
+        async def deliver(self, chat, reply):
+            got.append((chat, reply))
+
+    core.register_deliverer("test", Sink())
+    await core.deliver(ChatRef("test", "c1"), Reply.text("hi"))
+    assert got[0][0].id == "c1"
+
+
+async def test_locale_never_overrides_hinglish(core: Core):
+    """A client locale of `en` alone does not switch the bot to English."""
+    from dataclasses import replace
+
+    command = replace(cmd("/term await"), locale="en-US")
+    assert await core.lang_for(command) == "hi"

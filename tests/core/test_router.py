@@ -1,0 +1,58 @@
+"""Command specs: usage lines, stable descriptions, registration rules."""
+
+import pytest
+
+from bot.core.router import (
+    CommandSpec,
+    OptionSpec,
+    OptionType,
+    Router,
+    SubcommandSpec,
+    Text,
+)
+from bot.core.types import Reply
+
+
+async def _ok(ctx):
+    return Reply.text("ok")
+
+
+def test_usage_shows_required_and_optional_options():
+    """`<x>` is required, `[y]` optional."""
+    spec = CommandSpec("quiz", Text("q", "q"), _ok, options=(
+        OptionSpec("term", Text("t", "t"), required=True),
+        OptionSpec("count", Text("c", "c"), type=OptionType.INTEGER)))
+    assert spec.usage() == "/quiz <term> [count]"
+
+
+def test_usage_lists_subcommands():
+    """A command with subcommands shows them as alternatives."""
+    spec = CommandSpec("daily", Text("d", "d"), _ok, subcommands=(
+        SubcommandSpec("set", Text("s", "s")), SubcommandSpec("off", Text("o", "o"))))
+    assert spec.usage() == "/daily set|off"
+
+
+def test_describe_changes_when_what_platforms_see_changes():
+    """The description (hashed to decide command sync) follows help, options and types."""
+    a = CommandSpec("x", Text("a", "a"), _ok, options=(OptionSpec("n", Text("n", "n")),))
+    b = CommandSpec("x", Text("a", "a"), _ok,
+                    options=(OptionSpec("n", Text("n", "n"), type=OptionType.INTEGER),))
+    assert a.describe() == CommandSpec("x", Text("a", "a"), _ok,
+                                       options=(OptionSpec("n", Text("n", "n")),)).describe()
+    assert a.describe() != b.describe()
+
+
+def test_a_name_cannot_be_registered_twice():
+    """Two specs (or a spec and an alias) with one name is a programming error."""
+    router = Router()
+    router.add(CommandSpec("term", Text("t", "t"), _ok), "t")
+    with pytest.raises(ValueError):
+        router.add(CommandSpec("t", Text("t", "t"), _ok))
+
+
+def test_aliases_resolve_to_their_spec():
+    """`/terms` finds the /term spec."""
+    router = Router()
+    spec = CommandSpec("term", Text("t", "t"), _ok)
+    router.add(spec, "terms")
+    assert router.get("TERMS") is spec and router.get("nope") is None

@@ -1,0 +1,57 @@
+"""The database: created on first run, WAL, numbered migrations recorded and applied once."""
+
+from pathlib import Path
+
+from bot.storage import Storage
+from bot.storage.db import _split_sql, migrations
+
+
+async def test_first_run_creates_folder_file_and_schema(tmp_path: Path):
+    """Opening a path in a missing folder creates both and applies every migration."""
+    path = tmp_path / "new" / "bot.sqlite3"
+    db = await Storage.open(path)
+    try:
+        assert path.exists()
+        assert await db.journal_mode() == "wal"
+        assert await db.schema_version() == max(v for v, _, _ in migrations())
+    finally:
+        await db.close()
+
+
+async def test_reopening_applies_nothing_twice(tmp_path: Path):
+    """A second start keeps the data and the recorded versions."""
+    path = tmp_path / "bot.sqlite3"
+    db = await Storage.open(path)
+    await db.set_user_lang("test:alice", "en")
+    await db.close()
+    db = await Storage.open(path)
+    try:
+        assert await db.user_lang("test:alice") == "en"
+        async with db._db.execute("SELECT COUNT(*) FROM schema_version") as cur:
+            assert (await cur.fetchone())[0] == len(migrations())
+    finally:
+        await db.close()
+
+
+async def test_preferences_and_seen_terms_round_trip(storage: Storage):
+    """Language choices update in place; seen terms are recorded once."""
+    await storage.set_chat_lang("test:g", "hi")
+    await storage.set_chat_lang("test:g", "en")
+    await storage.mark_seen("test:u", "await")
+    await storage.mark_seen("test:u", "await")
+    assert await storage.chat_lang("test:g") == "en"
+    assert await storage.seen_terms("test:u") == {"await"}
+    assert await storage.user_lang("test:nobody") is None
+
+
+def test_migrations_are_uniquely_numbered_files():
+    """Every migration file is NNNN_name.sql with its own number."""
+    versions = [v for v, _, _ in migrations()]
+    assert versions == sorted(set(versions)) and versions[0] == 1
+
+
+def test_sql_splitter_keeps_statements_whole():
+    """Statements are split at their ends, not at semicolons inside strings."""
+    script = "-- note\nCREATE TABLE a (x TEXT DEFAULT ';');\nINSERT INTO a VALUES ('1;2');\n"
+    assert _split_sql(script) == ["CREATE TABLE a (x TEXT DEFAULT ';');",
+                                  "INSERT INTO a VALUES ('1;2');"]

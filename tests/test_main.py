@@ -1,0 +1,72 @@
+"""`python -m bot` as a user runs it: real processes, real output, real exit codes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, tmp_path: Path, env: dict | None = None, stdin: str | None = None):
+    full = {k: v for k, v in os.environ.items()
+            if not k.startswith(("DISCORD__", "TELEGRAM__", "STORAGE__", "LOG__"))}
+    full["STORAGE__PATH"] = str(tmp_path / "db.sqlite3")
+    full.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=ROOT, env=full, text=True,
+                          capture_output=True, input=stdin, timeout=60)
+
+
+def test_once_prints_the_await_card_in_hinglish(tmp_path):
+    """`--once "/term await"` prints the Hinglish card as plain text and exits 0."""
+    out = run("--once", "/term await", tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "“Main yahan rukta hoon, event loop dusra kaam kar le.”" in out.stdout
+    assert "\x1b[" not in out.stdout
+    assert "/term event-loop" in out.stdout  # the "next" button, as the command it stands for
+
+
+@pytest.mark.parametrize("text", ["", "nonsense", "/nope", "/term qqqqzzzz", "/term " + "x" * 30000])
+def test_once_exits_zero_for_any_input(tmp_path, text):
+    """Whatever the one command is, the reply is friendly and the exit status 0."""
+    out = run("--once", text, tmp_path=tmp_path)
+    assert out.returncode == 0 and out.stdout.strip() and "Traceback" not in out.stdout + out.stderr
+
+
+def test_once_uses_the_console_even_with_tokens_set(tmp_path):
+    """Tokens set do not start platform adapters in --once mode."""
+    out = run("--once", "/term await", tmp_path=tmp_path,
+              env={"DISCORD__TOKEN": "x", "TELEGRAM__TOKEN": "y"})
+    assert out.returncode == 0 and "await · 11/15" in out.stdout
+
+
+def test_bad_setting_is_one_line_and_exit_two(tmp_path):
+    """A bad setting stops startup with one clear line naming it, and exit status 2."""
+    out = run("--once", "/term await", tmp_path=tmp_path, env={"DEFAULT_LANG": "klingon"})
+    assert out.returncode == 2
+    assert out.stderr.strip().count("\n") == 0 and "DEFAULT_LANG" in out.stderr
+
+
+def test_unusable_database_path_is_one_line_and_exit_two(tmp_path):
+    """A database path that cannot be created is a startup error, not a traceback."""
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    out = run("--once", "/term", tmp_path=tmp_path, env={"STORAGE__PATH": str(blocker / "db")})
+    assert out.returncode == 2 and "STORAGE__PATH" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_console_serves_stdin_and_exits_zero_at_end_of_input(tmp_path):
+    """With no tokens, `python -m bot` reads commands from stdin and exits 0 at EOF."""
+    out = run(tmp_path=tmp_path, stdin="/lang en\n/term coroutine\n```\nnot closed\n")
+    assert out.returncode == 0, out.stderr
+    assert "From now on I'll talk to you in English" in out.stdout
+    assert "coroutine · 10/15" in out.stdout.replace("Coroutine", "coroutine")
+
+
+def test_progress_persists_across_runs(tmp_path):
+    """The console user is the same across runs: /learn continues where it stopped."""
+    run("--once", "/learn", tmp_path=tmp_path)
+    out = run("--once", "/learn", tmp_path=tmp_path)
+    assert "2/15" in out.stdout

@@ -1,0 +1,53 @@
+"""Settings: nested env names, empty tokens, one clear line for a bad value."""
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+def test_nested_env_names_and_secret_tokens(monkeypatch, tmp_path):
+    """`DISCORD__TOKEN` and `STORAGE__PATH` land in their groups; tokens stay secret."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD__TOKEN", "abc.def")
+    monkeypatch.setenv("STORAGE__PATH", "/tmp/x.sqlite3")
+    settings = load_settings()
+    assert settings.discord.token.get_secret_value() == "abc.def"
+    assert "abc.def" not in repr(settings)
+    assert str(settings.storage.path) == "/tmp/x.sqlite3"
+
+
+def test_empty_token_means_not_configured(monkeypatch, tmp_path):
+    """An empty or blank token is None, so that adapter stays off."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM__TOKEN", "  ")
+    assert load_settings().telegram.token is None
+
+
+def test_dotenv_file_is_read(monkeypatch, tmp_path):
+    """Values in ./.env apply when the environment does not set them."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("DEFAULT_LANG=en\nLOG__LEVEL=debug\n")
+    settings = load_settings()
+    assert (settings.default_lang, settings.log.level) == ("en", "DEBUG")
+
+
+@pytest.mark.parametrize(("name", "value", "expect"), [
+    ("DEFAULT_LANG", "fr", "DEFAULT_LANG"),
+    ("LOG__LEVEL", "loud", "LOG__LEVEL"),
+    ("DISCORD__DEV_GUILD_ID", "my-guild", "DISCORD__DEV_GUILD_ID"),
+])
+def test_bad_setting_names_itself_in_one_line(monkeypatch, tmp_path, name, value, expect):
+    """A bad value raises one line naming the setting and what is expected."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    message = str(err.value)
+    assert expect in message and "\n" not in message
+
+
+def test_token_format_is_never_judged(monkeypatch, tmp_path):
+    """Any non-empty token is accepted here; only the platform can judge it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD__TOKEN", "not-a-real-looking-token")
+    assert load_settings().discord.token is not None
