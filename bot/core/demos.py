@@ -100,9 +100,12 @@ def load_demo(meta_path: Path) -> Demo:
     try:
         raw = yaml.safe_load(meta_path.read_text(encoding="utf-8"))
         meta = DemoMeta.model_validate(raw)
-    except (yaml.YAMLError, ValidationError) as exc:
-        first = str(exc).strip().splitlines()
-        raise DemoError("DEMO004", " ".join(first[:3])[:300]) from None
+    except yaml.YAMLError as exc:
+        raise DemoError("DEMO004", f"does not parse: {str(exc).splitlines()[0]}") from None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "metadata"
+        raise DemoError("DEMO004", f"{where}: {err['msg']}") from None
     code_path = meta_path.with_suffix(".py")
     if not code_path.is_file():
         raise DemoError("DEMO001", f"{code_path.name} is missing")

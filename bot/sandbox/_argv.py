@@ -78,7 +78,7 @@ def build(config: Config, limits: Limits, recfd: int) -> list[str]:
     argv += ["--proc", "/proc", "--dev", "/dev",
              "--size", str(limits.tmp_mb * MB), "--tmpfs", "/tmp",
              "--size", str(limits.shm_mb * MB), "--tmpfs", "/dev/shm",
-             "--remount-ro", "/", "--chdir", "/tmp", "--"]
+             "--remount-ro", "/dev", "--remount-ro", "/", "--chdir", "/tmp", "--"]
     cpu = int(limits.cpu_s)
     argv += [prlimit, f"--nproc={limits.processes}", f"--as={limits.memory_mb * MB}",
              f"--cpu={cpu}:{cpu + 1}", f"--fsize={limits.file_mb * MB}",

@@ -244,6 +244,8 @@ class Sandbox:
             nonlocal cut
             assert proc.stdout is not None
             while chunk := await proc.stdout.read(65536):
+                if cut:
+                    continue  # drain to EOF so the pipe closes; the run is being killed
                 room = limits.output_bytes - len(out)
                 out.extend(chunk[:room])
                 if len(chunk) > room:
@@ -251,7 +253,6 @@ class Sandbox:
                     if active.ending is None:
                         active.ending = Ending.OUTPUT
                     await self._kill(proc.pid)
-                    return
 
         async def read_records() -> bytes:
             got = bytearray()
