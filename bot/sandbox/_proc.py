@@ -59,9 +59,16 @@ def tree_rss(roots: Iterable[int]) -> dict[int, tuple[int, int]]:
 
 
 def kill_tree(root: int) -> int:
-    """SIGKILL every process of the tree, leaves first being irrelevant: all at once. Returns how
-    many were signalled."""
+    """SIGKILL the sandbox's process group and every process of its tree. Returns how many were
+    signalled. The group matters: killed while still setting up, bwrap's inner process may not
+    be in the tree yet (nor have its die-with-parent signal armed); it is in the group (the
+    sandbox is started in a session of its own), and with it dies the whole pid namespace."""
     count = 0
+    try:
+        os.killpg(root, signal.SIGKILL)
+        count += 1
+    except (ProcessLookupError, PermissionError):
+        pass
     for pid in reversed(tree(root)):
         try:
             os.kill(pid, signal.SIGKILL)

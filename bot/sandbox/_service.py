@@ -346,7 +346,13 @@ class Sandbox:
             # Not proc.kill(): Popen polls (reaps) before signalling, which races the child
             # watcher ("Unknown child process"); kill_tree signals the root pid directly.
             await self._kill(warm.proc.pid)
-            await warm.proc.wait()
+            if warm.proc.stdin is not None:
+                warm.proc.stdin.close()  # Python 3.11's wait() also waits for every pipe to close
+            try:
+                async with asyncio.timeout(5):
+                    await warm.proc.wait()
+            except TimeoutError:
+                log.error("sandbox: warm sandbox %d did not end after SIGKILL", warm.proc.pid)
 
     async def _watchdog(self) -> None:
         """Sum the resident memory of each running tree; past the cap, kill the whole run."""

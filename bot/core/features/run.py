@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 OUTPUT_CHARS = 900
 OUTPUT_LINES = 25
 
-_FENCE = re.compile(r"```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.S)
+# A fence opens at the start of a line (so print("```") in code is not one).
+_FENCE = re.compile(r"(?:\A|\n)[ \t]*```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.S)
 
 
 def extract_code(text: str) -> str:
