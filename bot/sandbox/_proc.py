@@ -22,13 +22,24 @@ def _stat(pid: str) -> tuple[int, int] | None:
     return int(fields[1]), int(fields[21]) * PAGE
 
 
-def snapshot() -> dict[int, tuple[int, int]]:
+def snapshot(uid: int | None = None) -> dict[int, tuple[int, int]]:
+    """pid -> (ppid, rss) of every process, or only of those owned by `uid` (every sandbox
+    process runs as the sandbox uid: one stat() skips the others without parsing them)."""
     out: dict[int, tuple[int, int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            st = _stat(entry)
+    with os.scandir("/proc") as entries:
+        for entry in entries:
+            name = entry.name
+            if not name.isdigit():
+                continue
+            if uid is not None:
+                try:
+                    if entry.stat(follow_symlinks=False).st_uid != uid:
+                        continue
+                except OSError:
+                    continue
+            st = _stat(name)
             if st is not None:
-                out[int(entry)] = st
+                out[int(name)] = st
     return out
 
 
@@ -48,9 +59,9 @@ def tree(root: int, table: dict[int, tuple[int, int]] | None = None) -> list[int
     return out
 
 
-def tree_rss(roots: Iterable[int]) -> dict[int, tuple[int, int]]:
+def tree_rss(roots: Iterable[int], uid: int | None = None) -> dict[int, tuple[int, int]]:
     """For each root: (sum of RSS in bytes, number of processes) over its tree."""
-    table = snapshot()
+    table = snapshot(uid)
     result = {}
     for root in roots:
         pids = tree(root, table)
@@ -58,7 +69,7 @@ def tree_rss(roots: Iterable[int]) -> dict[int, tuple[int, int]]:
     return result
 
 
-def kill_tree(root: int) -> int:
+def kill_tree(root: int, uid: int | None = None) -> int:
     """SIGKILL the sandbox's process group and every process of its tree. Returns how many were
     signalled. The group matters: killed while still setting up, bwrap's inner process may not
     be in the tree yet (nor have its die-with-parent signal armed); it is in the group (the
@@ -69,7 +80,7 @@ def kill_tree(root: int) -> int:
         count += 1
     except (ProcessLookupError, PermissionError):
         pass
-    for pid in reversed(tree(root)):
+    for pid in reversed(tree(root, snapshot(uid))):
         try:
             os.kill(pid, signal.SIGKILL)
             count += 1

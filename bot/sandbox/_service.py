@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
 import math
 import os
@@ -23,7 +24,7 @@ from bot.sandbox._result import Ending, RunResult, decode
 
 log = logging.getLogger(__name__)
 
-WATCH_EVERY_S = 0.05
+WATCH_EVERY_S = 0.1
 PROBE_WALL_S = 15.0
 
 
@@ -76,6 +77,8 @@ class Sandbox:
         self._avg_wall = 1.0
         self._tasks: list[asyncio.Task[None]] = []
         self._closing = False
+        # Every process of a sandbox runs as this uid: the watchdog looks at no other.
+        self._uid = self.config.uid if os.geteuid() == 0 else os.geteuid()
 
     @property
     def available(self) -> bool:
@@ -199,14 +202,17 @@ class Sandbox:
                 candidate = self._pool.popleft()
                 if candidate.proc.returncode is None:
                     warm = candidate
+        try:
+            if warm is None:
+                try:
+                    warm = await self._spawn(limits)
+                except (SetupError, OSError) as exc:
+                    log.error("sandbox: could not start a sandbox: %s", exc)
+                    raise Unavailable(f"could not start a sandbox: {exc}") from exc
+            result = await self._execute(warm, code, limits)
+        finally:
+            # Refill after the run, not during it: starting a sandbox costs CPU the run needs.
             self._refill.set()
-        if warm is None:
-            try:
-                warm = await self._spawn(limits)
-            except (SetupError, OSError) as exc:
-                log.error("sandbox: could not start a sandbox: %s", exc)
-                raise Unavailable(f"could not start a sandbox: {exc}") from exc
-        result = await self._execute(warm, code, limits)
         self._avg_wall = 0.8 * self._avg_wall + 0.2 * result.wall_s
         return result
 
@@ -279,9 +285,14 @@ class Sandbox:
                     if active.ending is None:
                         active.ending = Ending.TIME
                 wall = loop.time() - start
-                # Whatever happened, nothing of the run may survive it: kill the whole tree (the
-                # pid namespace dies with its pid 1), then collect what was printed.
-                await self._kill(proc.pid)
+                # Whatever happened, nothing of the run may survive it. After a normal exit the
+                # pid namespace died with its pid 1 and a signal to the group is enough; a run
+                # stopped early gets the whole tree killed (a /proc walk, in a thread).
+                if active.ending is None and proc.returncode is not None:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(proc.pid, signal.SIGKILL)
+                else:
+                    await self._kill(proc.pid)
                 for task in (out_task, rec_task):
                     try:
                         async with asyncio.timeout(2.0):
@@ -323,7 +334,7 @@ class Sandbox:
                          timeline=timeline, output_cut=cut)
 
     async def _kill(self, pid: int) -> None:
-        await asyncio.to_thread(_proc.kill_tree, pid)
+        await asyncio.to_thread(_proc.kill_tree, pid, self._uid)
 
     # -- background: warm pool and memory watchdog -----------------------------------------
 
@@ -332,9 +343,22 @@ class Sandbox:
             self._pool = collections.deque(w for w in self._pool if w.proc.returncode is None)
             while len(self._pool) < self.config.pool and not self._closing:
                 try:
-                    self._pool.append(await self._spawn(self.config.limits))
+                    warm = await self._spawn(self.config.limits)
                 except (SetupError, OSError) as exc:
                     log.error("sandbox: warm pool could not start a sandbox: %s", exc)
+                    break
+                # Pooled only once its interpreter is up (asyncio imported): a run then starts
+                # at once. One that never gets ready is killed, not pooled.
+                try:
+                    async with asyncio.timeout(10):
+                        ready = await warm.records.readline() == b"ready\n"
+                except TimeoutError:
+                    ready = False
+                if ready:
+                    self._pool.append(warm)
+                else:
+                    log.error("sandbox: a warm sandbox never got ready; retrying at the next run")
+                    await self._dispose(warm)
                     break
             if not self._closing:
                 self._refill.clear()
@@ -342,17 +366,19 @@ class Sandbox:
 
     async def _drain_pool(self) -> None:
         while self._pool:
-            warm = self._pool.popleft()
-            # Not proc.kill(): Popen polls (reaps) before signalling, which races the child
-            # watcher ("Unknown child process"); kill_tree signals the root pid directly.
-            await self._kill(warm.proc.pid)
-            if warm.proc.stdin is not None:
-                warm.proc.stdin.close()  # Python 3.11's wait() also waits for every pipe to close
-            try:
-                async with asyncio.timeout(5):
-                    await warm.proc.wait()
-            except TimeoutError:
-                log.error("sandbox: warm sandbox %d did not end after SIGKILL", warm.proc.pid)
+            await self._dispose(self._pool.popleft())
+
+    async def _dispose(self, warm: _Warm) -> None:
+        # Not proc.kill(): Popen polls (reaps) before signalling, which races the child
+        # watcher ("Unknown child process"); kill_tree signals the root pid directly.
+        await self._kill(warm.proc.pid)
+        if warm.proc.stdin is not None:
+            warm.proc.stdin.close()  # Python 3.11's wait() also waits for every pipe to close
+        try:
+            async with asyncio.timeout(5):
+                await warm.proc.wait()
+        except TimeoutError:
+            log.error("sandbox: warm sandbox %d did not end after SIGKILL", warm.proc.pid)
 
     async def _watchdog(self) -> None:
         """Sum the resident memory of each running tree; past the cap, kill the whole run."""
@@ -360,7 +386,7 @@ class Sandbox:
             if not self._active:
                 self._watch.clear()
                 await self._watch.wait()
-            sizes = await asyncio.to_thread(_proc.tree_rss, list(self._active))
+            sizes = await asyncio.to_thread(_proc.tree_rss, list(self._active), self._uid)
             for pid, (rss, _count) in sizes.items():
                 active = self._active.get(pid)
                 if active is None:
