@@ -54,6 +54,15 @@ class _Warm:
     proc: asyncio.subprocess.Process
     records: asyncio.StreamReader
     limits: Limits
+    records_transport: asyncio.ReadTransport
+
+    def close(self) -> None:
+        """Close our ends once the process is gone. Python 3.11 leaves a finished subprocess
+        transport open until garbage collection, which may come after the loop closed."""
+        self.records_transport.close()
+        transport = getattr(self.proc, "_transport", None)  # no public handle on Process
+        if transport is not None and self.proc.returncode is not None:
+            transport.close()
 
 
 @dataclass(slots=True)
@@ -231,9 +240,9 @@ class Sandbox:
             os.close(write_fd)
         loop = asyncio.get_running_loop()
         records = asyncio.StreamReader()
-        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(records),
-                                     os.fdopen(read_fd, "rb", buffering=0))
-        return _Warm(proc, records, limits)
+        transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(records),
+                                                    os.fdopen(read_fd, "rb", buffering=0))
+        return _Warm(proc, records, limits, transport)
 
     async def _execute(self, warm: _Warm, code: str, limits: Limits) -> RunResult:
         proc = warm.proc
@@ -301,6 +310,9 @@ class Sandbox:
                         task.cancel()
         finally:
             self._active.pop(proc.pid, None)
+            if proc.returncode is None:  # cancelled mid-run (shutdown): nothing may survive
+                _proc.kill_tree(proc.pid, self._uid)  # synchronous, ~1 ms: no await here
+            warm.close()
         records = rec_task.result() if rec_task.done() and not rec_task.cancelled() else b""
         timeline = _timeline.parse(records, nonce)
         return self._result(decode(bytes(out)), proc.returncode, active, wall, timeline, cut)
@@ -379,6 +391,7 @@ class Sandbox:
                 await warm.proc.wait()
         except TimeoutError:
             log.error("sandbox: warm sandbox %d did not end after SIGKILL", warm.proc.pid)
+        warm.close()
 
     async def _watchdog(self) -> None:
         """Sum the resident memory of each running tree; past the cap, kill the whole run."""
