@@ -63,7 +63,7 @@ def inside_source() -> str:
     return INSIDE.read_text()
 
 
-def build(config: Config, limits: Limits, recfd: int) -> list[str]:
+def build(config: Config, limits: Limits, recfd: int, seccomp_fd: int | None = None) -> list[str]:
     bwrap, setpriv, python, prlimit = resolve(config)
     real_python = os.path.realpath(python)
     argv: list[str] = []
@@ -72,6 +72,8 @@ def build(config: Config, limits: Limits, recfd: int) -> list[str]:
                  "--inh-caps=-all", "--"]
     argv += [bwrap, "--unshare-all", "--die-with-parent", "--new-session",
              "--hostname", "sandbox", "--clearenv", *_system_binds()]
+    if seccomp_fd is not None:
+        argv += ["--seccomp", str(seccomp_fd)]
     for path in {str(python), real_python, prlimit}:
         if not path.startswith(("/usr/lib/", "/usr/lib64/")):
             argv += ["--ro-bind", path, path]

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
-from bot.sandbox import _proc, _timeline
+from bot.sandbox import _proc, _seccomp, _timeline
 from bot.sandbox._argv import SetupError, build, resolve
 from bot.sandbox._limits import MB, Config, Limits
 from bot.sandbox._result import Ending, RunResult, decode
@@ -227,17 +227,26 @@ class Sandbox:
 
     async def _spawn(self, limits: Limits) -> _Warm:
         read_fd, write_fd = os.pipe()
+        passed = [write_fd]
+        filter_fd = None
         try:
-            argv = build(self.config, limits, write_fd)
+            bpf = _seccomp.program()
+            if bpf is not None:  # bwrap reads the filter from a pipe (it fits its buffer)
+                filter_fd, filter_w = os.pipe()
+                passed.append(filter_fd)
+                os.write(filter_w, bpf)
+                os.close(filter_w)
+            argv = build(self.config, limits, write_fd, filter_fd)
             proc = await asyncio.create_subprocess_exec(
                 *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT, env={}, cwd="/", pass_fds=(write_fd,),
+                stderr=asyncio.subprocess.STDOUT, env={}, cwd="/", pass_fds=tuple(passed),
                 start_new_session=True)
         except BaseException:
             os.close(read_fd)
             raise
         finally:
-            os.close(write_fd)
+            for fd in passed:
+                os.close(fd)
         loop = asyncio.get_running_loop()
         records = asyncio.StreamReader()
         transport, _ = await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(records),

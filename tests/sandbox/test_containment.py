@@ -275,3 +275,42 @@ async def test_missing_interpreter_fails_closed():
     async with Sandbox.open(replace(test_config(), python=os.devnull + "/python3")) as sb:
         assert not sb.available
         assert "interpreter" in sb.reason
+
+
+async def test_seccomp_denies_memory_outside_rlimit_and_process_tricks(sandbox: Sandbox):
+    """memfd_create, SysV shared memory and queues, ptrace and new namespaces fail with EPERM;
+    a process pool (POSIX semaphores in /dev/shm) still works."""
+    result = await run(sandbox, """
+        import ctypes, errno, os
+        from concurrent.futures import ProcessPoolExecutor
+        try:
+            os.memfd_create("x")
+            print("memfd allowed")
+        except OSError as exc:
+            print("memfd", errno.errorcode[exc.errno])
+        libc = ctypes.CDLL(None, use_errno=True)
+        for name, args in (("shmget", (0, 1 << 20, 0o1600)), ("msgget", (0, 0o1600)),
+                           ("ptrace", (0, 0, 0, 0)), ("unshare", (0x10000000,))):
+            print(name, getattr(libc, name)(*args), errno.errorcode.get(ctypes.get_errno()))
+        with ProcessPoolExecutor(2) as pool:
+            print("pool", sum(pool.map(abs, [-1, -2, -3])))
+    """)
+    assert result.ok, result.output
+    for name in ("memfd", "shmget -1", "msgget -1", "ptrace -1", "unshare -1"):
+        assert f"{name} EPERM" in result.output
+    assert "pool 6" in result.output
+
+
+def test_seccomp_program_is_well_formed():
+    """The filter checks the architecture first and ends with allow, EPERM and kill."""
+    import struct
+
+    from bot.sandbox._seccomp import RET_ALLOW, RET_ERRNO, RET_KILL_PROCESS, program
+
+    raw = program("x86_64")
+    insns = [struct.unpack("=HBBI", raw[i:i + 8]) for i in range(0, len(raw), 8)]
+    assert insns[0] == (0x20, 0, 0, 4)  # load arch
+    assert [i[3] for i in insns[-3:]] == [RET_ALLOW, RET_ERRNO | 1, RET_KILL_PROCESS]
+    for pos, (_code, jt, jf, _k) in enumerate(insns):
+        assert pos + 1 + max(jt, jf) < len(insns)  # every jump lands inside the program
+    assert program("sparc") is None
