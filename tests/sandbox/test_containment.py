@@ -311,6 +311,9 @@ def test_seccomp_program_is_well_formed():
     insns = [struct.unpack("=HBBI", raw[i:i + 8]) for i in range(0, len(raw), 8)]
     assert insns[0] == (0x20, 0, 0, 4)  # load arch
     assert [i[3] for i in insns[-3:]] == [RET_ALLOW, RET_ERRNO | 1, RET_KILL_PROCESS]
-    for pos, (_code, jt, jf, _k) in enumerate(insns):
-        assert pos + 1 + max(jt, jf) < len(insns)  # every jump lands inside the program
+    kill, denied = len(insns) - 1, len(insns) - 2
+    assert insns[1][0] == 0x15 and 1 + 1 + insns[1][2] == kill  # foreign arch: kill
+    for pos, (code, jt, _jf, k) in enumerate(insns):
+        if code == 0x15 and pos > 1:  # each denied syscall jumps to the EPERM return
+            assert pos + 1 + jt == denied, k
     assert program("sparc") is None
