@@ -16,9 +16,13 @@ if TYPE_CHECKING:
     from bot.core.app import Core
     from bot.sandbox import Limits, RunResult
 
-# The whole reply must fit one chat message everywhere (Discord: 2,000 characters).
+# The whole reply must fit one chat message everywhere (Discord: 2,000 characters, the
+# smallest): title, ending, output, timeline and explanations together stay under REPLY_CHARS.
+REPLY_CHARS = 1_800
 OUTPUT_CHARS = 900
+MIN_OUTPUT_CHARS = 300
 OUTPUT_LINES = 25
+BLOCK_OVERHEAD = 10  # code fences, bullets, bold markers an adapter adds per block
 
 # A fence opens at the start of a line (so print("```") in code is not one).
 _FENCE = re.compile(r"(?:\A|\n)[ \t]*```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.S)
@@ -59,26 +63,20 @@ def ending_text(ctx: Context, result: RunResult, limits: Limits) -> str:
             return ctx.t("run_signal", signal=result.signal_name, wall=wall)
 
 
-def result_blocks(ctx: Context, result: RunResult, limits: Limits
+def result_blocks(ctx: Context, result: RunResult, limits: Limits, *, room: int = REPLY_CHARS
                   ) -> tuple[list[Block], list[Button]]:
-    """Ending in words, output, timeline and explanations, plus buttons to the matching cards."""
+    """Ending in words, output, timeline and explanations, plus buttons to the matching cards.
+    The output gets what is left of `room` characters once the rest is laid out."""
     from bot.sandbox import render_timeline
 
-    blocks: list[Block] = [Paragraph((Span(ending_text(ctx, result, limits), Style.BOLD),))]
-    shown, cut = clip(result.output.rstrip("\n"), OUTPUT_CHARS, OUTPUT_LINES)
-    if shown.strip():
-        blocks.append(output_block(shown))
-    else:
-        blocks.append(Paragraph((Span(ctx.t("run_no_output"), Style.ITALIC),)))
-    if cut or result.output_cut:
-        blocks.append(Paragraph.plain(ctx.t("run_cut", lines=cut or "…")))
+    tail: list[Block] = []
     timeline = render_timeline(result.timeline) if result.timeline.has_tasks() else ""
     if timeline:
-        blocks += [Heading(ctx.t("run_timeline")), output_block(timeline)]
+        tail += [Heading(ctx.t("run_timeline")), output_block(timeline)]
     buttons: list[Button] = []
     found = explain.explain(result.output)
     if found:
-        blocks.append(Heading(ctx.t("explain_title")))
+        tail.append(Heading(ctx.t("explain_title")))
         library = ctx.core.library
         for item in found:
             spans = [Span(explain.text(item, ctx.lang, result.output))]
@@ -88,8 +86,18 @@ def result_blocks(ctx: Context, result: RunResult, limits: Limits
                 if all(b.args != card.id for b in buttons):
                     buttons.append(Button(f"{ctx.t('explain_card')}: {card.title(ctx.lang)}"[:40],
                                           "term", card.id))
-            blocks.append(Paragraph(tuple(spans), bullet=True))
-    return blocks, buttons
+            tail.append(Paragraph(tuple(spans), bullet=True))
+    head: list[Block] = [Paragraph((Span(ending_text(ctx, result, limits), Style.BOLD),))]
+    used = len(Reply(blocks=(*head, *tail)).plain()) + BLOCK_OVERHEAD * (len(head) + len(tail) + 2)
+    budget = max(MIN_OUTPUT_CHARS, min(OUTPUT_CHARS, room - used))
+    shown, cut = clip(result.output.rstrip("\n"), budget, OUTPUT_LINES)
+    if shown.strip():
+        head.append(output_block(shown))
+    else:
+        head.append(Paragraph((Span(ctx.t("run_no_output"), Style.ITALIC),)))
+    if cut or result.output_cut:
+        head.append(Paragraph.plain(ctx.t("run_cut", lines=cut or "…")))
+    return head + tail, buttons
 
 
 async def execute(ctx: Context, code: str, *, title: str, wall_s: float | None = None,
@@ -111,7 +119,8 @@ async def execute(ctx: Context, code: str, *, title: str, wall_s: float | None =
             if isinstance(event, Queued):
                 yield Reply.text(ctx.t("run_queued", ahead=event.position), final=False)
                 continue
-            blocks, card_buttons = result_blocks(ctx, event, limits)
+            room = REPLY_CHARS - len(Reply(blocks=tuple(before), title=title).plain())
+            blocks, card_buttons = result_blocks(ctx, event, limits, room=room)
             rows = [tuple(row) for row in (list(buttons), card_buttons[:3]) if row]
             yield Reply(blocks=(*before, *blocks), title=title, buttons=tuple(rows))
     except Busy as exc:

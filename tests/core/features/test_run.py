@@ -154,3 +154,20 @@ async def test_without_a_sandbox_running_code_is_unavailable_and_says_why(core: 
     assert reply.private
     assert "sandbox set up nahi ho paya" in reply.plain() and "bubblewrap" in reply.plain()
     assert codes(reply) == []
+
+
+async def test_worst_case_reply_fits_one_discord_message(sandbox_core: Core):
+    """Long output, a full timeline and three explanations still fit in 2,000 characters."""
+    code = ("import asyncio, time\n"
+            "async def w(i):\n    time.sleep(0.06)\n    print('x' * 70)\n"
+            "async def main():\n    await asyncio.gather(*(w(i) for i in range(12)))\n"
+            "    for i in range(400): print(i, 'y' * 60)\n"
+            "asyncio.run(main())\n"
+            "async def never(): pass\nnever()\n"
+            "asyncio.get_running_loop()\n")
+    reply = await sandbox_core.handle(cmd("/run " + code))
+    text = reply.plain()
+    assert "t(ms)" in text
+    assert {"/term coroutine", "/term event-loop"} <= set(buttons(reply))
+    rendered = text + "".join("\n```\n```" for b in reply.blocks if isinstance(b, CodeBlock))
+    assert len(rendered) < 2000, len(rendered)
