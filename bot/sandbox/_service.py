@@ -98,25 +98,32 @@ class Sandbox:
     @classmethod
     @asynccontextmanager
     async def open(cls, config: Config | None = None) -> AsyncIterator[Sandbox]:
-        """Probe, then keep the warm pool and the watchdog running until the block ends."""
+        """Probe, then keep the warm pool and the watchdog running until the block ends.
+
+        The background tasks live in a TaskGroup owned by one task of their own, not around the
+        caller's block: an error in the caller's code stays that error, not an ExceptionGroup."""
         sandbox = cls(config)
         await sandbox.probe()
+        owner = asyncio.create_task(sandbox._background(), name="sandbox") if sandbox.available else None
+        try:
+            yield sandbox
+        finally:
+            # The pool task is asked to stop, not cancelled: a cancel in the middle of a spawn
+            # would orphan a started sandbox.
+            sandbox._closing = True
+            sandbox._refill.set()
+            for task in sandbox._tasks[1:]:
+                task.cancel()
+            if owner is not None:
+                await owner
+            await sandbox._drain_pool()
+
+    async def _background(self) -> None:
         async with asyncio.TaskGroup() as tg:
-            if sandbox.available:
-                sandbox._tasks = [tg.create_task(sandbox._keep_pool(), name="sandbox:pool"),
-                                  tg.create_task(sandbox._watchdog(), name="sandbox:watchdog")]
-            try:
-                yield sandbox
-            finally:
-                # The pool task is asked to stop, not cancelled: a cancel in the middle of a
-                # spawn would orphan a started sandbox.
-                sandbox._closing = True
-                sandbox._refill.set()
-                for task in sandbox._tasks[1:]:
-                    task.cancel()
-                if sandbox._tasks:
-                    await sandbox._tasks[0]
-                await sandbox._drain_pool()
+            self._tasks = [tg.create_task(self._keep_pool(), name="sandbox:pool"),
+                           tg.create_task(self._watchdog(), name="sandbox:watchdog")]
+            if self._closing:  # closed before this task first ran
+                self._tasks[1].cancel()
 
     async def probe(self) -> None:
         """Start one sandbox and run a trivial snippet; on any failure, fail closed."""

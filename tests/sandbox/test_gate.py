@@ -81,3 +81,11 @@ async def test_a_cancelled_run_leaves_nothing_running():
         with pytest.raises(asyncio.CancelledError):
             await task
     assert leftovers(before) == set()
+
+
+async def test_an_error_in_the_callers_block_is_not_wrapped():
+    """Sandbox.open is a plain context manager: the caller's exception comes out as itself,
+    and closing at once (before the pool started) does not hang."""
+    with pytest.raises(KeyError):
+        async with Sandbox.open(replace(test_config(), pool=2)):
+            raise KeyError("mine")
