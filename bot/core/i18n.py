@@ -190,7 +190,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "demo_list_hint": {"hi": "Koi bhi demo chalao: /demo <naam>", "en": "Run one with /demo <id>"},
     "demo_unknown": {"hi": "“{query}” naam ka koi demo nahi. Saare demos: /demo", "en": "There is no demo called “{query}”. All demos: /demo"},
     "demo_code": {"hi": "Code", "en": "Code"},
-    "demo_output": {"hi": "Output", "en": "Output"},
     "demo_claims": {"hi": "Card kya kehta hai", "en": "What the card claims"},
     "btn_run_demo": {"hi": "▶ Chala ke dekho", "en": "▶ Run it"},
     "btn_run_again": {"hi": "▶ Phir se chalao", "en": "▶ Run again"},

@@ -7,7 +7,7 @@ async def main():
     await asyncio.sleep(0.1)  # correct: asyncio.sleep gives back something awaitable
     print("await asyncio.sleep(0.1): works")
     print("await time.sleep(0.1): ...")
-    await time.sleep(0.1)  # noqa: ASYNC251  wrong: blocks, then tries to await None
+    await time.sleep(0.1)  # wrong: blocks, then tries to await None
 
 
 asyncio.run(main())

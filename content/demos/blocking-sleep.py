@@ -4,7 +4,7 @@ import time
 
 
 async def blocking_worker():
-    time.sleep(0.5)  # noqa: ASYNC251  blocking: the loop is stuck here, no other task runs
+    time.sleep(0.5)  # blocking: the loop is stuck here, no other task runs
 
 
 async def friendly_worker():

@@ -135,7 +135,7 @@ async def run(ctx: Context) -> AsyncIterator[Reply]:
     code = extract_code(ctx.command.options.get("code") or ctx.command.args)
     if not code.strip():
         yield Reply(blocks=(Paragraph.plain(ctx.t("run_empty")),
-                            CodeBlock("/run\n```py\nimport asyncio\n\nasync def main():\n"
+                            CodeBlock("/run ```py\nimport asyncio\n\nasync def main():\n"
                                       "    await asyncio.sleep(1)\n    print('done')\n\n"
                                       "asyncio.run(main())\n```")), private=True)
         return
