@@ -37,6 +37,6 @@ sandbox-deps:
 	    apt-get update -qq && apt-get install -y -qq bubblewrap python3 >/dev/null; \
 	  else echo "note: bubblewrap or /usr/bin/python3 missing: sandbox tests will skip (CI=true: fail)"; fi; }
 
-# Benchmarks print their figures and write them to bench/results.json.
+# Every benchmark module under bench/ (each prints a table and merges bench/results.json).
 bench: $(STAMP) sandbox-deps
-	$(PY) bench/sandbox_bench.py
+	@for f in bench/[!_]*.py; do $(PY) -m bench.$$(basename $$f .py) || exit 1; done

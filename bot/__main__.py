@@ -53,6 +53,9 @@ async def amain(settings: Settings, once: str | None) -> int:
             f"cannot open the database STORAGE__PATH={settings.storage.path}: {exc}") from None
     try:
         core = Core(library, storage, default_lang=settings.default_lang)
+        from bot.host import instrument
+
+        instrument(core)
         core.demos = await asyncio.to_thread(load_demos, settings.content.path)
         # The sandbox (and its warm pool) lives as long as the core serves; it fails closed.
         async with Sandbox.open(settings.sandbox.config()) as sandbox:

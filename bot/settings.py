@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.core.types import Lang
@@ -36,8 +37,31 @@ class TelegramSettings(BaseModel):
     token: SecretStr | None = None
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
+    # Flood limits for PTB's AIORateLimiter; Telegram's published defaults (30 messages/s
+    # overall, 20/min per group). A local Bot API server or a benchmark may raise them.
+    rate_overall: float = Field(30, ge=0, description="messages per rate_overall_period; 0 = off")
+    rate_overall_period: float = Field(1.0, gt=0)
+    rate_group: float = Field(20, ge=0, description="messages per group per rate_group_period")
+    rate_group_period: float = Field(60.0, gt=0)
+    max_retries: int = Field(3, ge=0, description="retries after a RetryAfter (HTTP 429)")
+    # Updates handled at once: one long sandbox run must never stall other users.
+    concurrent_updates: int = Field(64, ge=1)
+    poll_timeout: float = Field(30.0, ge=0, description="getUpdates long-polling timeout, seconds")
+    shutdown_grace: float = Field(3.0, ge=0, description="seconds running commands get at shutdown")
+    # polling (default) or webhook (needs a public HTTPS URL that reaches listen:port).
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
 
-    _none = field_validator("token", mode="before")(_empty_is_none)
+    _none = field_validator("token", "webhook_url", "webhook_secret", mode="before")(_empty_is_none)
+
+    @model_validator(mode="after")
+    def _webhook_needs_url(self) -> TelegramSettings:
+        if self.mode == "webhook" and not self.webhook_url:
+            raise ValueError("TELEGRAM__MODE=webhook needs TELEGRAM__WEBHOOK_URL (the public https URL)")
+        return self
 
 
 class StorageSettings(BaseModel):
@@ -58,6 +82,24 @@ class LogSettings(BaseModel):
         if upper not in logging.getLevelNamesMapping():
             raise ValueError("expected one of DEBUG, INFO, WARNING, ERROR")
         return upper
+
+
+class PracticeSettings(BaseModel):
+    """Daily posts: how many sends may be in flight at once, and how many start per second
+    (Telegram allows about 30 messages a second per bot; Discord rate-limits per route)."""
+
+    daily_concurrency: int = Field(8, ge=1, le=100)
+    daily_rate_per_second: float = Field(20.0, gt=0, le=1000)
+
+
+class HealthSettings(BaseModel):
+    """The optional /healthz + /metrics endpoint (off by default; loopback unless told)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=0, le=65535)  # 0 = any free port (tests)
+    # /healthz turns 503 when the loop's p99 lag over the last minute exceeds this.
+    max_lag_ms: float = Field(250.0, gt=0)
 
 
 class SandboxSettings(BaseModel):
@@ -102,6 +144,8 @@ class Settings(BaseSettings):
     storage: StorageSettings = StorageSettings()
     content: ContentSettings = ContentSettings()
     log: LogSettings = LogSettings()
+    practice: PracticeSettings = PracticeSettings()
+    health: HealthSettings = HealthSettings()
     sandbox: SandboxSettings = SandboxSettings()
 
 

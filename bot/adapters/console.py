@@ -45,6 +45,10 @@ class ConsoleAdapter:
         """Handle one command line and print its final reply."""
         self._print(await self.core.handle_text(text, self.chat, self.user, is_admin=True))
 
+    async def run(self) -> None:
+        """The host's Adapter protocol: serve stdin until it ends."""
+        await self.interactive()
+
     async def interactive(self, stdin: TextIO | None = None) -> None:
         """Read commands until end of input. A line with an open ``` fence continues until it
         closes, so multi-line code can be typed or pasted."""

@@ -43,5 +43,6 @@ def render(reply: Reply, *, width: int = WIDTH) -> str:
         out.append("")
         label_width = min(max(len(b.label) for b in buttons), 34)
         for button in buttons:
-            out.append(f"  [{button.label}]".ljust(label_width + 5) + button.command_line)
+            label = f"  [{button.label}]"
+            out.append(label.ljust(max(label_width + 5, len(label) + 2)) + button.command_line)
     return "\n".join(out).rstrip() + "\n"

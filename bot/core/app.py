@@ -14,6 +14,7 @@ from typing import Any, Protocol, cast
 
 from bot.core.content import Library
 from bot.core.i18n import t
+from bot.core.monitor import Runtime
 from bot.core.router import Access, CommandSpec, Context, Next, Router
 from bot.core.types import DEFAULT_LANG, LANGS, ChatKind, ChatRef, Command, Lang, Reply, UserRef
 
@@ -25,6 +26,12 @@ MAX_ARGS_CHARS = 20_000
 
 class Deliverer(Protocol):
     async def deliver(self, chat: ChatRef, reply: Reply) -> None: ...
+
+
+class TargetGone(Exception):
+    """Raised by a deliverer when the chat cannot be posted to again: the bot was blocked,
+    kicked or removed, the chat no longer exists, or the platform answers 403/404. The core
+    stops posting there (a daily schedule is disabled) instead of retrying forever."""
 
 
 class Storage(Protocol):  # what the core needs of bot.storage.Storage
@@ -41,6 +48,8 @@ class Core:
         self.router = Router()
         self.router.middlewares.append(_guard_errors)
         self._deliverers: dict[str, Deliverer] = {}
+        # What /inside, /healthz and /metrics read: lag, adapter states, load providers.
+        self.runtime = Runtime()
         self.sandbox: Any = None  # a bot.sandbox.Sandbox, set by __main__; None = running code is off
         self.demos: dict[str, Any] = {}  # bot.core.demos.Demo by id, loaded by __main__
         from bot.core import features
@@ -126,6 +135,10 @@ class Core:
 
     def register_deliverer(self, platform: str, deliverer: Deliverer) -> None:
         self._deliverers[platform] = deliverer
+
+    def delivers_to(self) -> frozenset[str]:
+        """Platforms with a registered deliverer (the scheduler posts only to those)."""
+        return frozenset(self._deliverers)
 
     async def deliver(self, chat: ChatRef, reply: Reply) -> None:
         deliverer = self._deliverers.get(chat.platform)

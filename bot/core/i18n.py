@@ -97,6 +97,256 @@ STRINGS: dict[str, dict[str, str]] = {
               "Start with /learn, open any term with /term, see every command with /help.",
     },
     "there": {"hi": "dost", "en": "there"},
+    # practice (issue 7): /quiz, /answer
+    "quiz_title": {"hi": "Quiz · {term}", "en": "Quiz · {term}"},
+    "quiz_how": {"hi": "Button dabao, ya likho:", "en": "Tap a button, or type:"},
+    "quiz_tally": {"hi": "Ab tak {n} jawab, {ok} sahi.", "en": "{n} answered so far, {ok} right."},
+    "quiz_no_bank": {
+        "hi": "Abhi quiz ke sawaal load nahi hue. Thodi der baad try karo; tab tak /term padho.",
+        "en": "The quiz questions are not loaded right now. Try again later; meanwhile read /term.",
+    },
+    "quiz_unknown_term": {
+        "hi": "“{query}” naam ka koi term nahi mila. Saare terms: /term. Ya bas /quiz likho.",
+        "en": "I found no term called “{query}”. All terms: /term. Or just type /quiz.",
+    },
+    "quiz_unknown_term_hint": {
+        "hi": "“{query}” naam ka koi term nahi mila. Shayad: {hint}. Jaise: /quiz await",
+        "en": "I found no term called “{query}”. Perhaps: {hint}. For example: /quiz await",
+    },
+    "quiz_no_questions": {
+        "hi": "“{term}” ke liye koi sawaal nahi hai. Kisi term ka naam do, jaise /quiz await.",
+        "en": "There are no questions for “{term}”. Name a term, e.g. /quiz await.",
+    },
+    "quiz_right": {"hi": "✅ Sahi jawab!", "en": "✅ Right!"},
+    "quiz_wrong": {"hi": "❌ Galat.", "en": "❌ Not quite."},
+    "quiz_right_was": {"hi": "Sahi jawab {n} tha:", "en": "The answer was {n}:"},
+    "quiz_misconception": {"hi": "Ye choice is galatfehmi ko pakadti hai:", "en": "This choice is the misconception:"},
+    "quiz_read": {"hi": "Card padho:", "en": "Read the card:"},
+    "answer_usage": {
+        "hi": "Jawab aise do: /answer <quiz-id> <number>, jaise /answer 12 2. (Aapne likha: {got})",
+        "en": "Answer like this: /answer <quiz-id> <number>, e.g. /answer 12 2. (You typed: {got})",
+    },
+    "answer_no_post": {
+        "hi": "Quiz {id} is chat mein nahi mila. Naya sawaal lo: /quiz",
+        "en": "Quiz {id} is not in this chat. Get a new question: /quiz",
+    },
+    "answer_not_yours": {
+        "hi": "Ye kisi aur ka practice sawaal hai. Apna shuru karo: /practice",
+        "en": "That is someone else's practice question. Start your own: /practice",
+    },
+    "answer_retired": {
+        "hi": "Ye sawaal ab bank mein nahi hai. Naya lo: /quiz",
+        "en": "That question is no longer in the bank. Get a new one: /quiz",
+    },
+    "answer_range": {
+        "hi": "Is sawaal mein 1 se {count} tak choices hain.",
+        "en": "This question has choices 1 to {count}.",
+    },
+    "answer_twice": {
+        "hi": "Aap is sawaal ka jawab de chuke ho (aapka jawab: {n}). Ek sawaal, ek jawab. Naya sawaal: /quiz",
+        "en": "You already answered this one (your answer: {n}). One answer per question. A new one: /quiz",
+    },
+    "btn_next_question": {"hi": "Agla sawaal", "en": "Next question"},
+    # practice (issue 7): /practice
+    "practice_title_new": {"hi": "Practice · naya sawaal · {term}", "en": "Practice · new question · {term}"},
+    "practice_title_due": {"hi": "Practice · revision · {term}", "en": "Practice · review · {term}"},
+    "practice_title_card": {
+        "hi": "Practice · {term} dobara (pichhli galti se)",
+        "en": "Practice · {term} again (from an earlier mistake)",
+    },
+    "practice_done": {
+        "hi": "Sab ho gaya! Abhi kuch due nahi. Agla revision: {when}. Tab tak /quiz ya /term.",
+        "en": "All done! Nothing is due now. Next review: {when}. Meanwhile try /quiz or /term.",
+    },
+    "practice_now": {"hi": "abhi", "en": "now"},
+    "practice_in_min": {"hi": "{n} minute mein", "en": "in {n} min"},
+    "practice_in_hours": {"hi": "{n} ghante mein", "en": "in {n} h"},
+    "practice_in_days": {"hi": "{n} din mein", "en": "in {n} days"},
+    "practice_next_review": {"hi": "Ye sawaal dobara:", "en": "You'll see this again:"},
+    "practice_review_card": {"hi": "Revision ke liye: {term}", "en": "Scheduled for review: {term}"},
+    "btn_next_practice": {"hi": "Agla practice", "en": "Next practice"},
+    # practice (issue 7): /stats, /leaderboard, /forget
+    "stats_title": {"hi": "Aapke stats (is chat mein)", "en": "Your stats (in this chat)"},
+    "stats_none": {
+        "hi": "Is chat mein aapne abhi tak koi quiz nahi kiya. Shuru karo: /quiz",
+        "en": "You have not answered a quiz in this chat yet. Start with /quiz",
+    },
+    "stats_answered": {"hi": "Jawab: {n}, sahi: {ok} ({pct}%)", "en": "Answered: {n}, right: {ok} ({pct}%)"},
+    "stats_streak": {"hi": "Streak: {n} din (best: {best})", "en": "Streak: {n} day(s) in a row (best: {best})"},
+    "stats_due": {"hi": "Practice mein due: {n}", "en": "Due in practice: {n}"},
+    "btn_quiz": {"hi": "Quiz", "en": "Quiz"},
+    "btn_practice": {"hi": "Practice", "en": "Practice"},
+    "board_title": {"hi": "Leaderboard", "en": "Leaderboard"},
+    "board_week": {"hi": "Is hafte ({day} se, {tz})", "en": "This week (since {day}, {tz})"},
+    "board_all": {"hi": "Ab tak", "en": "All time"},
+    "board_line": {"hi": "{ok} sahi / {n}", "en": "{ok} right / {n}"},
+    "board_empty": {"hi": "Abhi koi nahi. Pehle bano: /quiz", "en": "Nobody yet. Be the first: /quiz"},
+    "forget_ask": {
+        "hi": "Pakka? Isse aapke saare quiz jawab, scores, streaks aur practice reviews (har chat mein) mit jaayenge. Wapas nahi aayenge. Haan ho to: /forget confirm",
+        "en": "Sure? This deletes all your quiz answers, scores, streaks and practice reviews (in every chat). It cannot be undone. If yes: /forget confirm",
+    },
+    "btn_forget_confirm": {"hi": "Haan, sab mita do", "en": "Yes, delete it all"},
+    "forget_done": {
+        "hi": "Ho gaya: aapke scores aur reviews mita diye. Nayi shuruaat: /quiz",
+        "en": "Done: your scores and reviews are deleted. A fresh start: /quiz",
+    },
+    "forget_nothing": {"hi": "Mitane ko kuch nahi hai: aapka koi score ya review nahi hai.", "en": "Nothing to delete: you have no scores or reviews."},
+    "forget_usage": {
+        "hi": "“{got}” samajh nahi aaya. Mitane ke liye: /forget confirm",
+        "en": "I did not understand “{got}”. To delete: /forget confirm",
+    },
+    # practice (issue 7): /daily
+    "daily_title": {"hi": "Aaj ka term: {term}", "en": "Term of the day: {term}"},
+    "daily_quiz_title": {"hi": "Aaj ka quiz · {term}", "en": "Today's quiz · {term}"},
+    "daily_quiz_heading": {"hi": "Aaj ka sawaal", "en": "Today's question"},
+    "daily_full_card": {"hi": "Poora card:", "en": "The full card:"},
+    "daily_usage": {
+        "hi": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now",
+        "en": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now",
+    },
+    "daily_set_usage": {
+        "hi": "Time aur time zone do, jaise: /daily set 09:00 Asia/Kolkata",
+        "en": "Give a time and a time zone, e.g. /daily set 09:00 Asia/Kolkata",
+    },
+    "daily_bad_time": {
+        "hi": "“{got}” sahi time nahi hai. 24-ghante wala HH:MM likho, jaise: /daily set 09:00 Asia/Kolkata",
+        "en": "“{got}” is not a time I understand. Use 24-hour HH:MM, e.g. /daily set 09:00 Asia/Kolkata",
+    },
+    "daily_need_zone": {
+        "hi": "Time zone bhi do, jaise: /daily set {time} Asia/Kolkata (ya Europe/Berlin, America/New_York, UTC)",
+        "en": "Add a time zone too, e.g. /daily set {time} Asia/Kolkata (or Europe/Berlin, America/New_York, UTC)",
+    },
+    "daily_bad_zone": {
+        "hi": "“{got}” koi time zone nahi hai. IANA naam likho, jaise: /daily set 09:00 Asia/Kolkata (ya Europe/Berlin, America/New_York, UTC)",
+        "en": "“{got}” is not a time zone. Use an IANA name, e.g. /daily set 09:00 Asia/Kolkata (or Europe/Berlin, America/New_York, UTC)",
+    },
+    "daily_set_ok": {
+        "hi": "Ho gaya! Ab roz {time} ({tz}) pe aaj ka term aur uska quiz aayega.",
+        "en": "Done! Every day at {time} ({tz}) this chat gets a term of the day and its quiz.",
+    },
+    "daily_next": {"hi": "Agla post: {when}", "en": "Next post: {when}"},
+    "btn_daily_status": {"hi": "Daily status", "en": "Daily status"},
+    "daily_off_ok": {
+        "hi": "Daily post band. Wapas chalu karne ke liye: /daily set 09:00 Asia/Kolkata",
+        "en": "Daily posts are off. To turn them back on: /daily set 09:00 Asia/Kolkata",
+    },
+    "daily_off_already": {"hi": "Daily post pehle se band hai.", "en": "Daily posts are already off."},
+    "daily_none": {
+        "hi": "Is chat mein daily post set nahi hai. Set karo: /daily set 09:00 Asia/Kolkata",
+        "en": "No daily post is set for this chat. Set one: /daily set 09:00 Asia/Kolkata",
+    },
+    "daily_status_title": {"hi": "Daily post", "en": "Daily post"},
+    "daily_on": {"hi": "Chalu: roz {time} ({tz}).", "en": "On: every day at {time} ({tz})."},
+    "daily_is_off": {
+        "hi": "Band hai (pehle roz {time}, {tz}). Chalu karo: /daily set {time} {tz}",
+        "en": "Off (was {time}, {tz}). Turn on: /daily set {time} {tz}",
+    },
+    "daily_is_gone": {
+        "hi": "Band hai: yahan post nahi ho saka ({reason}). Bot ko wapas add karke /daily set {time} {tz} likho.",
+        "en": "Off: this chat could not be posted to ({reason}). Add the bot back, then /daily set {time} {tz}",
+    },
+    "daily_rotation": {"hi": "Is round mein {n}/{total} terms ho chuke.", "en": "{n}/{total} terms shown in this round."},
+    "daily_log": {"hi": "Pichhle din", "en": "Recent days"},
+    "daily_status_claimed": {"hi": "bhej raha hoon", "en": "sending"},
+    "daily_status_sent": {"hi": "bheja ✅", "en": "sent ✅"},
+    "daily_status_unknown": {"hi": "pata nahi (bhejte waqt bot ruk gaya; dobara nahi bheja)", "en": "unknown (the bot stopped mid-send; not resent)"},
+    "daily_status_missed": {"hi": "chhoot gaya (bot band tha)", "en": "missed (the bot was down)"},
+    "daily_status_failed": {"hi": "fail", "en": "failed"},
+    "daily_status_gone": {"hi": "chat nahi mila (daily band)", "en": "chat gone (daily disabled)"},
+    # /inside (host)
+    "inside_title": {"hi": "async-guru ke andar, abhi", "en": "Inside async-guru, right now"},
+    "inside_lag": {"hi": "Event loop lag", "en": "Event-loop lag"},
+    "inside_lag_window": {
+        "hi": "pichhle {seconds} s mein, {samples} samples",
+        "en": "over the last {seconds} s, {samples} samples",
+    },
+    "inside_lag_now": {
+        "hi": "abhi naapa: {samples} samples; monitor task is run mein nahi chal raha",
+        "en": "measured just now: {samples} samples; no monitor task runs in this mode",
+    },
+    "inside_lag_warmup": {
+        "hi": "abhi naapa: {samples} samples; monitor task abhi-abhi shuru hua hai",
+        "en": "measured just now: {samples} samples; the monitor task has only just started",
+    },
+    "inside_lag_none": {"hi": "abhi tak koi sample nahi", "en": "no sample yet"},
+    "inside_tasks": {"hi": "Tasks (kind ke hisaab se)", "en": "Tasks by kind"},
+    "inside_threads": {"hi": "{n} OS threads", "en": "{n} OS threads"},
+    "inside_adapters": {"hi": "Adapters", "en": "Adapters"},
+    "inside_adapters_none": {
+        "hi": "koi adapter nahi chal raha (one-shot console mode)",
+        "en": "no adapter is running (one-shot console mode)",
+    },
+    "inside_adapter_since": {"hi": "{since} se", "en": "for {since}"},
+    "inside_adapter_retry": {
+        "hi": "{failures} baar fail, agla try {wait} mein; last error: {reason}",
+        "en": "{failures} failures in a row, next try in {wait}; last error: {reason}",
+    },
+    "inside_adapter_disabled": {"hi": "band: {reason}", "en": "off: {reason}"},
+    "inside_sandbox_label": {"hi": "Sandbox", "en": "Sandbox"},
+    "inside_sandbox": {
+        "hi": "{running}/{capacity} runs chal rahe, {queued} queue mein",
+        "en": "{running} of {capacity} runs executing, {queued} queued",
+    },
+    "inside_sandbox_none": {
+        "hi": "is process mein sandbox nahi hai",
+        "en": "no sandbox in this process",
+    },
+    "inside_daily_label": {"hi": "Daily post", "en": "Daily post"},
+    "inside_daily": {"hi": "agla {at} ko ({left} baad)", "en": "next at {at} (in {left})"},
+    "inside_daily_due": {"hi": "abhi due", "en": "due now"},
+    "inside_daily_idle": {"hi": "koi post scheduled nahi", "en": "nothing scheduled"},
+    "inside_daily_none": {
+        "hi": "is process mein scheduler nahi chal raha",
+        "en": "no scheduler runs in this process",
+    },
+    "inside_commands_label": {"hi": "Commands handled", "en": "Commands handled"},
+    "inside_commands": {"hi": "{ok} ({errors} errors)", "en": "{ok} ({errors} errors)"},
+    "inside_uptime": {"hi": "Uptime", "en": "Uptime"},
+    "inside_memory": {"hi": "Memory", "en": "Memory"},
+    "inside_memory_text": {"hi": "RSS {rss} (peak {peak})", "en": "RSS {rss} (peak {peak})"},
+    "inside_memory_none": {"hi": "yahan /proc nahi hai", "en": "no /proc here"},
+    "inside_process": {"hi": "Process", "en": "Process"},
+    "inside_one_loop": {
+        "hi": "ek event loop, ek thread pe",
+        "en": "one event loop, on one thread",
+    },
+    "inside_lesson_title": {"hi": "In figures ka matlab", "en": "What these figures mean"},
+    "inside_lesson_1": {
+        "hi": "Lag = monitor task jitna late jaaga. Saare tasks ek hi event loop share karte hain, to jo code bina await ke der tak chalta hai, woh sabko rokta hai — yahi lag mein dikhta hai.",
+        "en": "Lag is how late the monitor task woke up. Every task shares one event loop, so code that runs long without an await holds them all up — and that shows here as lag.",
+    },
+    "inside_lesson_2": {
+        "hi": "Dono platforms, sandbox aur scheduler ek process mein, phir bhi lag chhota: yahi non-blocking design hai — wait (network, database, sandbox) loop ke bahar hota hai, loop free rehta hai.",
+        "en": "Both platforms, the sandbox and the scheduler in one process, and the lag stays small: that is non-blocking design — waiting (network, database, sandbox) happens off the loop, which stays free.",
+    },
+    # Telegram adapter
+    "tg_stale_button": {
+        "hi": "Ye button ab kaam nahi karta (purana message hai). /help se dobara shuru karo.",
+        "en": "This button no longer works (the message is old). Type /help to start again.",
+    },
+    "tg_sent_private": {
+        "hi": "Jawab aapko private chat mein bhej diya hai.",
+        "en": "I sent the answer to you in a private chat.",
+    },
+    "tg_open_in_bot": {"hi": "Bot mein kholo", "en": "Open in the bot"},
+    "tg_inline_none": {
+        "hi": "Is naam ka koi term nahi mila",
+        "en": "No term by that name",
+    },
+    # Discord adapter
+    "discord_stale_button": {
+        "hi": "Yeh button ab kaam nahi karta (purana ya kisi aur bot ka hai). /help se dobara shuru karo.",
+        "en": "This button no longer works (it is old or belongs to another bot). Start again with /help.",
+    },
+    "discord_modal_title": {"hi": "/{name}: code likho", "en": "/{name}: write your code"},
+    "discord_no_code": {
+        "hi": "Is message mein koi code nahi mila. Code ko ``` ``` ke beech likho, phir dobara try karo.",
+        "en": "I found no code in that message. Put the code between ``` fences and try again.",
+    },
+    "discord_cut": {
+        "hi": "… (baaki {count} characters yahan fit nahi hue)",
+        "en": "… ({count} more characters did not fit here)",
+    },
     # --- sandbox: /run, /demo, the error explainer (issue 4) ---
     "run_empty": {
         "hi": "Kya chalaun? Code command ke baad likho, jaise: /run print(1)\nYa ```py ... ``` block mein bhejo (multi-line chalega).",

@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 
 from bot.core import curriculum
 from bot.core.content import Card, ContentError, load_card, normalize
+from bot.core.lint_quiz import QUIZ_CODES, lint_quiz, question_count
 from bot.core.types import CodeBlock
 
 CODES: dict[str, str] = {
@@ -42,6 +43,7 @@ CODES: dict[str, str] = {
     "DEMO003": "demo and card do not link each other",
     "DEMO004": "invalid demo metadata",
 }
+CODES.update(QUIZ_CODES)  # the question bank's codes, QUIZ001.. (bot/core/lint_quiz.py)
 
 # One card voice must fit one Telegram message (4,096) with room for title, place and buttons.
 MAX_VOICE_CHARS = 3_800
@@ -165,6 +167,9 @@ def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
                 findings.append(Finding(str(path), "TERM007",
                                         f"{name!r} also names {owner[name]!r}"))
             owner.setdefault(name, card.id)
+    if (root / "quiz").is_dir():
+        terms = [e.id for e in entries.values() if e.id != "summary"]
+        findings += lint_quiz(root / "quiz", ids, terms)
     findings += check_demos(root, [card for card, _ in cards])
     return sorted(findings)
 
@@ -223,7 +228,8 @@ def main(argv: list[str] | None = None) -> int:
     for finding in findings:
         print(finding)
     cards = len(list((root / "terms").glob("*.md")))
-    print(f"{len(findings)} finding(s) in {cards} card(s)")
+    questions = question_count(root / "quiz") if (root / "quiz").is_dir() else 0
+    print(f"{len(findings)} finding(s) in {cards} card(s) and {questions} quiz question(s)")
     return 1 if findings else 0
 
 

@@ -137,10 +137,311 @@ class Storage:
         ) as cur:
             return {row[0] for row in await cur.fetchall()}
 
+    # -- discord: slash command sync ----------------------------------------------------------
+
+    async def discord_sync_hash(self, application_id: str, scope: str) -> str | None:
+        return await self._scalar(
+            "SELECT spec_hash FROM discord_command_sync WHERE application_id = ? AND scope = ?",
+            (application_id, scope),
+        )
+
+    async def set_discord_sync_hash(self, application_id: str, scope: str, spec_hash: str) -> None:
+        await self._db.execute(
+            "INSERT INTO discord_command_sync (application_id, scope, spec_hash, synced_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (application_id, scope) DO UPDATE SET"
+            " spec_hash = excluded.spec_hash, synced_at = excluded.synced_at",
+            (application_id, scope, spec_hash, _now()),
+        )
+
     async def _scalar(self, sql: str, params: tuple) -> str | None:
         async with self._db.execute(sql, params) as cur:
             row = await cur.fetchone()
         return None if row is None else row[0]
+
+    # -- practice: quizzes, scores, daily posts, spaced repetition (issue 7) ------------------
+    # Multi-statement writes run in one transaction; the connection is shared by every
+    # coroutine, so a lock keeps two transactions from interleaving on it.
+
+    def _tx_lock(self) -> asyncio.Lock:
+        lock = self.__dict__.get("_practice_lock")
+        if lock is None:
+            lock = self.__dict__["_practice_lock"] = asyncio.Lock()
+        return lock
+
+    async def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
+        async with self._db.execute(sql, params) as cur:
+            return [dict(row) for row in await cur.fetchall()]
+
+    async def _row(self, sql: str, params: tuple = ()) -> dict | None:
+        async with self._db.execute(sql, params) as cur:
+            row = await cur.fetchone()
+        return None if row is None else dict(row)
+
+    async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
+                               owner_key: str | None, now: str) -> int:
+        async with self._db.execute(
+            "INSERT INTO quiz_posts (chat_key, question_id, source, owner_key, posted_at)"
+            " VALUES (?, ?, ?, ?, ?)", (chat_key, question_id, source, owner_key, now),
+        ) as cur:
+            return int(cur.lastrowid or 0)
+
+    async def quiz_post(self, post_id: int) -> dict | None:
+        return await self._row("SELECT * FROM quiz_posts WHERE id = ?", (post_id,))
+
+    async def user_answer(self, post_id: int, user_key: str) -> dict | None:
+        return await self._row("SELECT * FROM quiz_answers WHERE post_id = ? AND user_key = ?",
+                               (post_id, user_key))
+
+    async def post_tally(self, post_id: int) -> tuple[int, int]:
+        """(answers, correct answers) of one posted question."""
+        row = await self._row(
+            "SELECT COUNT(*) AS n, COALESCE(SUM(correct), 0) AS ok FROM quiz_answers"
+            " WHERE post_id = ?", (post_id,))
+        return (int(row["n"]), int(row["ok"])) if row else (0, 0)
+
+    async def record_answer(self, *, post_id: int, user_key: str, user_name: str, chat_key: str,
+                            question_id: str, choice: int, correct: bool, now: str, day: str,
+                            yesterday: str) -> bool:
+        """Store an answer and update the user's score and streak in this chat, atomically.
+        False (and nothing changed) if the user already answered this post."""
+        async with self._tx_lock():
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                async with self._db.execute(
+                    "INSERT OR IGNORE INTO quiz_answers (post_id, user_key, chat_key, question_id,"
+                    " choice, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (post_id, user_key, chat_key, question_id, choice, int(correct), now),
+                ) as cur:
+                    inserted = cur.rowcount == 1
+                if inserted:
+                    # In an UPDATE every column reads its old value, so `streak` below is the
+                    # streak before this answer.
+                    streak = ("CASE WHEN last_day >= :day THEN streak"
+                              " WHEN last_day = :yesterday THEN streak + 1 ELSE 1 END")
+                    await self._db.execute(
+                        "INSERT INTO scores (chat_key, user_key, user_name, answered, correct,"
+                        " streak, best_streak, last_day) VALUES (:chat, :user, :name, 1, :ok, 1, 1,"
+                        " :day) ON CONFLICT (chat_key, user_key) DO UPDATE SET"
+                        " user_name = excluded.user_name, answered = answered + 1,"
+                        f" correct = correct + excluded.correct, streak = {streak},"
+                        f" best_streak = MAX(best_streak, {streak}),"
+                        " last_day = MAX(COALESCE(last_day, ''), :day)",
+                        {"chat": chat_key, "user": user_key, "name": user_name,
+                         "ok": int(correct), "day": day, "yesterday": yesterday},
+                    )
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        return inserted
+
+    async def score(self, chat_key: str, user_key: str) -> dict | None:
+        return await self._row("SELECT * FROM scores WHERE chat_key = ? AND user_key = ?",
+                               (chat_key, user_key))
+
+    async def leaderboard(self, chat_key: str, *, since: str | None = None, limit: int = 10
+                          ) -> list[dict]:
+        """Top users of a chat by correct answers (then fewer answers): all time, or since a
+        UTC instant (this week)."""
+        return await self._rows(
+            "SELECT a.user_key, COALESCE(s.user_name, '') AS user_name, COUNT(*) AS answered,"
+            " SUM(a.correct) AS correct FROM quiz_answers a LEFT JOIN scores s"
+            " ON s.chat_key = a.chat_key AND s.user_key = a.user_key"
+            " WHERE a.chat_key = ? AND a.answered_at >= ? GROUP BY a.user_key"
+            " ORDER BY correct DESC, answered ASC, a.user_key LIMIT ?",
+            (chat_key, since or "", limit),
+        )
+
+    async def answered_questions(self, user_key: str) -> set[str]:
+        rows = await self._rows("SELECT DISTINCT question_id FROM quiz_answers WHERE user_key = ?",
+                                (user_key,))
+        return {r["question_id"] for r in rows}
+
+    async def forget_user(self, user_key: str) -> int:
+        """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
+        removed = 0
+        async with self._tx_lock():
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for table in ("quiz_answers", "scores", "srs_items"):
+                    async with self._db.execute(f"DELETE FROM {table} WHERE user_key = ?",
+                                                (user_key,)) as cur:
+                        removed += max(cur.rowcount, 0)
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        return removed
+
+    async def user_has_practice_data(self, user_key: str) -> bool:
+        row = await self._row(
+            "SELECT EXISTS (SELECT 1 FROM quiz_answers WHERE user_key = :u)"
+            " OR EXISTS (SELECT 1 FROM scores WHERE user_key = :u)"
+            " OR EXISTS (SELECT 1 FROM srs_items WHERE user_key = :u) AS any_", {"u": user_key})
+        return bool(row and row["any_"])
+
+    # daily posts
+
+    async def chat_tz(self, chat_key: str) -> str | None:
+        return await self._scalar("SELECT tz FROM daily_targets WHERE chat_key = ?", (chat_key,))
+
+    async def daily_target(self, chat_key: str) -> dict | None:
+        return await self._row("SELECT * FROM daily_targets WHERE chat_key = ?", (chat_key,))
+
+    async def daily_set(self, *, chat_key: str, platform: str, chat_id: str, chat_kind: str,
+                        at_time: str, tz: str, next_day: str, next_due: str, now: str) -> None:
+        await self._db.execute(
+            "INSERT INTO daily_targets (chat_key, platform, chat_id, chat_kind, at_time, tz,"
+            " enabled, next_day, next_due, disabled_reason, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, NULL, ?) ON CONFLICT (chat_key) DO UPDATE SET"
+            " platform = excluded.platform, chat_id = excluded.chat_id,"
+            " chat_kind = excluded.chat_kind, at_time = excluded.at_time, tz = excluded.tz,"
+            " enabled = 1, next_day = excluded.next_day, next_due = excluded.next_due,"
+            " disabled_reason = NULL, updated_at = excluded.updated_at",
+            (chat_key, platform, chat_id, chat_kind, at_time, tz, next_day, next_due, now),
+        )
+
+    async def daily_disable(self, chat_key: str, reason: str, now: str) -> bool:
+        async with self._db.execute(
+            "UPDATE daily_targets SET enabled = 0, disabled_reason = ?, updated_at = ?"
+            " WHERE chat_key = ? AND enabled = 1", (reason, now, chat_key),
+        ) as cur:
+            return cur.rowcount == 1
+
+    async def daily_next_due(self, platforms: list[str]) -> str | None:
+        """The earliest due instant among enabled targets on the given platforms."""
+        marks = ",".join("?" * len(platforms)) or "NULL"
+        return await self._scalar(
+            f"SELECT MIN(next_due) FROM daily_targets WHERE enabled = 1 AND platform IN ({marks})",
+            tuple(platforms))
+
+    async def daily_due(self, now: str, platforms: list[str], limit: int = 500) -> list[dict]:
+        marks = ",".join("?" * len(platforms)) or "NULL"
+        return await self._rows(
+            "SELECT * FROM daily_targets WHERE enabled = 1 AND next_due <= ?"
+            f" AND platform IN ({marks}) ORDER BY next_due, chat_key LIMIT ?",
+            (now, *platforms, limit))
+
+    async def daily_recover(self, now: str) -> int:
+        """At startup: a post claimed but never recorded as sent may or may not have gone out.
+        It becomes 'unknown' and is never resent (at most once beats twice)."""
+        async with self._db.execute(
+            "UPDATE daily_ledger SET status = 'unknown', detail = 'in flight when the bot stopped',"
+            " updated_at = ? WHERE status = 'claimed'", (now,),
+        ) as cur:
+            return max(cur.rowcount, 0)
+
+    async def daily_advance(self, *, chat_key: str, day: str, status: str, detail: str | None,
+                            next_day: str, next_due: str, now: str) -> None:
+        """Record a day that will not be posted (missed while down) and move to the next."""
+        async with self._tx_lock():
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                await self._db.execute(
+                    "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, detail,"
+                    " updated_at) VALUES (?, ?, ?, ?, ?)", (chat_key, day, status, detail, now))
+                await self._db.execute(
+                    "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
+                    " AND next_day = ?", (next_day, next_due, chat_key, day))
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+
+    async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
+                          question_id: str, next_day: str, next_due: str, now: str) -> int | None:
+        """Claim one target's post for one local day: ledger row 'claimed', the term marked
+        shown, the question posted and the target moved to its next day, in one transaction.
+        The post id, or None when that day already has a ledger row (never post twice)."""
+        async with self._tx_lock():
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                async with self._db.execute(
+                    "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, term_id,"
+                    " updated_at) VALUES (?, ?, 'claimed', ?, ?)", (chat_key, day, term_id, now),
+                ) as cur:
+                    claimed = cur.rowcount == 1
+                post_id = None
+                if claimed:
+                    await self._db.execute(
+                        "INSERT OR IGNORE INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
+                        " VALUES (?, ?, ?, ?)", (chat_key, cycle, term_id, now))
+                    async with self._db.execute(
+                        "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at)"
+                        " VALUES (?, ?, 'daily', ?)", (chat_key, question_id, now),
+                    ) as cur:
+                        post_id = int(cur.lastrowid or 0)
+                    await self._db.execute(
+                        "UPDATE daily_ledger SET post_id = ? WHERE chat_key = ? AND local_day = ?",
+                        (post_id, chat_key, day))
+                await self._db.execute(
+                    "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
+                    " AND next_day = ?", (next_day, next_due, chat_key, day))
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
+        return post_id
+
+    async def daily_record(self, chat_key: str, day: str, status: str, detail: str | None,
+                           now: str) -> None:
+        await self._db.execute(
+            "UPDATE daily_ledger SET status = ?, detail = ?, updated_at = ?"
+            " WHERE chat_key = ? AND local_day = ?", (status, detail, now, chat_key, day))
+
+    async def daily_ledger(self, chat_key: str, limit: int = 7) -> list[dict]:
+        return await self._rows(
+            "SELECT * FROM daily_ledger WHERE chat_key = ? ORDER BY local_day DESC LIMIT ?",
+            (chat_key, limit))
+
+    async def daily_ledger_day(self, chat_key: str, day: str) -> dict | None:
+        return await self._row(
+            "SELECT * FROM daily_ledger WHERE chat_key = ? AND local_day = ?", (chat_key, day))
+
+    async def daily_ledger_counts(self) -> dict[str, int]:
+        rows = await self._rows("SELECT status, COUNT(*) AS n FROM daily_ledger GROUP BY status")
+        return {r["status"]: int(r["n"]) for r in rows}
+
+    async def daily_rotation(self, chat_key: str) -> tuple[int, set[str]]:
+        """The chat's current rotation cycle and the terms already shown in it."""
+        rows = await self._rows(
+            "SELECT cycle, term_id FROM daily_rotation WHERE chat_key = ? AND cycle ="
+            " (SELECT COALESCE(MAX(cycle), 0) FROM daily_rotation WHERE chat_key = ?)",
+            (chat_key, chat_key))
+        cycle = rows[0]["cycle"] if rows else 0
+        return cycle, {r["term_id"] for r in rows}
+
+    async def daily_mark_shown(self, chat_key: str, cycle: int, term_id: str, now: str) -> None:
+        await self._db.execute(
+            "INSERT OR IGNORE INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
+            " VALUES (?, ?, ?, ?)", (chat_key, cycle, term_id, now))
+
+    # spaced repetition
+
+    async def srs_get(self, user_key: str, item: str) -> dict | None:
+        return await self._row("SELECT * FROM srs_items WHERE user_key = ? AND item = ?",
+                               (user_key, item))
+
+    async def srs_put(self, user_key: str, item: str, *, due: str, state_json: str,
+                      reason: str | None, now: str) -> None:
+        await self._db.execute(
+            "INSERT INTO srs_items (user_key, item, due, state_json, reason, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_key, item) DO UPDATE SET"
+            " due = excluded.due, state_json = excluded.state_json,"
+            " reason = COALESCE(excluded.reason, reason), updated_at = excluded.updated_at",
+            (user_key, item, due, state_json, reason, now))
+
+    async def srs_due(self, user_key: str, now: str, limit: int = 20) -> list[dict]:
+        return await self._rows(
+            "SELECT * FROM srs_items WHERE user_key = ? AND due <= ? ORDER BY due, item LIMIT ?",
+            (user_key, now, limit))
+
+    async def srs_items(self, user_key: str) -> set[str]:
+        rows = await self._rows("SELECT item FROM srs_items WHERE user_key = ?", (user_key,))
+        return {r["item"] for r in rows}
+
+    async def srs_next_due(self, user_key: str) -> str | None:
+        return await self._scalar("SELECT MIN(due) FROM srs_items WHERE user_key = ?", (user_key,))
 
 
 def _split_sql(script: str) -> list[str]:

@@ -17,3 +17,9 @@ def test_code_is_indented_and_headings_bracketed():
                                 Paragraph((Span("a "), Span("b", Style.BOLD)), bullet=True))))
     assert "[Rules]" in text and "    async def f():\n        pass" in text
     assert "  • a b" in text and "\x1b" not in text
+
+
+def test_long_button_label_never_touches_its_command():
+    """A label longer than the column still leaves a gap before the command line."""
+    text = render(Reply(buttons=((Button("x" * 60, "answer", "1 1"),),)))
+    assert "] /answer 1 1" in text.replace("]  /", "] /")

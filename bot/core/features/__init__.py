@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(core: Core) -> None:
-    from bot.core.features import demo, help, lang, run, term
+    from bot.core.features import daily, demo, help, inside, lang, practice, quiz, run, scores, term
 
-    for feature in (term, lang, run, demo, help):
+    for feature in (term, lang, help, inside, quiz, scores, practice, daily, run, demo):
         feature.register(core)

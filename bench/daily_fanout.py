@@ -1,0 +1,122 @@
+"""Benchmark: a daily fan-out to thousands of chats stays within its rate and never stalls the
+event loop. `python -m bench.daily_fanout [targets]`
+
+Real core, scheduler and SQLite file; a fake deliverer with network-like latency. Measures the
+achieved send rate against the configured one, the event loop's worst lag while fanning out
+(a 10 ms ticker), and how long `/term await` takes during the fan-out against a baseline taken
+in the same run (ratios: the machine is shared and noisy). Prints a table and merges its figures
+into bench/results.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.core.app import Core
+from bot.core.clock import iso
+from bot.core.content import Library
+from bot.core.types import ChatKind, ChatRef, Command, UserRef
+from bot.storage import Storage
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.json"
+RATE = 400.0  # sends started per second (configured)
+CONCURRENCY = 16
+LATENCY = 0.03  # seconds per send, like a platform API call
+
+
+class FakePlatform:
+    def __init__(self) -> None:
+        self.sent = 0
+
+    async def deliver(self, chat: ChatRef, reply) -> None:
+        await asyncio.sleep(LATENCY)
+        self.sent += 1
+
+
+async def term_latency(core: Core, n: int) -> list[float]:
+    chat, user = ChatRef("console", "bench", ChatKind.PRIVATE), UserRef("console", "bench", "b")
+    out = []
+    for _ in range(n):
+        started = time.perf_counter()
+        await core.handle(Command("term", "await", chat, user))
+        out.append(time.perf_counter() - started)
+        await asyncio.sleep(0.01)
+    return out
+
+
+async def drain(core: Core) -> None:
+    """What the scheduler's run() does while posts are due (batches of 500)."""
+    while await core.daily.seconds_to_next() <= 0:
+        await core.daily.run_due()
+
+
+async def main(targets: int) -> list[dict]:
+    library = await asyncio.to_thread(Library.from_dir, ROOT / "content")
+    with tempfile.TemporaryDirectory() as tmp:
+        storage = await Storage.open(Path(tmp) / "bench.sqlite3")
+        core = Core(library, storage)
+        platform = FakePlatform()
+        core.register_deliverer("fake", platform)
+        core.daily.configure(concurrency=CONCURRENCY, rate_per_second=RATE)
+        now = datetime.now(UTC)
+        for i in range(targets):
+            await storage.daily_set(chat_key=f"fake:{i}", platform="fake", chat_id=str(i),
+                                    chat_kind="group", at_time=f"{now:%H:%M}", tz="UTC",
+                                    next_day=now.date().isoformat(),
+                                    next_due=iso(now - timedelta(seconds=1)), now=iso(now))
+        baseline = await term_latency(core, 20)
+        lag = 0.0
+        stop = asyncio.Event()
+
+        async def ticker() -> None:
+            nonlocal lag
+            loop = asyncio.get_running_loop()
+            while not stop.is_set():
+                expected = loop.time() + 0.01
+                await asyncio.sleep(0.01)
+                lag = max(lag, loop.time() - expected)
+
+        started = time.perf_counter()
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(ticker())
+            fan_out = tg.create_task(drain(core))
+            during = await term_latency(core, 20)
+            await fan_out
+            elapsed = time.perf_counter() - started
+            stop.set()
+        await storage.close()
+    rate = platform.sent / elapsed
+    ratio = statistics.median(during) / statistics.median(baseline)
+    return [
+        {"name": "daily_fanout_targets", "value": platform.sent, "unit": "posts", "goal": f"== {targets}"},
+        {"name": "daily_fanout_rate", "value": round(rate, 1), "unit": "posts/s",
+         "goal": f"<= {RATE:g} (configured rate)"},
+        {"name": "daily_fanout_loop_lag_max", "value": round(lag * 1000, 1), "unit": "ms",
+         "goal": "< 100"},
+        {"name": "daily_fanout_term_latency_ratio", "value": round(ratio, 2),
+         "unit": "x baseline (median /term during vs before)", "goal": "< 5"},
+    ]
+
+
+def merge(figures: list[dict]) -> None:
+    existing = json.loads(RESULTS.read_text()) if RESULTS.exists() else []
+    names = {f["name"] for f in figures}
+    RESULTS.write_text(json.dumps([e for e in existing if e.get("name") not in names] + figures,
+                                  indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
+    results = asyncio.run(main(count))
+    print(f"{'figure':34} {'value':>10}  unit / goal")
+    for r in results:
+        print(f"{r['name']:34} {r['value']:>10}  {r['unit']}  (goal {r['goal']})")
+    merge(results)

@@ -1,0 +1,432 @@
+"""The Discord adapter: interaction -> core `Command` -> replies -> Discord.
+
+It runs the real discord.py client inside the host's loop (`client.start()`, never
+`Client.run()`, which would own the loop). No message content is read (no privileged intent):
+everything arrives as an interaction (slash command, context menu, button, modal, autocomplete).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+import yarl
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+from discord.utils import MISSING
+
+from bot.adapters.discord._buttons import MODAL_TEMPLATE, CodeModal, CoreButton, is_ours
+from bot.adapters.discord._commands import (
+    code_of_message,
+    command_payloads,
+    context_menu_name,
+    multiline_option,
+    payload_hash,
+    scope_of,
+)
+from bot.adapters.discord._render import Page, plain_pages, render
+from bot.core.app import TargetGone
+from bot.core.i18n import t
+from bot.core.router import CommandSpec
+from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Reply, UserRef
+from bot.host import AdapterFatal
+
+if TYPE_CHECKING:
+    from bot.core.app import Core
+    from bot.settings import DiscordSettings
+    from bot.storage import Storage
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+AUTOCOMPLETE_MAX = 25
+CLOSE_TIMEOUT = 3.0  # seconds for a clean close before the start task is cancelled
+# Close codes that no reconnect can fix: authentication failed, invalid intents, disallowed intents.
+FATAL_CLOSE_CODES = {4004: "Discord rejected DISCORD__TOKEN at the gateway (4004)",
+                     4013: "invalid gateway intents (4013)",
+                     4014: "the bot asked for a privileged intent it is not allowed (4014)"}
+_DEFAULT_GATEWAY = DiscordWebSocket.DEFAULT_GATEWAY
+
+
+def point_at(settings: DiscordSettings) -> None:
+    """Aim discord.py at the configured REST base and gateway (tests, proxies).
+
+    discord.py builds every REST URL, webhooks and interaction callbacks included, from the
+    class attribute `Route.BASE`, and opens the gateway at `DiscordWebSocket.DEFAULT_GATEWAY`
+    (2.7 does not ask `GET /gateway/bot`; after READY it resumes at `resume_gateway_url`).
+    Both are per process, as is this adapter: one Discord client per process.
+    """
+    Route.BASE = settings.api_base.rstrip("/")
+    DiscordWebSocket.DEFAULT_GATEWAY = (yarl.URL(settings.gateway_url) if settings.gateway_url
+                                        else _DEFAULT_GATEWAY)
+
+
+class _Client(discord.Client):
+    def __init__(self, adapter: DiscordAdapter) -> None:
+        # The bot never joins voice: skip discord.py's two warnings about missing voice libraries.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
+        # No privileged intent: guilds only, for the channel cache that daily posts use.
+        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS)
+        self.adapter = adapter
+
+    async def setup_hook(self) -> None:
+        # After login, before the gateway: sync here, never in on_ready (it fires on every
+        # reconnect). Dynamic items make the buttons of every past message clickable again.
+        self.add_dynamic_items(CoreButton)
+        await self.adapter.sync_commands()
+
+    async def on_ready(self) -> None:
+        log.info("discord: connected as %s (application %s, %d servers)",
+                 self.user, self.application_id, len(self.guilds))
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.adapter.on_interaction(interaction)
+
+
+@dataclass
+class _Answer:
+    """Where the next reply of one interaction goes."""
+
+    deferred: bool = False  # a "thinking…" original response waits to be filled
+    deferred_ephemeral: bool = False
+    progress: discord.InteractionMessage | discord.WebhookMessage | None = None
+
+
+class DiscordAdapter:
+    name = "discord"
+    # Discord wants an answer within 3 s: a reply not ready after this long is deferred.
+    defer_after = 2.0
+
+    def __init__(self, settings: DiscordSettings, core: Core) -> None:
+        if settings.token is None:
+            raise ValueError("DiscordAdapter needs DISCORD__TOKEN")
+        self.settings = settings
+        self.core = core
+        self.client: _Client | None = None
+        core.register_deliverer("discord", self)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Log in, sync commands, serve until cancelled. A rejected token is `AdapterFatal`."""
+        assert self.settings.token is not None
+        point_at(self.settings)
+        client = self.client = _Client(self)
+        async with client:
+            start = asyncio.create_task(client.start(self.settings.token.get_secret_value()),
+                                        name="discord:start")
+            try:
+                # wait() rather than await: our cancellation must not cancel start() before
+                # close() has said goodbye to the gateway.
+                await asyncio.wait({start})
+            finally:
+                if not start.done():
+                    with contextlib.suppress(Exception):
+                        await asyncio.wait_for(client.close(), CLOSE_TIMEOUT)
+                    # After an outage start() may sit in its reconnect backoff: do not wait it out.
+                    start.cancel()
+                    with contextlib.suppress(asyncio.CancelledError, Exception):
+                        await start
+            try:
+                start.result()
+            except discord.LoginFailure:
+                raise AdapterFatal("Discord rejected DISCORD__TOKEN (401 Unauthorized)") from None
+            except discord.PrivilegedIntentsRequired:
+                raise AdapterFatal(FATAL_CLOSE_CODES[4014]) from None
+            except discord.ConnectionClosed as exc:
+                if exc.code in FATAL_CLOSE_CODES:
+                    raise AdapterFatal(FATAL_CLOSE_CODES[exc.code]) from None
+                raise
+
+    @property
+    def storage(self) -> Storage:
+        return cast("Storage", self.core.storage)
+
+    async def sync_commands(self) -> None:
+        """PUT the commands when their hash differs from the last sync for this application and
+        scope. A failed sync is logged: the commands Discord already has keep working."""
+        client = self.client
+        assert client is not None and client.application_id is not None
+        app_id = client.application_id
+        payloads = command_payloads(self.core.router.visible())
+        digest = payload_hash(payloads)
+        guild = self.settings.dev_guild_id
+        scope = scope_of(guild)
+        if await self.storage.discord_sync_hash(str(app_id), scope) == digest:
+            log.info("discord: %d commands unchanged (%s); no sync needed", len(payloads), scope)
+            return
+        try:
+            if guild:
+                await client.http.bulk_upsert_guild_commands(app_id, guild, payloads)
+            else:
+                await client.http.bulk_upsert_global_commands(app_id, payloads)
+        except discord.HTTPException as exc:
+            log.error("discord: command sync (%s) failed: %s %s", scope, exc.status, exc.text)
+            return
+        await self.storage.set_discord_sync_hash(str(app_id), scope, digest)
+        log.info("discord: synced %d commands (%s)", len(payloads), scope)
+
+    # -- interactions ------------------------------------------------------------------------
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        try:
+            match interaction.type:
+                case discord.InteractionType.application_command:
+                    await self._on_app_command(interaction)
+                case discord.InteractionType.autocomplete:
+                    await self._on_autocomplete(interaction)
+                case discord.InteractionType.component:
+                    custom_id = str((interaction.data or {}).get("custom_id", ""))
+                    if not is_ours(custom_id):  # ours are answered by CoreButton
+                        await self._politely(interaction, "discord_stale_button")
+                case discord.InteractionType.modal_submit:
+                    await self._on_modal(interaction)
+        except Exception:
+            log.exception("discord: interaction %s (type %s) failed", interaction.id,
+                          interaction.type)
+            await self._politely(interaction, "internal_error")
+
+    async def on_button(self, interaction: discord.Interaction, payload: str) -> None:
+        """A click runs the button's command line as the clicking user."""
+        button = Button.from_payload(payload)
+        try:
+            command = self._command(interaction, button.command, button.args, {})
+            await self.answer(interaction, command)
+        except Exception:
+            log.exception("discord: button %r failed", payload)
+            await self._politely(interaction, "internal_error")
+
+    async def _on_app_command(self, interaction: discord.Interaction) -> None:
+        data = cast(dict[str, Any], interaction.data or {})
+        if data.get("type") == 3:  # message context menu: "Run code"
+            await self._on_message_command(interaction, data)
+            return
+        name = str(data.get("name", ""))
+        values = {o["name"]: str(o["value"]) for o in data.get("options", []) if "value" in o}
+        spec = self.core.router.get(name)
+        option = multiline_option(spec) if spec else None
+        command = self._command(interaction, name, _args(spec, values), values)
+        if spec is not None and option is not None and not values.get(option.name, "").strip():
+            lang = await self._lang(command)
+            await interaction.response.send_modal(CodeModal(
+                spec.name, option.name, title=t(lang, "discord_modal_title", name=spec.name),
+                label=option.help.get(lang)))
+            return
+        await self.answer(interaction, command)
+
+    async def _on_message_command(self, interaction: discord.Interaction, data: dict[str, Any]
+                                  ) -> None:
+        spec = next((s for s in self.core.router.visible()
+                     if multiline_option(s) and context_menu_name(s) == data.get("name")), None)
+        message = data.get("resolved", {}).get("messages", {}).get(str(data.get("target_id")), {})
+        code = code_of_message(str(message.get("content") or ""))
+        name = spec.name if spec else str(data.get("name", ""))
+        option = multiline_option(spec) if spec else None
+        values = {option.name: code} if option else {}
+        command = self._command(interaction, name, code, values)
+        if not code.strip():
+            lang = await self._lang(command)
+            await self._send_text(interaction, t(lang, "discord_no_code"))
+            return
+        await self.answer(interaction, command)
+
+    async def _on_modal(self, interaction: discord.Interaction) -> None:
+        data = cast(dict[str, Any], interaction.data or {})
+        match = MODAL_TEMPLATE.fullmatch(str(data.get("custom_id", "")))
+        if match is None:  # another bot's or an older version's form
+            await self._politely(interaction, "discord_stale_button")
+            return
+        code = _field(data.get("components", []), match["option"]) or ""
+        command = self._command(interaction, match["command"], code, {match["option"]: code})
+        await self.answer(interaction, command)
+
+    async def _on_autocomplete(self, interaction: discord.Interaction) -> None:
+        """From the in-memory index, never deferred (Discord does not allow it), <= 25."""
+        data = cast(dict[str, Any], interaction.data or {})
+        focused = next((o for o in data.get("options", []) if o.get("focused")), None)
+        spec = self.core.router.get(str(data.get("name", "")))
+        choices: list[discord.app_commands.Choice[str]] = []
+        if focused is not None and spec is not None:
+            option = next((o for o in spec.options if o.name == focused["name"]), None)
+            if option is not None and option.autocomplete == "terms":
+                lang = await self._lang(self._command(interaction, spec.name, "", {}))
+                for card in self.core.library.complete(str(focused.get("value", "")),
+                                                       limit=AUTOCOMPLETE_MAX):
+                    title = card.title(lang)
+                    label = title if title.casefold() == card.id else f"{title} ({card.id})"
+                    choices.append(discord.app_commands.Choice(name=label[:100], value=card.id))
+        await interaction.response.autocomplete(choices[:AUTOCOMPLETE_MAX])
+
+    def _command(self, interaction: discord.Interaction, name: str, args: str,
+                 options: Mapping[str, str]) -> Command:
+        in_guild = interaction.guild_id is not None
+        # Discord always sends the channel; the user id is only a last resort key.
+        chat = ChatRef("discord", str(interaction.channel_id or interaction.user.id),
+                       ChatKind.GROUP if in_guild else ChatKind.PRIVATE)
+        user = UserRef("discord", str(interaction.user.id), interaction.user.display_name)
+        # Manage Server in a server; in a DM the user is the only human, hence the admin.
+        is_admin = not in_guild or interaction.permissions.manage_guild
+        return Command(name=name.lower(), args=args, chat=chat, user=user,
+                       options=MappingProxyType(dict(options)), is_admin=is_admin,
+                       locale=str(interaction.locale))
+
+    async def _lang(self, command: Command) -> Lang:
+        try:
+            return await self.core.lang_for(command)
+        except Exception:
+            log.exception("discord: could not read the language of %s", command.user.key)
+            return self.core.default_lang
+
+    # -- answering ---------------------------------------------------------------------------
+
+    async def answer(self, interaction: discord.Interaction, command: Command) -> None:
+        """Stream the core's replies into the interaction: defer first when the command may
+        outlast Discord's 3 s window, then fill the deferred response, edit progress in place,
+        and follow up."""
+        spec: CommandSpec | None = self.core.router.get(command.name)
+        private = spec.private if spec else True
+        state = _Answer()
+        if spec is not None and spec.long_running and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=private, thinking=True)
+            state.deferred, state.deferred_ephemeral = True, private
+        lang = await self._lang(command)
+        responding = asyncio.Lock()  # the safety defer and the first reply must not race
+
+        async def defer_if_slow() -> None:
+            # A quick command that turns slow (a busy database) still answers within 3 s.
+            await asyncio.sleep(self.defer_after)
+            async with responding:
+                if not interaction.response.is_done():
+                    await interaction.response.defer(ephemeral=private, thinking=True)
+                    state.deferred, state.deferred_ephemeral = True, private
+
+        async with asyncio.TaskGroup() as tg:  # owns the safety timer
+            timer = tg.create_task(defer_if_slow(), name=f"discord:defer:{interaction.id}")
+            try:
+                async for reply in self.core.stream(command):
+                    async with responding:
+                        timer.cancel()
+                        await self._show(interaction, reply, render(reply, lang), state)
+            finally:
+                timer.cancel()
+
+    async def _show(self, itx: discord.Interaction, reply: Reply, pages: list[Page],
+                    state: _Answer) -> None:
+        first, rest = pages[0], pages[1:]
+        private = reply.private
+        shown: discord.InteractionMessage | discord.WebhookMessage | None = None
+        if (reply.edit_source and not private and itx.type is discord.InteractionType.component
+                and await self._edit_source(itx, first)):
+            pass
+        elif state.progress is not None:  # a progress reply is replaced by the next one
+            shown = await state.progress.edit(embeds=first.embeds, view=first.view,
+                                              allowed_mentions=NO_MENTIONS)
+        elif not itx.response.is_done():
+            await itx.response.send_message(embeds=first.embeds, view=_view(first),
+                                            ephemeral=private, allowed_mentions=NO_MENTIONS)
+            shown = await itx.original_response() if not reply.final else None
+        elif state.deferred:
+            state.deferred = False
+            if private == state.deferred_ephemeral:
+                shown = await itx.edit_original_response(embeds=first.embeds, view=first.view,
+                                                         allowed_mentions=NO_MENTIONS)
+            else:  # visibility differs: follow up, and drop a public "thinking…"
+                shown = await itx.followup.send(embeds=first.embeds, view=_view(first),
+                                                ephemeral=private, wait=True,
+                                                allowed_mentions=NO_MENTIONS)
+                if not state.deferred_ephemeral:
+                    await itx.delete_original_response()
+        else:
+            shown = await itx.followup.send(embeds=first.embeds, view=_view(first),
+                                            ephemeral=private, wait=True,
+                                            allowed_mentions=NO_MENTIONS)
+        for page in rest:
+            await itx.followup.send(embeds=page.embeds, view=_view(page), ephemeral=private,
+                                    allowed_mentions=NO_MENTIONS)
+        state.progress = shown if not reply.final and not rest else None
+
+    async def _edit_source(self, itx: discord.Interaction, page: Page) -> bool:
+        """Replace the clicked message (a quiz tally). False when it cannot be edited."""
+        try:
+            if not itx.response.is_done():
+                await itx.response.edit_message(embeds=page.embeds, view=page.view,
+                                                allowed_mentions=NO_MENTIONS)
+            elif itx.message is not None:
+                await itx.message.edit(embeds=page.embeds, view=page.view,
+                                       allowed_mentions=NO_MENTIONS)
+            else:
+                return False
+        except discord.HTTPException as exc:
+            log.warning("discord: could not edit the clicked message: %s", exc)
+            return False
+        return True
+
+    async def _send_text(self, itx: discord.Interaction, text: str) -> None:
+        reply = Reply.text(text, private=True)
+        await self._show(itx, reply, render(reply), _Answer())
+
+    async def _politely(self, itx: discord.Interaction, key: str) -> None:
+        """An ephemeral sentence, never "This interaction failed"."""
+        try:
+            lang = await self._lang(self._command(itx, "", "", {}))
+            if itx.response.is_done():
+                await itx.followup.send(t(lang, key), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            else:
+                await itx.response.send_message(t(lang, key), ephemeral=True,
+                                                allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.warning("discord: could not answer interaction %s: %s", itx.id, exc)
+
+    # -- messages the bot starts itself (core.deliver) ---------------------------------------
+
+    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
+        """Post to a channel. Raises the core's TargetGone when Discord refuses (403) or the
+        channel is gone (404): the caller stops posting there, since repeated 403s count
+        towards Discord's invalid-request ban. ConnectionError when not connected."""
+        client = self.client
+        if client is None or client.is_closed() or not client.is_ready():
+            raise ConnectionError("the Discord adapter is not connected")
+        try:
+            channel = client.get_channel(int(chat.id)) or await client.fetch_channel(int(chat.id))
+            if not isinstance(channel, discord.abc.Messageable):
+                raise TargetGone(f"discord: {chat.key} is not a text channel")
+            lang = await self._lang(Command("", "", chat, UserRef("discord", "0")))
+            try:
+                for page in render(reply, lang):
+                    await channel.send(embeds=page.embeds, view=_view(page),
+                                       allowed_mentions=NO_MENTIONS)
+            except discord.Forbidden:  # perhaps no Embed Links permission: plain text
+                for text in plain_pages(reply):
+                    await channel.send(text, allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden as exc:
+            raise TargetGone(f"discord: may not post to {chat.key}: {exc.text}") from None
+        except discord.NotFound as exc:
+            raise TargetGone(f"discord: {chat.key} not found: {exc.text}") from None
+
+
+def _view(page: Page) -> Any:
+    return page.view if page.view is not None else MISSING
+
+
+def _args(spec: CommandSpec | None, values: Mapping[str, str]) -> str:
+    """The typed form of the options, in the spec's order, for handlers that read `args`."""
+    names = [o.name for o in spec.options] if spec else list(values)
+    return " ".join(values[n] for n in names if values.get(n))
+
+
+def _field(components: list[dict[str, Any]], custom_id: str) -> str | None:
+    """A modal field's value, wherever Discord nests it (action rows or labels)."""
+    for component in components:
+        if component.get("custom_id") == custom_id and "value" in component:
+            return str(component["value"])
+        nested = component.get("components") or ([component["component"]]
+                                                 if "component" in component else [])
+        if (found := _field(nested, custom_id)) is not None:
+            return found
+    return None

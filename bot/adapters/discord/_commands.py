@@ -1,0 +1,116 @@
+"""Slash commands generated from the core's command specs, and their sync.
+
+A command is declared once, as a `CommandSpec`; this module turns the visible specs into
+Discord's application command JSON (chat-input commands, plus a message context-menu command
+for every spec with a multi-line option) and syncs it only when its hash changed: the hash is
+stored per application id and scope, so a restart costs no command writes (Discord allows 200
+creates a day per guild), and a fresh database syncs once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from typing import Any
+
+from bot.core.router import CommandSpec, OptionSpec
+
+log = logging.getLogger(__name__)
+
+# Discord's limits for application commands.
+NAME_RE = re.compile(r"^[-_a-z0-9]{1,32}$")
+DESCRIPTION_MAX = 100
+OPTIONS_MAX = 25
+CHOICES_MAX = 25
+CONTEXT_NAME_MAX = 32
+
+CHAT_INPUT, MESSAGE = 1, 3  # application command types
+STRING = 3  # option type
+GUILD, BOT_DM = 0, 1  # interaction contexts
+GUILD_INSTALL = 0  # integration type
+
+
+def _describe(text: str, fallback: str) -> str:
+    """1-100 characters, one line (Discord refuses the whole sync otherwise)."""
+    text = " ".join(text.split()) or fallback
+    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+
+
+def multiline_option(spec: CommandSpec) -> OptionSpec | None:
+    return next((o for o in spec.options if o.multiline), None)
+
+
+def context_menu_name(spec: CommandSpec) -> str:
+    """"Run code" for /run: the name users see in a message's Apps menu."""
+    return f"{spec.name.capitalize()} code"[:CONTEXT_NAME_MAX]
+
+
+def _option(opt: OptionSpec) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "type": STRING,
+        "name": opt.name,
+        "description": _describe(opt.help.en, opt.name),
+        # A multi-line option is never required on Discord: without it a modal asks for it.
+        "required": opt.required and not opt.multiline,
+    }
+    if opt.choices:
+        data["choices"] = [{"name": c, "value": c} for c in opt.choices[:CHOICES_MAX]]
+    elif opt.autocomplete:
+        data["autocomplete"] = True
+    return data
+
+
+def command_payloads(specs: list[CommandSpec]) -> list[dict[str, Any]]:
+    """Discord's JSON for these specs. The English help is the description: Discord localises
+    descriptions by client locale, and Hinglish (Latin script) is no client locale."""
+    payloads: list[dict[str, Any]] = []
+    for spec in specs:
+        if not NAME_RE.match(spec.name):
+            log.warning("discord: /%s is not a valid slash command name; not synced", spec.name)
+            continue
+        options = [_option(o) for o in spec.options[:OPTIONS_MAX]]
+        # Discord requires required options first; specs keep their order otherwise.
+        options.sort(key=lambda o: not o["required"])
+        payloads.append({
+            "type": CHAT_INPUT,
+            "name": spec.name,
+            "description": _describe(spec.help.en, f"/{spec.name}"),
+            "options": options,
+            "contexts": [GUILD, BOT_DM],
+            "integration_types": [GUILD_INSTALL],
+        })
+        if multiline_option(spec):
+            payloads.append({
+                "type": MESSAGE,
+                "name": context_menu_name(spec),
+                "contexts": [GUILD, BOT_DM],
+                "integration_types": [GUILD_INSTALL],
+            })
+    return payloads
+
+
+def payload_hash(payloads: list[dict[str, Any]]) -> str:
+    canonical = json.dumps(payloads, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def scope_of(dev_guild_id: int | None) -> str:
+    return f"guild:{dev_guild_id}" if dev_guild_id else "global"
+
+
+_FENCE_RE = re.compile(r"```[ \t]*(?:[A-Za-z0-9_+-]+)?[ \t]*\n(?P<code>.*?)```", re.S)
+_INLINE_RE = re.compile(r"`(?P<code>[^`\n]+)`")
+
+
+def code_of_message(content: str) -> str:
+    """The code in a posted message: its first fenced block, else the message when it is just
+    one inline code span, else the whole text."""
+    if match := _FENCE_RE.search(content):
+        return match["code"].rstrip("\n")
+    if content.count("```") >= 2:  # ```code``` on one line
+        return content.split("```")[1].strip("\n")
+    if match := _INLINE_RE.fullmatch(content.strip()):
+        return match["code"]
+    return content.strip("\n") if content.strip() else ""

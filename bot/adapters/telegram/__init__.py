@@ -1,0 +1,10 @@
+"""The Telegram adapter (python-telegram-bot): commands, inline keyboards, inline mode.
+
+`_adapter` drives PTB inside the shared loop and turns updates into core commands; `_render`
+turns core replies into Telegram HTML and inline keyboards.
+"""
+
+from bot.adapters.telegram._adapter import TelegramAdapter
+from bot.adapters.telegram._render import keyboard, render_chunks
+
+__all__ = ["TelegramAdapter", "keyboard", "render_chunks"]

@@ -1,0 +1,462 @@
+"""The Telegram adapter: PTB driven by hand inside the process's one event loop.
+
+`run()` never calls `run_polling()` (that owns and closes the loop): it enters the Application,
+starts it, starts the updater (long polling, or a webhook server), waits until cancelled and
+undoes each step in reverse. Updates are processed concurrently, so one long run never stalls
+another user; every request goes through PTB's AIORateLimiter, which also retries a RetryAfter.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, replace
+from urllib.parse import urlparse
+
+from telegram import (
+    Bot,
+    BotCommand,
+    CallbackQuery,
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.constants import BotCommandLimit, ChatAction, ChatMemberStatus, ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.adapters.telegram._render import alert_text, keyboard, render_chunks
+from bot.core.app import Core, TargetGone
+from bot.core.features.term import card_reply
+from bot.core.i18n import t
+from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Paragraph, Reply, UserRef
+from bot.settings import TelegramSettings
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+# "typing" shows for about 5 s; renew it a little sooner while long work runs.
+TYPING_EVERY = 4.0
+# Chat administrators are looked up once per chat and remembered this long.
+ADMIN_TTL = 300.0
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# What Telegram accepts as a menu command; one bad name would make setMyCommands fail entirely.
+MENU_NAME = re.compile(r"[a-z0-9_]{1,32}")
+
+
+@dataclass
+class _Delivery:
+    """Where the replies to one command go, and what has been done so far."""
+
+    bot: Bot
+    chat_id: int
+    group: bool
+    user_id: int
+    lang: Lang
+    reply_to: int | None = None  # the user's command message (groups)
+    query: CallbackQuery | None = None  # set when a button was clicked
+    answered: bool = False  # a callback query is answered exactly once
+    progress: Message | None = None  # the message the next reply replaces
+
+
+class TelegramAdapter:
+    name = "telegram"
+
+    def __init__(self, settings: TelegramSettings, core: Core) -> None:
+        if settings.token is None:
+            raise ValueError("TelegramAdapter needs TELEGRAM__TOKEN")
+        self.settings = settings
+        self.core = core
+        self.application: Application | None = None
+        self.username: str | None = None
+        self._admins: dict[int, tuple[float, frozenset[int]]] = {}
+        self._inflight: set[asyncio.Task] = set()
+        self.ready = asyncio.Event()  # set while updates are being received
+        core.register_deliverer("telegram", self)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def build(self) -> Application:
+        s = self.settings
+        assert s.token is not None
+        limiter = AIORateLimiter(
+            overall_max_rate=s.rate_overall, overall_time_period=s.rate_overall_period,
+            group_max_rate=s.rate_group, group_time_period=s.rate_group_period,
+            max_retries=s.max_retries,
+        )
+        app = (
+            ApplicationBuilder()
+            .token(s.token.get_secret_value())
+            .base_url(s.base_url)
+            .base_file_url(s.base_file_url)
+            .rate_limiter(limiter)
+            .concurrent_updates(s.concurrent_updates)
+            # A long poll holds its request open for poll_timeout seconds: read a bit longer.
+            .get_updates_read_timeout(s.poll_timeout + 10)
+            .build()
+        )
+        app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_message))
+        app.add_handler(CallbackQueryHandler(self._on_callback))
+        app.add_handler(InlineQueryHandler(self._on_inline))
+        app.add_error_handler(self._on_error)
+        return app
+
+    async def run(self) -> None:
+        from bot.host import AdapterFatal
+
+        app = self.build()
+        try:
+            async with app:  # initialize() (getMe) ... shutdown()
+                self.application = app
+                self.username = app.bot.username
+                await self.set_commands(app.bot)
+                await app.start()
+                try:
+                    before = _poller_tasks()
+                    await self._start_updater(app)
+                    self.ready.set()
+                    log.info("telegram: @%s is %s", self.username,
+                             "polling" if self.settings.mode == "polling" else "on its webhook")
+                    # Serve until cancelled. PTB's polling task ends by itself only when it gives
+                    # up (a revoked token): then this adapter ends too, and the host decides.
+                    pollers = _poller_tasks() - before
+                    await asyncio.wait(pollers) if pollers else await asyncio.Event().wait()
+                    failed = next((p.exception() for p in pollers
+                                   if not p.cancelled() and p.exception()), None)
+                    if isinstance(failed, InvalidToken):
+                        raise InvalidToken("rejected while polling")
+                    raise RuntimeError(f"Telegram polling stopped: {type(failed).__name__}")
+                finally:
+                    self.ready.clear()
+                    self.application = None
+                    if app.updater is not None and app.updater.running:
+                        try:
+                            await app.updater.stop()
+                        except TelegramError:  # stopping re-raises a dead poller's error
+                            pass
+                    await self._finish_inflight()
+                    await app.stop()  # waits for every handler task PTB started
+        except InvalidToken:
+            # PTB's own message quotes the token: never pass it on.
+            raise AdapterFatal("Telegram rejected TELEGRAM__TOKEN (HTTP 401/404);"
+                               " check the token with @BotFather") from None
+
+    async def _finish_inflight(self) -> None:
+        """Give running commands a short grace to finish, then cancel them: a stuck sandbox
+        run must not keep the process from shutting down."""
+        pending = {task for task in self._inflight if not task.done()}
+        if pending:
+            _, late = await asyncio.wait(pending, timeout=self.settings.shutdown_grace)
+            for task in late:
+                task.cancel()
+            if late:
+                log.warning("telegram: cancelled %d command(s) still running at shutdown", len(late))
+
+    def _track(self) -> None:
+        """Remember the current handler task (PTB's per-update task) until it ends."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._inflight.add(task)
+            task.add_done_callback(self._inflight.discard)
+
+    async def _start_updater(self, app: Application) -> None:
+        s = self.settings
+        assert app.updater is not None
+        if s.mode == "webhook":
+            assert s.webhook_url is not None
+            await app.updater.start_webhook(
+                listen=s.webhook_listen, port=s.webhook_port,
+                url_path=urlparse(s.webhook_url).path.lstrip("/"), webhook_url=s.webhook_url,
+                secret_token=s.webhook_secret.get_secret_value() if s.webhook_secret else None,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        else:
+            await app.updater.start_polling(timeout=s.poll_timeout, allowed_updates=ALLOWED_UPDATES)
+
+    async def set_commands(self, bot: Bot) -> None:
+        """The command menu from the core's specs: Hinglish (the default voice) for everyone,
+        English for clients set to English."""
+        try:
+            for lang, code in (("hi", None), ("en", "en")):
+                commands = [
+                    BotCommand(spec.name, spec.help.get(lang)[:BotCommandLimit.MAX_DESCRIPTION])
+                    for spec in self.core.router.visible() if MENU_NAME.fullmatch(spec.name)
+                ]
+                await bot.set_my_commands(commands, language_code=code)
+        except TelegramError as exc:
+            log.warning("telegram: could not set the command menu: %s", exc)
+
+    # -- the core's port for messages the bot starts itself ---------------------------------
+
+    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
+        """Send a reply the bot starts itself (a daily post). Raises the core's TargetGone
+        when the bot was blocked or removed or the chat no longer exists, so the caller stops
+        posting there instead of retrying forever."""
+        if self.application is None:
+            raise RuntimeError("the Telegram adapter is not running")
+        try:
+            await self._send_new(self.application.bot, int(chat.id), reply)
+        except Forbidden as exc:  # "bot was blocked by the user", "bot was kicked"
+            raise TargetGone(f"telegram refused: {exc.message}") from None
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise TargetGone(f"telegram: {exc.message}") from None
+            raise
+
+    # -- incoming updates --------------------------------------------------------------------
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._track()
+        msg = update.message
+        if msg is None or msg.text is None or msg.from_user is None:
+            return
+        chat_ref = _chat_ref(msg.chat)
+        user_ref = _user_ref(msg.from_user)
+        text = msg.text
+        group = chat_ref.kind is ChatKind.GROUP
+        if text.lstrip().startswith("/"):
+            command = Command.from_text(text, chat_ref, user_ref, bot_username=self.username)
+            if command is None:
+                return  # "/term@otherbot": addressed to another bot
+            is_admin = await self._is_admin(context.bot, msg.chat, msg.from_user.id, msg)
+            command = replace(command, is_admin=is_admin, locale=msg.from_user.language_code)
+            stream = self.core.stream(command)
+        elif group:
+            return  # ordinary group talk is not for us (and privacy mode usually hides it)
+        else:
+            command = Command("", "", chat_ref, user_ref, is_admin=True)
+            stream = self.core.stream_text(text, chat_ref, user_ref, is_admin=True)
+        delivery = _Delivery(context.bot, msg.chat.id, group, msg.from_user.id,
+                             await self._lang(command), reply_to=msg.message_id if group else None)
+        await self._serve(delivery, command, stream)
+
+    async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        self._track()
+        query = update.callback_query
+        if query is None:
+            return
+        user = query.from_user
+        message = query.message
+        stale = Command("", "", ChatRef("telegram", str(user.id)), _user_ref(user))
+        spec = button = None
+        if query.data and message is not None:
+            try:
+                button = Button.from_payload(query.data)
+            except ValueError:  # data no Button of ours could have made
+                button = None
+            spec = self.core.router.get(button.command) if button else None
+        if spec is None or button is None or message is None:
+            await _answer(query, t(await self._lang(stale), "tg_stale_button"))
+            return
+        chat = message.chat
+        chat_ref = _chat_ref(chat)
+        command = Command(button.command, button.args, chat_ref, _user_ref(user),
+                          is_admin=await self._is_admin(context.bot, chat, user.id, None),
+                          locale=user.language_code)
+        delivery = _Delivery(context.bot, chat.id, chat_ref.kind is ChatKind.GROUP, user.id,
+                             await self._lang(command), query=query)
+        if spec.long_running:  # stop the client's spinner now; the result comes later
+            await _answer(query)
+            delivery.answered = True
+        try:
+            await self._serve(delivery, command, self.core.stream(command))
+        finally:
+            if not delivery.answered:
+                await _answer(query)
+
+    async def _on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """`@bot await` in any chat: the matching cards, ranked, each ready to send."""
+        self._track()
+        query = update.inline_query
+        if query is None:
+            return
+        user = query.from_user
+        lang = await self._lang(Command("term", query.query, ChatRef("telegram", str(user.id)),
+                                        _user_ref(user)))
+        results = []
+        for card in self.core.library.complete(query.query, limit=20):
+            reply = card_reply(self.core, card, lang)
+            chunks = render_chunks(reply)
+            first = next((b for b in reply.blocks if isinstance(b, Paragraph)), None)
+            description = "".join(s.text for s in first.spans)[:120] if first else ""
+            markup = None
+            if self.username:
+                payload = "term_" + card.id.replace("-", "_")
+                markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+                    t(lang, "tg_open_in_bot"), url=f"https://t.me/{self.username}?start={payload}")]])
+            results.append(InlineQueryResultArticle(
+                id=card.id, title=card.title(lang), description=description,
+                input_message_content=InputTextMessageContent(
+                    chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW),
+                reply_markup=markup,
+            ))
+        await query.answer(results, cache_time=60, is_personal=True)
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        kind = type(update.effective_message or update.callback_query or update.inline_query
+                    ).__name__ if isinstance(update, Update) else "no update"
+        err = context.error
+        log.error("telegram: handling an update (%s) failed: %s: %s", kind,
+                  type(err).__name__, err, exc_info=err)
+
+    # -- answering ---------------------------------------------------------------------------
+
+    async def _serve(self, delivery: _Delivery, command: Command,
+                     stream: AsyncIterator[Reply]) -> None:
+        spec = self.core.router.get(command.name) if command.name else None
+        async with asyncio.TaskGroup() as tg:
+            typing = (tg.create_task(self._keep_typing(delivery), name="telegram:typing")
+                      if spec is not None and spec.long_running else None)
+            try:
+                async for reply in stream:
+                    await self._send(delivery, reply)
+            finally:
+                if typing is not None:
+                    typing.cancel()
+
+    async def _keep_typing(self, delivery: _Delivery) -> None:
+        while True:
+            with contextlib.suppress(TelegramError):
+                await delivery.bot.send_chat_action(delivery.chat_id, ChatAction.TYPING)
+            await asyncio.sleep(TYPING_EVERY)
+
+    async def _send(self, d: _Delivery, reply: Reply) -> None:
+        if reply.private and d.group and d.query is not None:
+            # A button in a group: the answer is the clicker's alone. Short text fits the
+            # callback alert; anything richer goes to their private chat when Telegram lets us.
+            text = alert_text(reply)
+            if text is not None and not d.answered:
+                await _answer(d.query, text, alert=True)
+                d.answered = True
+                return
+            try:
+                await self._send_new(d.bot, d.user_id, reply)
+            except (Forbidden, BadRequest):
+                pass  # they never opened a private chat with the bot: answer in the group
+            else:
+                if not d.answered:
+                    await _answer(d.query, t(d.lang, "tg_sent_private"))
+                    d.answered = True
+                return
+        # A typed command gets its answer where it was typed (Telegram has no ephemeral
+        # messages, and a private chat fails for users who never started the bot), quoted to the
+        # user's message in groups so it is clear whom it answers.
+        target = d.progress
+        if target is None and reply.edit_source and d.query is not None and isinstance(
+                d.query.message, Message):
+            target = d.query.message
+        sent = None
+        if target is not None:
+            sent = await self._edit(d.bot, target, reply)
+        if sent is None:
+            sent = await self._send_new(d.bot, d.chat_id, reply, reply_to=d.reply_to)
+        d.progress = None if reply.final else sent
+
+    async def _edit(self, bot: Bot, message: Message, reply: Reply) -> Message | None:
+        """Replace a message's text with the reply; None when it cannot be (too long, or
+        Telegram refuses), so the caller sends a new message instead."""
+        chunks = render_chunks(reply)
+        if len(chunks) != 1:
+            return None
+        try:
+            edited = await bot.edit_message_text(
+                chunks[0], chat_id=message.chat.id, message_id=message.message_id,
+                parse_mode=ParseMode.HTML, reply_markup=keyboard(reply),
+                link_preview_options=NO_PREVIEW)
+        except BadRequest as exc:
+            if "not modified" in str(exc).lower():
+                return message
+            log.info("telegram: could not edit message %s: %s", message.message_id, exc)
+            return None
+        return edited if isinstance(edited, Message) else message
+
+    async def _send_new(self, bot: Bot, chat_id: int, reply: Reply, *,
+                        reply_to: int | None = None) -> Message:
+        """Send every chunk; the buttons go under the last one. Returns the last message."""
+        chunks = render_chunks(reply)
+        markup = keyboard(reply)
+        sent: Message | None = None
+        for i, chunk in enumerate(chunks):
+            sent = await bot.send_message(
+                chat_id, chunk, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                reply_markup=markup if i == len(chunks) - 1 else None,
+                reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
+                                  if reply_to is not None and i == 0 else None),
+            )
+        assert sent is not None
+        return sent
+
+    # -- who is asking -----------------------------------------------------------------------
+
+    async def _is_admin(self, bot: Bot, chat: Chat, user_id: int, message: Message | None) -> bool:
+        """Private chats: the user is the admin. Groups: a chat administrator or the creator
+        (an anonymous admin posts as the group itself)."""
+        if chat.type == ChatType.PRIVATE:
+            return True
+        if message is not None and message.sender_chat is not None \
+                and message.sender_chat.id == chat.id:
+            return True
+        cached = self._admins.get(chat.id)
+        if cached is None or cached[0] < time.monotonic():
+            try:
+                members = await bot.get_chat_administrators(chat.id)
+            except TelegramError as exc:
+                log.warning("telegram: could not list the admins of chat %s: %s", chat.id, exc)
+                return False
+            admins = frozenset(m.user.id for m in members if m.status in (
+                ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER))
+            cached = (time.monotonic() + ADMIN_TTL, admins)
+            self._admins[chat.id] = cached
+        return user_id in cached[1]
+
+    async def _lang(self, command: Command) -> Lang:
+        try:
+            return await self.core.lang_for(command)
+        except Exception:
+            log.exception("telegram: could not read the language of %s", command.user.key)
+            return self.core.default_lang
+
+
+# PTB's name for its polling task (telegram/ext/_updater.py); watched, never touched.
+POLLING_TASK = "Updater:start_polling:polling_task"
+
+
+def _poller_tasks() -> set[asyncio.Task]:
+    return {t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK and not t.done()}
+
+
+async def _answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Answer a callback query; one that is too old to answer is only worth a log line."""
+    try:
+        await query.answer(text, show_alert=alert or None)
+    except BadRequest as exc:
+        log.info("telegram: could not answer a button click: %s", exc)
+
+
+def _chat_ref(chat: Chat) -> ChatRef:
+    kind = ChatKind.PRIVATE if chat.type == ChatType.PRIVATE else ChatKind.GROUP
+    return ChatRef("telegram", str(chat.id), kind)
+
+
+def _user_ref(user: User) -> UserRef:
+    return UserRef("telegram", str(user.id), user.full_name)

@@ -1,0 +1,54 @@
+"""The daily post: a recap of the term of the day plus one of its questions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.features.quiz import answer_buttons, load_bank, question_blocks
+from bot.core.i18n import t
+from bot.core.quizbank import Entry
+from bot.core.types import Button, Heading, Lang, Paragraph, Reply, Span, Style
+
+if TYPE_CHECKING:
+    from bot.core.app import Core
+
+
+async def next_term(core: Core, chat_key: str) -> tuple[str, int]:
+    """(term id, rotation cycle): the first term in curriculum order not yet shown in this
+    chat's current cycle; once all were shown, a new cycle starts."""
+    bank = load_bank(core)
+    terms = [c.id for c in core.library.terms if c.id in bank.by_term]
+    cycle, seen = await core.storage.daily_rotation(chat_key)
+    remaining = [term for term in terms if term not in seen]
+    if not remaining:
+        return terms[0], cycle + 1
+    return remaining[0], cycle
+
+
+def pick_question(core: Core, term: str) -> Entry:
+    entry = load_bank(core).pick(term=term)
+    if entry is None:  # next_term only offers terms with questions
+        raise LookupError(f"no question for {term!r}")
+    return entry
+
+
+async def post_lang(core: Core, chat_key: str) -> Lang:
+    value = await core.storage.chat_lang(chat_key)
+    return value if value in ("hi", "en") else core.default_lang  # type: ignore[return-value]
+
+
+def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int) -> Reply:
+    card = core.library.by_id[entry.term]
+    blocks: list = []
+    sections = card.sections(lang)
+    for section in sections[:2]:  # the meaning and the first illustration: a recap, not the card
+        blocks.append(Heading(section.label))
+        blocks.extend(section.blocks)
+    blocks.append(Paragraph((Span(t(lang, "daily_full_card") + " "),
+                             Span(f"/term {card.id}", Style.CODE))))
+    blocks.append(Heading(t(lang, "daily_quiz_heading")))
+    blocks.extend(question_blocks(entry, lang, post_id))
+    buttons = (*answer_buttons(entry, lang, post_id),
+               (Button(card.title(lang)[:40], "term", card.id),))
+    return Reply(blocks=tuple(blocks), title=t(lang, "daily_title", term=card.title(lang)),
+                 buttons=buttons)

@@ -1,0 +1,122 @@
+"""/stats, /leaderboard and /forget: scores and streaks per user per chat.
+
+Display names are user text: they go out only as `Span` text, which every adapter escapes for
+its own markup, and never into a format string that is parsed again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from bot.core.clock import clock_of, iso, local_day, week_start
+from bot.core.features.quiz import chat_zone
+from bot.core.router import CommandSpec, Context, Text
+from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
+
+if TYPE_CHECKING:
+    from bot.core.app import Core
+
+NAME_MAX = 32
+TOP = 10
+
+
+def display_name(name: str, user_key: str) -> str:
+    cleaned = "".join(ch for ch in " ".join(name.split()) if ch.isprintable())
+    if not cleaned:
+        return user_key.split(":", 1)[-1][:NAME_MAX]
+    return cleaned if len(cleaned) <= NAME_MAX else cleaned[: NAME_MAX - 1] + "…"
+
+
+async def stats(ctx: Context) -> Reply:
+    cmd = ctx.command
+    storage = ctx.core.storage
+    row = await storage.score(cmd.chat.key, cmd.user.key)
+    now = clock_of(ctx.core).now()
+    due = len(await storage.srs_due(cmd.user.key, iso(now), limit=1000))
+    if row is None:
+        return Reply(blocks=(Paragraph.plain(ctx.t("stats_none")),),
+                     buttons=((Button(ctx.t("btn_quiz"), "quiz"),),), private=True)
+    tz = await chat_zone(ctx.core, cmd.chat.key)
+    today = local_day(now, tz)
+    # A streak is alive while its last day is today or yesterday.
+    alive = row["last_day"] in (today.isoformat(), (today - timedelta(days=1)).isoformat())
+    streak = row["streak"] if alive else 0
+    pct = round(100 * row["correct"] / row["answered"]) if row["answered"] else 0
+    lines = [
+        ctx.t("stats_answered", n=row["answered"], ok=row["correct"], pct=pct),
+        ctx.t("stats_streak", n=streak, best=row["best_streak"]),
+        ctx.t("stats_due", n=due),
+    ]
+    blocks = (Paragraph((Span(display_name(cmd.user.name, cmd.user.key), Style.BOLD),)),
+              *(Paragraph.plain(line, bullet=True) for line in lines))
+    return Reply(blocks=blocks, title=ctx.t("stats_title"),
+                 buttons=((Button(ctx.t("btn_quiz"), "quiz"), Button(ctx.t("btn_practice"), "practice")),),
+                 private=True)
+
+
+def _board(ctx: Context, rows: list[dict]) -> list:
+    if not rows:
+        return [Paragraph.plain(ctx.t("board_empty"))]
+    out = []
+    for i, row in enumerate(rows, start=1):
+        out.append(Paragraph((
+            Span(f"{i}. "),
+            Span(display_name(row["user_name"], row["user_key"]), Style.BOLD),
+            Span(" — " + ctx.t("board_line", ok=row["correct"], n=row["answered"])),
+        )))
+    return out
+
+
+async def leaderboard(ctx: Context) -> Reply:
+    chat = ctx.command.chat
+    storage = ctx.core.storage
+    tz = await chat_zone(ctx.core, chat.key)
+    monday = week_start(clock_of(ctx.core).now(), tz)
+    week = await storage.leaderboard(chat.key, since=iso(monday), limit=TOP)
+    ever = await storage.leaderboard(chat.key, limit=TOP)
+    blocks = [Heading(ctx.t("board_week", day=monday.astimezone(tz).date().isoformat(), tz=tz.key)),
+              *_board(ctx, week), Heading(ctx.t("board_all")), *_board(ctx, ever)]
+    return Reply(blocks=tuple(blocks), title=ctx.t("board_title"),
+                 buttons=((Button(ctx.t("btn_quiz"), "quiz"),),))
+
+
+async def forget(ctx: Context) -> Reply:
+    """`/forget` asks; `/forget confirm` deletes the user's answers, scores and reviews."""
+    user = ctx.command.user
+    word = ctx.command.args.strip().casefold()
+    storage = ctx.core.storage
+    if word in ("confirm", "yes", "haan"):
+        removed = await storage.forget_user(user.key)
+        return Reply.text(ctx.t("forget_done" if removed else "forget_nothing"), private=True)
+    if word:
+        from bot.core.features.term import echo
+
+        return Reply.text(ctx.t("forget_usage", got=echo(word)), private=True)
+    if not await storage.user_has_practice_data(user.key):
+        return Reply.text(ctx.t("forget_nothing"), private=True)
+    return Reply(blocks=(Paragraph.plain(ctx.t("forget_ask")),),
+                 buttons=((Button(ctx.t("btn_forget_confirm"), "forget", "confirm"),),),
+                 private=True)
+
+
+def register(core: Core) -> None:
+    core.router.add(CommandSpec(
+        name="stats",
+        help=Text(hi="Aapka score aur streak (is chat mein)", en="Your score and streak (in this chat)"),
+        handler=stats,
+        private=True,
+    ), "score")
+    core.router.add(CommandSpec(
+        name="leaderboard",
+        help=Text(hi="Is chat ke top 10: is hafte aur ab tak",
+                  en="This chat's top 10: this week and all time"),
+        handler=leaderboard,
+    ), "top")
+    core.router.add(CommandSpec(
+        name="forget",
+        help=Text(hi="Apne scores aur reviews mita do (pehle poochhega)",
+                  en="Delete your scores and reviews (asks first)"),
+        handler=forget,
+        private=True,
+    ))

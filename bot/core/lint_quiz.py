@@ -1,0 +1,166 @@
+"""Lint of the question bank (`content/quiz/`), stable codes QUIZ001..QUIZ014.
+
+Called by `python -m bot.core.lint content/`; each code has one failing fixture under
+`tests/core/lint_fixtures/<CODE>/`. Whether a snippet's marked answer is what the interpreter
+does is checked by running it, in tests/core/test_quiz_snippets.py, not here.
+"""
+
+from __future__ import annotations
+
+import ast
+import itertools
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.core.quizbank import (
+    MISCONCEPTIONS_FILE,
+    BankError,
+    Misconception,
+    Question,
+    load_misconceptions,
+    load_quiz_file,
+    quiz_paths,
+)
+
+QUIZ_CODES: dict[str, str] = {
+    "QUIZ001": "answer is not the number of one of the choices",
+    "QUIZ002": "quiz file does not parse or does not fit the schema",
+    "QUIZ003": "file name does not match its term, or the term is not a card",
+    "QUIZ004": "question id is duplicated or does not start with its term",
+    "QUIZ005": "a question needs 2 to 4 choices",
+    "QUIZ006": "misconception is not defined in misconceptions.yaml",
+    "QUIZ007": "misconception names a card that does not exist",
+    "QUIZ008": "a wrong choice lacks a misconception, or the right choice has one",
+    "QUIZ009": "a term has fewer than 3 questions, or no quiz file",
+    "QUIZ010": "code snippet does not compile (unless the right answer is a SyntaxError)",
+    "QUIZ011": "output question: a choice lacks its stdout, or two choices claim the same result",
+    "QUIZ012": "timing question: a choice lacks seconds, or two choices are too close to tell apart",
+    "QUIZ013": "output or timing question without code",
+    "QUIZ014": "question too long for one chat message",
+}
+
+MIN_QUESTIONS = 3
+# Timing answers are checked as ratios on a noisy machine: choices must differ by this factor.
+MIN_TIMING_RATIO = 1.8
+MAX_QUESTION_CHARS = 3_000
+
+
+def _finding(path: Path, code: str, message: str):
+    from bot.core.lint import Finding
+
+    return Finding(str(path), code, message)
+
+
+def check_question(q: Question, term: str, path: Path, misconceptions: dict[str, Misconception],
+                   card_ids: Iterable[str]) -> list:
+    out = []
+    cards = set(card_ids)
+
+    def add(code: str, message: str) -> None:
+        out.append(_finding(path, code, f"{q.id}: {message}"))
+
+    n = len(q.choices)
+    if not 2 <= n <= 4:
+        add("QUIZ005", f"has {n} choices")
+    if not 1 <= q.answer <= n:
+        add("QUIZ001", f"answer {q.answer}, choices 1..{n}")
+        return out
+    if not q.id.startswith(term + "-"):
+        add("QUIZ004", f"id does not start with {term + '-'!r}")
+    for i, choice in enumerate(q.choices, start=1):
+        tag = choice.misconception
+        if i == q.answer and tag:
+            add("QUIZ008", f"the right choice {i} is tagged {tag!r}")
+        elif i != q.answer and not tag:
+            add("QUIZ008", f"wrong choice {i} has no misconception")
+        if tag and tag not in misconceptions:
+            add("QUIZ006", f"choice {i}: unknown misconception {tag!r}")
+        elif tag and misconceptions[tag].card not in cards:
+            add("QUIZ007", f"misconception {tag!r} names card {misconceptions[tag].card!r}")
+    if q.kind in ("output", "timing") and not q.code:
+        add("QUIZ013", f"a {q.kind} question needs code")
+    if q.code:
+        syntax_is_answer = q.right.raises == "SyntaxError"
+        try:
+            compile(q.code, "<quiz>", "exec", flags=ast.PyCF_ONLY_AST, dont_inherit=True)
+        except SyntaxError as exc:
+            if not syntax_is_answer:
+                add("QUIZ010", f"{exc.msg} (line {exc.lineno})")
+    if q.kind == "output":
+        results = []
+        for i, choice in enumerate(q.choices, start=1):
+            if choice.stdout is None:
+                add("QUIZ011", f"choice {i} has no stdout")
+            results.append((choice.stdout, choice.raises))
+        if len(set(results)) != len(results):
+            add("QUIZ011", "two choices claim the same stdout and exception")
+    if q.kind == "timing":
+        seconds = [c.seconds for c in q.choices]
+        if any(s is None for s in seconds):
+            add("QUIZ012", "every choice needs seconds")
+        else:
+            ordered = sorted(seconds)  # type: ignore[type-var]
+            for a, b in itertools.pairwise(ordered):
+                if b / a < MIN_TIMING_RATIO:  # type: ignore[operator]
+                    add("QUIZ012", f"{a} s and {b} s are less than {MIN_TIMING_RATIO}x apart")
+    for lang in ("hi", "en"):
+        size = len(q.prompt.get(lang)) + len(q.code or "") + sum(
+            len(c.text.get(lang)) for c in q.choices) + len(q.explain.get(lang))
+        if size > MAX_QUESTION_CHARS:
+            add("QUIZ014", f"{lang} is {size} characters, over {MAX_QUESTION_CHARS}")
+    return out
+
+
+def lint_quiz(root: Path, card_ids: Iterable[str], term_ids: Iterable[str] = ()) -> list:
+    """Findings for the bank under `root` (content/quiz). `term_ids` are the terms that must
+    each have a quiz file (empty: no coverage check)."""
+    root = Path(root)
+    cards = set(card_ids)
+    out: list = []
+    try:
+        misconceptions = load_misconceptions(root / MISCONCEPTIONS_FILE)
+    except BankError as exc:
+        return [_finding(exc.path, exc.code, exc.message)]
+    for key, mis in misconceptions.items():
+        if mis.card not in cards:
+            out.append(_finding(root / MISCONCEPTIONS_FILE, "QUIZ007",
+                                f"{key!r} names card {mis.card!r}"))
+    seen_ids: dict[str, Path] = {}
+    counts: dict[str, int] = {}
+    for path in quiz_paths(root):
+        try:
+            quiz = load_quiz_file(path)
+        except BankError as exc:
+            out.append(_finding(path, exc.code, exc.message))
+            continue
+        if quiz.term not in cards:
+            out.append(_finding(path, "QUIZ003", f"term {quiz.term!r} is not a card"))
+        elif path.stem != quiz.term:
+            out.append(_finding(path, "QUIZ003", f"file is {path.name} but term is {quiz.term!r}"))
+        counts[quiz.term] = counts.get(quiz.term, 0) + len(quiz.questions)
+        for q in quiz.questions:
+            if q.id in seen_ids:
+                out.append(_finding(path, "QUIZ004", f"{q.id}: also in {seen_ids[q.id].name}"))
+            seen_ids.setdefault(q.id, path)
+            out += check_question(q, quiz.term, path, misconceptions, cards)
+    for term, count in counts.items():
+        if count < MIN_QUESTIONS:
+            out.append(_finding(root / f"{term}.yaml", "QUIZ009",
+                                f"{count} question(s), at least {MIN_QUESTIONS} needed"))
+    for term in term_ids:
+        if term not in counts and not (root / f"{term}.yaml").exists():
+            out.append(_finding(root, "QUIZ009", f"no quiz file for {term!r}"))
+    return out
+
+
+def question_count(root: Path) -> int:
+    total = 0
+    for path in quiz_paths(root):
+        try:
+            total += len(load_quiz_file(path).questions)
+        except BankError:
+            continue
+    return total
+
+
+__all__ = ["QUIZ_CODES", "lint_quiz", "question_count"]

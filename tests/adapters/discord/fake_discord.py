@@ -1,0 +1,389 @@
+"""A small fake Discord: REST (API v10 paths) and a gateway websocket on 127.0.0.1.
+
+Enough of Discord for the real discord.py client to log in, identify, sync commands, receive
+INTERACTION_CREATE events and answer them through interaction callbacks and webhooks. Every
+request is recorded (`server.requests`) so tests can assert what the bot really sent.
+
+Run it alone to try the bot by hand: `python -m tests.adapters.discord.fake_discord --port 8765
+--demo`, then start `python -m bot` with the three DISCORD__ settings it prints.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+log = logging.getLogger(__name__)
+
+TOKEN = "fake-token"
+APP_ID = "1100000000000000001"
+BOT_ID = APP_ID
+GUILD_ID = "1200000000000000001"
+CHANNEL_ID = "1300000000000000001"
+DM_CHANNEL_ID = "1300000000000000002"
+USER_ID = "1400000000000000001"
+MANAGE_GUILD = 1 << 5
+WAIT = 10.0  # seconds a test waits for the bot's request before failing
+EVERYDAY = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 31)  # view, send, embed links, use app commands
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    json: Any
+
+
+@dataclass
+class FakeDiscord:
+    token: str = TOKEN
+    host: str = "127.0.0.1"
+    port: int = 0
+    requests: list[Request] = field(default_factory=list)
+    identifies: list[dict[str, Any]] = field(default_factory=list)
+    commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
+    forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
+    reject_commands: bool = False  # PUT commands answers 400 (an invalid command)
+    reject_identify: bool = False  # the gateway closes with 4004 (authentication failed)
+
+    def __post_init__(self) -> None:
+        self._ids = itertools.count(1_500_000_000_000_000_001)
+        self._sockets: list[web.WebSocketResponse] = []
+        self._seq = itertools.count(1)
+        self._new_request = asyncio.Condition()
+        self._identified = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.messages: dict[str, dict[str, Any]] = {}  # id -> message, as Discord stores them
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application(middlewares=[self._record])
+        api = "/api/v10"
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get(f"{api}/users/@me", self._me)
+        app.router.add_get(f"{api}/oauth2/applications/@me", self._application)
+        app.router.add_get(f"{api}/gateway/bot", self._gateway_bot)
+        app.router.add_put(f"{api}/applications/{{app}}/commands", self._put_commands)
+        app.router.add_put(f"{api}/applications/{{app}}/guilds/{{guild}}/commands", self._put_commands)
+        app.router.add_post(f"{api}/interactions/{{id}}/{{token}}/callback", self._callback)
+        app.router.add_get(f"{api}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._get_message)
+        app.router.add_patch(f"{api}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._edit_message)
+        app.router.add_delete(f"{api}/webhooks/{{app}}/{{token}}/messages/{{message}}", self._delete)
+        app.router.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
+        app.router.add_get(f"{api}/channels/{{channel}}", self._channel)
+        app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
+        app.router.add_patch(f"{api}/channels/{{channel}}/messages/{{message}}", self._edit_message)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self
+
+    async def close(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def api_base(self) -> str:
+        return f"http://{self.host}:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"ws://{self.host}:{self.port}/gateway"
+
+    # -- what tests look at ------------------------------------------------------------------
+
+    def find(self, method: str, fragment: str) -> list[Request]:
+        return [r for r in self.requests if r.method == method and fragment in r.path]
+
+    async def wait_for(self, method: str, fragment: str, *, count: int = 1) -> list[Request]:
+        """The matching requests, once at least `count` have arrived."""
+        async def arrived() -> list[Request]:
+            async with self._new_request:
+                await self._new_request.wait_for(lambda: len(self.find(method, fragment)) >= count)
+            return self.find(method, fragment)
+
+        return await asyncio.wait_for(arrived(), WAIT)
+
+    async def wait_identified(self) -> None:
+        await asyncio.wait_for(self._identified.wait(), WAIT)
+
+    # -- events pushed to the bot ------------------------------------------------------------
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        payload = {"op": 0, "t": event, "s": next(self._seq), "d": data}
+        for ws in self._sockets:
+            await ws.send_str(json.dumps(payload))
+
+    def user(self, user_id: str = USER_ID, name: str = "learner") -> dict[str, Any]:
+        return {"id": user_id, "username": name, "discriminator": "0", "global_name": name.title(),
+                "avatar": None, "bot": False}
+
+    def interaction(self, kind: int, data: dict[str, Any], *, guild: bool = True,
+                    admin: bool = False, message: dict[str, Any] | None = None) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload as Discord sends it (guild channel or DM)."""
+        ident = str(next(self._ids))
+        payload: dict[str, Any] = {
+            "id": ident, "application_id": APP_ID, "type": kind, "data": data,
+            "token": f"itoken-{ident}", "version": 1, "locale": "en-US",
+            "attachment_size_limit": 10_000_000, "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD_ID if guild else USER_ID},
+            "app_permissions": str(EVERYDAY),
+        }
+        if guild:
+            perms = EVERYDAY | (MANAGE_GUILD if admin else 0)
+            payload.update(
+                guild_id=GUILD_ID, guild_locale="en-US", context=0, channel_id=CHANNEL_ID,
+                channel={"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "study",
+                         "position": 0, "permission_overwrites": [], "nsfw": False,
+                         "parent_id": None},
+                member={"user": self.user(), "roles": [], "joined_at": _now(), "deaf": False,
+                        "mute": False, "flags": 0, "permissions": str(perms)},
+            )
+        else:
+            payload.update(context=1, channel_id=DM_CHANNEL_ID, user=self.user(),
+                           channel={"id": DM_CHANNEL_ID, "type": 1, "recipients": [self.user()]})
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    async def send_interaction(self, payload: dict[str, Any]) -> dict[str, Any]:
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    def bot_message(self, *, components: list[dict[str, Any]] | None = None,
+                    content: str = "", embeds: list[dict[str, Any]] | None = None,
+                    author: dict[str, Any] | None = None) -> dict[str, Any]:
+        ident = str(next(self._ids))
+        message = {
+            "id": ident, "channel_id": CHANNEL_ID, "author": author or self.bot_user(),
+            "content": content, "timestamp": _now(), "edited_timestamp": None, "tts": False,
+            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "embeds": embeds or [], "pinned": False, "type": 0, "flags": 0,
+            "components": components or [],
+        }
+        self.messages[ident] = message
+        return message
+
+    def bot_user(self) -> dict[str, Any]:
+        return {"id": BOT_ID, "username": "async-guru", "discriminator": "0", "global_name": None,
+                "avatar": None, "bot": True}
+
+    # -- REST --------------------------------------------------------------------------------
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        raw = await request.read()  # cached: handlers read it again
+        body = _body(raw, request.content_type) if raw else None
+        async with self._new_request:
+            self.requests.append(Request(request.method, request.path, dict(request.query), body))
+            self._new_request.notify_all()
+        # Interaction callbacks and webhooks are authorised by their token in the URL.
+        if request.path.startswith("/api/") and "/interactions/" not in request.path \
+                and "/webhooks/" not in request.path \
+                and request.headers.get("Authorization") != f"Bot {self.token}":
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
+        return await handler(request)
+
+    async def _me(self, request: web.Request) -> web.Response:
+        return _json({**self.bot_user(), "verified": True, "mfa_enabled": False,
+                                  "flags": 0, "locale": "en-US"})
+
+    async def _application(self, request: web.Request) -> web.Response:
+        return _json({
+            "id": APP_ID, "name": "async-guru", "description": "", "icon": None,
+            "bot_public": True, "bot_require_code_grant": False, "verify_key": "00" * 32,
+            "owner": self.user("1400000000000000009", "owner"), "flags": 0,
+            "bot": self.bot_user(), "summary": "", "team": None,
+        })
+
+    async def _gateway_bot(self, request: web.Request) -> web.Response:
+        return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {
+            "total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}})
+
+    async def _put_commands(self, request: web.Request) -> web.Response:
+        if self.reject_commands:
+            return _json({"message": "Invalid Form Body", "code": 50035}, status=400)
+        payload = await request.json()
+        scope = f"guild:{request.match_info['guild']}" if "guild" in request.match_info else "global"
+        stored = [{**c, "id": str(next(self._ids)), "application_id": APP_ID, "version": "1",
+                   "default_member_permissions": None} for c in payload]
+        self.commands[scope] = stored
+        return _json(stored)
+
+    async def _callback(self, request: web.Request) -> web.Response:
+        body = _body(await request.read(), request.content_type)
+        kind = body.get("type")
+        response: dict[str, Any] = {"interaction": {"id": request.match_info["id"], "type": 2}}
+        data = body.get("data") or {}
+        if kind in (4, 5):  # message, deferred message: the original response exists
+            message = self.bot_message(content=data.get("content") or "",
+                                       embeds=data.get("embeds"),
+                                       components=data.get("components"))
+            self.messages["@original:" + request.match_info["token"]] = message
+            response["interaction"]["response_message_id"] = message["id"]
+            response["interaction"]["response_message_loading"] = kind == 5
+            response["resource"] = {"type": kind, "message": message}
+        return _json(response)
+
+    def _original(self, request: web.Request) -> dict[str, Any]:
+        key = request.match_info["message"]
+        if key == "@original":
+            key = "@original:" + request.match_info["token"]
+        return self.messages.setdefault(key, self.bot_message())
+
+    async def _get_message(self, request: web.Request) -> web.Response:
+        return _json(self._original(request))
+
+    async def _edit_message(self, request: web.Request) -> web.Response:
+        body = _body(await request.read(), request.content_type)
+        if "token" in request.match_info:
+            message = self._original(request)
+        else:
+            message = self.messages.setdefault(request.match_info["message"], self.bot_message())
+        for key in ("content", "embeds", "components"):
+            if key in body:
+                message[key] = body[key] or ([] if key != "content" else "")
+        message["edited_timestamp"] = _now()
+        return _json(message)
+
+    async def _delete(self, request: web.Request) -> web.Response:
+        return web.Response(status=204)
+
+    async def _followup(self, request: web.Request) -> web.Response:
+        body = _body(await request.read(), request.content_type)
+        message = self.bot_message(content=body.get("content") or "", embeds=body.get("embeds"),
+                                   components=body.get("components"))
+        message["flags"] = body.get("flags", 0)
+        return _json(message)
+
+    async def _channel(self, request: web.Request) -> web.Response:
+        return _json({"id": request.match_info["channel"], "type": 0,
+                                  "guild_id": GUILD_ID, "name": "study", "position": 0,
+                                  "permission_overwrites": [], "nsfw": False, "parent_id": None})
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        if request.match_info["channel"] in self.forbidden_channels:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        body = _body(await request.read(), request.content_type)
+        message = self.bot_message(content=body.get("content") or "", embeds=body.get("embeds"),
+                                   components=body.get("components"))
+        message["channel_id"] = request.match_info["channel"]
+        return _json(message)
+
+    # -- gateway -----------------------------------------------------------------------------
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41_250}}))
+        try:
+            async for msg in ws:
+                if msg.type is not WSMsgType.TEXT:
+                    continue
+                frame = json.loads(msg.data)
+                if frame["op"] == 1:  # heartbeat
+                    await ws.send_str(json.dumps({"op": 11}))
+                elif frame["op"] == 2:  # identify
+                    self.identifies.append(frame["d"])
+                    if self.reject_identify or frame["d"].get("token") != self.token:
+                        await ws.close(code=4004, message=b"Authentication failed.")
+                        break
+                    await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._seq), "d": {
+                        "v": 10, "user": self.bot_user(), "guilds": [], "session_id": "fake-session",
+                        "resume_gateway_url": self.gateway_url, "shard": [0, 1],
+                        "application": {"id": APP_ID, "flags": 0},
+                    }}))
+                    self._identified.set()
+        finally:
+            self._sockets.remove(ws)
+        return ws
+
+
+def _json(data: Any, *, status: int = 200) -> web.Response:
+    # Exactly "application/json", as Discord sends it: discord.py parses nothing else.
+    return web.Response(body=json.dumps(data).encode(), status=status,
+                        headers={"Content-Type": "application/json"})
+
+
+def _body(raw: bytes, content_type: str) -> Any:
+    if content_type.startswith("multipart/"):
+        # discord.py sends JSON as the "payload_json" part when there are files; none here.
+        text = raw.decode(errors="replace")
+        start = text.find("{")
+        return json.loads(text[start:text.rfind("}") + 1]) if start >= 0 else {}
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode(errors="replace")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+async def _demo(server: FakeDiscord) -> None:
+    """What a user would do once the bot is connected: /term await, autocomplete, a click."""
+    await server.wait_identified()
+    print("bot identified; slash commands synced:",
+          [c["name"] for cmds in server.commands.values() for c in cmds], flush=True)
+    steps = [
+        ("/term await", server.interaction(2, {"id": "1", "name": "term", "type": 1, "options": [
+            {"name": "term", "type": 3, "value": "await"}]})),
+        ("autocomplete 'co'", server.interaction(4, {"id": "1", "name": "term", "type": 1,
+                                                      "options": [{"name": "term", "type": 3,
+                                                                   "value": "co", "focused": True}]})),
+        ("click 'ag:term event-loop'", server.interaction(
+            3, {"custom_id": "ag:term event-loop", "component_type": 2},
+            message=server.bot_message(components=[{"type": 1, "components": [
+                {"type": 2, "style": 2, "label": "Event loop", "custom_id": "ag:term event-loop"}]}]))),
+    ]
+    for label, itx in steps:
+        await server.send_interaction(itx)
+        [call] = await server.wait_for("POST", f"/interactions/{itx['id']}/")
+        data = call.json.get("data") or {}
+        if "choices" in data:
+            shown = ", ".join(c["value"] for c in data["choices"])
+        else:
+            embed = (data.get("embeds") or [{}])[0]
+            buttons = [c["custom_id"] for row in data.get("components", []) for c in row["components"]]
+            shown = f"embed title={embed.get('title')!r} url={embed.get('url')} " \
+                    f"{len(embed.get('description', ''))} chars; buttons={buttons[:4]}…"
+        print(f"{label} -> callback type {call.json['type']}: {shown}", flush=True)
+
+
+async def _serve_forever(port: int, demo: bool) -> None:
+    server = await FakeDiscord(port=port).start()
+    print(f"DISCORD__TOKEN={server.token} DISCORD__API_BASE={server.api_base} "
+          f"DISCORD__GATEWAY_URL={server.gateway_url}", flush=True)
+    try:
+        if demo:
+            await _demo(server)
+        await asyncio.Event().wait()
+    finally:
+        await server.close()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A fake Discord for trying the bot offline.")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--demo", action="store_true",
+                        help="once the bot connects, send /term await, an autocomplete, a click")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(_serve_forever(args.port, args.demo))

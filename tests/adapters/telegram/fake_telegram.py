@@ -1,0 +1,269 @@
+"""A small fake of the Telegram Bot API (aiohttp on 127.0.0.1) for running the REAL PTB
+Application offline.
+
+It keeps an update queue served by `getUpdates` long polling, records every call the bot makes
+(method + decoded parameters), answers the methods the adapter uses with well-formed objects,
+and can be told to fail a method once (e.g. HTTP 429 with `parameters.retry_after`).
+
+Run it alone to try the bot by hand (see README.telegram.md):
+    python tests/adapters/telegram/fake_telegram.py --port 8081
+then POST updates to http://127.0.0.1:8081/_push {"text": "/term await"} and read the bot's
+answers at http://127.0.0.1:8081/_calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "123:abc"
+BOT_ID = 123
+BOT_USERNAME = "async_guru_bot"
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)
+
+    def json(self, name: str) -> Any:
+        value = self.params.get(name)
+        return json.loads(value) if isinstance(value, str) else value
+
+
+# PTB sends every non-string parameter JSON-encoded in a form field.
+JSON_PARAMS = {"reply_markup", "results", "commands", "reply_parameters", "link_preview_options",
+               "allowed_updates", "button", "scope"}
+
+
+def _decode(name: str, value: str) -> Any:
+    if name in JSON_PARAMS:
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+class FakeTelegram:
+    def __init__(self, token: str = TOKEN, username: str = BOT_USERNAME) -> None:
+        self.token = token
+        self.bot_user = {"id": BOT_ID, "is_bot": True, "first_name": "async-guru",
+                         "username": username, "can_join_groups": True,
+                         "can_read_all_group_messages": False, "supports_inline_queries": True}
+        self.calls: list[Call] = []
+        self.admins: dict[int, set[int]] = {}  # chat id -> admin user ids
+        self.chat_types: dict[int, str] = {}
+        self._updates: list[dict[str, Any]] = []
+        self._ids = itertools.count(1)
+        self._message_ids = itertools.count(1000)
+        self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- server ------------------------------------------------------------------------------
+
+    async def start(self, port: int = 0) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_post("/_push", self._push_http)
+        app.router.add_get("/_calls", self._calls_http)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return self.base_url
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    async def close(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response({"ok": False, "error_code": 401,
+                                      "description": "Unauthorized"}, status=401)
+        method = request.match_info["method"]
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            form = await request.post()
+            params = {k: _decode(k, v) for k, v in form.items() if isinstance(v, str)}
+        if self._failures.get(method):
+            status, body = self._failures[method].pop(0)
+            await self._record(Call(method + ":failed", params))
+            return web.json_response(body, status=status)
+        if method != "getUpdates":
+            await self._record(Call(method, params))
+        handler = getattr(self, "_m_" + method, None)
+        if handler is None:
+            return web.json_response({"ok": False, "error_code": 404,
+                                      "description": f"Not Found: method {method}"}, status=404)
+        result = await handler(params)
+        return web.json_response({"ok": True, "result": result})
+
+    async def _record(self, call: Call) -> None:
+        async with self._changed:
+            self.calls.append(call)
+            self._changed.notify_all()
+
+    # -- test controls -----------------------------------------------------------------------
+
+    def fail_once(self, method: str, status: int, body: dict[str, Any]) -> None:
+        self._failures.setdefault(method, []).append((status, body))
+
+    def retry_after(self, method: str, seconds: int) -> None:
+        self.fail_once(method, 429, {"ok": False, "error_code": 429,
+                                     "description": f"Too Many Requests: retry after {seconds}",
+                                     "parameters": {"retry_after": seconds}})
+
+    async def push(self, update: dict[str, Any]) -> int:
+        update_id = next(self._ids)
+        async with self._changed:
+            self._updates.append({"update_id": update_id, **update})
+            self._changed.notify_all()
+        return update_id
+
+    async def wait_for(self, method: str, pred: Any = None, within: float = 10.0,
+                       after: int = 0) -> Call:
+        """The first recorded call of `method` (from index `after`) matching `pred`."""
+        async def find() -> Call:
+            async with self._changed:
+                while True:
+                    for call in self.calls[after:]:
+                        if call.method == method and (pred is None or pred(call)):
+                            return call
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(find(), within)
+
+    def called(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    # -- update builders ---------------------------------------------------------------------
+
+    def user(self, user_id: int = 42, name: str = "Asha", lang: str = "en") -> dict[str, Any]:
+        return {"id": user_id, "is_bot": False, "first_name": name, "language_code": lang}
+
+    def chat(self, chat_id: int) -> dict[str, Any]:
+        kind = self.chat_types.get(chat_id, "private" if chat_id > 0 else "supergroup")
+        chat: dict[str, Any] = {"id": chat_id, "type": kind}
+        if kind != "private":
+            chat["title"] = "Async learners"
+        return chat
+
+    async def send_text(self, text: str, *, chat_id: int = 42, user_id: int = 42,
+                        name: str = "Asha") -> int:
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": self.chat(chat_id), "from": self.user(user_id, name), "text": text}
+        if text.startswith("/"):
+            length = len(text.split()[0]) if text.split() else 1
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return await self.push({"message": message})
+
+    async def click(self, data: str, message: dict[str, Any], *, user_id: int = 42) -> int:
+        return await self.push({"callback_query": {
+            "id": f"cb{next(self._ids)}", "from": self.user(user_id), "chat_instance": "ci1",
+            "message": message, "data": data}})
+
+    async def inline(self, query: str, *, user_id: int = 42) -> int:
+        return await self.push({"inline_query": {
+            "id": f"iq{next(self._ids)}", "from": self.user(user_id), "query": query,
+            "offset": ""}})
+
+    def message_of(self, call: Call) -> dict[str, Any]:
+        """The message object the fake returned for a sendMessage call."""
+        return call.params["_message"]
+
+    # -- Bot API methods ---------------------------------------------------------------------
+
+    async def _m_getMe(self, p: dict[str, Any]) -> dict[str, Any]:
+        return self.bot_user
+
+    async def _m_getUpdates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(p.get("offset") or 0)
+        timeout = float(p.get("timeout") or 0)
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                left = deadline - time.monotonic()
+                if self._updates or left <= 0:
+                    return list(self._updates)
+                try:
+                    await asyncio.wait_for(self._changed.wait(), left)
+                except TimeoutError:
+                    return list(self._updates)
+
+    async def _m_sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(p["chat_id"])
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": self.chat(chat_id), "from": self.bot_user, "text": p["text"]}
+        if isinstance(p.get("reply_markup"), dict):
+            message["reply_markup"] = p["reply_markup"]
+        p["_message"] = message
+        return message
+
+    async def _m_editMessageText(self, p: dict[str, Any]) -> dict[str, Any]:
+        message = {"message_id": int(p["message_id"]), "date": int(time.time()),
+                   "edit_date": int(time.time()), "chat": self.chat(int(p["chat_id"])),
+                   "from": self.bot_user, "text": p["text"]}
+        p["_message"] = message
+        return message
+
+    async def _m_getChatAdministrators(self, p: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"status": "creator", "user": self.user(uid), "is_anonymous": False}
+                for uid in sorted(self.admins.get(int(p["chat_id"]), ()))]
+
+    async def _true(self, p: dict[str, Any]) -> bool:
+        return True
+
+    _m_deleteWebhook = _m_setWebhook = _m_setMyCommands = _true
+    _m_sendChatAction = _m_answerCallbackQuery = _m_answerInlineQuery = _true
+
+    # -- by hand -----------------------------------------------------------------------------
+
+    async def _push_http(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if "callback_data" in body:
+            sent = [c for c in self.called("sendMessage") if "_message" in c.params]
+            update_id = await self.click(body["callback_data"], sent[-1].params["_message"],
+                                         user_id=int(body.get("user_id", 42)))
+        elif "inline" in body:
+            update_id = await self.inline(body["inline"], user_id=int(body.get("user_id", 42)))
+        else:
+            update_id = await self.send_text(body["text"], chat_id=int(body.get("chat_id", 42)),
+                                             user_id=int(body.get("user_id", 42)))
+        return web.json_response({"update_id": update_id})
+
+    async def _calls_http(self, request: web.Request) -> web.Response:
+        shown = [{"method": c.method, "params": {k: v for k, v in c.params.items() if k != "_message"}}
+                 for c in self.calls]
+        return web.json_response(shown)
+
+
+async def _main(port: int) -> None:
+    fake = FakeTelegram()
+    await fake.start(port)
+    print(f"fake Telegram Bot API on {fake.base_url} (token {fake.token})", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8081)
+    asyncio.run(_main(parser.parse_args().port))

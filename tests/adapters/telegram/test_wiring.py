@@ -1,0 +1,48 @@
+"""The Telegram adapter as the host starts it: from settings, and as `python -m bot`."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot.adapters.telegram import TelegramAdapter
+from bot.core.app import Core
+from bot.host import platform_adapters
+from bot.settings import PROJECT_ROOT, Settings
+from tests.adapters.telegram.fake_telegram import FakeTelegram
+
+
+async def test_platform_adapters_builds_telegram_when_its_token_is_set(core: Core) -> None:
+    """A TELEGRAM__TOKEN makes the host run the Telegram adapter, the core's telegram deliverer."""
+    assert platform_adapters(Settings(_env_file=None), core) == []
+    settings = Settings(_env_file=None, telegram={"token": "1:x"})
+    [adapter] = platform_adapters(settings, core)
+    assert isinstance(adapter, TelegramAdapter) and adapter.name == "telegram"
+    assert core._deliverers["telegram"] is adapter
+
+
+async def test_python_m_bot_answers_term_await_over_the_fake_server(fake: FakeTelegram,
+                                                                    tmp_path: Path) -> None:
+    """`python -m bot` with the token and base URL set polls, answers, and stops on Ctrl-C."""
+    env = {**os.environ, "TELEGRAM__TOKEN": fake.token, "TELEGRAM__BASE_URL": fake.base_url,
+           "TELEGRAM__POLL_TIMEOUT": "1", "DISCORD__TOKEN": "",
+           "STORAGE__PATH": str(tmp_path / "bot.sqlite3"), "LOG__LEVEL": "INFO"}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=tmp_path, env={**env, "PYTHONPATH": str(PROJECT_ROOT)},
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for("deleteWebhook", within=20)
+        await fake.send_text("/term await")
+        call = await fake.wait_for("sendMessage", within=10)
+        assert call.params["text"].startswith("<b>await · 11/15</b>")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = await asyncio.wait_for(proc.communicate(), 10)
+    assert proc.returncode == 0
+    text = err.decode()
+    assert "@async_guru_bot is polling" in text
+    assert fake.token not in text

@@ -1,0 +1,70 @@
+"""/daily set|off|status|now: access, clear errors, and the next post time."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.core.features.conftest import ALICE, DM, GROUP, replies
+
+
+async def test_set_reports_next_post_in_local_time_and_utc(core, clock):
+    """09:00 Asia/Kolkata set at 06:00 UTC (11:30 IST) is next due tomorrow 03:30 UTC."""
+    (reply,) = await replies(core, "/daily set 09:00 Asia/Kolkata")
+    assert "2026-11-26 09:00 IST (03:30 UTC)" in reply.plain()
+    target = await core.storage.daily_target(DM.key)
+    assert (target["next_day"], target["next_due"]) == ("2026-11-26", "2026-11-26T03:30:00+00:00")
+
+
+async def test_set_later_today_is_due_today(core, clock):
+    """A time still ahead today is today's post."""
+    (reply,) = await replies(core, "/daily set 23:00 UTC")
+    assert "2026-11-25 23:00 UTC" in reply.plain()
+
+
+async def test_group_members_cannot_change_the_schedule(core):
+    """In a group only admins may use /daily; the schedule stays unset."""
+    (reply,) = await replies(core, "/daily set 09:00 UTC", GROUP, ALICE, admin=False)
+    assert "admin" in reply.plain() and await core.storage.daily_target(GROUP.key) is None
+    (ok,) = await replies(core, "/daily set 09:00 UTC", GROUP, ALICE, admin=True)
+    assert "Ho gaya" in ok.plain()
+
+
+async def test_bad_time_and_zone_get_an_example(core):
+    """25:00, 9am, an unknown zone and a missing zone each get a clear message with an example."""
+    for text in ("/daily set 25:00 UTC", "/daily set 9am UTC", "/daily set 09:00 Mars/Base",
+                 "/daily set 09:00", "/daily set", "/daily sometimes"):
+        (reply,) = await replies(core, text)
+        assert "/daily set 09:00 Asia/Kolkata" in reply.plain() or "Asia/Kolkata" in reply.plain(), text
+        assert reply.private
+    assert await core.storage.daily_target(DM.key) is None
+
+
+async def test_off_disables_and_status_says_so(core):
+    """/daily off stops the schedule; /daily status shows it off with how to resume."""
+    await replies(core, "/daily set 09:00 Europe/Berlin")
+    (off,) = await replies(core, "/daily off")
+    assert "band" in off.plain().lower()
+    assert await core.storage.daily_next_due(["test"]) is None
+    (status,) = await replies(core, "/daily status")
+    assert "Band hai" in status.plain() and "/daily set 09:00 Europe/Berlin" in status.plain()
+
+
+async def test_now_is_an_extra_post_that_keeps_the_scheduled_one(core, clock, recorder):
+    """/daily now posts a term and quiz here without using up today's scheduled post."""
+    clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
+    await replies(core, "/daily set 06:00 UTC")
+    (now,) = await replies(core, "/daily now")
+    assert "Aaj ka term" in now.title and any(b.command == "answer" for r in now.buttons for b in r)
+    clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    assert await core.daily.run_due() == 1
+    scheduled = recorder.sent[0][1]
+    assert scheduled.title != now.title  # the rotation moved on: no repeat
+
+
+async def test_daily_post_quiz_can_be_answered(core, clock, recorder):
+    """The quiz inside a daily post is answered like any quiz and counts in the chat's scores."""
+    (post,) = await replies(core, "/daily now")
+    line = next(b.command_line for r in post.buttons for b in r if b.command == "answer")
+    (result,) = await replies(core, line)
+    assert "✅" in result.plain() or "❌" in result.plain()
+    assert (await core.storage.score(DM.key, ALICE.key))["answered"] == 1

@@ -1,0 +1,88 @@
+"""Scores, streaks (in the chat's time zone), /stats, /leaderboard and /forget."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, replies
+
+
+async def answer_one(core, chat=DM, user=ALICE, right=True):
+    (q,) = await replies(core, "/quiz", chat, user)
+    post_id = int(answer_line(q, 1).split()[1])
+    entry = core.quiz_bank.by_id[(await core.storage.quiz_post(post_id))["question_id"]]
+    n = entry.question.answer if right else next(
+        i for i in range(1, len(entry.question.choices) + 1) if i != entry.question.answer)
+    await replies(core, f"/answer {post_id} {n}", chat, user)
+
+
+async def test_streak_counts_consecutive_days_and_keeps_the_best(core, clock):
+    """Answers on three days in a row make a streak of 3; a gap resets it, best stays 3."""
+    for _ in range(3):
+        await answer_one(core)
+        await answer_one(core)  # twice a day still counts one day
+        clock.advance(days=1)
+    clock.advance(days=2)
+    await answer_one(core)
+    row = await core.storage.score(DM.key, ALICE.key)
+    assert (row["answered"], row["streak"], row["best_streak"]) == (7, 1, 3)
+
+
+async def test_streak_days_follow_the_chat_time_zone(core, clock):
+    """In Asia/Kolkata, 18:00 and 19:00 UTC are different local days (23:30 and 00:30 IST)."""
+    await replies(core, "/daily set 09:00 Asia/Kolkata", GROUP, ALICE, admin=True)
+    clock.set(datetime(2026, 11, 25, 18, 0, tzinfo=UTC))
+    await answer_one(core, GROUP)
+    clock.set(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))
+    await answer_one(core, GROUP)
+    assert (await core.storage.score(GROUP.key, ALICE.key))["streak"] == 2
+
+
+async def test_stats_show_answers_accuracy_and_streak(core):
+    """/stats reports answered, right, percent and the streak."""
+    await answer_one(core, right=True)
+    await answer_one(core, right=False)
+    (reply,) = await replies(core, "/stats")
+    assert "Jawab: 2, sahi: 1 (50%)" in reply.plain() and "Streak: 1" in reply.plain()
+
+
+async def test_stats_streak_shows_zero_after_a_missed_day(core, clock):
+    """A streak whose last day is before yesterday is shown as 0, best kept."""
+    await answer_one(core)
+    clock.advance(days=3)
+    (reply,) = await replies(core, "/stats")
+    assert "Streak: 0 din (best: 1)" in reply.plain()
+
+
+async def test_leaderboard_week_starts_monday_in_chat_zone(core, clock):
+    """Last week's answers count all time but not this week."""
+    clock.set(datetime(2026, 11, 20, 12, 0, tzinfo=UTC))  # Friday of the week before
+    await answer_one(core, GROUP, BOB)
+    clock.set(datetime(2026, 11, 25, 12, 0, tzinfo=UTC))
+    await answer_one(core, GROUP, ALICE)
+    (reply,) = await replies(core, "/leaderboard", GROUP)
+    week, ever = reply.plain().split("Ab tak")
+    assert "Alice" in week and "Bob" not in week
+    assert "Alice" in ever and "*Bob* <b>" in ever
+
+
+async def test_leaderboard_keeps_top_ten(core):
+    """Twelve players: the board lists ten."""
+    from bot.core.types import UserRef
+
+    for i in range(12):
+        await answer_one(core, GROUP, UserRef("test", f"u{i}", f"Player {i}"))
+    (reply,) = await replies(core, "/leaderboard", GROUP)
+    week = reply.plain().split("Ab tak")[0]
+    assert week.count("Player ") == 10
+
+
+async def test_forget_asks_first_then_deletes(core):
+    """/forget only asks; `/forget confirm` deletes scores, answers and reviews."""
+    await answer_one(core)
+    (ask,) = await replies(core, "/forget")
+    assert [b.command_line for row in ask.buttons for b in row] == ["/forget confirm"]
+    assert await core.storage.score(DM.key, ALICE.key) is not None
+    await replies(core, "/forget confirm")
+    assert await core.storage.score(DM.key, ALICE.key) is None
+    assert not await core.storage.user_has_practice_data(ALICE.key)
