@@ -60,6 +60,8 @@ async def amain(settings: Settings, once: str | None) -> int:
         # The sandbox (and its warm pool) lives as long as the core serves; it fails closed.
         async with Sandbox.open(settings.sandbox.config()) as sandbox:
             core.sandbox = sandbox
+            if sandbox.available:
+                core.runtime.register_sandbox(sandbox)
             if once is not None:
                 await ConsoleAdapter(core).once(once)
                 return 0

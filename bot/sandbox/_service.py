@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
+from bot.core.monitor import SandboxLoad
 from bot.sandbox import _proc, _seccomp, _timeline
 from bot.sandbox._argv import SetupError, build, resolve
 from bot.sandbox._limits import MB, Config, Limits
@@ -192,6 +193,11 @@ class Sandbox:
             if isinstance(event, RunResult):
                 return event
         raise AssertionError("submit ended without a result")
+
+    def load(self) -> SandboxLoad:
+        """For /inside and /metrics (the host's SandboxProvider)."""
+        return SandboxLoad(queued=len(self._waiters), running=self._running,
+                           capacity=self.config.slots)
 
     def retry_after(self) -> int:
         waiting = len(self._waiters) + 1

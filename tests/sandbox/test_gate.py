@@ -89,3 +89,17 @@ async def test_an_error_in_the_callers_block_is_not_wrapped():
     with pytest.raises(KeyError):
         async with Sandbox.open(replace(test_config(), pool=2)):
             raise KeyError("mine")
+
+
+async def test_load_reports_running_queued_and_capacity():
+    """load() (shown by /inside and /metrics) counts runs executing and waiting."""
+    async with Sandbox.open(replace(test_config(), concurrency=1, queue=2)) as sb:
+        require(sb)
+        assert (sb.load().running, sb.load().queued, sb.load().capacity) == (0, 0, 1)
+        first = asyncio.create_task(collect(sb, SLOW))
+        await asyncio.sleep(0.2)
+        second = asyncio.create_task(collect(sb, "print(2)"))
+        await asyncio.sleep(0.1)
+        assert (sb.load().running, sb.load().queued) == (1, 1)
+        await asyncio.gather(first, second)
+        assert (sb.load().running, sb.load().queued) == (0, 0)
