@@ -27,11 +27,9 @@ def resolve(config: Config) -> tuple[str, str | None, Path, str]:
     bwrap = shutil.which(config.bwrap)
     if not bwrap:
         raise SetupError(f"bubblewrap ({config.bwrap}) is not installed: apt-get install bubblewrap")
-    setpriv = None
-    if os.geteuid() == 0:
-        setpriv = shutil.which(config.setpriv)
-        if not setpriv:
-            raise SetupError("running as root but setpriv is missing, so the uid cannot be dropped")
+    setpriv = shutil.which(config.setpriv)
+    if os.geteuid() == 0 and not setpriv:
+        raise SetupError("running as root but setpriv is missing, so the uid cannot be dropped")
     python = Path(config.python)
     if not python.is_file() or not os.access(python, os.X_OK):
         raise SetupError(f"interpreter {python} not found (apt-get install python3)")
@@ -68,8 +66,13 @@ def build(config: Config, limits: Limits, recfd: int, seccomp_fd: int | None = N
     real_python = os.path.realpath(python)
     argv: list[str] = []
     if setpriv:
-        argv += [setpriv, f"--reuid={config.uid}", f"--regid={config.uid}", "--clear-groups",
-                 "--inh-caps=-all", "--"]
+        # The parent-death signal makes bwrap die with the bot even if the bot is SIGKILLed
+        # (bwrap's own --die-with-parent only ties the sandbox to bwrap).
+        argv += [setpriv, "--pdeathsig", "KILL"]
+        if os.geteuid() == 0:
+            argv += [f"--reuid={config.uid}", f"--regid={config.uid}", "--clear-groups",
+                     "--inh-caps=-all"]
+        argv.append("--")
     argv += [bwrap, "--unshare-all", "--die-with-parent", "--new-session",
              "--hostname", "sandbox", "--clearenv", *_system_binds()]
     if seccomp_fd is not None:

@@ -130,7 +130,7 @@ class Sandbox:
         """Start one sandbox and run a trivial snippet; on any failure, fail closed."""
         cfg = self.config
         try:
-            _, setpriv, python, _ = resolve(cfg)
+            _, _, python, _ = resolve(cfg)
             warm = await self._spawn(cfg.limits)
             result = await self._execute(warm, "print(6 * 7)", replace(cfg.limits, wall_s=PROBE_WALL_S))
         except (SetupError, OSError) as exc:
@@ -142,7 +142,7 @@ class Sandbox:
                 first = result.output.strip().splitlines()[:1] or [f"ended by {result.ending}"]
                 self.reason = f"bubblewrap could not start a sandbox: {first[0][:200]}"
         if self.reason is None:
-            who = f"uid {cfg.uid} via setpriv" if setpriv else f"uid {os.geteuid()}"
+            who = f"uid {cfg.uid} via setpriv" if os.geteuid() == 0 else f"uid {os.geteuid()}"
             log.info("sandbox: ready (bubblewrap, %s, %s, %d slot(s), pool %d)",
                      python, who, cfg.slots, cfg.pool)
         else:

@@ -317,3 +317,36 @@ def test_seccomp_program_is_well_formed():
         if code == 0x15 and pos > 1:  # each denied syscall jumps to the EPERM return
             assert pos + 1 + jt == denied, k
     assert program("sparc") is None
+
+
+async def test_a_killed_bot_leaves_no_sandbox_behind(tmp_path):
+    """If the bot itself is SIGKILLed mid-run, its sandboxes (running and warm) die with it."""
+    import signal
+    import sys
+
+    script = tmp_path / "bot.py"
+    script.write_text(textwrap.dedent("""
+        import asyncio, sys
+        sys.path.insert(0, sys.argv[1])
+        from bot.sandbox import Config, Limits, Sandbox
+
+        async def main():
+            async with Sandbox.open(Config(pool=2, limits=Limits(wall_s=60))) as sb:
+                task = asyncio.create_task(sb.run("import time\\nprint('running', flush=True)\\n"
+                                                  "time.sleep(600)"))
+                await asyncio.sleep(1)
+                print("started", flush=True)
+                await task
+
+        asyncio.run(main())
+    """))
+    before = uid_pids()
+    proc = await asyncio.create_subprocess_exec(sys.executable, str(script), str(PROJECT_ROOT),
+                                                stdout=asyncio.subprocess.PIPE)
+    assert proc.stdout is not None
+    line = await asyncio.wait_for(proc.stdout.readline(), 20)
+    assert line == b"started\n"
+    assert uid_pids() - before  # its sandboxes are there
+    proc.send_signal(signal.SIGKILL)
+    await proc.wait()
+    assert leftovers(before) == set()
