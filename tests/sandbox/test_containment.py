@@ -102,6 +102,24 @@ async def test_memory_spread_over_children_is_killed_by_the_watchdog(sandbox: Sa
     assert leftovers(before) == set()
 
 
+async def test_non_dumpable_children_are_still_counted(sandbox: Sandbox):
+    """Children that make themselves non-dumpable (which changes who owns their /proc entry)
+    do not hide their memory from the watchdog."""
+    result = await run(sandbox, """
+        import ctypes, os, time
+        libc = ctypes.CDLL(None)
+        for _ in range(6):
+            if os.fork() == 0:
+                libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+                block = b"x" * (300 * 1024 * 1024)
+                time.sleep(30)
+                os._exit(0)
+        time.sleep(30)
+    """, wall_s=10)
+    assert result.ending is Ending.MEMORY
+    assert result.wall_s < 9
+
+
 async def test_infinite_loop_ends_at_the_wall_time_limit(sandbox: Sandbox):
     """`while True: pass` is stopped at the wall-time limit."""
     result = await run(sandbox, "while True:\n    pass\n", wall_s=1.5)
