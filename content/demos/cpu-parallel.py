@@ -5,7 +5,7 @@ import resource
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-N = 4_000_000
+N = 10_000_000
 JOBS = 4
 
 

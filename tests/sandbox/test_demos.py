@@ -27,30 +27,37 @@ def demo_config():
 async def test_demo_output_matches_its_claims(demo_id: str, demo_config):
     """The interpreter agrees with the card: every claim of the demo holds on a real run.
 
-    The machine is shared and noisy (2 cores, other jobs, sandboxes run at low priority), so a
-    demo gets up to three runs; a claim the interpreter really contradicts fails all three.
-    Parallel speed-up also needs free cores: see host_parallelism."""
+    The machine is shared and noisy (2 cores, other jobs, sandboxes at the lowest priority), so
+    a demo gets up to three runs; a claim the interpreter really contradicts fails all three.
+    Parallel speed-up also needs free cores, so for `cpu-parallel` each run is paired with the
+    host's own parallelism measured just before it (host_parallelism): where the host cannot
+    reach 1.5 at that moment, the demo must reach 80% of what the host reached."""
     demo = DEMOS[demo_id]
     attempts = []
     async with Sandbox.open(demo_config) as sb:
         require(sb)
         for _ in range(3):
+            baseline = await host_parallelism() if demo_id == "cpu-parallel" else None
             result = await sb.run(demo.code, wall_s=demo.meta.wall_s)
             failures = check(demo, result)
-            attempts.append((failures, result.output))
+            if failures and baseline is not None and baseline < 1.5:
+                failures = _judged_by_baseline(failures, result.output, baseline)
+            attempts.append((failures, baseline, result.output))
             if not failures:
                 break
-    failures = attempts[-1][0]
-    if failures and demo_id == "cpu-parallel":
-        # Parallelism needs idle cores. Measured in the same run: how parallel can two niced
-        # CPU-bound processes be on this machine right now? Only if the host itself cannot reach
-        # the claim is the claim judged against that baseline instead (and still must hold it).
-        baseline = await host_parallelism()
-        if baseline < 1.5:
-            value = float(attempts[-1][1].split("processes:")[1].split("cpu/wall")[1])
-            assert value >= 0.8 * baseline, (baseline, attempts)
-            return
-    assert failures == [], attempts
+    assert attempts[-1][0] == [], attempts
+
+
+def _judged_by_baseline(failures: list[str], output: str, baseline: float) -> list[str]:
+    """Keep every failure but the parallel-speed-up one, which is judged against the host."""
+    rest = [f for f in failures if not f.startswith("'processes:")]
+    try:
+        value = float(output.split("processes:")[1].split("cpu/wall")[1].split()[0])
+    except (IndexError, ValueError):
+        return failures
+    if value < 0.8 * baseline:
+        rest.append(f"processes cpu/wall {value} < 0.8 x host baseline {baseline:.2f}")
+    return rest
 
 
 async def host_parallelism(seconds: float = 0.5) -> float:
