@@ -35,6 +35,8 @@ async def amain(settings: Settings, once: str | None) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.core.app import Core
     from bot.core.content import ContentError, Library
+    from bot.core.demos import load_demos
+    from bot.sandbox import Sandbox
     from bot.storage import Storage
 
     try:
@@ -54,12 +56,18 @@ async def amain(settings: Settings, once: str | None) -> int:
         from bot.host import instrument
 
         instrument(core)
-        if once is not None:
-            await ConsoleAdapter(core).once(once)
-            return 0
-        from bot.host import serve
+        core.demos = await asyncio.to_thread(load_demos, settings.content.path)
+        # The sandbox (and its warm pool) lives as long as the core serves; it fails closed.
+        async with Sandbox.open(settings.sandbox.config()) as sandbox:
+            core.sandbox = sandbox
+            if sandbox.available:
+                core.runtime.register_sandbox(sandbox)
+            if once is not None:
+                await ConsoleAdapter(core).once(once)
+                return 0
+            from bot.host import serve
 
-        return await serve(settings, core)
+            return await serve(settings, core)
     finally:
         await storage.close()
 

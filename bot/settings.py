@@ -102,6 +102,33 @@ class HealthSettings(BaseModel):
     max_lag_ms: float = Field(250.0, gt=0)
 
 
+class SandboxSettings(BaseModel):
+    """Running untrusted snippets (/run, /demo) in bubblewrap; see README.sandbox.md."""
+
+    python: Path = Path("/usr/bin/python3")  # Debian's; the venv's Python is not visible inside
+    concurrency: int = Field(0, ge=0, le=64)  # 0 = the number of CPU cores
+    queue: int = Field(8, ge=0, le=1000)
+    pool: int = Field(2, ge=0, le=16)
+    cooldown_s: float = Field(3.0, ge=0)
+    wall_s: float = Field(5.0, gt=0, le=120)
+    cpu_s: int = Field(10, ge=1, le=600)
+    memory_mb: int = Field(512, ge=64)
+    tree_memory_mb: int = Field(384, ge=32)
+    processes: int = Field(32, ge=1, le=4096)
+    file_mb: int = Field(8, ge=1)
+    open_files: int = Field(64, ge=16)
+    uid: int = Field(65534, ge=1)
+
+    def config(self):  # -> bot.sandbox.Config (imported lazily: settings stay light)
+        from bot.sandbox import Config, Limits
+
+        return Config(python=self.python, uid=self.uid, concurrency=self.concurrency,
+                      queue=self.queue, pool=self.pool, cooldown_s=self.cooldown_s,
+                      limits=Limits(wall_s=self.wall_s, cpu_s=self.cpu_s, memory_mb=self.memory_mb,
+                                    tree_memory_mb=self.tree_memory_mb, processes=self.processes,
+                                    file_mb=self.file_mb, open_files=self.open_files))
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_nested_delimiter="__",
@@ -119,6 +146,7 @@ class Settings(BaseSettings):
     log: LogSettings = LogSettings()
     practice: PracticeSettings = PracticeSettings()
     health: HealthSettings = HealthSettings()
+    sandbox: SandboxSettings = SandboxSettings()
 
 
 class SettingsError(Exception):

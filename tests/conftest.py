@@ -42,3 +42,7 @@ def cmd(text: str, *, chat: ChatRef = DM, user: UserRef = ALICE, is_admin: bool 
     command = Command.from_text(text, chat, user, is_admin=is_admin)
     assert command is not None, text
     return command
+
+
+# The real-sandbox fixtures (tests/sandbox/fixtures.py), shared by tests/sandbox and tests/core.
+pytest_plugins = ("tests.sandbox.fixtures",)

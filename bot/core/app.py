@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from bot.core.content import Library
 from bot.core.i18n import t
@@ -50,6 +50,8 @@ class Core:
         self._deliverers: dict[str, Deliverer] = {}
         # What /inside, /healthz and /metrics read: lag, adapter states, load providers.
         self.runtime = Runtime()
+        self.sandbox: Any = None  # a bot.sandbox.Sandbox, set by __main__; None = running code is off
+        self.demos: dict[str, Any] = {}  # bot.core.demos.Demo by id, loaded by __main__
         from bot.core import features
 
         features.register_all(self)

@@ -347,6 +347,102 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "… (baaki {count} characters yahan fit nahi hue)",
         "en": "… ({count} more characters did not fit here)",
     },
+    # --- sandbox: /run, /demo, the error explainer (issue 4) ---
+    "run_empty": {
+        "hi": "Kya chalaun? Code command ke baad likho, jaise: /run print(1)\nYa ```py ... ``` block mein bhejo (multi-line chalega).",
+        "en": "What should I run? Put the code after the command, e.g. /run print(1)\nOr send it in a ```py ... ``` block (multi-line is fine).",
+    },
+    "run_unavailable": {
+        "hi": "Is host par code chalana abhi band hai, kyunki sandbox set up nahi ho paya: {reason}. Code kabhi bina sandbox ke nahi chalta.",
+        "en": "Running code is unavailable on this host because the sandbox could not be set up: {reason}. Code never runs unsandboxed.",
+    },
+    "run_busy": {
+        "hi": "Abhi bahut saare runs chal rahe hain. {seconds} s baad dobara try karo.",
+        "en": "I'm busy running other code right now. Please try again in {seconds} s.",
+    },
+    "run_cooldown": {
+        "hi": "Thoda ruko: agla run {seconds} s baad.",
+        "en": "Easy there: your next run can start in {seconds} s.",
+    },
+    "run_queued": {
+        "hi": "Line mein ho: aapse pehle {ahead} run(s). Aapki baari aate hi chalega…",
+        "en": "You're in the queue: {ahead} run(s) ahead of you. It starts as soon as a slot is free…",
+    },
+    "run_title": {"hi": "Run", "en": "Run"},
+    "run_ok": {"hi": "Poora chala, exit code 0, {wall} s mein.", "en": "Finished with exit code 0 in {wall} s."},
+    "run_exit": {"hi": "Khatam, exit code {code} ({wall} s).", "en": "Ended with exit code {code} ({wall} s)."},
+    "run_time": {
+        "hi": "Roka gaya: time limit ({limit} s) poori ho gayi. Kahin infinite loop ya lamba wait to nahi?",
+        "en": "Stopped: the time limit ({limit} s) was reached. An endless loop or a long wait?",
+    },
+    "run_cpu": {"hi": "Roka gaya: CPU time limit ({limit} s) poori.", "en": "Stopped: the CPU-time limit ({limit} s) was reached."},
+    "run_memory": {
+        "hi": "Roka gaya: memory limit (har process {per} MB, poore run ke liye {tree} MB).",
+        "en": "Stopped: memory limit ({per} MB per process, {tree} MB for the whole run).",
+    },
+    "run_output": {
+        "hi": "Roka gaya: bahut zyada output ({limit} KB se zyada).",
+        "en": "Stopped: too much output (over {limit} KB).",
+    },
+    "run_file_size": {"hi": "Roka gaya: file size limit ({limit} MB) paar.", "en": "Stopped: the file-size limit ({limit} MB) was exceeded."},
+    "run_signal": {"hi": "Process signal {signal} se mara gaya ({wall} s).", "en": "The process was killed by signal {signal} ({wall} s)."},
+    "run_no_output": {"hi": "(koi output nahi)", "en": "(no output)"},
+    "run_cut": {"hi": "… {lines} line(s) kaat di gayi taaki reply ek message mein aaye.", "en": "… {lines} line(s) were cut so the reply fits one message."},
+    "run_timeline": {"hi": "Timeline: kaunsa task kab chala", "en": "Timeline: which task ran when"},
+    "explain_title": {"hi": "Ye error kyun aaya?", "en": "Why this error?"},
+    "explain_card": {"hi": "Card", "en": "Card"},
+    "explain_await_outside_async": {
+        "hi": "`await` sirf `async def` ke andar chalta hai; normal `def` mein nahi.\nFunction ko `async def` banao aur use await karo.",
+        "en": "`await` only works inside an `async def`, not in a plain `def`.\nMake the function `async def` and await it.",
+    },
+    "explain_await_outside": {
+        "hi": "`await` function ke bahar, file ke top level par likha hai.\nEk `async def main()` banao, await uske andar rakho, aur `asyncio.run(main())` chalao.",
+        "en": "`await` is written at the top level of the file, outside any function.\nWrap it in `async def main()` and start it with `asyncio.run(main())`.",
+    },
+    "explain_not_awaitable": {
+        "hi": "Jo cheez await ki, wo awaitable nahi hai (jaise `time.sleep()` ka result None).\nSirf async cheezein await hoti hain: `await asyncio.sleep(1)`.",
+        "en": "What you awaited is not awaitable (e.g. `time.sleep()` returns None).\nOnly async things can be awaited: `await asyncio.sleep(1)`.",
+    },
+    "explain_never_awaited": {
+        "hi": "`async def` function ko call karne se sirf coroutine object banta hai, code chalta nahi.\nUse `await` karo (ya `asyncio.run()` / `create_task` se chalao).",
+        "en": "Calling an `async def` function only creates a coroutine object; its code does not run.\n`await` it (or run it with `asyncio.run()` / `create_task`).",
+    },
+    "explain_run_in_loop": {
+        "hi": "`asyncio.run()` ek naya event loop shuru karta hai, par ek loop pehle se chal raha hai.\nAsync code ke andar `await` karo, `asyncio.run()` sirf program ke entry point par.",
+        "en": "`asyncio.run()` starts a new event loop, but one is already running.\nInside async code, `await` instead; call `asyncio.run()` only at the program's entry point.",
+    },
+    "explain_no_running_loop": {
+        "hi": "Ye kaam chalte hue event loop ke andar hi ho sakta hai (jaise `create_task`).\nCode ko `async def main()` mein rakho aur `asyncio.run(main())` se chalao.",
+        "en": "This needs a running event loop (e.g. `create_task`).\nPut the code in `async def main()` and start it with `asyncio.run(main())`.",
+    },
+    "explain_task_destroyed": {
+        "hi": "Ek task khatam hone se pehle hi loop band ho gaya ya task ka reference kho gaya.\nTask ko variable mein rakho aur band karne se pehle `await` karo.",
+        "en": "A task was still pending when the loop stopped or its last reference was dropped.\nKeep a reference to the task and `await` it before the loop ends.",
+    },
+    "explain_loop_closed": {
+        "hi": "Band ho chuke event loop par kaam schedule kiya gaya.\nSab kuch ek hi `asyncio.run(main())` ke andar karo.",
+        "en": "Work was scheduled on an event loop that is already closed.\nDo everything inside one `asyncio.run(main())`.",
+    },
+    "explain_no_package": {
+        "hi": "Sandbox mein sirf Python ki standard library hai, `{module}` nahi, aur network bhi nahi hai.\nHTTP ki jagah `asyncio.sleep()` se wait ko simulate karo.",
+        "en": "The sandbox has only Python's standard library, not `{module}`, and no network.\nSimulate the waiting with `asyncio.sleep()` instead of real HTTP.",
+    },
+    "explain_no_network": {
+        "hi": "Sandbox mein network nahi hai: koi connection bahar nahi ja sakta.\nI/O wait ko `asyncio.sleep()` se simulate karo.",
+        "en": "The sandbox has no network: no connection can leave it.\nSimulate the I/O wait with `asyncio.sleep()`.",
+    },
+    "explain_no_stdin": {
+        "hi": "Yahan koi keyboard/stdin nahi hai, isliye `input()` ko kuch nahi milta.\nValue seedha code mein likho, jaise `name = \"Asha\"`.",
+        "en": "There is no keyboard (stdin) here, so `input()` gets nothing.\nPut the value in the code instead, e.g. `name = \"Asha\"`.",
+    },
+    # /demo
+    "demo_list_title": {"hi": "Live demos", "en": "Live demos"},
+    "demo_list_hint": {"hi": "Koi bhi demo chalao: /demo <naam>", "en": "Run one with /demo <id>"},
+    "demo_unknown": {"hi": "“{query}” naam ka koi demo nahi. Saare demos: /demo", "en": "There is no demo called “{query}”. All demos: /demo"},
+    "demo_code": {"hi": "Code", "en": "Code"},
+    "demo_claims": {"hi": "Card kya kehta hai", "en": "What the card claims"},
+    "btn_run_demo": {"hi": "▶ Chala ke dekho", "en": "▶ Run it"},
+    "btn_run_again": {"hi": "▶ Phir se chalao", "en": "▶ Run again"},
 }
 
 

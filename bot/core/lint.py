@@ -38,6 +38,10 @@ CODES: dict[str, str] = {
     "TERM016": "front matter does not parse",
     "TERM017": "curriculum term without a card, or card without a curriculum term",
     "TERM018": "order differs from the curriculum number",
+    "DEMO001": "a card links a demo that does not exist, or a demo lacks its program or metadata",
+    "DEMO002": "demo program does not compile",
+    "DEMO003": "demo and card do not link each other",
+    "DEMO004": "invalid demo metadata",
 }
 CODES.update(QUIZ_CODES)  # the question bank's codes, QUIZ001.. (bot/core/lint_quiz.py)
 
@@ -166,7 +170,52 @@ def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
     if (root / "quiz").is_dir():
         terms = [e.id for e in entries.values() if e.id != "summary"]
         findings += lint_quiz(root / "quiz", ids, terms)
+    findings += check_demos(root, [card for card, _ in cards])
     return sorted(findings)
+
+
+def check_demos(root: Path, cards: list[Card]) -> list[Finding]:
+    """Demos (content/demos/<id>.py + <id>.yml) against the cards that link them. Whether a demo's
+    real output matches its claims is checked by running it: tests/sandbox/test_demos.py."""
+    from bot.core.demos import DemoError, load_demo
+
+    folder = root / "demos"
+    out: list[Finding] = []
+    demos = {}
+    if folder.is_dir():
+        for meta_path in sorted(folder.glob("*.yml")):
+            try:
+                demo = load_demo(meta_path)
+            except DemoError as exc:
+                out.append(Finding(str(meta_path), exc.code, exc.message))
+                demos[meta_path.stem] = None
+                continue
+            demos[demo.id] = demo
+            try:
+                compile(demo.code, str(demo.path), "exec", dont_inherit=True)
+            except SyntaxError as exc:
+                out.append(Finding(str(demo.path), "DEMO002", f"{exc.msg} (line {exc.lineno})"))
+        for code_path in sorted(folder.glob("*.py")):
+            if code_path.stem not in demos:
+                out.append(Finding(str(code_path), "DEMO001", f"no {code_path.stem}.yml beside it"))
+    by_id = {card.id: card for card in cards}
+    for card in cards:
+        for demo_id in card.meta.demos:
+            if demo_id not in demos:
+                out.append(Finding(str(root / "terms" / f"{card.id}.md"), "DEMO001",
+                                   f"demo {demo_id!r} does not exist"))
+            elif (demo := demos[demo_id]) is not None and card.id not in demo.meta.cards:
+                out.append(Finding(str(demo.path.with_suffix(".yml")), "DEMO003",
+                                   f"card {card.id!r} links it but it does not name the card"))
+    for demo in demos.values():
+        if demo is None:
+            continue
+        for card_id in demo.meta.cards:
+            card = by_id.get(card_id)
+            if card is None or demo.id not in card.meta.demos:
+                out.append(Finding(str(demo.path.with_suffix(".yml")), "DEMO003",
+                                   f"names card {card_id!r}, which does not link it back"))
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:

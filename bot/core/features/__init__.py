@@ -9,7 +9,7 @@ if TYPE_CHECKING:
 
 
 def register_all(core: Core) -> None:
-    from bot.core.features import daily, help, inside, lang, practice, quiz, scores, term
+    from bot.core.features import daily, demo, help, inside, lang, practice, quiz, run, scores, term
 
-    for feature in (term, lang, help, inside, quiz, scores, practice, daily):
+    for feature in (term, lang, help, inside, quiz, scores, practice, daily, run, demo):
         feature.register(core)

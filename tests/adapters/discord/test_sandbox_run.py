@@ -1,0 +1,64 @@
+"""/run and /demo end to end: the real discord.py client against the fake Discord, the real
+core, and a real bubblewrap sandbox."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.adapters.discord import DiscordAdapter
+from bot.core.app import Core
+from bot.core.content import Library
+from bot.core.demos import load_demos
+from bot.sandbox import Sandbox
+from bot.storage import Storage
+from tests.adapters.discord.conftest import CONTENT
+from tests.adapters.discord.fake_discord import APP_ID, FakeDiscord
+from tests.sandbox.fixtures import require, test_config
+
+
+@pytest.fixture
+async def core(library: Library, storage: Storage) -> AsyncIterator[Core]:
+    core = Core(library, storage)
+    core.demos = load_demos(CONTENT)
+    async with Sandbox.open(test_config()) as sandbox:
+        require(sandbox)
+        core.sandbox = sandbox
+        yield core
+
+
+async def final_embed(fake: FakeDiscord, itx: dict) -> dict:
+    [callback] = await fake.wait_for("POST", f"/interactions/{itx['id']}/")
+    assert callback.json["type"] == 5  # long-running: deferred at once
+    [*_, last] = await fake.wait_for(
+        "PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/@original")
+    assert last.json["allowed_mentions"] == {"parse": []}
+    return last.json["embeds"][0]
+
+
+async def test_run_slash_command_answers_with_neutralised_output(bot: DiscordAdapter,
+                                                                 fake: FakeDiscord) -> None:
+    """/run defers, then the result replaces "thinking": output in a code block, no ping."""
+    itx = fake.interaction(2, {"id": "1", "name": "run", "type": 1, "options": [
+        {"name": "code", "type": 3, "value": "print('hi @everyone')\nprint(6 * 7)"}]})
+    await fake.send_interaction(itx)
+    embed = await final_embed(fake, itx)
+    assert "exit code 0" in embed["description"]
+    assert "hi @\u200beveryone\n42" in embed["description"]
+    assert "@everyone" not in embed["description"]
+
+
+async def test_run_without_code_opens_a_modal_and_runs_what_is_typed(bot: DiscordAdapter,
+                                                                     fake: FakeDiscord) -> None:
+    """/run with no code opens the code modal; its submission runs, newlines kept."""
+    itx = fake.interaction(2, {"id": "1", "name": "run", "type": 1})
+    await fake.send_interaction(itx)
+    [modal] = await fake.wait_for("POST", f"/interactions/{itx['id']}/")
+    assert modal.json["type"] == 9 and modal.json["data"]["custom_id"] == "agm:run:code"
+    code = "for i in range(3):\n    print('line', i)"
+    submit = fake.interaction(5, {"custom_id": "agm:run:code", "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "code", "value": code}]}]})
+    await fake.send_interaction(submit)
+    embed = await final_embed(fake, submit)
+    assert "line 0\nline 1\nline 2" in embed["description"]

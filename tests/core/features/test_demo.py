@@ -1,0 +1,53 @@
+"""/demo through the real core: the list, a run with the card's claim, the code, and the cards'
+"run it" buttons."""
+
+from bot.core.app import Core
+from bot.core.demos import load_demos
+from bot.core.types import CodeBlock
+from tests.conftest import CONTENT, cmd
+
+
+def lines(reply) -> list[str]:
+    return [b.command_line for row in reply.buttons for b in row]
+
+
+async def test_demo_alone_lists_every_demo_with_buttons(core: Core):
+    """`/demo` lists all demos, each with a button that runs it."""
+    core.demos = load_demos(CONTENT)
+    reply = await core.handle(cmd("/demo"))
+    for demo_id in core.demos:
+        assert f"/demo {demo_id}" in reply.plain()
+        assert f"/demo {demo_id}" in lines(reply)
+
+
+async def test_unknown_demo_is_a_friendly_refusal(core: Core):
+    """An unknown id says so and offers the list."""
+    core.demos = load_demos(CONTENT)
+    reply = await core.handle(cmd("/demo no-such-thing"))
+    assert reply.private and "no-such-thing" in reply.plain()
+    assert "/demo io-bound" in lines(reply)
+
+
+async def test_demo_code_shows_the_program(core: Core):
+    """`/demo <id> code` shows the program and the claim, with a button to run it."""
+    core.demos = load_demos(CONTENT)
+    reply = await core.handle(cmd("/demo io-bound code"))
+    assert CodeBlock(core.demos["io-bound"].code.rstrip(), "python") in reply.blocks
+    assert "/demo io-bound" in lines(reply)
+
+
+async def test_demo_runs_with_the_cards_claim(sandbox_core: Core):
+    """A demo's reply states the card's claim, then the real output."""
+    sandbox_core.demos = load_demos(CONTENT)
+    reply = await sandbox_core.handle(cmd("/demo event-loop"))
+    assert "Card kya kehta hai" in reply.plain()
+    assert "threads used by all tasks: 1" in reply.plain()
+    assert "/demo event-loop code" in lines(reply)
+
+
+async def test_cards_offer_their_demos(core: Core):
+    """A card with demos has a 'run it' button for each (up to two)."""
+    reply = await core.handle(cmd("/term starvation"))
+    assert "/demo starvation" in lines(reply)
+    every = {d for card in core.library.terms for d in card.meta.demos}
+    assert every == set(load_demos(CONTENT))

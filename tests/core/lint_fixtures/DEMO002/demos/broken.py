@@ -1,0 +1,2 @@
+await asyncio.sleep(1)
+print(

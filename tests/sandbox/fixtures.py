@@ -1,0 +1,84 @@
+"""Sandbox fixtures (a pytest plugin, loaded from tests/conftest.py): a real bubblewrap sandbox.
+
+Where the sandbox cannot start, its tests skip locally but FAIL when CI=true: CI installs
+bubblewrap, so an unusable sandbox there is a bug, never a reason to skip containment tests."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import replace
+
+import pytest
+
+from bot.core.app import Core
+from bot.sandbox import Config, Limits, Sandbox
+
+SANDBOX_UID = 65534
+
+
+def test_config(**changes) -> Config:
+    limits = changes.pop("limits", Limits(wall_s=3.0))
+    return replace(Config(pool=0, cooldown_s=0.0, limits=limits), **changes)
+
+
+test_config.__test__ = False  # a helper, not a test
+
+
+def require(sandbox: Sandbox) -> None:
+    if sandbox.available:
+        return
+    message = f"the sandbox cannot start on this host: {sandbox.reason}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+async def sandbox():
+    async with Sandbox.open(test_config()) as sb:
+        require(sb)
+        yield sb
+
+
+@pytest.fixture
+async def sandbox_core(core: Core):
+    async with Sandbox.open(test_config(cooldown_s=30.0)) as sb:
+        require(sb)
+        core.sandbox = sb
+        yield core
+
+
+def uid_pids(uid: int = SANDBOX_UID) -> set[int]:
+    """Processes whose real uid is `uid` (every sandbox process when the tests run as root)."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as f:
+                for line in f:
+                    if line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid:
+                            out.add(int(entry))
+                        break
+        except OSError:
+            continue
+    return out
+
+
+def descendants(pid: int | None = None) -> list[int]:
+    from bot.sandbox._proc import tree
+
+    root = os.getpid() if pid is None else pid
+    return [p for p in tree(root) if p != root]
+
+
+def leftovers(baseline: set[int], wait_s: float = 3.0) -> set[int]:
+    """Sandbox processes that appeared after `baseline` and are still alive after `wait_s`."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        extra = (uid_pids() - baseline) | set(descendants())
+        if not extra or time.monotonic() > deadline:
+            return extra
+        time.sleep(0.05)
