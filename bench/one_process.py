@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import contextlib
 import itertools
+import os
 import re
 import sys
 import tempfile
@@ -80,6 +81,15 @@ def rss_of(pid: int) -> int:
         return 0
     found = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
     return int(found[1]) * 1024 if found else 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far (its threads included)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def descendants(pid: int) -> list[int]:
@@ -222,6 +232,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     until = time.monotonic() + args.seconds
     loop_until = asyncio.get_running_loop().time() + args.seconds
     started = time.monotonic()
+    bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
     async with asyncio.TaskGroup() as group:
         if with_run:
             for w in range(args.runs):
@@ -234,6 +245,9 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
         await asyncio.sleep(args.seconds)
         lag = await metrics(session, port)  # the monitor's last 60 s: all under load
     elapsed = time.monotonic() - started
+    # Who had the CPU: on 2 cores, the bot, this process (both fakes and the load) and the hogs.
+    bot_cpu = (cpu_seconds(bot.pid) - bot_cpu) / elapsed * 100
+    own_cpu = (time.process_time() - own_cpu) / elapsed * 100
     await asyncio.sleep(2.0)  # the last answers arrive
     peak_rss = rss_of(bot.pid)
 
@@ -265,7 +279,9 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
           f"{args.quiz_rate:g}/s ({load.quiz_clicks} clicked, {recorded} acknowledged); "
           + (f"/run CPU hogs: {load.runs_started} started, {load.runs_finished} finished, "
              f"{running:.1f} executing on average (sampled from /metrics)"
-             if with_run else "/run: not in this build (no sandbox): no CPU load"))
+             if with_run else "/run: none (--runs 0, or no sandbox in this build): no CPU hogs"))
+    print(f"CPU during the load: the bot {bot_cpu:.0f}% of one core, this process (the fakes "
+          f"and the load) {own_cpu:.0f}%; {os.cpu_count()} cores")
     for platform, values in (("Telegram", on_tg), ("Discord", on_dc)):
         if values:
             print(f"/term latency on {platform}: p50 {percentile(values, 0.5) * 1000:.2f} ms, "
@@ -288,7 +304,9 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
                f"== {args.rate:g} (offered)"),
         figure("one_process_term_unanswered", unanswered, "lookups", "== 0"),
         figure("one_process_sandbox_running_avg", round(running, 2), "runs",
-               f"== {args.runs} (CPU hogs executing)" if with_run else "no sandbox in this build"),
+               f"== {args.runs} (CPU hogs executing)" if with_run else "no CPU hogs"),
+        figure("one_process_bot_cpu", round(bot_cpu), "% core", "info (bot process, during the load)"),
+        figure("one_process_load_cpu", round(own_cpu), "% core", "info (fakes + load generator)"),
         figure("one_process_idle_rss", round(idle_rss / 2**20, 1), "MiB", "<= 120"),
         figure("one_process_sandbox_pool_rss", round(sum(s for s, _ in pool.values()) / 2**20, 1),
                "MiB", f"info ({len(pool)} processes)"),
