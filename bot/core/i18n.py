@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "btn_lang_other": {"hi": "English", "en": "Hinglish"},
     "btn_summary": {"hi": "Summary", "en": "Summary"},
     "btn_learn": {"hi": "Seekhna shuru karo", "en": "Start learning"},
+    "btn_quiz_me": {"hi": "Quiz lo", "en": "Quiz me"},
     # /learn
     "learn_done": {
         "hi": "Shabaash! Aapne saare 15 terms dekh liye. Ab /summary dekho, ya kisi term pe wapas jao: /term",
