@@ -132,9 +132,12 @@ class FakeDiscord:
                 "avatar": None, "bot": False}
 
     def interaction(self, kind: int, data: dict[str, Any], *, guild: bool = True,
-                    admin: bool = False, message: dict[str, Any] | None = None) -> dict[str, Any]:
-        """An INTERACTION_CREATE payload as Discord sends it (guild channel or DM)."""
+                    admin: bool = False, message: dict[str, Any] | None = None,
+                    user: dict[str, Any] | None = None) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload as Discord sends it (guild channel or DM), from `user`
+        (default: `self.user()`)."""
         ident = str(next(self._ids))
+        user = user or self.user()
         payload: dict[str, Any] = {
             "id": ident, "application_id": APP_ID, "type": kind, "data": data,
             "token": f"itoken-{ident}", "version": 1, "locale": "en-US",
@@ -149,12 +152,12 @@ class FakeDiscord:
                 channel={"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "study",
                          "position": 0, "permission_overwrites": [], "nsfw": False,
                          "parent_id": None},
-                member={"user": self.user(), "roles": [], "joined_at": _now(), "deaf": False,
+                member={"user": user, "roles": [], "joined_at": _now(), "deaf": False,
                         "mute": False, "flags": 0, "permissions": str(perms)},
             )
         else:
-            payload.update(context=1, channel_id=DM_CHANNEL_ID, user=self.user(),
-                           channel={"id": DM_CHANNEL_ID, "type": 1, "recipients": [self.user()]})
+            payload.update(context=1, channel_id=DM_CHANNEL_ID, user=user,
+                           channel={"id": DM_CHANNEL_ID, "type": 1, "recipients": [user]})
         if message is not None:
             payload["message"] = message
         return payload
