@@ -45,7 +45,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.telegram._render import alert_text, keyboard, render_chunks
+from bot.adapters.telegram._render import alert_text, cut_alert, keyboard, render_chunks
 from bot.core.app import Core, TargetGone
 from bot.core.features.term import card_reply
 from bot.core.i18n import t
@@ -352,7 +352,13 @@ class TelegramAdapter:
             try:
                 await self._send_new(d.bot, d.user_id, reply)
             except (Forbidden, BadRequest):
-                pass  # they never opened a private chat with the bot: answer in the group
+                # They never opened a private chat with the bot. The answer stays theirs (a
+                # quiz verdict must not reach the group): its start as an alert, and a hint.
+                if not d.answered:
+                    await _answer(d.query, cut_alert(reply, t(d.lang, "tg_start_private")),
+                                  alert=True)
+                    d.answered = True
+                    return
             else:
                 if not d.answered:
                     await _answer(d.query, t(d.lang, "tg_sent_private"))
