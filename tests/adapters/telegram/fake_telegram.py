@@ -173,9 +173,10 @@ class FakeTelegram:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return await self.push({"message": message})
 
-    async def click(self, data: str, message: dict[str, Any], *, user_id: int = 42) -> int:
+    async def click(self, data: str, message: dict[str, Any], *, user_id: int = 42,
+                    name: str = "Asha") -> int:
         return await self.push({"callback_query": {
-            "id": f"cb{next(self._ids)}", "from": self.user(user_id), "chat_instance": "ci1",
+            "id": f"cb{next(self._ids)}", "from": self.user(user_id, name), "chat_instance": "ci1",
             "message": message, "data": data}})
 
     async def inline(self, query: str, *, user_id: int = 42) -> int:
