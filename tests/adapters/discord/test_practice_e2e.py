@@ -161,6 +161,8 @@ async def test_daily_set_is_for_server_managers(bot: DiscordAdapter, fake: FakeD
     assert t("hi", "daily_set_ok", time="09:00", tz="Asia/Kolkata") in _text(accepted["data"])
     status = await _daily(fake, "status", admin=True)
     assert t("hi", "daily_on", time="09:00", tz="Asia/Kolkata") in _text(status["data"])
+    member = await _daily(fake, "status", admin=False)  # reading it is for everyone
+    assert t("hi", "daily_on", time="09:00", tz="Asia/Kolkata") in _text(member["data"])
 
 
 async def test_daily_now_posts_the_term_and_its_quiz(bot: DiscordAdapter, fake: FakeDiscord,

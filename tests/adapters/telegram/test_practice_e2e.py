@@ -145,6 +145,8 @@ async def test_daily_set_is_for_group_admins(fake: FakeTelegram, core: Core,
     assert _said("daily_set_ok", time="09:00", tz="Asia/Kolkata") in accepted.params["text"]
     status = await _command(fake, "/daily status")
     assert _said("daily_on", time="09:00", tz="Asia/Kolkata") in status.params["text"]
+    member = await _command(fake, "/daily status", user_id=BOB, name=BOB_NAME)
+    assert _said("daily_on", time="09:00", tz="Asia/Kolkata") in member.params["text"]
 
 
 async def test_daily_now_posts_the_term_and_its_quiz(fake: FakeTelegram, core: Core,
