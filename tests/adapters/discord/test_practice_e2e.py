@@ -5,8 +5,11 @@ core.deliver (a 403 disables the schedule), buttons that survive a restart, and 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
+
+import pytest
 
 from bot.adapters.discord import DiscordAdapter
 from bot.core.app import Core
@@ -23,6 +26,15 @@ ALICE = {"id": "1400000000000000011", "username": "alice", "discriminator": "0",
          "global_name": "**A** <b>x</b>", "avatar": None, "bot": False}
 BOB = {"id": "1400000000000000012", "username": "bob", "discriminator": "0",
        "global_name": "@everyone", "avatar": None, "bot": False}
+
+
+@pytest.fixture
+async def bot(core: Core, fake: FakeDiscord) -> AsyncIterator[DiscordAdapter]:
+    """The adapter with its real 2 s safety defer: these tests look at the first response, which
+    a busy test machine must not turn into a deferral."""
+    adapter = DiscordAdapter(settings_for(fake), core)
+    async with running(adapter, fake):
+        yield adapter
 
 
 def _slash(name: str, **options: str) -> dict[str, Any]:
@@ -263,3 +275,22 @@ async def test_practice_in_a_dm_continues(bot: DiscordAdapter, fake: FakeDiscord
     # The first answer's review state was saved for this user.
     assert await core.storage.srs_get(f"discord:{fake.user()['id']}", f"q:{post['question_id']}")
 
+
+
+async def test_practice_in_a_server_is_ephemeral(bot: DiscordAdapter, fake: FakeDiscord,
+                                                 core: Core) -> None:
+    """/practice in a server channel is only seen by the learner, and so is its grading."""
+    itx = fake.interaction(2, _slash("practice"), user=ALICE)
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    assert body["data"]["flags"] & EPHEMERAL
+    ids = _answer_ids(body["data"]["components"])
+    _, wrong = await _right_and_wrong(core, ids)
+    message = {**fake.messages["@original:" + itx["token"]], "flags": EPHEMERAL}
+    graded = await _callback(fake, await _click(fake, wrong, message, user=ALICE))
+    assert graded["data"]["flags"] & EPHEMERAL
+    assert t("hi", "quiz_wrong") in _text(graded["data"])
+    assert not fake.find("PATCH", f"/channels/{CHANNEL_ID}/messages/")  # no public tally
+    other = await _callback(fake, await _click(fake, wrong, message, user=BOB))
+    assert other["data"]["flags"] & EPHEMERAL
+    assert t("hi", "answer_not_yours") in _text(other["data"])
