@@ -11,6 +11,7 @@ from typing import Any
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
 from bot.core.i18n import t
+from tests.adapters.telegram.conftest import running, settings_for
 from tests.adapters.telegram.fake_telegram import Call, FakeTelegram
 from tests.core.features.conftest import FakeClock
 
@@ -247,3 +248,24 @@ async def test_verdict_stays_private_for_a_user_who_never_started_the_bot(
     assert len(alert.params["text"]) <= 200
     assert not [c for c in fake.calls[before:]
                 if c.method == "sendMessage" and c.params["chat_id"] == str(GROUP)]
+
+
+async def test_daily_quiz_buttons_work_after_a_restart(fake: FakeTelegram, core: Core) -> None:
+    """A daily post's answer button, clicked after a new adapter started, is still answered."""
+    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    fake.admins[GROUP] = {ALICE}
+    async with running(TelegramAdapter(settings_for(fake), core)):
+        await _command(fake, "/daily set 09:00 Asia/Kolkata")
+        clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
+        before = len(fake.calls)
+        assert await core.daily.run_due() == 1  # type: ignore[attr-defined]
+        post = await fake.wait_for("sendMessage", _to(GROUP), after=before)
+
+    async with running(TelegramAdapter(settings_for(fake), core)):
+        right, _ = await _right_and_wrong(core, _answer_data(post))
+        before = len(fake.calls)
+        await fake.click(right, fake.message_of(post), user_id=BOB, name=BOB_NAME)
+        verdict = await fake.wait_for("sendMessage", _to(BOB), after=before)
+        assert _said("quiz_right") in verdict.params["text"]
+        tally = await fake.wait_for("editMessageText", after=before)
+        assert _said("quiz_tally", n=1, ok=1) in tally.params["text"]
