@@ -51,6 +51,7 @@ class FakeDiscord:
     identifies: list[dict[str, Any]] = field(default_factory=list)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
+    no_embed_channels: set[str] = field(default_factory=set)  # embeds there answer 403 (no Embed Links)
     reject_commands: bool = False  # PUT commands answers 400 (an invalid command)
     reject_identify: bool = False  # the gateway closes with 4004 (authentication failed)
 
@@ -281,6 +282,8 @@ class FakeDiscord:
         if request.match_info["channel"] in self.forbidden_channels:
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         body = _body(await request.read(), request.content_type)
+        if body.get("embeds") and request.match_info["channel"] in self.no_embed_channels:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         message = self.bot_message(content=body.get("content") or "", embeds=body.get("embeds"),
                                    components=body.get("components"))
         message["channel_id"] = request.match_info["channel"]

@@ -294,3 +294,20 @@ async def test_practice_in_a_server_is_ephemeral(bot: DiscordAdapter, fake: Fake
     other = await _callback(fake, await _click(fake, wrong, message, user=BOB))
     assert other["data"]["flags"] & EPHEMERAL
     assert t("hi", "answer_not_yours") in _text(other["data"])
+
+
+async def test_daily_post_without_embed_links_keeps_its_answer_buttons(
+        bot: DiscordAdapter, fake: FakeDiscord, core: Core) -> None:
+    """Where embeds are refused the post falls back to plain text, with its answer buttons."""
+    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    await _ready(bot)
+    await _daily(fake, "set 09:00 Asia/Kolkata", admin=True)
+    fake.no_embed_channels.add(CHANNEL_ID)
+    clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
+    assert await core.daily.run_due() == 1  # type: ignore[attr-defined]
+    posts = [p for p in fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
+             if not p.json.get("embeds")]
+    title = t("hi", "daily_title", term=core.library.terms[0].title("hi"))
+    assert posts and title in posts[0].json["content"]
+    assert all(p.json["allowed_mentions"] == {"parse": []} for p in posts)
+    assert len(_answer_ids(posts[-1].json.get("components") or [])) >= 2
