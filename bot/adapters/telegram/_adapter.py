@@ -33,7 +33,7 @@ from telegram import (
     User,
 )
 from telegram.constants import BotCommandLimit, ChatAction, ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -218,6 +218,9 @@ class TelegramAdapter:
             await self._send_new(self.application.bot, int(chat.id), reply)
         except Forbidden as exc:  # "bot was blocked by the user", "bot was kicked"
             raise TargetGone(f"telegram refused: {exc.message}") from None
+        except ChatMigrated as exc:  # a group upgraded to a supergroup: its old id is dead
+            raise TargetGone(f"telegram: the group is now the supergroup {exc.new_chat_id};"
+                             " /daily set there") from None
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
                 raise TargetGone(f"telegram: {exc.message}") from None

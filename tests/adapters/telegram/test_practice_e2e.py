@@ -269,3 +269,20 @@ async def test_daily_quiz_buttons_work_after_a_restart(fake: FakeTelegram, core:
         assert _said("quiz_right") in verdict.params["text"]
         tally = await fake.wait_for("editMessageText", after=before)
         assert _said("quiz_tally", n=1, ok=1) in tally.params["text"]
+
+
+async def test_a_group_upgraded_to_a_supergroup_disables_the_daily_post(
+        fake: FakeTelegram, core: Core, bot: TelegramAdapter) -> None:
+    """The old id of a migrated group is gone: the schedule stops and names the new chat id."""
+    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    fake.admins[GROUP] = {ALICE}
+    await _command(fake, "/daily set 09:00 Asia/Kolkata")
+    fake.fail_once("sendMessage", 400, {
+        "ok": False, "error_code": 400,
+        "description": "Bad Request: group chat was upgraded to a supergroup chat",
+        "parameters": {"migrate_to_chat_id": -1002}})
+    clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
+    assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
+    target = await core.storage.daily_target(GROUP_KEY)
+    assert target is not None and not target["enabled"]
+    assert "-1002" in target["disabled_reason"]
