@@ -7,8 +7,8 @@ and can be told to fail a method once (e.g. HTTP 429 with `parameters.retry_afte
 
 Run it alone to try the bot by hand (see README.telegram.md):
     python tests/adapters/telegram/fake_telegram.py --port 8081
-then POST updates to http://127.0.0.1:8081/_push {"text": "/term await"} and read the bot's
-answers at http://127.0.0.1:8081/_calls.
+then POST updates to http://127.0.0.1:8081/_push {"text": "/term await"} ({"poll_answer": 0}
+votes on the last poll sent) and read the bot's answers at http://127.0.0.1:8081/_calls.
 """
 
 from __future__ import annotations
@@ -279,6 +279,9 @@ class FakeTelegram:
             sent = [c for c in self.called("sendMessage") if "_message" in c.params]
             update_id = await self.click(body["callback_data"], sent[-1].params["_message"],
                                          user_id=int(body.get("user_id", 42)))
+        elif "poll_answer" in body:
+            update_id = await self.poll_answer(list(self.polls)[-1], int(body["poll_answer"]),
+                                               user_id=int(body.get("user_id", 42)))
         elif "inline" in body:
             update_id = await self.inline(body["inline"], user_id=int(body.get("user_id", 42)))
         else:
