@@ -196,3 +196,14 @@ async def test_a_channel_refusing_the_poll_gets_the_buttons(fake: FakeTelegram, 
     await core.deliver(chat, reply)  # remembered: no second refused attempt
     await fake.wait_for("sendMessage", after=fake.calls.index(sent) + 1)
     assert len(fake.called("sendPoll")) == 1
+
+
+async def test_a_vote_after_a_restart_is_still_recorded(fake: FakeTelegram, core: Core) -> None:
+    """The poll -> question mapping is in the database: a new adapter records an old poll's vote."""
+    entry = only(core, "await-2")
+    async with running(TelegramAdapter(settings_for(fake), core)):
+        await fake.send_text("/quiz", chat_id=GROUP)
+        poll_id = await poll_of(fake)
+    async with running(TelegramAdapter(settings_for(fake), core)):
+        await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=3)
+        assert (await score_of(core, GROUP, 3))["correct"] == 1
