@@ -54,6 +54,8 @@ class TelegramSettings(BaseModel):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = Field(8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
+    # /quiz and daily posts as native quiz polls where the question fits (else answer buttons).
+    quiz_polls: bool = True
 
     _none = field_validator("token", "webhook_url", "webhook_secret", mode="before")(_empty_is_none)
 

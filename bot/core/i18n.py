@@ -58,6 +58,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "btn_lang_other": {"hi": "English", "en": "Hinglish"},
     "btn_summary": {"hi": "Summary", "en": "Summary"},
     "btn_learn": {"hi": "Seekhna shuru karo", "en": "Start learning"},
+    "btn_quiz_me": {"hi": "Quiz lo", "en": "Quiz me"},
     # /learn
     "learn_done": {
         "hi": "Shabaash! Aapne saare 15 terms dekh liye. Ab /summary dekho, ya kisi term pe wapas jao: /term",
@@ -443,6 +444,11 @@ STRINGS: dict[str, dict[str, str]] = {
     "demo_claims": {"hi": "Card kya kehta hai", "en": "What the card claims"},
     "btn_run_demo": {"hi": "▶ Chala ke dekho", "en": "▶ Run it"},
     "btn_run_again": {"hi": "▶ Phir se chalao", "en": "▶ Run again"},
+    # Telegram: a private answer to a group click, for a user who never started the bot
+    "tg_start_private": {
+        "hi": "Poora jawab private chat mein milega: bot ko ek baar /start bhejo.",
+        "en": "For the full answer in a private chat, send the bot /start once.",
+    },
 }
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from bot.core import curriculum
 from bot.core.content import Card, ContentError, load_card, normalize
-from bot.core.lint_quiz import QUIZ_CODES, lint_quiz, question_count
+from bot.core.lint_quiz import QUIZ_CODES, check_card_links, lint_quiz, question_count
 from bot.core.types import CodeBlock
 
 CODES: dict[str, str] = {
@@ -170,6 +170,8 @@ def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
     if (root / "quiz").is_dir():
         terms = [e.id for e in entries.values() if e.id != "summary"]
         findings += lint_quiz(root / "quiz", ids, terms)
+        findings += check_card_links(root / "quiz", {c.id: c.meta.quizzes for c, _ in cards},
+                                     {c.id: p for c, p in cards})
     findings += check_demos(root, [card for card, _ in cards])
     return sorted(findings)
 

@@ -37,6 +37,7 @@ QUIZ_CODES: dict[str, str] = {
     "QUIZ012": "timing question: a choice lacks seconds, or two choices are too close to tell apart",
     "QUIZ013": "output or timing question without code",
     "QUIZ014": "question too long for one chat message",
+    "QUIZ015": "a card's `quizzes` list differs from its questions in the bank",
 }
 
 MIN_QUESTIONS = 3
@@ -150,6 +151,24 @@ def lint_quiz(root: Path, card_ids: Iterable[str], term_ids: Iterable[str] = ())
     for term in term_ids:
         if term not in counts and not (root / f"{term}.yaml").exists():
             out.append(_finding(root, "QUIZ009", f"no quiz file for {term!r}"))
+    return out
+
+
+def check_card_links(root: Path, card_quizzes: dict[str, tuple[str, ...]],
+                     card_paths: dict[str, Path]) -> list:
+    """Each card names its questions by id (front matter `quizzes`), in the bank's order, so
+    a card and its questions can never drift apart. A quiz file that does not parse is reported
+    by its own code and not compared."""
+    out = []
+    for card_id, listed in card_quizzes.items():
+        path = Path(root) / f"{card_id}.yaml"
+        try:
+            bank = tuple(q.id for q in load_quiz_file(path).questions) if path.exists() else ()
+        except BankError:
+            continue
+        if tuple(listed) != bank:
+            out.append(_finding(card_paths[card_id], "QUIZ015",
+                                f"quizzes is {list(listed)}, {path.name} has {list(bank)}"))
     return out
 
 

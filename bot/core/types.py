@@ -147,6 +147,23 @@ class Button:
 
 
 @dataclass(frozen=True, slots=True)
+class QuizPoll:
+    """A quiz question as a platform's native quiz poll (Telegram), where one fits. The reply
+    that carries it stays complete without it (text and answer buttons), so an adapter that
+    cannot send a poll, or a chat that cannot take one, just renders the reply.
+
+    Answering option `k` (0-based) stands for `/answer <quiz_id> <k + 1>` by the voter."""
+
+    quiz_id: int  # the posted question (quiz_posts.id)
+    question: str  # plain text: a poll question cannot hold formatting
+    options: tuple[str, ...]
+    correct_index: int  # 0-based
+    explanation: str  # shown by the platform after a vote
+    # Sent as a message before the poll: what the poll cannot hold (a code snippet, a recap).
+    intro: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What a handler returns. `blocks` is the body in a small neutral rich-text model that
     every adapter can render (and escape) its own way."""
@@ -160,6 +177,8 @@ class Reply:
     # Replaces the message whose button was clicked (a quiz post's running tally), where the
     # platform can edit it; elsewhere it is sent as a new message.
     edit_source: bool = False
+    # The same question as a native quiz poll, for adapters that can send one (None: no poll).
+    poll: QuizPoll | None = None
 
     @classmethod
     def text(cls, *paragraphs: str, title: str | None = None, private: bool = False,

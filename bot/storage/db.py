@@ -443,6 +443,19 @@ class Storage:
     async def srs_next_due(self, user_key: str) -> str | None:
         return await self._scalar("SELECT MIN(due) FROM srs_items WHERE user_key = ?", (user_key,))
 
+    # -- telegram: quiz polls (issue 6) -------------------------------------------------------
+
+    async def telegram_poll_add(self, *, poll_id: str, post_id: int, chat_id: str, chat_kind: str,
+                                message_id: int, now: str) -> None:
+        await self._db.execute(
+            "INSERT OR REPLACE INTO telegram_polls (poll_id, post_id, chat_id, chat_kind,"
+            " message_id, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (poll_id, post_id, chat_id, chat_kind, message_id, now))
+
+    async def telegram_poll(self, poll_id: str) -> dict | None:
+        """The posted question and chat a poll stands for, or None for a poll we never sent."""
+        return await self._row("SELECT * FROM telegram_polls WHERE poll_id = ?", (poll_id,))
+
 
 def _split_sql(script: str) -> list[str]:
     """Statements of a migration script (sqlite3's complete_statement knows where they end)."""

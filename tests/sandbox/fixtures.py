@@ -74,11 +74,36 @@ def descendants(pid: int | None = None) -> list[int]:
     return [p for p in tree(root) if p != root]
 
 
+def _ppid(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return int(f.read().rpartition(")")[2].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _someone_elses(pid: int, sandboxed: set[int]) -> bool:
+    """True when the sandbox chain of `pid` hangs off another live process (e.g. another bot's
+    warm pool on the same machine): not ours and not orphaned. An escaped process is orphaned:
+    its chain ends at init (pid 1), so it still counts."""
+    seen = set()
+    while pid in sandboxed and pid not in seen:
+        seen.add(pid)
+        parent = _ppid(pid)
+        if parent is None:
+            return False
+        pid = parent
+    return pid not in (os.getpid(), 1, 0)
+
+
 def leftovers(baseline: set[int], wait_s: float = 3.0) -> set[int]:
-    """Sandbox processes that appeared after `baseline` and are still alive after `wait_s`."""
+    """Sandbox processes that appeared after `baseline` and are still alive after `wait_s`:
+    ours (descendants of this test process) or orphaned ones that outlived their run."""
     deadline = time.monotonic() + wait_s
     while True:
-        extra = (uid_pids() - baseline) | set(descendants())
+        sandboxed = uid_pids()
+        new = {p for p in sandboxed - baseline if not _someone_elses(p, sandboxed)}
+        extra = new | set(descendants())
         if not extra or time.monotonic() > deadline:
             return extra
         time.sleep(0.05)

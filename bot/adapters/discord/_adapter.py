@@ -30,7 +30,7 @@ from bot.adapters.discord._commands import (
     payload_hash,
     scope_of,
 )
-from bot.adapters.discord._render import Page, plain_pages, render
+from bot.adapters.discord._render import Page, plain_pages, render, view_for
 from bot.core.app import TargetGone
 from bot.core.i18n import t
 from bot.core.router import CommandSpec
@@ -409,8 +409,11 @@ class DiscordAdapter:
                     await channel.send(embeds=page.embeds, view=_view(page),
                                        allowed_mentions=NO_MENTIONS)
             except discord.Forbidden:  # perhaps no Embed Links permission: plain text
-                for text in plain_pages(reply):
-                    await channel.send(text, allowed_mentions=NO_MENTIONS)
+                texts = plain_pages(reply)
+                view = view_for(reply)  # the buttons still go under the last page (quiz answers)
+                for i, text in enumerate(texts):
+                    await channel.send(text, view=view if view and i == len(texts) - 1 else MISSING,
+                                       allowed_mentions=NO_MENTIONS)
         except discord.Forbidden as exc:
             raise TargetGone(f"discord: may not post to {chat.key}: {exc.text}") from None
         except discord.NotFound as exc:

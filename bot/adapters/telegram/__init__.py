@@ -1,4 +1,4 @@
-"""The Telegram adapter (python-telegram-bot): commands, inline keyboards, inline mode.
+"""The Telegram adapter (python-telegram-bot): commands, inline keyboards, inline mode, quiz polls.
 
 `_adapter` drives PTB inside the shared loop and turns updates into core commands; `_render`
 turns core replies into Telegram HTML and inline keyboards.

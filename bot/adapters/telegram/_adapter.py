@@ -28,12 +28,20 @@ from telegram import (
     InputTextMessageContent,
     LinkPreviewOptions,
     Message,
+    Poll,
     ReplyParameters,
     Update,
     User,
 )
-from telegram.constants import BotCommandLimit, ChatAction, ChatMemberStatus, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, InvalidToken, TelegramError
+from telegram.constants import (
+    BotCommandLimit,
+    ChatAction,
+    ChatMemberStatus,
+    ChatType,
+    ParseMode,
+    PollLimit,
+)
+from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, TelegramError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -42,19 +50,32 @@ from telegram.ext import (
     ContextTypes,
     InlineQueryHandler,
     MessageHandler,
+    PollAnswerHandler,
     filters,
 )
 
-from bot.adapters.telegram._render import alert_text, keyboard, render_chunks
+from bot.adapters.telegram._render import alert_text, cut_alert, keyboard, render_chunks, tg_len
 from bot.core.app import Core, TargetGone
+from bot.core.clock import clock_of, iso
 from bot.core.features.term import card_reply
 from bot.core.i18n import t
-from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Paragraph, Reply, UserRef
+from bot.core.types import (
+    Button,
+    ChatKind,
+    ChatRef,
+    Command,
+    Lang,
+    Paragraph,
+    QuizPoll,
+    Reply,
+    UserRef,
+)
 from bot.settings import TelegramSettings
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+# POLL_ANSWER: votes on the bot's own non-anonymous quiz polls (not sent unless asked for).
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.POLL_ANSWER]
 # "typing" shows for about 5 s; renew it a little sooner while long work runs.
 TYPING_EVERY = 4.0
 # Chat administrators are looked up once per chat and remembered this long.
@@ -77,6 +98,7 @@ class _Delivery:
     query: CallbackQuery | None = None  # set when a button was clicked
     answered: bool = False  # a callback query is answered exactly once
     progress: Message | None = None  # the message the next reply replaces
+    polls: bool = True  # False in channels: they cannot take non-anonymous polls
 
 
 class TelegramAdapter:
@@ -91,6 +113,7 @@ class TelegramAdapter:
         self.username: str | None = None
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
         self._inflight: set[asyncio.Task] = set()
+        self._no_polls: set[int] = set()  # chats that refused a poll (channels): buttons there
         self.ready = asyncio.Event()  # set while updates are being received
         core.register_deliverer("telegram", self)
 
@@ -118,6 +141,7 @@ class TelegramAdapter:
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_message))
         app.add_handler(CallbackQueryHandler(self._on_callback))
         app.add_handler(InlineQueryHandler(self._on_inline))
+        app.add_handler(PollAnswerHandler(self._on_poll_answer))
         app.add_error_handler(self._on_error)
         return app
 
@@ -215,9 +239,14 @@ class TelegramAdapter:
         if self.application is None:
             raise RuntimeError("the Telegram adapter is not running")
         try:
-            await self._send_new(self.application.bot, int(chat.id), reply)
+            bot, chat_id = self.application.bot, int(chat.id)
+            if not (reply.poll and await self._send_poll(bot, chat_id, chat.kind, reply)):
+                await self._send_new(bot, chat_id, reply)
         except Forbidden as exc:  # "bot was blocked by the user", "bot was kicked"
             raise TargetGone(f"telegram refused: {exc.message}") from None
+        except ChatMigrated as exc:  # a group upgraded to a supergroup: its old id is dead
+            raise TargetGone(f"telegram: the group is now the supergroup {exc.new_chat_id};"
+                             " /daily set there") from None
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
                 raise TargetGone(f"telegram: {exc.message}") from None
@@ -274,7 +303,8 @@ class TelegramAdapter:
                           is_admin=await self._is_admin(context.bot, chat, user.id, None),
                           locale=user.language_code)
         delivery = _Delivery(context.bot, chat.id, chat_ref.kind is ChatKind.GROUP, user.id,
-                             await self._lang(command), query=query)
+                             await self._lang(command), query=query,
+                             polls=chat.type != ChatType.CHANNEL)
         if spec.long_running:  # stop the client's spinner now; the result comes later
             await _answer(query)
             delivery.answered = True
@@ -311,6 +341,34 @@ class TelegramAdapter:
                 reply_markup=markup,
             ))
         await query.answer(results, cache_time=60, is_personal=True)
+
+    async def _on_poll_answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A vote on one of our quiz polls is the voter's `/answer <quiz-id> <k+1>` in the chat
+        the poll was sent to: the core records it once and keeps score and streak."""
+        self._track()
+        vote = update.poll_answer
+        if vote is None or vote.user is None or len(vote.option_ids) != 1:
+            return  # a retracted vote, or one cast as a chat: nothing to record
+        sent = await self.core.storage.telegram_poll(vote.poll_id)
+        if sent is None:
+            log.debug("telegram: a vote on a poll this bot does not know (%s)", vote.poll_id)
+            return
+        user = _user_ref(vote.user)
+        if await self.core.storage.user_answer(sent["post_id"], user.key) is not None:
+            return  # Telegram lets nobody vote twice; a repeated update changes nothing
+        chat = ChatRef("telegram", sent["chat_id"], ChatKind(sent["chat_kind"]))
+        command = Command("answer", f"{sent['post_id']} {vote.option_ids[0] + 1}", chat, user,
+                          locale=vote.user.language_code)
+        # The voter already saw right/wrong and the explanation in the poll. In a group the
+        # result stays unsaid (no spam, and it would give the answer away); in the voter's own
+        # private chat it adds the misconception, the card and a "next question" button. A
+        # forwarded poll's votes from elsewhere are recorded quietly.
+        speak = chat.kind is ChatKind.PRIVATE and chat.id == user.id
+        delivery = _Delivery(context.bot, int(chat.id), False, vote.user.id,
+                             await self._lang(command))
+        async for reply in self.core.stream(command):
+            if speak and not reply.edit_source:
+                await self._send(delivery, reply)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         kind = type(update.effective_message or update.callback_query or update.inline_query
@@ -352,12 +410,23 @@ class TelegramAdapter:
             try:
                 await self._send_new(d.bot, d.user_id, reply)
             except (Forbidden, BadRequest):
-                pass  # they never opened a private chat with the bot: answer in the group
+                # They never opened a private chat with the bot. The answer stays theirs (a
+                # quiz verdict must not reach the group): its start as an alert, and a hint.
+                if not d.answered:
+                    await _answer(d.query, cut_alert(reply, t(d.lang, "tg_start_private")),
+                                  alert=True)
+                    d.answered = True
+                    return
             else:
                 if not d.answered:
                     await _answer(d.query, t(d.lang, "tg_sent_private"))
                     d.answered = True
                 return
+        if reply.poll is not None and not reply.private and d.polls and await self._send_poll(
+                d.bot, d.chat_id, ChatKind.GROUP if d.group else ChatKind.PRIVATE, reply,
+                reply_to=d.reply_to):
+            d.progress = None
+            return
         # A typed command gets its answer where it was typed (Telegram has no ephemeral
         # messages, and a private chat fails for users who never started the bot), quoted to the
         # user's message in groups so it is clear whom it answers.
@@ -371,6 +440,40 @@ class TelegramAdapter:
         if sent is None:
             sent = await self._send_new(d.bot, d.chat_id, reply, reply_to=d.reply_to)
         d.progress = None if reply.final else sent
+
+    async def _send_poll(self, bot: Bot, chat_id: int, kind: ChatKind, reply: Reply, *,
+                         reply_to: int | None = None) -> bool:
+        """Send the reply's question as a native quiz poll, after its intro (the code snippet a
+        poll question cannot hold), and remember the poll for its votes. False when the poll
+        does not fit or the chat refuses it (a channel): the caller sends the buttons instead."""
+        poll = reply.poll
+        if (poll is None or not self.settings.quiz_polls or chat_id in self._no_polls
+                or not poll_fits(poll)):
+            return False
+        if poll.intro:
+            await self._send_new(bot, chat_id, Reply(blocks=poll.intro, title=reply.title),
+                                 reply_to=reply_to)
+            reply_to = None
+        try:
+            # Non-anonymous: only then does Telegram report each vote (poll_answer).
+            message = await bot.send_poll(
+                chat_id, poll.question, list(poll.options), is_anonymous=False, type=Poll.QUIZ,
+                correct_option_ids=[poll.correct_index], explanation=poll.explanation or None,
+                reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
+                                  if reply_to is not None else None))
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise
+            log.info("telegram: chat %s refused a quiz poll (%s); using buttons there", chat_id,
+                     exc.message)
+            self._no_polls.add(chat_id)
+            return False
+        if message.poll is not None:
+            await self.core.storage.telegram_poll_add(
+                poll_id=message.poll.id, post_id=poll.quiz_id, chat_id=str(chat_id),
+                chat_kind=kind.value, message_id=message.message_id,
+                now=iso(clock_of(self.core).now()))
+        return True
 
     async def _edit(self, bot: Bot, message: Message, reply: Reply) -> Message | None:
         """Replace a message's text with the reply; None when it cannot be (too long, or
@@ -451,6 +554,19 @@ async def _answer(query: CallbackQuery, text: str | None = None, *, alert: bool 
         await query.answer(text, show_alert=alert or None)
     except BadRequest as exc:
         log.info("telegram: could not answer a button click: %s", exc)
+
+
+def poll_fits(poll: QuizPoll) -> bool:
+    """Whether Telegram takes this quiz poll (PollLimit; lengths in Telegram's UTF-16 units)."""
+    return (
+        PollLimit.MIN_QUESTION_LENGTH <= tg_len(poll.question) <= PollLimit.MAX_QUESTION_LENGTH
+        and max(2, PollLimit.MIN_OPTION_NUMBER) <= len(poll.options) <= PollLimit.MAX_OPTION_NUMBER
+        and all(PollLimit.MIN_OPTION_LENGTH <= tg_len(o) <= PollLimit.MAX_OPTION_LENGTH
+                for o in poll.options)
+        and 0 <= poll.correct_index < len(poll.options)
+        and tg_len(poll.explanation) <= PollLimit.MAX_EXPLANATION_LENGTH
+        and poll.explanation.count("\n") <= PollLimit.MAX_EXPLANATION_LINE_FEEDS
+    )
 
 
 def _chat_ref(chat: Chat) -> ChatRef:

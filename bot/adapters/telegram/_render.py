@@ -170,3 +170,26 @@ def alert_text(reply: Reply) -> str | None:
         return None
     text = reply.plain().strip()
     return text if 0 < tg_len(text) <= MAX_ALERT else None
+
+
+def cut_alert(reply: Reply, note: str) -> str:
+    """A reply that does not fit an alert, made to fit one: its start (cut at a space or line
+    end), then `note` saying where the whole answer can be read. Alerts are plain text."""
+    text = reply.plain().strip()
+    whole = f"{text}\n\n{note}"
+    if tg_len(whole) <= MAX_ALERT:
+        return whole
+    tail = f"…\n\n{note}"
+    room = MAX_ALERT - tg_len(tail)
+    lo, hi = 0, len(text)
+    while lo < hi:  # the longest prefix that fits, counted in UTF-16 units as Telegram does
+        mid = (lo + hi + 1) // 2
+        if tg_len(text[:mid]) <= room:
+            lo = mid
+        else:
+            hi = mid - 1
+    cut = text[:lo]
+    at = max(cut.rfind("\n"), cut.rfind(" "))
+    if at > lo // 2:
+        cut = cut[:at]
+    return cut.rstrip() + tail

@@ -8,6 +8,7 @@ decides, so two quick clicks cannot both count.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,11 +17,13 @@ from bot.core.clock import DEFAULT_TZ, clock_of, iso, local_day, parse_iso, zone
 from bot.core.quizbank import Bank, BankError, Entry
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
 from bot.core.types import (
+    Block,
     Button,
     ChatKind,
     CodeBlock,
     Lang,
     Paragraph,
+    QuizPoll,
     Reply,
     Span,
     Style,
@@ -31,6 +34,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LABEL_MAX = 40
+
+# A question becomes a native quiz poll only within these bounds: conservative ones that the
+# platforms with quiz polls accept (Telegram's PollLimit, Nov 2026: question 300, option 100,
+# 2-12 options, explanation 200 with 2 line breaks). The adapter checks its SDK's own limits too.
+POLL_QUESTION_MAX = 300
+POLL_OPTION_MAX = 100
+POLL_OPTIONS_MIN, POLL_OPTIONS_MAX = 2, 10
+POLL_EXPLANATION_MAX = 200
+POLL_EXPLANATION_LINE_BREAKS = 2
 
 
 def load_bank(core: Core) -> Bank:
@@ -108,6 +120,29 @@ def question_reply(core: Core, entry: Entry, lang: Lang, post_id: int, *,
     return Reply(blocks=tuple(blocks), title=head, buttons=answer_buttons(entry, lang, post_id))
 
 
+def quiz_poll(entry: Entry, lang: Lang, post_id: int, lead: tuple[Block, ...] = ()
+              ) -> QuizPoll | None:
+    """The question as a quiz poll, or None when it does not fit a poll: a choice that is
+    multi-line (program output) or too long, too many choices, a long explanation. A code
+    snippet cannot go into the poll's plain-text question: it goes into the intro message."""
+    q = entry.question
+    question = q.prompt.get(lang).strip()
+    options = tuple(c.text.get(lang).strip() for c in q.choices)
+    explanation = q.explain.get(lang).strip()
+    fits = (
+        1 <= len(question) <= POLL_QUESTION_MAX
+        and POLL_OPTIONS_MIN <= len(options) <= POLL_OPTIONS_MAX
+        and all(1 <= len(o) <= POLL_OPTION_MAX and "\n" not in o for o in options)
+        and len(explanation) <= POLL_EXPLANATION_MAX
+        and explanation.count("\n") <= POLL_EXPLANATION_LINE_BREAKS
+    )
+    if not fits:
+        return None
+    intro = lead + ((CodeBlock(q.code.rstrip("\n"), "python"),) if q.code else ())
+    return QuizPoll(quiz_id=post_id, question=question, options=options,
+                    correct_index=q.answer - 1, explanation=explanation, intro=intro)
+
+
 async def post_question(ctx: Context, entry: Entry, source: str = "quiz",
                         owner_key: str | None = None) -> int:
     now = iso(clock_of(ctx.core).now())
@@ -139,7 +174,8 @@ async def quiz(ctx: Context) -> Reply:
     if entry is None:  # pragma: no cover - bank.entries is non-empty
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
     post_id = await post_question(ctx, entry)
-    return question_reply(ctx.core, entry, ctx.lang, post_id)
+    reply = question_reply(ctx.core, entry, ctx.lang, post_id)
+    return replace(reply, poll=quiz_poll(entry, ctx.lang, post_id))
 
 
 def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int) -> tuple[list, bool]:

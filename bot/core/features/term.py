@@ -52,9 +52,12 @@ def card_reply(core: Core, card: Card, lang: Lang) -> Reply:
     else:
         title = card.title(lang)
         buttons.append((Button(_t(lang, "btn_learn"), "learn"),))
-    if card.meta.demos:  # "see it, don't just read it": each demo of the card, one click away
-        buttons.append(tuple(Button(f"{_t(lang, 'btn_run_demo')}: {d}"[:40], "demo", d)
-                             for d in card.meta.demos[:2]))
+    # "See it, don't just read it", then check it: the card's demos and its quiz, one click away.
+    practice = [Button(f"{_t(lang, 'btn_run_demo')}: {d}"[:40], "demo", d) for d in card.meta.demos[:2]]
+    if card.meta.quizzes:
+        practice.append(Button(_t(lang, "btn_quiz_me"), "quiz", card.id))
+    if practice:
+        buttons.append(tuple(practice))
     buttons.append((Button(_t(lang, "btn_lang_other"), "lang", f"{other} {card.id}"),))
     return Reply(blocks=tuple(blocks), title=title, url=str(card.meta.docs), buttons=tuple(buttons))
 

@@ -53,6 +53,7 @@ class FakeDiscord:
     identifies: list[dict[str, Any]] = field(default_factory=list)
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
+    no_embed_channels: set[str] = field(default_factory=set)  # embeds there answer 403 (no Embed Links)
     reject_commands: bool = False  # PUT commands answers 400 (an invalid command)
     reject_identify: bool = False  # the gateway closes with 4004 (authentication failed)
 
@@ -148,9 +149,12 @@ class FakeDiscord:
                 "avatar": None, "bot": False}
 
     def interaction(self, kind: int, data: dict[str, Any], *, guild: bool = True,
-                    admin: bool = False, message: dict[str, Any] | None = None) -> dict[str, Any]:
-        """An INTERACTION_CREATE payload as Discord sends it (guild channel or DM)."""
+                    admin: bool = False, message: dict[str, Any] | None = None,
+                    user: dict[str, Any] | None = None) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload as Discord sends it (guild channel or DM), from `user`
+        (default: `self.user()`)."""
         ident = str(next(self._ids))
+        user = user or self.user()
         payload: dict[str, Any] = {
             "id": ident, "application_id": APP_ID, "type": kind, "data": data,
             "token": f"itoken-{ident}", "version": 1, "locale": "en-US",
@@ -165,12 +169,12 @@ class FakeDiscord:
                 channel={"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "study",
                          "position": 0, "permission_overwrites": [], "nsfw": False,
                          "parent_id": None},
-                member={"user": self.user(), "roles": [], "joined_at": _now(), "deaf": False,
+                member={"user": user, "roles": [], "joined_at": _now(), "deaf": False,
                         "mute": False, "flags": 0, "permissions": str(perms)},
             )
         else:
-            payload.update(context=1, channel_id=DM_CHANNEL_ID, user=self.user(),
-                           channel={"id": DM_CHANNEL_ID, "type": 1, "recipients": [self.user()]})
+            payload.update(context=1, channel_id=DM_CHANNEL_ID, user=user,
+                           channel={"id": DM_CHANNEL_ID, "type": 1, "recipients": [user]})
         if message is not None:
             payload["message"] = message
         return payload
@@ -294,6 +298,8 @@ class FakeDiscord:
         if request.match_info["channel"] in self.forbidden_channels:
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         body = _body(await request.read(), request.content_type)
+        if body.get("embeds") and request.match_info["channel"] in self.no_embed_channels:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         message = self.bot_message(content=body.get("content") or "", embeds=body.get("embeds"),
                                    components=body.get("components"))
         message["channel_id"] = request.match_info["channel"]

@@ -7,8 +7,8 @@ and can be told to fail a method once (e.g. HTTP 429 with `parameters.retry_afte
 
 Run it alone to try the bot by hand (see README.telegram.md):
     python tests/adapters/telegram/fake_telegram.py --port 8081
-then POST updates to http://127.0.0.1:8081/_push {"text": "/term await"} and read the bot's
-answers at http://127.0.0.1:8081/_calls.
+then POST updates to http://127.0.0.1:8081/_push {"text": "/term await"} ({"poll_answer": 0}
+votes on the last poll sent) and read the bot's answers at http://127.0.0.1:8081/_calls.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Call:
 
 # PTB sends every non-string parameter JSON-encoded in a form field.
 JSON_PARAMS = {"reply_markup", "results", "commands", "reply_parameters", "link_preview_options",
-               "allowed_updates", "button", "scope"}
+               "allowed_updates", "button", "scope", "options", "correct_option_ids"}
 
 
 def _decode(name: str, value: str) -> Any:
@@ -64,6 +64,8 @@ class FakeTelegram:
         self._updates: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
+        self._poll_ids = itertools.count(5000)
+        self.polls: dict[str, dict[str, Any]] = {}  # poll id -> the poll object sent
         self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -112,6 +114,8 @@ class FakeTelegram:
             return web.json_response({"ok": False, "error_code": 404,
                                       "description": f"Not Found: method {method}"}, status=404)
         result = await handler(params)
+        if isinstance(result, web.Response):  # the method refused (an error response)
+            return result
         return web.json_response({"ok": True, "result": result})
 
     async def _record(self, call: Call) -> None:
@@ -173,15 +177,23 @@ class FakeTelegram:
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
         return await self.push({"message": message})
 
-    async def click(self, data: str, message: dict[str, Any], *, user_id: int = 42) -> int:
+    async def click(self, data: str, message: dict[str, Any], *, user_id: int = 42,
+                    name: str = "Asha") -> int:
         return await self.push({"callback_query": {
-            "id": f"cb{next(self._ids)}", "from": self.user(user_id), "chat_instance": "ci1",
+            "id": f"cb{next(self._ids)}", "from": self.user(user_id, name), "chat_instance": "ci1",
             "message": message, "data": data}})
 
     async def inline(self, query: str, *, user_id: int = 42) -> int:
         return await self.push({"inline_query": {
             "id": f"iq{next(self._ids)}", "from": self.user(user_id), "query": query,
             "offset": ""}})
+
+    async def poll_answer(self, poll_id: str, option: int, *, user_id: int = 42,
+                          name: str = "Asha") -> int:
+        """A user's vote (0-based option) on a non-anonymous poll the bot sent."""
+        return await self.push({"poll_answer": {
+            "poll_id": poll_id, "user": self.user(user_id, name), "option_ids": [option],
+            "option_persistent_ids": [str(option)]}})
 
     def message_of(self, call: Call) -> dict[str, Any]:
         """The message object the fake returned for a sendMessage call."""
@@ -196,9 +208,12 @@ class FakeTelegram:
         offset = int(p.get("offset") or 0)
         timeout = float(p.get("timeout") or 0)
         deadline = time.monotonic() + timeout
+        # Like Telegram, updates of a type the bot did not ask for are never delivered.
+        allowed = p.get("allowed_updates") or None
         async with self._changed:
             while True:
-                self._updates = [u for u in self._updates if u["update_id"] >= offset]
+                self._updates = [u for u in self._updates if u["update_id"] >= offset
+                                 and (allowed is None or any(k in u for k in allowed))]
                 left = deadline - time.monotonic()
                 if self._updates or left <= 0:
                     return list(self._updates)
@@ -213,6 +228,30 @@ class FakeTelegram:
                    "chat": self.chat(chat_id), "from": self.bot_user, "text": p["text"]}
         if isinstance(p.get("reply_markup"), dict):
             message["reply_markup"] = p["reply_markup"]
+        p["_message"] = message
+        return message
+
+    async def _m_sendPoll(self, p: dict[str, Any]) -> dict[str, Any] | web.Response:
+        chat_id = int(p["chat_id"])
+        anonymous = p.get("is_anonymous", "true") != "false"
+        if self.chat(chat_id)["type"] == "channel" and not anonymous:
+            return web.json_response({"ok": False, "error_code": 400, "description":
+                                      "Bad Request: non-anonymous polls can't be sent to channel chats"},
+                                     status=400)
+        texts = [o["text"] if isinstance(o, dict) else o for o in p["options"]]
+        poll = {"id": str(next(self._poll_ids)), "question": p["question"],
+                "options": [{"text": text, "voter_count": 0, "persistent_id": str(i)}
+                            for i, text in enumerate(texts)],
+                "total_voter_count": 0, "is_closed": False, "is_anonymous": anonymous,
+                "type": p.get("type", "regular"), "allows_multiple_answers": False,
+                "allows_revoting": False, "members_only": False}
+        if p.get("correct_option_ids") is not None:
+            poll["correct_option_ids"] = p["correct_option_ids"]
+        if p.get("explanation"):
+            poll["explanation"] = p["explanation"]
+        self.polls[poll["id"]] = poll
+        message = {"message_id": next(self._message_ids), "date": int(time.time()),
+                   "chat": self.chat(chat_id), "from": self.bot_user, "poll": poll}
         p["_message"] = message
         return message
 
@@ -241,6 +280,9 @@ class FakeTelegram:
             sent = [c for c in self.called("sendMessage") if "_message" in c.params]
             update_id = await self.click(body["callback_data"], sent[-1].params["_message"],
                                          user_id=int(body.get("user_id", 42)))
+        elif "poll_answer" in body:
+            update_id = await self.poll_answer(list(self.polls)[-1], int(body["poll_answer"]),
+                                               user_id=int(body.get("user_id", 42)))
         elif "inline" in body:
             update_id = await self.inline(body["inline"], user_id=int(body.get("user_id", 42)))
         else:

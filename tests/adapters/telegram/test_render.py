@@ -6,7 +6,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from bot.adapters.telegram._render import MAX_MESSAGE, alert_text, keyboard, render_chunks, tg_len
+from bot.adapters.telegram._render import (
+    MAX_ALERT,
+    MAX_MESSAGE,
+    alert_text,
+    cut_alert,
+    keyboard,
+    render_chunks,
+    tg_len,
+)
 from bot.core.app import Core
 from bot.core.features.term import card_reply
 from bot.core.types import Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
@@ -139,3 +147,19 @@ def test_keyboard_rows_carry_button_payloads() -> None:
 def test_alert_text_only_for_short_plain_replies(reply: Reply, expected: str | None) -> None:
     """A callback alert holds at most 200 plain characters and nothing interactive."""
     assert alert_text(reply) == expected
+
+
+def test_cut_alert_keeps_the_start_and_the_note_within_the_alert_limit() -> None:
+    """A long reply becomes its start, cut at a space, then the note, <= 200 UTF-16 units."""
+    reply = Reply(blocks=(Paragraph.plain("✅ Right! " + "wait 🐍 " * 60),),
+                  buttons=((Button("Next", "quiz"),),))
+    text = cut_alert(reply, "send /start")
+    assert tg_len(text) <= MAX_ALERT
+    assert text.startswith("✅ Right! wait 🐍") and text.endswith("…\n\nsend /start")
+    assert text.split("…")[0].split()[-1] in ("wait", "🐍")  # never half a word
+
+
+def test_cut_alert_keeps_a_short_reply_whole() -> None:
+    """A short reply that only had buttons is kept whole, the note after it."""
+    reply = Reply(blocks=(Paragraph.plain("✅ Right!"),), buttons=((Button("Next", "quiz"),),))
+    assert cut_alert(reply, "send /start") == "✅ Right!\n\nsend /start"

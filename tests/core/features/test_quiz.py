@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from bot.core.types import Span
+import pytest
+
+from bot.core.content import Voiced
+from bot.core.features.quiz import (
+    POLL_EXPLANATION_MAX,
+    POLL_OPTION_MAX,
+    POLL_OPTIONS_MAX,
+    POLL_QUESTION_MAX,
+    quiz_poll,
+)
+from bot.core.quizbank import Bank, Choice, Entry
+from bot.core.types import CodeBlock, QuizPoll, Span
 from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, replies
 
 
@@ -111,3 +122,70 @@ async def test_two_simultaneous_clicks_count_once(core):
     await asyncio.gather(replies(core, f"/answer {post_id} 1"), replies(core, f"/answer {post_id} 2"))
     score = await core.storage.score(DM.key, ALICE.key)
     assert score["answered"] == 1
+
+
+# -- native quiz polls (Telegram) ---------------------------------------------------------------
+
+def _variant(core, question_id: str, **changes) -> Entry:
+    """A question of the bank with some fields changed (both voices get the same text)."""
+    entry = core.quiz_bank.by_id[question_id]
+    q = entry.question
+    update = {}
+    for name, value in changes.items():
+        if name == "choices":
+            update["choices"] = tuple(Choice(text=Voiced(hi=t, en=t)) for t in value)
+        else:
+            update[name] = Voiced(hi=value, en=value)
+    return Entry(entry.term, q.model_copy(update=update))
+
+
+async def test_quiz_reply_carries_a_poll_when_the_question_fits(core):
+    """/quiz's reply describes the same question as a quiz poll: options, right one, explanation."""
+    entry = core.quiz_bank.by_id["await-2"]
+    core.quiz_bank = Bank([entry], core.quiz_bank.misconceptions)
+    reply, post_id, _ = await _question(core, "/quiz")
+    q = entry.question
+    assert reply.poll == QuizPoll(quiz_id=post_id, question=q.prompt.hi,
+                                  options=tuple(c.text.hi for c in q.choices),
+                                  correct_index=q.answer - 1, explanation=q.explain.hi)
+    assert reply.buttons  # the buttons stay for every platform without polls
+
+
+async def test_a_code_question_poll_carries_the_snippet_as_its_intro(core):
+    """A snippet cannot go into a poll question: it is the poll's intro, as a code block."""
+    entry = core.quiz_bank.by_id["await-1"]
+    poll = quiz_poll(entry, "en", 7)
+    assert poll is not None and poll.question == entry.question.prompt.en
+    assert poll.intro == (CodeBlock(entry.question.code.rstrip("\n"), "python"),)
+
+
+async def test_a_multi_line_choice_means_no_poll(core):
+    """Program-output choices spanning lines cannot be poll options."""
+    entry = core.quiz_bank.by_id["async-def-1"]
+    assert any("\n" in c.text.en.strip() for c in entry.question.choices)
+    assert quiz_poll(entry, "en", 1) is None
+
+
+@pytest.mark.parametrize(("changes", "fits"), [
+    ({"prompt": "q" * POLL_QUESTION_MAX}, True),
+    ({"prompt": "q" * (POLL_QUESTION_MAX + 1)}, False),
+    ({"choices": ("a" * POLL_OPTION_MAX, "b")}, True),
+    ({"choices": ("a" * (POLL_OPTION_MAX + 1), "b")}, False),
+    ({"choices": tuple(str(n) for n in range(POLL_OPTIONS_MAX))}, True),
+    ({"choices": tuple(str(n) for n in range(POLL_OPTIONS_MAX + 1))}, False),
+    ({"explain": "e" * POLL_EXPLANATION_MAX}, True),
+    ({"explain": "e" * (POLL_EXPLANATION_MAX + 1)}, False),
+    ({"explain": "a\nb\nc"}, True),
+    ({"explain": "a\nb\nc\nd"}, False),
+])
+async def test_a_poll_is_filled_only_within_the_limits(core, changes, fits):
+    """Question, option count and length, explanation length and line breaks: at the limit a
+    poll, one over it none."""
+    assert (quiz_poll(_variant(core, "await-2", **changes), "hi", 1) is not None) is fits
+
+
+async def test_the_group_tally_after_an_answer_has_no_poll(core):
+    """Only the question itself carries a poll: the tally edit never posts a second one."""
+    _, post_id, _ = await _question(core, chat=GROUP)
+    result, tally = await replies(core, f"/answer {post_id} 1", GROUP, BOB)
+    assert tally.edit_source and tally.poll is None and result.poll is None

@@ -90,3 +90,11 @@ async def test_summary_shows_the_one_screen_summary(core: Core):
     for line in ("async def → coroutine banta hai", "await → pause karta hai",
                  "event loop → manage karta hai", "asyncio.run → system start karta hai"):
         assert line in text
+
+
+async def test_card_offers_its_demo_and_its_quiz(core: Core):
+    """A card links its demos ("run it") and a quiz on its own term."""
+    reply = await core.handle(cmd("/term await"))
+    lines = [b.command_line for row in reply.buttons for b in row]
+    assert "/quiz await" in lines
+    assert any(line.startswith("/demo ") for line in lines)

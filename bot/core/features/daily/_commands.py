@@ -1,7 +1,7 @@
 """`/daily set HH:MM Zone`, `/daily off`, `/daily status`, `/daily now`.
 
-In groups only chat admins may use /daily (the core enforces the spec's access); in a private
-chat the user is the admin.
+In groups only chat admins may change the schedule or post (set, off, now); anyone may read
+`/daily status`. In a private chat the user is the admin.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from bot.core.clock import (
     zone,
 )
 from bot.core.features.daily._post import daily_reply, next_term, pick_question
-from bot.core.router import Access, CommandSpec, Context, OptionSpec, Text
-from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
+from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.types import Button, ChatKind, Heading, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -126,6 +126,8 @@ async def daily(ctx: Context) -> Reply:
     if ctx.command.options.get("time"):
         words = ["set", ctx.command.options["time"], *ctx.command.options.get("zone", "").split()]
     sub = words[0].casefold() if words else "status"
+    if sub != "status" and ctx.command.chat.kind is ChatKind.GROUP and not ctx.command.is_admin:
+        return Reply.text(ctx.t("admin_only"), private=True)
     if sub == "set":
         return await _set(ctx, words[1:])
     if sub in ("off", "stop"):
@@ -147,5 +149,4 @@ def register_commands(core: Core) -> None:
         handler=daily,
         options=(OptionSpec("action", Text(hi="set HH:MM Zone | off | status | now",
                                            en="set HH:MM Zone | off | status | now")),),
-        access=Access.CHAT_ADMIN,
     ))

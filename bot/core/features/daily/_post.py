@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.features.quiz import answer_buttons, load_bank, question_blocks
+from bot.core.features.quiz import answer_buttons, load_bank, question_blocks, quiz_poll
 from bot.core.i18n import t
 from bot.core.quizbank import Entry
 from bot.core.types import Button, Heading, Lang, Paragraph, Reply, Span, Style
@@ -47,8 +47,10 @@ def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int) -> Reply:
     blocks.append(Paragraph((Span(t(lang, "daily_full_card") + " "),
                              Span(f"/term {card.id}", Style.CODE))))
     blocks.append(Heading(t(lang, "daily_quiz_heading")))
+    # As a poll: the recap is the message before it (with the snippet, if any).
+    poll = quiz_poll(entry, lang, post_id, lead=tuple(blocks))
     blocks.extend(question_blocks(entry, lang, post_id))
     buttons = (*answer_buttons(entry, lang, post_id),
                (Button(card.title(lang)[:40], "term", card.id),))
     return Reply(blocks=tuple(blocks), title=t(lang, "daily_title", term=card.title(lang)),
-                 buttons=buttons)
+                 buttons=buttons, poll=poll)

@@ -29,6 +29,19 @@ async def test_group_members_cannot_change_the_schedule(core):
     assert "Ho gaya" in ok.plain()
 
 
+async def test_group_members_may_read_the_status_but_not_post(core):
+    """A member's /daily status shows the schedule; their /daily now and off are refused."""
+    await replies(core, "/daily set 09:00 UTC", GROUP, ALICE, admin=True)
+    (status,) = await replies(core, "/daily status", GROUP, ALICE, admin=False)
+    assert "09:00 (UTC)" in status.plain() and "admin" not in status.plain()
+    for text in ("/daily now", "/daily off"):
+        (reply,) = await replies(core, text, GROUP, ALICE, admin=False)
+        assert "admin" in reply.plain() and reply.private, text
+    target = await core.storage.daily_target(GROUP.key)
+    _cycle, shown = await core.storage.daily_rotation(GROUP.key)
+    assert target["enabled"] and not shown  # still on, and no extra post was made
+
+
 async def test_bad_time_and_zone_get_an_example(core):
     """25:00, 9am, an unknown zone and a missing zone each get a clear message with an example."""
     for text in ("/daily set 25:00 UTC", "/daily set 9am UTC", "/daily set 09:00 Mars/Base",
