@@ -4,9 +4,12 @@ scheduled daily posts through core.deliver (a kicked bot disables the schedule),
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from html import escape
 from typing import Any
+
+import pytest
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
@@ -23,6 +26,15 @@ ALICE_NAME, BOB_NAME = "<b>x</b>", "@everyone"
 START = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)
 KICKED = {"ok": False, "error_code": 403,
           "description": "Forbidden: bot was kicked from the supergroup chat"}
+
+
+@pytest.fixture
+async def bot(fake: FakeTelegram, core: Core) -> AsyncIterator[TelegramAdapter]:
+    """The button path of quizzes (what every platform has); native quiz polls, Telegram's
+    default, are tested in test_polls.py."""
+    adapter = TelegramAdapter(settings_for(fake, quiz_polls=False), core)
+    async with running(adapter):
+        yield adapter
 
 
 def _said(key: str, **fields: object) -> str:
@@ -254,14 +266,14 @@ async def test_daily_quiz_buttons_work_after_a_restart(fake: FakeTelegram, core:
     """A daily post's answer button, clicked after a new adapter started, is still answered."""
     clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
     fake.admins[GROUP] = {ALICE}
-    async with running(TelegramAdapter(settings_for(fake), core)):
+    async with running(TelegramAdapter(settings_for(fake, quiz_polls=False), core)):
         await _command(fake, "/daily set 09:00 Asia/Kolkata")
         clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
         before = len(fake.calls)
         assert await core.daily.run_due() == 1  # type: ignore[attr-defined]
         post = await fake.wait_for("sendMessage", _to(GROUP), after=before)
 
-    async with running(TelegramAdapter(settings_for(fake), core)):
+    async with running(TelegramAdapter(settings_for(fake, quiz_polls=False), core)):
         right, _ = await _right_and_wrong(core, _answer_data(post))
         before = len(fake.calls)
         await fake.click(right, fake.message_of(post), user_id=BOB, name=BOB_NAME)
