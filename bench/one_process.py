@@ -56,6 +56,8 @@ SETTINGS = {
     "TELEGRAM__RATE_GROUP": ("1000", "messages per group per period (default 20/min: the quiz "
                                      "tally is edited in one group 10x/s)"),
     "TELEGRAM__RATE_GROUP_PERIOD": ("1", "seconds (default 60)"),
+    "TELEGRAM__QUIZ_POLLS": ("false", "quizzes with answer buttons (default: native polls); each "
+                                      "click is an answer recorded in the database"),
     "HEALTH__ENABLED": ("true", "the bot's own lag figures come from /metrics"),
     "HEALTH__PORT": ("0", "any free port"),
 }
@@ -223,7 +225,8 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     await tg.send_text("/quiz", chat_id=GROUP, user_id=1)
     posted = await tg.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == GROUP,
                                after=start)
-    buttons = [b["callback_data"] for row in posted.params["reply_markup"]["inline_keyboard"]
+    markup = posted.params.get("reply_markup") or {}
+    buttons = [b["callback_data"] for row in markup.get("inline_keyboard", [])
                for b in row if b.get("callback_data", "").startswith("answer ")]
     message = tg.message_of(posted)
 
