@@ -55,7 +55,9 @@ async def main(args: argparse.Namespace) -> list[dict]:
     await tg.start()
     settings = {"PRACTICE__DAILY_RATE_PER_SECOND": str(args.rate),
                 "PRACTICE__DAILY_CONCURRENCY": str(args.concurrency),
-                "TELEGRAM__RATE_OVERALL": "1000"}
+                "TELEGRAM__RATE_OVERALL": "1000",
+                # One message per post on both platforms (a native quiz poll would be a second).
+                "TELEGRAM__QUIZ_POLLS": "false"}
     with tempfile.TemporaryDirectory() as tmp:
         seeding = time.monotonic()
         due = datetime.now(UTC) + timedelta(seconds=START_AFTER)
@@ -81,7 +83,7 @@ async def main(args: argparse.Namespace) -> list[dict]:
     duplicates = sum(n - 1 for n in per_chat.values())
     print(f"settings: PRACTICE__DAILY_RATE_PER_SECOND={args.rate:g} (the ceiling), "
           f"PRACTICE__DAILY_CONCURRENCY={args.concurrency}, TELEGRAM__RATE_OVERALL=1000 "
-          f"(PTB's limiter must not be the bottleneck)")
+          f"(PTB's limiter must not be the bottleneck), TELEGRAM__QUIZ_POLLS=false")
     print(f"posts seen at the fakes: {count} of {args.targets} in {times[-1] - times[0]:.1f} s "
           f"(Telegram {sum(1 for k in per_chat if k[0] == 'tg')}, Discord "
           f"{sum(1 for k in per_chat if k[0] == 'dc')}); {len(failed)} warning/error log lines")
