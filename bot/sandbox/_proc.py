@@ -59,6 +59,28 @@ def tree(root: int, table: dict[int, tuple[int, int]] | None = None) -> list[int
     return out
 
 
+def demote_autogroup(root: int, nice: int = 19) -> int:
+    """Give the sandbox's scheduling autogroups the lowest priority. With the kernel's autogroup
+    scheduling on, every new session (bwrap --new-session, start_new_session) is its own group
+    and groups share the CPU as equals: a process's own nice 19 then only counts inside its
+    group, and four CPU-hogging runs would each weigh as much as the whole bot. The group's
+    nice must be set from outside (a sandbox may not change it). Returns the groups demoted."""
+    groups: set[str] = set()
+    for pid in tree(root):
+        path = f"/proc/{pid}/autogroup"
+        try:
+            with open(path) as f:
+                group = f.read().split()[0]  # "/autogroup-123 nice 0"
+            if group in groups:
+                continue
+            with open(path, "w") as f:
+                f.write(str(nice))
+            groups.add(group)
+        except (OSError, IndexError):
+            continue  # no autogroup support, or the process is gone
+    return len(groups)
+
+
 def tree_rss(roots: Iterable[int], uid: int | None = None) -> dict[int, tuple[int, int]]:
     """For each root: (sum of RSS in bytes, number of processes) over its tree."""
     table = snapshot(uid)

@@ -231,12 +231,28 @@ class Sandbox:
                 except (SetupError, OSError) as exc:
                     log.error("sandbox: could not start a sandbox: %s", exc)
                     raise Unavailable(f"could not start a sandbox: {exc}") from exc
+                if not await self._ready(warm):
+                    await self._dispose(warm)
+                    raise Unavailable("a sandbox did not start within 10 s")
             result = await self._execute(warm, code, limits)
         finally:
             # Refill after the run, not during it: starting a sandbox costs CPU the run needs.
             self._refill.set()
         self._avg_wall = 0.8 * self._avg_wall + 0.2 * result.wall_s
         return result
+
+    async def _ready(self, warm: _Warm) -> bool:
+        """Wait until the sandbox's interpreter is up (it says "ready" on its record fd), then
+        put its scheduling groups at the lowest priority, so the bot's loop stays responsive
+        however hard the snippet computes."""
+        try:
+            async with asyncio.timeout(10):
+                ready = await warm.records.readline() == b"ready\n"
+        except TimeoutError:
+            return False
+        if ready:
+            await asyncio.to_thread(_proc.demote_autogroup, warm.proc.pid)
+        return ready
 
     async def _spawn(self, limits: Limits) -> _Warm:
         read_fd, write_fd = os.pipe()
@@ -383,12 +399,7 @@ class Sandbox:
                     break
                 # Pooled only once its interpreter is up (asyncio imported): a run then starts
                 # at once. One that never gets ready is killed, not pooled.
-                try:
-                    async with asyncio.timeout(10):
-                        ready = await warm.records.readline() == b"ready\n"
-                except TimeoutError:
-                    ready = False
-                if ready:
+                if await self._ready(warm):
                     self._pool.append(warm)
                 else:
                     log.error("sandbox: a warm sandbox never got ready; retrying at the next run")

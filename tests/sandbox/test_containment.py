@@ -368,3 +368,14 @@ async def test_a_killed_bot_leaves_no_sandbox_behind(tmp_path):
     proc.send_signal(signal.SIGKILL)
     await proc.wait()
     assert leftovers(before) == set()
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="no autogroup scheduling")
+async def test_snippets_run_in_a_lowest_priority_autogroup(sandbox: Sandbox):
+    """With autogroup scheduling, a sandbox's own session is demoted to nice 19 from outside,
+    so a CPU-hogging snippet cannot weigh as much as the whole bot (its nice 19 alone would
+    count only inside its own group)."""
+    result = await run(sandbox, """
+        print(open("/proc/self/autogroup").read().split()[-1], os.nice(0))
+    """.replace("print(", "import os; print(", 1))
+    assert result.output.split() == ["19", "19"]
