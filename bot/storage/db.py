@@ -8,9 +8,10 @@ changes only through `migrations/NNNN_name.sql`, applied in order at startup and
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
@@ -43,6 +44,7 @@ class Storage:
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._db = conn
         self.path = path
+        self._tx = asyncio.Lock()
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -75,18 +77,13 @@ class Storage:
             if version in applied:
                 continue
             # One transaction per migration: a failing one leaves the previous version intact.
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
+            async with self._transaction():
                 for statement in _split_sql(sql):
                     await self._db.execute(statement)
                 await self._db.execute(
                     "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
                     (version, name, _now()),
                 )
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
             log.info("storage: applied migration %s", name)
 
     async def schema_version(self) -> int:
@@ -162,11 +159,19 @@ class Storage:
     # Multi-statement writes run in one transaction; the connection is shared by every
     # coroutine, so a lock keeps two transactions from interleaving on it.
 
-    def _tx_lock(self) -> asyncio.Lock:
-        lock = self.__dict__.get("_practice_lock")
-        if lock is None:
-            lock = self.__dict__["_practice_lock"] = asyncio.Lock()
-        return lock
+    @contextlib.asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[None]:
+        """One explicit write transaction at a time. All tasks share one connection, so two
+        interleaved BEGINs would fail ("cannot start a transaction within a transaction"):
+        the lock queues them; an error rolls the whole transaction back."""
+        async with self._tx:
+            await self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                await self._db.execute("COMMIT")
+            except BaseException:
+                await self._db.execute("ROLLBACK")
+                raise
 
     async def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
         async with self._db.execute(sql, params) as cur:
@@ -204,35 +209,29 @@ class Storage:
                             yesterday: str) -> bool:
         """Store an answer and update the user's score and streak in this chat, atomically.
         False (and nothing changed) if the user already answered this post."""
-        async with self._tx_lock():
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                async with self._db.execute(
-                    "INSERT OR IGNORE INTO quiz_answers (post_id, user_key, chat_key, question_id,"
-                    " choice, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (post_id, user_key, chat_key, question_id, choice, int(correct), now),
-                ) as cur:
-                    inserted = cur.rowcount == 1
-                if inserted:
-                    # In an UPDATE every column reads its old value, so `streak` below is the
-                    # streak before this answer.
-                    streak = ("CASE WHEN last_day >= :day THEN streak"
-                              " WHEN last_day = :yesterday THEN streak + 1 ELSE 1 END")
-                    await self._db.execute(
-                        "INSERT INTO scores (chat_key, user_key, user_name, answered, correct,"
-                        " streak, best_streak, last_day) VALUES (:chat, :user, :name, 1, :ok, 1, 1,"
-                        " :day) ON CONFLICT (chat_key, user_key) DO UPDATE SET"
-                        " user_name = excluded.user_name, answered = answered + 1,"
-                        f" correct = correct + excluded.correct, streak = {streak},"
-                        f" best_streak = MAX(best_streak, {streak}),"
-                        " last_day = MAX(COALESCE(last_day, ''), :day)",
-                        {"chat": chat_key, "user": user_key, "name": user_name,
-                         "ok": int(correct), "day": day, "yesterday": yesterday},
-                    )
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
+        async with self._transaction():
+            async with self._db.execute(
+                "INSERT OR IGNORE INTO quiz_answers (post_id, user_key, chat_key, question_id,"
+                " choice, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (post_id, user_key, chat_key, question_id, choice, int(correct), now),
+            ) as cur:
+                inserted = cur.rowcount == 1
+            if inserted:
+                # In an UPDATE every column reads its old value, so `streak` below is the
+                # streak before this answer.
+                streak = ("CASE WHEN last_day >= :day THEN streak"
+                          " WHEN last_day = :yesterday THEN streak + 1 ELSE 1 END")
+                await self._db.execute(
+                    "INSERT INTO scores (chat_key, user_key, user_name, answered, correct,"
+                    " streak, best_streak, last_day) VALUES (:chat, :user, :name, 1, :ok, 1, 1,"
+                    " :day) ON CONFLICT (chat_key, user_key) DO UPDATE SET"
+                    " user_name = excluded.user_name, answered = answered + 1,"
+                    f" correct = correct + excluded.correct, streak = {streak},"
+                    f" best_streak = MAX(best_streak, {streak}),"
+                    " last_day = MAX(COALESCE(last_day, ''), :day)",
+                    {"chat": chat_key, "user": user_key, "name": user_name,
+                     "ok": int(correct), "day": day, "yesterday": yesterday},
+                )
         return inserted
 
     async def score(self, chat_key: str, user_key: str) -> dict | None:
@@ -260,17 +259,11 @@ class Storage:
     async def forget_user(self, user_key: str) -> int:
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
         removed = 0
-        async with self._tx_lock():
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                for table in ("quiz_answers", "scores", "srs_items"):
-                    async with self._db.execute(f"DELETE FROM {table} WHERE user_key = ?",
-                                                (user_key,)) as cur:
-                        removed += max(cur.rowcount, 0)
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
+        async with self._transaction():
+            for table in ("quiz_answers", "scores", "srs_items"):
+                async with self._db.execute(f"DELETE FROM {table} WHERE user_key = ?",
+                                            (user_key,)) as cur:
+                    removed += max(cur.rowcount, 0)
         return removed
 
     async def user_has_practice_data(self, user_key: str) -> bool:
@@ -334,53 +327,41 @@ class Storage:
     async def daily_advance(self, *, chat_key: str, day: str, status: str, detail: str | None,
                             next_day: str, next_due: str, now: str) -> None:
         """Record a day that will not be posted (missed while down) and move to the next."""
-        async with self._tx_lock():
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                await self._db.execute(
-                    "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, detail,"
-                    " updated_at) VALUES (?, ?, ?, ?, ?)", (chat_key, day, status, detail, now))
-                await self._db.execute(
-                    "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
-                    " AND next_day = ?", (next_day, next_due, chat_key, day))
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
+        async with self._transaction():
+            await self._db.execute(
+                "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, detail,"
+                " updated_at) VALUES (?, ?, ?, ?, ?)", (chat_key, day, status, detail, now))
+            await self._db.execute(
+                "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
+                " AND next_day = ?", (next_day, next_due, chat_key, day))
 
     async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
                           question_id: str, next_day: str, next_due: str, now: str) -> int | None:
         """Claim one target's post for one local day: ledger row 'claimed', the term marked
         shown, the question posted and the target moved to its next day, in one transaction.
         The post id, or None when that day already has a ledger row (never post twice)."""
-        async with self._tx_lock():
-            await self._db.execute("BEGIN IMMEDIATE")
-            try:
-                async with self._db.execute(
-                    "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, term_id,"
-                    " updated_at) VALUES (?, ?, 'claimed', ?, ?)", (chat_key, day, term_id, now),
-                ) as cur:
-                    claimed = cur.rowcount == 1
-                post_id = None
-                if claimed:
-                    await self._db.execute(
-                        "INSERT OR IGNORE INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
-                        " VALUES (?, ?, ?, ?)", (chat_key, cycle, term_id, now))
-                    async with self._db.execute(
-                        "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at)"
-                        " VALUES (?, ?, 'daily', ?)", (chat_key, question_id, now),
-                    ) as cur:
-                        post_id = int(cur.lastrowid or 0)
-                    await self._db.execute(
-                        "UPDATE daily_ledger SET post_id = ? WHERE chat_key = ? AND local_day = ?",
-                        (post_id, chat_key, day))
+        async with self._transaction():
+            async with self._db.execute(
+                "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, term_id,"
+                " updated_at) VALUES (?, ?, 'claimed', ?, ?)", (chat_key, day, term_id, now),
+            ) as cur:
+                claimed = cur.rowcount == 1
+            post_id = None
+            if claimed:
                 await self._db.execute(
-                    "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
-                    " AND next_day = ?", (next_day, next_due, chat_key, day))
-                await self._db.execute("COMMIT")
-            except BaseException:
-                await self._db.execute("ROLLBACK")
-                raise
+                    "INSERT OR IGNORE INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
+                    " VALUES (?, ?, ?, ?)", (chat_key, cycle, term_id, now))
+                async with self._db.execute(
+                    "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at)"
+                    " VALUES (?, ?, 'daily', ?)", (chat_key, question_id, now),
+                ) as cur:
+                    post_id = int(cur.lastrowid or 0)
+                await self._db.execute(
+                    "UPDATE daily_ledger SET post_id = ? WHERE chat_key = ? AND local_day = ?",
+                    (post_id, chat_key, day))
+            await self._db.execute(
+                "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
+                " AND next_day = ?", (next_day, next_due, chat_key, day))
         return post_id
 
     async def daily_record(self, chat_key: str, day: str, status: str, detail: str | None,
