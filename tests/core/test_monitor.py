@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import time
-from pathlib import Path
 
 import pytest
 
-from bot.core.app import Core
-from bot.core.content import Library
 from bot.core.monitor import (
     AdapterBoard,
     AdapterState,
@@ -22,17 +19,11 @@ from bot.core.monitor import (
     tasks_by_kind,
 )
 from bot.core.types import ChatRef, UserRef
-from bot.settings import PROJECT_ROOT
-from bot.storage import Storage
 
 CHAT, USER = ChatRef("console", "t"), UserRef("console", "t", "tester")
 
 
-@pytest.fixture
-async def core(tmp_path: Path):
-    storage = await Storage.open(tmp_path / "db.sqlite3")
-    yield Core(Library.from_dir(PROJECT_ROOT / "content"), storage)
-    await storage.close()
+# `core`: the shared fixture of tests/conftest.py (real content, a temporary database).
 
 
 def test_percentiles_are_nearest_rank_values():

@@ -5,14 +5,18 @@ bubblewrap, so an unusable sandbox there is a bug, never a reason to skip contai
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
 
 from bot.core.app import Core
+from bot.core.demos import load_demos
 from bot.sandbox import Config, Limits, Sandbox
+from tests.conftest import CONTENT
 
 SANDBOX_UID = 65534
 
@@ -41,12 +45,21 @@ async def sandbox():
         yield sb
 
 
-@pytest.fixture
-async def sandbox_core(core: Core):
-    async with Sandbox.open(test_config(cooldown_s=30.0)) as sb:
+@contextlib.asynccontextmanager
+async def sandboxed(core: Core, config: Config | None = None) -> AsyncIterator[Core]:
+    """The core with a running sandbox (failing, not skipping, under CI=true when it cannot
+    start) and the curriculum demos loaded: what /run and /demo need."""
+    core.demos = load_demos(CONTENT)
+    async with Sandbox.open(config or test_config()) as sb:
         require(sb)
         core.sandbox = sb
         yield core
+
+
+@pytest.fixture
+async def sandbox_core(core: Core):
+    async with sandboxed(core, test_config(cooldown_s=30.0)) as ready:
+        yield ready
 
 
 def uid_pids(uid: int = SANDBOX_UID) -> set[int]:

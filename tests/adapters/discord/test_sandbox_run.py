@@ -9,23 +9,15 @@ import pytest
 
 from bot.adapters.discord import DiscordAdapter
 from bot.core.app import Core
-from bot.core.content import Library
-from bot.core.demos import load_demos
-from bot.sandbox import Sandbox
-from bot.storage import Storage
-from tests.adapters.discord.conftest import CONTENT
 from tests.adapters.discord.fake_discord import APP_ID, FakeDiscord
-from tests.sandbox.fixtures import require, test_config
+from tests.sandbox.fixtures import sandboxed
 
 
 @pytest.fixture
-async def core(library: Library, storage: Storage) -> AsyncIterator[Core]:
-    core = Core(library, storage)
-    core.demos = load_demos(CONTENT)
-    async with Sandbox.open(test_config()) as sandbox:
-        require(sandbox)
-        core.sandbox = sandbox
-        yield core
+async def core(core: Core) -> AsyncIterator[Core]:
+    """The shared core, with a running sandbox and the demos (the adapter fixtures use it)."""
+    async with sandboxed(core) as ready:
+        yield ready
 
 
 async def final_embed(fake: FakeDiscord, itx: dict) -> dict:

@@ -4,31 +4,20 @@ real core, and a real bubblewrap sandbox."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
-from bot.core.content import Library
-from bot.core.demos import load_demos
-from bot.sandbox import Sandbox
-from bot.storage import Storage
 from tests.adapters.telegram.fake_telegram import FakeTelegram
-from tests.conftest import CONTENT
-from tests.sandbox.fixtures import require, test_config
+from tests.sandbox.fixtures import sandboxed
 
 
 @pytest.fixture
-async def core(library: Library, tmp_path: Path) -> AsyncIterator[Core]:
-    storage = await Storage.open(tmp_path / "bot.sqlite3")
-    core = Core(library, storage)
-    core.demos = load_demos(CONTENT)
-    async with Sandbox.open(test_config()) as sandbox:
-        require(sandbox)
-        core.sandbox = sandbox
-        yield core
-    await storage.close()
+async def core(core: Core) -> AsyncIterator[Core]:
+    """The shared core, with a running sandbox and the demos (the adapter fixtures use it)."""
+    async with sandboxed(core) as ready:
+        yield ready
 
 
 def sent_or_edited(text: str):

@@ -38,7 +38,6 @@ async def test_demo_code_shows_the_program(core: Core):
 
 async def test_demo_runs_with_the_cards_claim(sandbox_core: Core):
     """A demo's reply states the card's claim, then the real output."""
-    sandbox_core.demos = load_demos(CONTENT)
     reply = await sandbox_core.handle(cmd("/demo event-loop"))
     assert "Card kya kehta hai" in reply.plain()
     assert "threads used by all tasks: 1" in reply.plain()

@@ -6,7 +6,6 @@ import asyncio
 import os
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -21,11 +20,7 @@ from bot.storage import Storage
 CHAT, USER = ChatRef("console", "t"), UserRef("console", "t", "tester")
 
 
-@pytest.fixture
-async def core(tmp_path: Path):
-    storage = await Storage.open(tmp_path / "db.sqlite3")
-    yield Core(Library.from_dir(PROJECT_ROOT / "content"), storage)
-    await storage.close()
+# `core`: the shared fixture of tests/conftest.py (real content, a temporary database).
 
 
 async def inside(core: Core, lang: str = "en") -> str:
