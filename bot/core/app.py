@@ -35,8 +35,7 @@ class TargetGone(Exception):
 
 
 class Storage(Protocol):  # what the core needs of bot.storage.Storage
-    async def user_lang(self, user_key: str) -> str | None: ...
-    async def chat_lang(self, chat_key: str) -> str | None: ...
+    async def langs(self, user_key: str, chat_key: str) -> tuple[str | None, str | None]: ...
 
 
 class Core:
@@ -66,8 +65,7 @@ class Core:
         """The user's own choice, else the chat's default, else Hinglish. The client's locale
         is never consulted: Hinglish is the product's voice unless someone chooses otherwise."""
         storage = cast(Storage, self.storage)
-        for value in (await storage.user_lang(command.user.key),
-                      await storage.chat_lang(command.chat.key)):
+        for value in await storage.langs(command.user.key, command.chat.key):
             if value in LANGS:
                 return cast(Lang, value)
         return self.default_lang

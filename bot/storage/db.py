@@ -112,6 +112,15 @@ class Storage:
     async def chat_lang(self, chat_key: str) -> str | None:
         return await self._scalar("SELECT lang FROM chat_prefs WHERE chat_key = ?", (chat_key,))
 
+    async def langs(self, user_key: str, chat_key: str) -> tuple[str | None, str | None]:
+        """The user's and the chat's language choices in one round trip: every command asks."""
+        async with self._db.execute(
+            "SELECT (SELECT lang FROM user_prefs WHERE user_key = ?),"
+            " (SELECT lang FROM chat_prefs WHERE chat_key = ?)", (user_key, chat_key)
+        ) as cur:
+            row = await cur.fetchone()
+        return (row[0], row[1]) if row else (None, None)
+
     async def set_chat_lang(self, chat_key: str, lang: str) -> None:
         await self._db.execute(
             "INSERT INTO chat_prefs (chat_key, lang, updated_at) VALUES (?, ?, ?)"

@@ -55,3 +55,12 @@ def test_sql_splitter_keeps_statements_whole():
     script = "-- note\nCREATE TABLE a (x TEXT DEFAULT ';');\nINSERT INTO a VALUES ('1;2');\n"
     assert _split_sql(script) == ["CREATE TABLE a (x TEXT DEFAULT ';');",
                                   "INSERT INTO a VALUES ('1;2');"]
+
+
+async def test_langs_reads_user_and_chat_choices_together(storage: Storage):
+    """One query returns the user's and the chat's choice; either may be missing."""
+    assert await storage.langs("test:u", "test:c") == (None, None)
+    await storage.set_chat_lang("test:c", "en")
+    assert await storage.langs("test:u", "test:c") == (None, "en")
+    await storage.set_user_lang("test:u", "hi")
+    assert await storage.langs("test:u", "test:c") == ("hi", "en")
