@@ -55,6 +55,7 @@ from telegram.ext import (
 )
 
 from bot.adapters.telegram._render import alert_text, cut_alert, keyboard, render_chunks, tg_len
+from bot.adapters.telegram._request import AiohttpRequest
 from bot.core.app import Core, TargetGone
 from bot.core.clock import clock_of, iso
 from bot.core.features.term import card_reply
@@ -134,8 +135,10 @@ class TelegramAdapter:
             .base_file_url(s.base_file_url)
             .rate_limiter(limiter)
             .concurrent_updates(s.concurrent_updates)
+            .request(AiohttpRequest())
             # A long poll holds its request open for poll_timeout seconds: read a bit longer.
-            .get_updates_read_timeout(s.poll_timeout + 10)
+            .get_updates_request(AiohttpRequest(connection_pool_size=1,
+                                                read_timeout=s.poll_timeout + 10))
             .build()
         )
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_message))
