@@ -11,6 +11,10 @@ import time
 def _main():
     recfd = int(sys.argv[1])
     os.nice(19)  # lowest CPU priority, inherited by all its children: the bot stays responsive
+    # SCHED_IDLE on top: nice only weighs CPU shares, so a woken bot could still wait out a
+    # hog's time slice (milliseconds of loop lag each time); the kernel preempts an idle-class
+    # task for any normal one at once. Unprivileged, a snippet cannot switch back.
+    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
     import asyncio
     import asyncio.events
     import asyncio.tasks

@@ -45,6 +45,8 @@ class Storage:
         self._db = conn
         self.path = path
         self._tx = asyncio.Lock()
+        self._user_langs: dict[str, str] = {}
+        self._chat_langs: dict[str, str] = {}
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -59,6 +61,7 @@ class Storage:
         await conn.execute("PRAGMA busy_timeout=5000")
         storage = cls(conn, target)
         await storage._migrate(migrations())
+        await storage._load_langs()
         return storage
 
     async def close(self) -> None:
@@ -98,8 +101,19 @@ class Storage:
 
     # -- preferences -------------------------------------------------------------------------
 
+    # Every command asks for the language of its user and chat, so the choices live in memory
+    # too: loaded once at startup, kept in step by the two writes below (this process is the
+    # database's only writer). A row is a user or chat that chose a language with /lang: a
+    # small set next to everyone who asks, about 150 bytes each.
+
+    async def _load_langs(self) -> None:
+        self._user_langs = {r[0]: r[1] for r in await self._db.execute_fetchall(
+            "SELECT user_key, lang FROM user_prefs")}
+        self._chat_langs = {r[0]: r[1] for r in await self._db.execute_fetchall(
+            "SELECT chat_key, lang FROM chat_prefs")}
+
     async def user_lang(self, user_key: str) -> str | None:
-        return await self._scalar("SELECT lang FROM user_prefs WHERE user_key = ?", (user_key,))
+        return self._user_langs.get(user_key)
 
     async def set_user_lang(self, user_key: str, lang: str) -> None:
         await self._db.execute(
@@ -108,18 +122,14 @@ class Storage:
             " updated_at = excluded.updated_at",
             (user_key, lang, _now()),
         )
+        self._user_langs[user_key] = lang
 
     async def chat_lang(self, chat_key: str) -> str | None:
-        return await self._scalar("SELECT lang FROM chat_prefs WHERE chat_key = ?", (chat_key,))
+        return self._chat_langs.get(chat_key)
 
     async def langs(self, user_key: str, chat_key: str) -> tuple[str | None, str | None]:
-        """The user's and the chat's language choices in one round trip: every command asks."""
-        async with self._db.execute(
-            "SELECT (SELECT lang FROM user_prefs WHERE user_key = ?),"
-            " (SELECT lang FROM chat_prefs WHERE chat_key = ?)", (user_key, chat_key)
-        ) as cur:
-            row = await cur.fetchone()
-        return (row[0], row[1]) if row else (None, None)
+        """The user's and the chat's language choices (from memory: no round trip)."""
+        return self._user_langs.get(user_key), self._chat_langs.get(chat_key)
 
     async def set_chat_lang(self, chat_key: str, lang: str) -> None:
         await self._db.execute(
@@ -128,6 +138,7 @@ class Storage:
             " updated_at = excluded.updated_at",
             (chat_key, lang, _now()),
         )
+        self._chat_langs[chat_key] = lang
 
     # -- guided path -------------------------------------------------------------------------
 

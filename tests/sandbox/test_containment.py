@@ -379,3 +379,21 @@ async def test_snippets_run_in_a_lowest_priority_autogroup(sandbox: Sandbox):
         print(open("/proc/self/autogroup").read().split()[-1], os.nice(0))
     """.replace("print(", "import os; print(", 1))
     assert result.output.split() == ["19", "19"]
+
+
+async def test_snippets_run_in_the_idle_scheduling_class_for_good(sandbox: Sandbox):
+    """A snippet (and every process it starts) runs as SCHED_IDLE, which any normal task
+    preempts at once, and it cannot switch itself back to the normal class."""
+    result = await run(sandbox, """
+        import os, subprocess, sys
+        print(os.sched_getscheduler(0) == os.SCHED_IDLE)
+        child = "import os; print(os.sched_getscheduler(0) == os.SCHED_IDLE)"
+        print(subprocess.run([sys.executable, "-c", child], capture_output=True,
+                             text=True).stdout.strip())
+        try:
+            os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+            print("escaped")
+        except OSError as exc:
+            print(type(exc).__name__)
+    """)
+    assert result.output.split() == ["True", "True", "PermissionError"]

@@ -2,6 +2,8 @@
 
 from pathlib import Path
 
+import pytest
+
 from bot.storage import Storage
 from bot.storage.db import _split_sql, migrations
 
@@ -23,10 +25,12 @@ async def test_reopening_applies_nothing_twice(tmp_path: Path):
     path = tmp_path / "bot.sqlite3"
     db = await Storage.open(path)
     await db.set_user_lang("test:alice", "en")
+    await db.set_chat_lang("test:room", "en")
     await db.close()
     db = await Storage.open(path)
     try:
-        assert await db.user_lang("test:alice") == "en"
+        # The language choices kept in memory come back from the file.
+        assert await db.langs("test:alice", "test:room") == ("en", "en")
         async with db._db.execute("SELECT COUNT(*) FROM schema_version") as cur:
             assert (await cur.fetchone())[0] == len(migrations())
     finally:
@@ -58,9 +62,21 @@ def test_sql_splitter_keeps_statements_whole():
 
 
 async def test_langs_reads_user_and_chat_choices_together(storage: Storage):
-    """One query returns the user's and the chat's choice; either may be missing."""
+    """The user's and the chat's choice together; either may be missing."""
     assert await storage.langs("test:u", "test:c") == (None, None)
     await storage.set_chat_lang("test:c", "en")
     assert await storage.langs("test:u", "test:c") == (None, "en")
     await storage.set_user_lang("test:u", "hi")
     assert await storage.langs("test:u", "test:c") == ("hi", "en")
+
+
+async def test_a_refused_language_write_changes_nothing(storage: Storage):
+    """The in-memory choices follow the database: a write it refuses is not remembered."""
+    import sqlite3
+
+    await storage.set_user_lang("test:u", "en")
+    with pytest.raises(sqlite3.IntegrityError):
+        await storage.set_user_lang("test:u", "fr")  # the CHECK allows only hi and en
+    with pytest.raises(sqlite3.IntegrityError):
+        await storage.set_chat_lang("test:c", "fr")
+    assert await storage.langs("test:u", "test:c") == ("en", None)
