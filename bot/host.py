@@ -16,6 +16,7 @@ failing never stops the other, and never slows it: a failed adapter waits by awa
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import random
@@ -153,6 +154,15 @@ def background_services(settings: Settings, core: Core) -> list[Service]:
     return services
 
 
+def freeze_startup_objects() -> None:
+    """Everything loaded so far (modules, libraries, cards, quiz bank) lives as long as the
+    process: move it out of the garbage collector's sight. A full collection otherwise walks
+    all of it every time, stalling the loop for tens of milliseconds under load (measured:
+    up to 95 ms); afterwards it walks only what was made since."""
+    gc.collect()
+    gc.freeze()
+
+
 async def _run_service(service: Service) -> None:
     """A service that fails is logged and restarted after a pause; it never takes the
     adapters down with it."""
@@ -184,6 +194,7 @@ async def serve(settings: Settings, core: Core, *, adapters: list[Adapter] | Non
             log.info("host: no platform token set: console adapter")
         adapters = [ConsoleAdapter(core)]
     services = background_services(settings, core)
+    freeze_startup_objects()
     board = core.runtime.adapters
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

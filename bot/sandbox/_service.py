@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from bot.core.monitor import SandboxLoad
 from bot.sandbox import _proc, _seccomp, _timeline
 from bot.sandbox._argv import SetupError, build, resolve
+from bot.sandbox._cgroup import IdleCgroup
 from bot.sandbox._limits import MB, Config, Limits
 from bot.sandbox._result import Ending, RunResult, decode
 
@@ -89,6 +90,7 @@ class Sandbox:
         self._closing = False
         # Every process of a sandbox runs as this uid: the watchdog looks at no other.
         self._uid = self.config.uid if os.geteuid() == 0 else os.geteuid()
+        self.idle_group: IdleCgroup | None = None  # where the sandboxes' CPU time is idle-class
 
     @property
     def available(self) -> bool:
@@ -105,6 +107,10 @@ class Sandbox:
         caller's block: an error in the caller's code stays that error, not an ExceptionGroup."""
         sandbox = cls(config)
         await sandbox.probe()
+        if sandbox.available:
+            sandbox.idle_group = await asyncio.to_thread(IdleCgroup.create)
+            if sandbox.idle_group is not None:
+                log.info("sandbox: snippets run in the idle cpu cgroup %s", sandbox.idle_group.path)
         owner = asyncio.create_task(sandbox._background(), name="sandbox") if sandbox.available else None
         try:
             yield sandbox
@@ -118,6 +124,8 @@ class Sandbox:
             if owner is not None:
                 await owner
             await sandbox._drain_pool()
+            if sandbox.idle_group is not None:
+                await asyncio.to_thread(sandbox.idle_group.close)
 
     async def _background(self) -> None:
         async with asyncio.TaskGroup() as tg:
@@ -243,16 +251,22 @@ class Sandbox:
 
     async def _ready(self, warm: _Warm) -> bool:
         """Wait until the sandbox's interpreter is up (it says "ready" on its record fd), then
-        put its scheduling groups at the lowest priority, so the bot's loop stays responsive
-        however hard the snippet computes."""
+        put it at the lowest CPU priority from outside (the idle cgroup, else its autogroup at
+        nice 19), so the bot's loop stays responsive however hard the snippet computes."""
         try:
             async with asyncio.timeout(10):
                 ready = await warm.records.readline() == b"ready\n"
         except TimeoutError:
             return False
         if ready:
-            await asyncio.to_thread(_proc.demote_autogroup, warm.proc.pid)
+            await asyncio.to_thread(self._demote, warm.proc.pid)
         return ready
+
+    def _demote(self, root: int) -> None:
+        """(In a thread.) The tree is complete and still: its interpreter waits for the code."""
+        if self.idle_group is not None:
+            self.idle_group.add(_proc.tree(root, _proc.snapshot(self._uid)))
+        _proc.demote_autogroup(root)
 
     async def _spawn(self, limits: Limits) -> _Warm:
         read_fd, write_fd = os.pipe()

@@ -1,0 +1,99 @@
+"""The idle-class cpu cgroup of the sandboxes: finding this process's cpu cgroup (v1 and v2),
+making and cleaning up the group, and every process of a warm sandbox inside it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox import Sandbox, _proc
+from bot.sandbox._cgroup import PREFIX, IdleCgroup, cpu_cgroup_dir
+from tests.sandbox.fixtures import require, test_config
+
+V1_MOUNTS = """\
+30 25 0:27 / /sys/fs/cgroup rw - tmpfs tmpfs rw,mode=755
+31 30 0:28 / /sys/fs/cgroup/cpu rw,relatime - cgroup cgroup rw,cpu
+32 30 0:29 / /sys/fs/cgroup/cpuacct rw,relatime - cgroup cgroup rw,cpuacct
+33 30 0:30 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw
+"""
+
+
+def test_cgroup_v1_cpu_hierarchy() -> None:
+    own = "3:cpuacct:/\n2:cpu:/bots/guru\n0::/\n"
+    assert cpu_cgroup_dir(V1_MOUNTS, own) == Path("/sys/fs/cgroup/cpu/bots/guru")
+    assert cpu_cgroup_dir(V1_MOUNTS, "2:cpu:/\n0::/\n") == Path("/sys/fs/cgroup/cpu")
+
+
+def test_cgroup_v1_combined_controllers_and_a_bind_mounted_root() -> None:
+    """A container's view: the mount shows only its own part of the hierarchy."""
+    mounts = "40 30 0:31 /docker/abc /sys/fs/cgroup/cpu,cpuacct ro - cgroup cgroup rw,cpu,cpuacct\n"
+    assert cpu_cgroup_dir(mounts, "4:cpu,cpuacct:/docker/abc\n") == Path("/sys/fs/cgroup/cpu,cpuacct")
+    assert cpu_cgroup_dir(mounts, "4:cpu,cpuacct:/elsewhere\n") is None
+
+
+def test_cgroup_v2_needs_the_cpu_controller(tmp_path: Path) -> None:
+    (tmp_path / "cgroup.controllers").write_text("cpuset io memory pids\n")
+    mounts = f"33 30 0:30 / {tmp_path} rw,relatime - cgroup2 cgroup2 rw\n"
+    assert cpu_cgroup_dir(mounts, "0::/svc\n") is None
+    (tmp_path / "cgroup.controllers").write_text("cpuset cpu io memory pids\n")
+    assert cpu_cgroup_dir(mounts, "0::/svc\n") == tmp_path / "svc"
+
+
+def test_no_cpu_controller_at_all() -> None:
+    mounts = "31 30 0:28 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n"
+    assert cpu_cgroup_dir(mounts, "5:memory:/\n0::/\n") is None
+
+
+def test_stale_groups_of_dead_bots_are_removed(tmp_path: Path) -> None:
+    dead = tmp_path / f"{PREFIX}999999999"
+    mine = tmp_path / f"{PREFIX}{os.getpid()}"
+    other = tmp_path / "somebody-else"
+    for d in (dead, mine, other):
+        d.mkdir()
+    group = IdleCgroup.create(tmp_path)  # a plain folder takes the cpu.idle file, too
+    assert group is not None and group.path == mine
+    assert not dead.exists() and other.exists()
+    assert (mine / "cpu.idle").read_text() == "1"
+
+
+def test_a_base_it_cannot_write_gives_none(tmp_path: Path) -> None:
+    assert IdleCgroup.create(tmp_path / "missing" / "deeper") is None
+
+
+CHILD_CGROUP = """
+import subprocess, sys
+child = "print(open('/proc/self/cgroup').read())"
+print(subprocess.run([sys.executable, "-c", child], capture_output=True, text=True).stdout)
+"""
+
+
+def _real_group_possible() -> bool:
+    base = cpu_cgroup_dir()
+    return os.geteuid() == 0 and base is not None and os.access(base, os.W_OK)
+
+
+@pytest.mark.skipif(not _real_group_possible(), reason="no writable cpu cgroup (not root?)")
+async def test_warm_sandboxes_wait_inside_the_idle_group() -> None:
+    async with Sandbox.open(test_config(pool=1)) as sandbox:
+        require(sandbox)
+        group = sandbox.idle_group
+        assert group is not None
+        assert (group.path / "cpu.idle").read_text().strip() == "1"
+        for _ in range(100):  # the pool's sandbox is moved in once its interpreter is up
+            if sandbox._pool and sandbox._pool[0].proc.pid in group.pids():
+                break
+            await asyncio.sleep(0.1)
+        root = sandbox._pool[0].proc.pid
+        tree = set(_proc.tree(root, _proc.snapshot()))
+        assert len(tree) >= 3 and tree <= group.pids()  # bwrap, its pid 1, the interpreter
+        # A run's processes are born inside: the snippet's own child is there too.
+        result = await sandbox.run(CHILD_CGROUP)
+        assert result.ok, result.output
+        cpu_line = next(line for line in result.output.splitlines()
+                        if "cpu" in line.split(":")[1].split(","))
+        assert cpu_line.endswith(f"/{group.path.name}")
+        path = group.path
+    assert not path.exists()  # removed once its sandboxes ended
