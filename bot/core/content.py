@@ -9,9 +9,10 @@ the Hinglish voice keeps the curriculum's own words ("Meaning (LOCK THIS 🔒)")
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import frontmatter
 from markdown_it import MarkdownIt
@@ -28,6 +29,8 @@ from bot.core.types import (
     Span,
     Style,
 )
+
+T = TypeVar("T")
 
 # Ids are stable: demos, quizzes, buttons and the database all link to them.
 TERM_IDS: tuple[str, ...] = (
@@ -286,6 +289,17 @@ class Library:
                 self._keys.setdefault(normalize(name), card.id)
         self._choices = list(self._keys)
         self._text = {c.id: c.plain_text().casefold() for c in self.terms}
+        self._memo: dict[Hashable, Any] = {}
+
+    def memo(self, key: Hashable, build: Callable[[], T]) -> T:
+        """A value derived from the cards alone (a card's reply in one voice), built on first
+        use and then shared: the cards do not change while the bot runs. Sharing the very same
+        object also lets an adapter reuse what it rendered from it (bot/adapters/memo.py)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
 
     @classmethod
     def from_dir(cls, root: Path) -> Library:

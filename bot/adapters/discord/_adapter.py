@@ -31,6 +31,7 @@ from bot.adapters.discord._commands import (
     scope_of,
 )
 from bot.adapters.discord._render import Page, plain_pages, render, view_for
+from bot.adapters.memo import ReplyMemo
 from bot.core.app import TargetGone
 from bot.core.i18n import t
 from bot.core.router import CommandSpec
@@ -108,6 +109,7 @@ class DiscordAdapter:
             raise ValueError("DiscordAdapter needs DISCORD__TOKEN")
         self.settings = settings
         self.core = core
+        self._render = ReplyMemo(render)  # a card is rendered once per voice, not per lookup
         self.client: _Client | None = None
         core.register_deliverer("discord", self)
 
@@ -319,7 +321,7 @@ class DiscordAdapter:
                 async for reply in self.core.stream(command):
                     async with responding:
                         timer.cancel()
-                        await self._show(interaction, reply, render(reply, lang), state)
+                        await self._show(interaction, reply, self._render(reply, lang), state)
             finally:
                 timer.cancel()
 

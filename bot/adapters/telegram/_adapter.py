@@ -54,6 +54,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.memo import ReplyMemo
 from bot.adapters.telegram._render import alert_text, cut_alert, keyboard, render_chunks, tg_len
 from bot.adapters.telegram._request import AiohttpRequest
 from bot.core.app import Core, TargetGone
@@ -110,6 +111,9 @@ class TelegramAdapter:
             raise ValueError("TelegramAdapter needs TELEGRAM__TOKEN")
         self.settings = settings
         self.core = core
+        # A card is escaped, split and given its keyboard once per voice, not per lookup.
+        self._chunks = ReplyMemo(render_chunks)
+        self._keyboard = ReplyMemo(keyboard)
         self.application: Application | None = None
         self.username: str | None = None
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
@@ -329,7 +333,7 @@ class TelegramAdapter:
         results = []
         for card in self.core.library.complete(query.query, limit=20):
             reply = card_reply(self.core, card, lang)
-            chunks = render_chunks(reply)
+            chunks = self._chunks(reply)
             first = next((b for b in reply.blocks if isinstance(b, Paragraph)), None)
             description = "".join(s.text for s in first.spans)[:120] if first else ""
             markup = None
@@ -481,13 +485,13 @@ class TelegramAdapter:
     async def _edit(self, bot: Bot, message: Message, reply: Reply) -> Message | None:
         """Replace a message's text with the reply; None when it cannot be (too long, or
         Telegram refuses), so the caller sends a new message instead."""
-        chunks = render_chunks(reply)
+        chunks = self._chunks(reply)
         if len(chunks) != 1:
             return None
         try:
             edited = await bot.edit_message_text(
                 chunks[0], chat_id=message.chat.id, message_id=message.message_id,
-                parse_mode=ParseMode.HTML, reply_markup=keyboard(reply),
+                parse_mode=ParseMode.HTML, reply_markup=self._keyboard(reply),
                 link_preview_options=NO_PREVIEW)
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -499,8 +503,8 @@ class TelegramAdapter:
     async def _send_new(self, bot: Bot, chat_id: int, reply: Reply, *,
                         reply_to: int | None = None) -> Message:
         """Send every chunk; the buttons go under the last one. Returns the last message."""
-        chunks = render_chunks(reply)
-        markup = keyboard(reply)
+        chunks = self._chunks(reply)
+        markup = self._keyboard(reply)
         sent: Message | None = None
         for i, chunk in enumerate(chunks):
             sent = await bot.send_message(

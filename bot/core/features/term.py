@@ -22,7 +22,12 @@ def echo(query: str) -> str:
 
 
 def card_reply(core: Core, card: Card, lang: Lang) -> Reply:
-    """A card in one voice: its sections, its place on the path, and where to go next."""
+    """A card in one voice: its sections, its place on the path, and where to go next. Built
+    once per card and voice: every later lookup shares the same (immutable) Reply."""
+    return core.library.memo(("card_reply", card.id, lang), lambda: _card_reply(core, card, lang))
+
+
+def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
     lib = core.library
     blocks: list = []
     for section in card.sections(lang):

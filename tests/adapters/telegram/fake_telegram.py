@@ -144,9 +144,12 @@ class FakeTelegram:
                        after: int = 0) -> Call:
         """The first recorded call of `method` (from index `after`) matching `pred`."""
         async def find() -> Call:
+            seen = after  # each call is looked at once, however many arrive while waiting
             async with self._changed:
                 while True:
-                    for call in self.calls[after:]:
+                    while seen < len(self.calls):
+                        call = self.calls[seen]
+                        seen += 1
                         if call.method == method and (pred is None or pred(call)):
                             return call
                     await self._changed.wait()

@@ -98,3 +98,14 @@ async def test_card_offers_its_demo_and_its_quiz(core: Core):
     lines = [b.command_line for row in reply.buttons for b in row]
     assert "/quiz await" in lines
     assert any(line.startswith("/demo ") for line in lines)
+
+
+async def test_a_card_reply_is_built_once_per_voice_and_shared(core: Core):
+    """Every lookup of a card hands out the same immutable Reply (adapters then reuse what they
+    rendered from it); each voice is its own."""
+    first = await core.handle(cmd("/term await"))
+    again = await core.handle(cmd("/term awiat", user=BOB))  # a typo, another user
+    assert again is first
+    await core.handle(cmd("/lang en"))
+    english = await core.handle(cmd("/term await"))
+    assert english is not first and english.blocks != first.blocks
