@@ -36,9 +36,11 @@ async def amain(settings: Settings, once: str | None) -> int:
     from bot.core.app import Core
     from bot.core.content import ContentError, Library
     from bot.core.demos import load_demos
+    from bot.host import watch_children_with_pidfds
     from bot.sandbox import Sandbox
     from bot.storage import Storage
 
+    watch_children_with_pidfds()  # before the sandbox starts its first process
     try:
         library = await asyncio.to_thread(Library.from_dir, settings.content.path)
     except ContentError as exc:

@@ -21,6 +21,7 @@ import logging
 import os
 import random
 import signal
+import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -152,6 +153,23 @@ def background_services(settings: Settings, core: Core) -> list[Service]:
 
         services.append(HealthServer(core.runtime, settings.health))
     return services
+
+
+def watch_children_with_pidfds() -> bool:
+    """Python 3.11 watches each child process (every sandbox) with a thread of its own, and
+    starting that thread blocks the loop until the thread runs: measured under load, 10-40 ms
+    per sandbox started. A pidfd is a file descriptor the loop polls like a socket: no thread.
+    (3.12+ does this by default.) False where the kernel has no pidfds (before 5.3)."""
+    if sys.version_info >= (3, 12) or not hasattr(os, "pidfd_open"):
+        return False
+    try:
+        os.close(os.pidfd_open(os.getpid()))
+    except OSError:  # seccomp or an old kernel
+        return False
+    watcher = asyncio.PidfdChildWatcher()
+    watcher.attach_loop(asyncio.get_running_loop())
+    asyncio.set_child_watcher(watcher)
+    return True
 
 
 def freeze_startup_objects() -> None:

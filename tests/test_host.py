@@ -10,6 +10,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,7 +19,14 @@ import pytest
 from bot.core.app import Core
 from bot.core.content import Library
 from bot.core.monitor import AdapterBoard, AdapterState, count_commands
-from bot.host import AdapterFatal, background_services, instrument, serve, supervise
+from bot.host import (
+    AdapterFatal,
+    background_services,
+    instrument,
+    serve,
+    supervise,
+    watch_children_with_pidfds,
+)
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage import Storage
 
@@ -350,3 +358,20 @@ async def test_adapter_failures_are_logged_with_structured_fields(caplog):
     assert [(r.adapter, r.failures) for r in records] == [("flaky", 1), ("flaky", 2)]
     assert [r.retry_in for r in records] == [round(w, 1) for w in waits]
     assert "ConnectionError: gateway closed the connection" in records[0].getMessage()
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12+ uses pidfds by default")
+async def test_child_processes_are_watched_without_a_thread_each():
+    """A sandbox start must not block the loop starting a watcher thread: with pidfds the loop
+    polls the child's exit like a socket."""
+    previous = asyncio.get_child_watcher()
+    try:
+        if not watch_children_with_pidfds():
+            pytest.skip("no pidfds on this kernel")
+        threads = threading.active_count()
+        procs = [await asyncio.create_subprocess_exec(sys.executable, "-c", f"raise SystemExit({n})")
+                 for n in range(3)]
+        assert threading.active_count() == threads  # no thread per child
+        assert [await p.wait() for p in procs] == [0, 1, 2]
+    finally:
+        asyncio.set_child_watcher(previous)
