@@ -61,10 +61,18 @@ def inside_source() -> str:
     return INSIDE.read_text()
 
 
-def build(config: Config, limits: Limits, recfd: int, seccomp_fd: int | None = None) -> list[str]:
+# Joins the idle cpu cgroup, then becomes the sandbox: everything after it (bwrap's setup, the
+# interpreter's start) is born idle-class. Silent if the group is gone: the run still goes.
+JOIN_CGROUP = 'echo $$ 2>/dev/null >"$0"; exec "$@"'
+
+
+def build(config: Config, limits: Limits, recfd: int, seccomp_fd: int | None = None,
+          idle_cgroup: Path | None = None) -> list[str]:
     bwrap, setpriv, python, prlimit = resolve(config)
     real_python = os.path.realpath(python)
     argv: list[str] = []
+    if idle_cgroup is not None:
+        argv += ["/bin/sh", "-c", JOIN_CGROUP, str(idle_cgroup / "cgroup.procs")]
     if setpriv:
         # The parent-death signal makes bwrap die with the bot even if the bot is SIGKILLed
         # (bwrap's own --die-with-parent only ties the sandbox to bwrap).

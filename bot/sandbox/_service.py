@@ -263,7 +263,9 @@ class Sandbox:
         return ready
 
     def _demote(self, root: int) -> None:
-        """(In a thread.) The tree is complete and still: its interpreter waits for the code."""
+        """(In a thread.) The tree is complete and still: its interpreter waits for the code.
+        A sandbox joins the idle group as its first step (`build`); moving its tree again here
+        only matters if that failed."""
         if self.idle_group is not None:
             self.idle_group.add(_proc.tree(root, _proc.snapshot(self._uid)))
         _proc.demote_autogroup(root)
@@ -279,7 +281,8 @@ class Sandbox:
                 passed.append(filter_fd)
                 os.write(filter_w, bpf)
                 os.close(filter_w)
-            argv = build(self.config, limits, write_fd, filter_fd)
+            argv = build(self.config, limits, write_fd, filter_fd,
+                         self.idle_group.path if self.idle_group else None)
             proc = await asyncio.create_subprocess_exec(
                 *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.STDOUT, env={}, cwd="/", pass_fds=tuple(passed),
