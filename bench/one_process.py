@@ -33,6 +33,7 @@ from pathlib import Path
 import aiohttp
 
 from bench._results import figure, merge, percentile, table
+from bot.core.monitor import LagMonitor
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.telegram.fake_telegram import FakeTelegram
 from tests.bot_process import BotProcess, bot_env, bot_process, slash, telegram_ask
@@ -236,7 +237,9 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     loop_until = asyncio.get_running_loop().time() + args.seconds
     started = time.monotonic()
     bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
+    own_lag = LagMonitor(window=args.seconds)  # this process's own loop: it times the answers
     async with asyncio.TaskGroup() as group:
+        lag_task = group.create_task(own_lag.run())
         if with_run:
             for w in range(args.runs):
                 group.create_task(hog_worker(w, tg, until, load))
@@ -247,6 +250,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
                                     lambda n: quiz_click(message, buttons, tg, load)))
         await asyncio.sleep(args.seconds)
         lag = await metrics(session, port)  # the monitor's last 60 s: all under load
+        lag_task.cancel()
     elapsed = time.monotonic() - started
     # Who had the CPU: on 2 cores, the bot, this process (both fakes and the load) and the hogs.
     bot_cpu = (cpu_seconds(bot.pid) - bot_cpu) / elapsed * 100
@@ -283,6 +287,11 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
           + (f"/run CPU hogs: {load.runs_started} started, {load.runs_finished} finished, "
              f"{running:.1f} executing on average (sampled from /metrics)"
              if with_run else "/run: none (--runs 0, or no sandbox in this build): no CPU hogs"))
+    mine = own_lag.stats()
+    if mine is not None:
+        print(f"this process's own loop lag (it stamps the updates and the answers, so a late "
+              f"wake-up here adds to the latencies): p50 {mine.p50 * 1000:.2f} ms, "
+              f"p99 {mine.p99 * 1000:.2f} ms, max {mine.max * 1000:.2f} ms")
     print(f"CPU during the load: the bot {bot_cpu:.0f}% of one core, this process (the fakes "
           f"and the load) {own_cpu:.0f}%; {os.cpu_count()} cores")
     for platform, values in (("Telegram", on_tg), ("Discord", on_dc)):
@@ -310,6 +319,8 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
                f"== {args.runs} (CPU hogs executing)" if with_run else "no CPU hogs"),
         figure("one_process_bot_cpu", round(bot_cpu), "% core", "info (bot process, during the load)"),
         figure("one_process_load_cpu", round(own_cpu), "% core", "info (fakes + load generator)"),
+        figure("one_process_load_loop_lag_p99", round(mine.p99 * 1000, 2) if mine else float("nan"),
+               "ms", "info (the load generator's own loop: adds to the latencies)"),
         figure("one_process_idle_rss", round(idle_rss / 2**20, 1), "MiB", "<= 120"),
         figure("one_process_sandbox_pool_rss", round(sum(s for s, _ in pool.values()) / 2**20, 1),
                "MiB", f"info ({len(pool)} processes)"),

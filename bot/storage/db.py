@@ -19,6 +19,7 @@ from pathlib import Path
 import aiosqlite
 
 log = logging.getLogger(__name__)
+SEEN_WRITE_AFTER_S = 0.25  # seen marks wait this long to be written together
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -47,6 +48,9 @@ class Storage:
         self._tx = asyncio.Lock()
         self._user_langs: dict[str, str] = {}
         self._chat_langs: dict[str, str] = {}
+        self._seen: dict[str, dict[str, str]] = {}  # user -> term -> first seen, not yet written
+        self._seen_writer: asyncio.Task[None] | None = None
+        self._seen_waiting = False
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -65,6 +69,13 @@ class Storage:
         return storage
 
     async def close(self) -> None:
+        """Write what is still waiting (seen marks), then close."""
+        writer = self._seen_writer
+        if writer is not None and not writer.done():
+            if self._seen_waiting:
+                writer.cancel()  # only its wait: a write under way is let finish
+            await writer
+        await self._write_seen()
         await self._db.close()
 
     async def _migrate(self, steps: Iterable[tuple[int, str, str]]) -> None:
@@ -142,17 +153,49 @@ class Storage:
 
     # -- guided path -------------------------------------------------------------------------
 
+    # Every /term marks its card seen (hundreds a second under load). The mark must neither hold
+    # up the answer nor cost a commit each: marks wait in memory and a moment later go to the
+    # database in one transaction (`seen_terms` counts them meanwhile). A crash loses at most
+    # that moment's marks: the guided path would offer those cards once more.
+
     async def mark_seen(self, user_key: str, term_id: str) -> None:
-        await self._db.execute(
-            "INSERT OR IGNORE INTO seen_terms (user_key, term_id, first_seen) VALUES (?, ?, ?)",
-            (user_key, term_id, _now()),
-        )
+        self._seen.setdefault(user_key, {}).setdefault(term_id, _now())
+        if self._seen_writer is None or self._seen_writer.done():
+            self._seen_writer = asyncio.create_task(self._write_seen_soon(),
+                                                    name="storage:seen-marks")
+
+    async def _write_seen_soon(self) -> None:
+        self._seen_waiting = True
+        try:
+            await asyncio.sleep(SEEN_WRITE_AFTER_S)
+        except asyncio.CancelledError:
+            return  # closing: close() writes them itself
+        finally:
+            self._seen_waiting = False
+        await self._write_seen()
+
+    async def _write_seen(self) -> None:
+        marks, self._seen = self._seen, {}
+        rows = [(user, term, at) for user, terms in marks.items() for term, at in terms.items()]
+        if not rows:
+            return
+        try:
+            async with self._transaction():
+                await self._db.executemany(
+                    "INSERT OR IGNORE INTO seen_terms (user_key, term_id, first_seen)"
+                    " VALUES (?, ?, ?)", rows)
+        except Exception:
+            log.exception("storage: could not record %d seen card(s); kept for the next try",
+                          len(rows))
+            for user, term, at in rows:
+                self._seen.setdefault(user, {}).setdefault(term, at)
 
     async def seen_terms(self, user_key: str) -> set[str]:
         async with self._db.execute(
             "SELECT term_id FROM seen_terms WHERE user_key = ?", (user_key,)
         ) as cur:
-            return {row[0] for row in await cur.fetchall()}
+            stored = {row[0] for row in await cur.fetchall()}
+        return stored | set(self._seen.get(user_key, ()))
 
     # -- discord: slash command sync ----------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """The database: created on first run, WAL, numbered migrations recorded and applied once."""
 
+import asyncio
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -72,11 +74,56 @@ async def test_langs_reads_user_and_chat_choices_together(storage: Storage):
 
 async def test_a_refused_language_write_changes_nothing(storage: Storage):
     """The in-memory choices follow the database: a write it refuses is not remembered."""
-    import sqlite3
-
     await storage.set_user_lang("test:u", "en")
     with pytest.raises(sqlite3.IntegrityError):
         await storage.set_user_lang("test:u", "fr")  # the CHECK allows only hi and en
     with pytest.raises(sqlite3.IntegrityError):
         await storage.set_chat_lang("test:c", "fr")
     assert await storage.langs("test:u", "test:c") == ("en", None)
+
+
+async def test_seen_marks_are_written_together_soon_and_counted_meanwhile(storage: Storage):
+    """A mark does not wait for the database: it counts at once, and a moment later every
+    waiting mark is written in one go (a commit each would cost the answer its time)."""
+    from bot.storage.db import SEEN_WRITE_AFTER_S
+
+    for term in ("await", "coroutine", "await"):
+        await storage.mark_seen("test:u", term)
+    await storage.mark_seen("test:v", "sync")
+    assert await storage.seen_terms("test:u") == {"await", "coroutine"}
+    rows = await storage._db.execute_fetchall("SELECT COUNT(*) FROM seen_terms")
+    assert rows[0][0] == 0  # not written yet
+    await asyncio.sleep(SEEN_WRITE_AFTER_S + 0.2)
+    rows = await storage._db.execute_fetchall(
+        "SELECT user_key, term_id FROM seen_terms ORDER BY user_key, term_id")
+    assert [tuple(r) for r in rows] == [("test:u", "await"), ("test:u", "coroutine"),
+                                        ("test:v", "sync")]
+    assert await storage.seen_terms("test:u") == {"await", "coroutine"}
+
+
+async def test_closing_writes_the_marks_still_waiting(tmp_path: Path):
+    path = tmp_path / "bot.sqlite3"
+    db = await Storage.open(path)
+    await db.mark_seen("test:u", "await")
+    await db.close()  # well before the delayed write
+    db = await Storage.open(path)
+    try:
+        assert await db.seen_terms("test:u") == {"await"}
+    finally:
+        await db.close()
+
+
+async def test_a_failed_write_keeps_the_marks_for_the_next_try(storage: Storage, monkeypatch):
+    await storage.mark_seen("test:u", "await")
+    real = storage._db.executemany
+
+    async def broken(*args, **kwargs):
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(storage._db, "executemany", broken)
+    await storage._write_seen()
+    assert await storage.seen_terms("test:u") == {"await"}  # still counted, still waiting
+    monkeypatch.setattr(storage._db, "executemany", real)
+    await storage._write_seen()
+    rows = await storage._db.execute_fetchall("SELECT term_id FROM seen_terms")
+    assert [r[0] for r in rows] == ["await"]
