@@ -16,6 +16,7 @@ from bot.core.content import Library
 from bot.core.i18n import t
 from bot.core.monitor import Runtime
 from bot.core.router import Access, CommandSpec, Context, Next, Router
+from bot.core.turns import Turns
 from bot.core.types import DEFAULT_LANG, LANGS, ChatKind, ChatRef, Command, Lang, Reply, UserRef
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ class Core:
         self._deliverers: dict[str, Deliverer] = {}
         # What /inside, /healthz and /metrics read: lag, adapter states, load providers.
         self.runtime = Runtime()
+        self.turns = Turns()
         self.sandbox: Any = None  # a bot.sandbox.Sandbox, set by __main__; None = running code is off
         self.demos: dict[str, Any] = {}  # bot.core.demos.Demo by id, loaded by __main__
         from bot.core import features
@@ -71,6 +73,7 @@ class Core:
         return self.default_lang
 
     async def stream(self, command: Command) -> AsyncIterator[Reply]:
+        await self.turns.turn()  # a burst of updates starts one per loop iteration
         lang = await self._safe_lang(command)
         ctx = Context(command=command, lang=lang, core=self)
         name = command.name.strip()

@@ -15,11 +15,6 @@ def _main():
     # hog's time slice (milliseconds of loop lag each time); the kernel preempts an idle-class
     # task for any normal one at once. Unprivileged, a snippet cannot switch back.
     os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-    try:  # our session's scheduling autogroup too (what counts where no idle cgroup holds us)
-        with open("/proc/self/autogroup", "w") as f:
-            f.write("19")
-    except OSError:
-        pass
     import asyncio
     import asyncio.events
     import asyncio.tasks
