@@ -402,7 +402,10 @@ class DiscordAdapter:
         if client is None or client.is_closed() or not client.is_ready():
             raise ConnectionError("the Discord adapter is not connected")
         try:
-            channel = client.get_channel(int(chat.id)) or await client.fetch_channel(int(chat.id))
+            # A channel not in the cache is posted to by id, not fetched first: a fan-out to
+            # thousands of channels would otherwise double its requests (and discord.py's
+            # rate-limit buckets, which it scans each time it makes a new one).
+            channel = client.get_channel(int(chat.id)) or client.get_partial_messageable(int(chat.id))
             if not isinstance(channel, discord.abc.Messageable):
                 raise TargetGone(f"discord: {chat.key} is not a text channel")
             lang = await self._lang(Command("", "", chat, UserRef("discord", "0")))
@@ -420,6 +423,13 @@ class DiscordAdapter:
             raise TargetGone(f"discord: may not post to {chat.key}: {exc.text}") from None
         except discord.NotFound as exc:
             raise TargetGone(f"discord: {chat.key} not found: {exc.text}") from None
+        except discord.HTTPException as exc:
+            if exc.code == NOT_A_TEXT_CHANNEL:
+                raise TargetGone(f"discord: {chat.key} is not a text channel") from None
+            raise
+
+
+NOT_A_TEXT_CHANNEL = 50008  # Discord's JSON error code: "Cannot send messages in a non-text channel"
 
 
 def _view(page: Page) -> Any:

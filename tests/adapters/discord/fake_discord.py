@@ -54,6 +54,7 @@ class FakeDiscord:
     commands: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # scope -> commands
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
     no_embed_channels: set[str] = field(default_factory=set)  # embeds there answer 403 (no Embed Links)
+    voice_channels: set[str] = field(default_factory=set)  # not text: posting there answers 400
     reject_commands: bool = False  # PUT commands answers 400 (an invalid command)
     reject_identify: bool = False  # the gateway closes with 4004 (authentication failed)
 
@@ -297,6 +298,9 @@ class FakeDiscord:
     async def _channel_message(self, request: web.Request) -> web.Response:
         if request.match_info["channel"] in self.forbidden_channels:
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        if request.match_info["channel"] in self.voice_channels:
+            return _json({"message": "Cannot send messages in a non-text channel", "code": 50008},
+                         status=400)
         body = _body(await request.read(), request.content_type)
         if body.get("embeds") and request.match_info["channel"] in self.no_embed_channels:
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)

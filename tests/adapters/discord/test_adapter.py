@@ -189,6 +189,23 @@ async def test_delivered_post_pings_nobody(bot: DiscordAdapter, fake: FakeDiscor
     assert "@everyone" in post.json["embeds"][0]["description"]
 
 
+async def test_a_post_to_an_uncached_channel_is_one_request(bot: DiscordAdapter,
+                                                            fake: FakeDiscord) -> None:
+    """A channel the client has not cached is posted to by id, not fetched first (a fan-out to
+    thousands of channels would make twice the requests); a channel that is not a text channel
+    answers 400/50008 and is gone for the scheduler."""
+    assert bot.client is not None
+    await asyncio.wait_for(bot.client.wait_until_ready(), 10)
+    uncached = "1555000000000000001"
+    assert bot.client.get_channel(int(uncached)) is None
+    await bot.core.deliver(ChatRef("discord", uncached, ChatKind.GROUP), Reply.text("quiz time"))
+    assert len(fake.find("POST", f"/channels/{uncached}/messages")) == 1
+    assert not [r for r in fake.requests if r.method == "GET" and uncached in r.path]
+    fake.voice_channels.add(uncached)
+    with pytest.raises(TargetGone, match="not a text channel"):
+        await bot.core.deliver(ChatRef("discord", uncached, ChatKind.GROUP), Reply.text("again"))
+
+
 async def test_guild_admin_and_dm(bot: DiscordAdapter, fake: FakeDiscord) -> None:
     """Manage Server makes a guild member admin; a DM is a private chat whose user is admin."""
     cases = [(dict(guild=True, admin=False), "kind=group admin=False"),
