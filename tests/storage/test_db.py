@@ -127,3 +127,40 @@ async def test_a_failed_write_keeps_the_marks_for_the_next_try(storage: Storage,
     await storage._write_seen()
     rows = await storage._db.execute_fetchall("SELECT term_id FROM seen_terms")
     assert [r[0] for r in rows] == ["await"]
+
+
+async def _target(storage: Storage, key: str) -> None:
+    await storage.daily_set(chat_key=key, platform="test", chat_id=key, chat_kind="group",
+                            at_time="06:00", tz="UTC", next_day="2026-11-25",
+                            next_due="2026-11-25T06:00:00+00:00", now="2026-11-24T00:00:00+00:00")
+
+
+def _claim(key: str, **changes) -> dict:
+    return {"chat_key": key, "day": "2026-11-25", "term_id": "sync", "cycle": 0,
+            "question_id": "sync-1", "next_day": "2026-11-26",
+            "next_due": "2026-11-26T06:00:00+00:00", "now": "2026-11-25T06:00:01+00:00",
+            **changes}
+
+
+async def test_a_daily_claim_is_one_transaction_and_never_twice(storage: Storage):
+    """The claim writes the ledger row, the rotation, the question and the next slot together;
+    a second claim of the same day gets None; claims of many chats at once all succeed."""
+    keys = [f"test:g{n}" for n in range(20)]
+    for key in keys:
+        await _target(storage, key)
+    ids = await asyncio.gather(*(storage.daily_claim(**_claim(key)) for key in keys))
+    assert None not in ids and len(set(ids)) == 20
+    assert await storage.daily_claim(**_claim(keys[0])) is None  # never posted twice
+    [row] = await storage.daily_ledger(keys[0])
+    assert (row["status"], row["post_id"], row["term_id"]) == ("claimed", ids[0], "sync")
+    assert (await storage.daily_target(keys[0]))["next_day"] == "2026-11-26"
+    assert await storage.daily_rotation(keys[0]) == (0, {"sync"})
+
+
+async def test_a_failing_claim_leaves_nothing_behind(storage: Storage):
+    await _target(storage, "test:g")
+    with pytest.raises(sqlite3.IntegrityError):
+        await storage.daily_claim(**_claim("test:g", question_id=None))  # NOT NULL
+    assert await storage.daily_ledger("test:g") == []
+    assert (await storage.daily_target("test:g"))["next_day"] == "2026-11-25"
+    assert await storage.daily_claim(**_claim("test:g")) is not None  # and the next one works
