@@ -458,8 +458,12 @@ class TelegramAdapter:
                 or not poll_fits(poll)):
             return False
         if poll.intro:
-            await self._send_new(bot, chat_id, Reply(blocks=poll.intro, title=reply.title),
-                                 reply_to=reply_to)
+            # The poll's options are the answers; the reply's other buttons (open the card) go
+            # under the intro instead of being lost.
+            others = tuple(row for row in (tuple(b for b in r if b.command != "answer")
+                                           for r in reply.buttons) if row)
+            await self._send_new(bot, chat_id, Reply(blocks=poll.intro, title=reply.title,
+                                                     buttons=others), reply_to=reply_to)
             reply_to = None
         try:
             # Non-anonymous: only then does Telegram report each vote (poll_answer).

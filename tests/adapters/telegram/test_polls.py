@@ -179,6 +179,10 @@ async def test_a_daily_post_is_a_recap_then_a_poll_whose_votes_count(
     poll = await fake.wait_for("sendPoll")
     [recap] = fake.called("sendMessage")
     assert "/term await" in recap.params["text"] and fake.calls.index(recap) < fake.calls.index(poll)
+    # The card's button rides under the recap; the answers are the poll's own options.
+    data = [b["callback_data"] for row in recap.params["reply_markup"]["inline_keyboard"]
+            for b in row]
+    assert data == ["term await"]
     await fake.poll_answer(fake.message_of(poll)["poll"]["id"], entry.question.answer - 1, user_id=5)
     assert (await score_of(core, GROUP, 5))["correct"] == 1
 
