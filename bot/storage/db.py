@@ -239,11 +239,24 @@ class Storage:
                 await self._db.execute("ROLLBACK")
                 raise
 
-    async def _in_db_thread(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """`fn(connection)` in aiosqlite's own thread: several statements for one hop between
-        threads. aiosqlite has no public call for this; `_execute` is the one each of its own
-        methods uses (the version range is pinned in pyproject.toml; tests cover it)."""
-        return await self._db._execute(fn, self._db._conn)
+    async def _in_one_transaction(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """`_transaction()` for a group of statements that need no await between them:
+        `fn(connection)` runs whole in aiosqlite's own thread, one hop instead of one per
+        statement (a hot path). aiosqlite has no public call for this; `_execute` is the one
+        each of its own methods uses (the version range is pinned in pyproject.toml)."""
+
+        def run(conn: sqlite3.Connection) -> T:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                result = fn(conn)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            return result
+
+        async with self._tx:
+            return await self._db._execute(run, self._db._conn)
 
     async def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
         async with self._db.execute(sql, params) as cur:
@@ -418,33 +431,26 @@ class Storage:
         queued ~85 ms each behind one another."""
 
         def claim(conn: sqlite3.Connection) -> int | None:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                post_id = None
-                if conn.execute(
-                        "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, term_id,"
-                        " updated_at) VALUES (?, ?, 'claimed', ?, ?)",
-                        (chat_key, day, term_id, now)).rowcount == 1:
-                    conn.execute(
-                        "INSERT OR IGNORE INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
-                        " VALUES (?, ?, ?, ?)", (chat_key, cycle, term_id, now))
-                    post_id = int(conn.execute(
-                        "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at)"
-                        " VALUES (?, ?, 'daily', ?)", (chat_key, question_id, now)).lastrowid or 0)
-                    conn.execute(
-                        "UPDATE daily_ledger SET post_id = ? WHERE chat_key = ? AND local_day = ?",
-                        (post_id, chat_key, day))
+            post_id = None
+            if conn.execute(
+                    "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, term_id,"
+                    " updated_at) VALUES (?, ?, 'claimed', ?, ?)",
+                    (chat_key, day, term_id, now)).rowcount == 1:
                 conn.execute(
-                    "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
-                    " AND next_day = ?", (next_day, next_due, chat_key, day))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+                    "INSERT OR IGNORE INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
+                    " VALUES (?, ?, ?, ?)", (chat_key, cycle, term_id, now))
+                post_id = int(conn.execute(
+                    "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at)"
+                    " VALUES (?, ?, 'daily', ?)", (chat_key, question_id, now)).lastrowid or 0)
+                conn.execute(
+                    "UPDATE daily_ledger SET post_id = ? WHERE chat_key = ? AND local_day = ?",
+                    (post_id, chat_key, day))
+            conn.execute(
+                "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
+                " AND next_day = ?", (next_day, next_due, chat_key, day))
             return post_id
 
-        async with self._tx:
-            return await self._in_db_thread(claim)
+        return await self._in_one_transaction(claim)
 
     async def daily_record(self, chat_key: str, day: str, status: str, detail: str | None,
                            now: str) -> None:
