@@ -20,7 +20,6 @@ import logging
 import os
 import re
 import time
-from collections.abc import Iterable
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -92,18 +91,6 @@ class IdleCgroup:
                 path.rmdir()
             return None
         return cls(path)
-
-    def add(self, pids: Iterable[int]) -> int:
-        """Move these processes in (their later children are born inside). Returns how many
-        moved; a process that is gone is skipped."""
-        moved = 0
-        for pid in pids:
-            try:
-                (self.path / "cgroup.procs").write_text(str(pid))
-                moved += 1
-            except OSError:
-                continue
-        return moved
 
     def pids(self) -> set[int]:
         try:

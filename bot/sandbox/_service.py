@@ -251,24 +251,17 @@ class Sandbox:
 
     async def _ready(self, warm: _Warm) -> bool:
         """Wait until the sandbox's interpreter is up (it says "ready" on its record fd), then
-        put it at the lowest CPU priority from outside (the idle cgroup, else its autogroup at
-        nice 19), so the bot's loop stays responsive however hard the snippet computes."""
+        put its scheduling autogroups at nice 19 from outside. (Where the idle cpu cgroup
+        exists, the sandbox joined it as its first step, `build`, and autogroups no longer
+        weigh; the demotion is kept so that a snippet sees the same either way.)"""
         try:
             async with asyncio.timeout(10):
                 ready = await warm.records.readline() == b"ready\n"
         except TimeoutError:
             return False
         if ready:
-            await asyncio.to_thread(self._demote, warm.proc.pid)
+            await asyncio.to_thread(_proc.demote_autogroup, warm.proc.pid)
         return ready
-
-    def _demote(self, root: int) -> None:
-        """(In a thread.) The tree is complete and still: its interpreter waits for the code.
-        A sandbox joins the idle group as its first step (`build`); moving its tree again here
-        only matters if that failed."""
-        if self.idle_group is not None:
-            self.idle_group.add(_proc.tree(root, _proc.snapshot(self._uid)))
-        _proc.demote_autogroup(root)
 
     async def _spawn(self, limits: Limits) -> _Warm:
         read_fd, write_fd = os.pipe()

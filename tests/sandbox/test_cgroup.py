@@ -69,10 +69,9 @@ def _real_group_possible() -> bool:
 
 
 @pytest.mark.skipif(not _real_group_possible(), reason="no writable cpu cgroup (not root?)")
-async def test_a_sandbox_is_born_inside_the_idle_group(monkeypatch) -> None:
+async def test_a_sandbox_is_born_inside_the_idle_group() -> None:
     """Its first step joins the group, so bwrap's setup, its pid 1 and the interpreter are all
-    born idle (the bot's move of the tree once it is ready, a fallback, is disabled here)."""
-    monkeypatch.setattr(Sandbox, "_demote", lambda self, root: None)
+    born idle; nothing moves them in later."""
     async with Sandbox.open(test_config(pool=1)) as sandbox:
         require(sandbox)
         group = sandbox.idle_group
