@@ -1,13 +1,31 @@
-"""Shared by the benchmarks: percentiles, the printed table, and bench/results.json (a list of
-{"name", "value", "unit", "goal"} entries, merged by name; not kept in git)."""
+"""Shared by the benchmarks: percentiles, the printed table, bench/results.json (a list of
+{"name", "value", "unit", "goal"} entries, merged by name; not kept in git), and a pause of the
+benchmark's own garbage collector while it measures."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import math
+from collections.abc import Iterator
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """The benchmark's fakes keep every request they saw (tens of thousands): this process's
+    full garbage collections would stall their answers for 100-200 ms, and with them the bot's
+    sends and the timestamps. Everything alive is frozen and collection paused meanwhile."""
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import sys
 import tempfile
 import time
@@ -22,7 +21,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bench._results import figure, merge, table
+from bench._results import figure, gc_paused, merge, table
 from bot.core.clock import iso
 from bot.storage import Storage
 from tests.adapters.discord.fake_discord import FakeDiscord
@@ -71,18 +70,11 @@ async def main(args: argparse.Namespace) -> list[dict]:
             if datetime.now(UTC) >= due:
                 print("warning: the posts were due before both adapters were connected")
             deadline = time.monotonic() + START_AFTER + 60 + 3 * args.targets / args.rate
-            # The fakes keep every request (tens of thousands): this process's full garbage
-            # collections would stall the fakes' answers, and so the bot's sends. Paused here.
-            gc.collect()
-            gc.freeze()
-            gc.disable()
-            try:
+            with gc_paused():
                 while time.monotonic() < deadline:
                     if posts(tg, dc)[0] >= args.targets:
                         break
                     await asyncio.sleep(0.5)
-            finally:
-                gc.enable()
             await asyncio.sleep(2.0)  # anything posted twice would arrive now
             count, times, per_chat = posts(tg, dc)
             failed = [line for line in bot.lines if "level=warning" in line or "level=error" in line]

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import itertools
 import os
 import re
@@ -33,7 +32,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench._results import figure, merge, percentile, table
+from bench._results import figure, gc_paused, merge, percentile, table
 from bot.core.monitor import LagMonitor
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.telegram.fake_telegram import FakeTelegram
@@ -239,25 +238,20 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     started = time.monotonic()
     bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
     own_lag = LagMonitor(window=args.seconds)  # this process's own loop: it times the answers
-    # This process keeps every request it saw (13,000+ calls): its garbage collector's full
-    # passes would stall its loop, and so the timestamps, for 100-200 ms. Paused for the load.
-    gc.collect()
-    gc.freeze()
-    gc.disable()
-    async with asyncio.TaskGroup() as group:
-        lag_task = group.create_task(own_lag.run())
-        if with_run:
-            for w in range(args.runs):
-                group.create_task(hog_worker(w, tg, until, load))
-        group.create_task(sample_sandbox(session, port, until, load))
-        group.create_task(paced(args.rate, loop_until, lambda n: term_lookup(n, dc, tg, load)))
-        if buttons:
-            group.create_task(paced(args.quiz_rate, loop_until,
-                                    lambda n: quiz_click(message, buttons, tg, load)))
-        await asyncio.sleep(args.seconds)
-        lag = await metrics(session, port)  # the monitor's last 60 s: all under load
-        lag_task.cancel()
-    gc.enable()
+    with gc_paused():
+        async with asyncio.TaskGroup() as group:
+            lag_task = group.create_task(own_lag.run())
+            if with_run:
+                for w in range(args.runs):
+                    group.create_task(hog_worker(w, tg, until, load))
+            group.create_task(sample_sandbox(session, port, until, load))
+            group.create_task(paced(args.rate, loop_until, lambda n: term_lookup(n, dc, tg, load)))
+            if buttons:
+                group.create_task(paced(args.quiz_rate, loop_until,
+                                        lambda n: quiz_click(message, buttons, tg, load)))
+            await asyncio.sleep(args.seconds)
+            lag = await metrics(session, port)  # the monitor's last 60 s: all under load
+            lag_task.cancel()
     elapsed = time.monotonic() - started
     # Who had the CPU: on 2 cores, the bot, this process (both fakes and the load) and the hogs.
     bot_cpu = (cpu_seconds(bot.pid) - bot_cpu) / elapsed * 100
