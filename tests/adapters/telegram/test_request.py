@@ -1,5 +1,6 @@
-"""PTB's requests over aiohttp: the same wire format as PTB's own backend, and PTB's errors for
-timeouts and dead servers (its retry and error handling depend on them)."""
+"""PTB's requests over aiohttp: JSON bodies (multipart for files), JSON answers parsed as PTB
+would, and PTB's errors for timeouts and dead servers (its retry and error handling depend on
+them)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import socket
 
 import pytest
 from aiohttp import web
-from telegram import Bot, InputFile
-from telegram.error import NetworkError, TimedOut
-from telegram.request import RequestData
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
+from telegram.constants import ParseMode
+from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.request import BaseRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
 from bot.adapters.telegram._request import AiohttpRequest
@@ -33,6 +35,8 @@ async def server():
                         entry["files"][part.name] = (part.filename, await part.read())
                     else:
                         entry["fields"][part.name] = await part.text()
+            elif request.content_type == "application/json":
+                entry["fields"] = await request.json()
             else:
                 entry["fields"] = dict(await request.post())
         seen.append(entry)
@@ -55,17 +59,31 @@ def _data(**values) -> RequestData:
     return RequestData([RequestParameter.from_input(k, v) for k, v in values.items()])
 
 
-async def test_fields_are_form_encoded_like_ptbs_own_backend(server) -> None:
+async def test_fields_go_as_one_json_body(server) -> None:
     url, seen, _ = server
     async with AiohttpRequest() as request:
         status, body = await request.do_request(
             f"{url}/sendMessage", "POST",
-            _data(chat_id=5, text="héllo <b>", reply_markup={"inline_keyboard": [[]]}))
+            _data(chat_id=5, text="héllo <b> & ✓", disable_notification=True, skipped=None,
+                  reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("a", callback_data="x")]]),
+                  parse_mode=ParseMode.HTML))
     assert status == 200 and b'"ok": true' in body
-    assert seen[0]["type"] == "application/x-www-form-urlencoded"
-    assert seen[0]["fields"] == {"chat_id": "5", "text": "héllo <b>",
-                                 "reply_markup": '{"inline_keyboard": [[]]}'}
+    assert seen[0]["type"] == "application/json"
+    # Typed JSON values: objects nested (not JSON text inside JSON), enums by value, None left out.
+    assert seen[0]["fields"] == {
+        "chat_id": 5, "text": "héllo <b> & ✓", "disable_notification": True, "parse_mode": "HTML",
+        "reply_markup": {"inline_keyboard": [[{"text": "a", "callback_data": "x"}]]}}
     assert seen[0]["agent"].startswith("python-telegram-bot")
+
+
+def test_answers_are_parsed_like_ptbs_own() -> None:
+    payload = '{"ok": true, "result": {"text": "héllo ✓", "id": 9007199254740993}}'.encode()
+    assert AiohttpRequest.parse_json_payload(payload) == BaseRequest.parse_json_payload(payload)
+    # Bytes orjson refuses (not UTF-8) get PTB's lenient decoding, as before.
+    assert AiohttpRequest.parse_json_payload(b'{"ok": true, "r": "\xff"}') == {"ok": True,
+                                                                            "r": "\ufffd"}
+    with pytest.raises(TelegramError, match="Invalid server response"):
+        AiohttpRequest.parse_json_payload(b"<html>502 Bad Gateway</html>")
 
 
 async def test_a_file_goes_as_multipart(server) -> None:
@@ -128,4 +146,4 @@ async def test_the_bot_uses_it_end_to_end(server) -> None:
               get_updates_request=AiohttpRequest(connection_pool_size=1))
     async with bot.request:
         assert await bot.send_chat_action(5, "typing") is True
-    assert seen[-1]["fields"] == {"chat_id": "5", "action": "typing"}
+    assert seen[-1]["fields"] == {"chat_id": 5, "action": "typing"}
