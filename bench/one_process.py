@@ -32,7 +32,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bench._results import figure, gc_paused, merge, percentile, table
+from bench._results import AS_REMOTE_SERVERS, as_remote_servers, figure, gc_paused, merge, percentile, table
 from bot.core.monitor import LagMonitor
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.telegram.fake_telegram import FakeTelegram
@@ -238,7 +238,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     started = time.monotonic()
     bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
     own_lag = LagMonitor(window=args.seconds)  # this process's own loop: it times the answers
-    with gc_paused():
+    with gc_paused(), as_remote_servers():
         async with asyncio.TaskGroup() as group:
             lag_task = group.create_task(own_lag.run())
             if with_run:
@@ -282,6 +282,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     for name, (value, why) in SETTINGS.items():
         shown = str(args.runs) if name == "SANDBOX__CONCURRENCY" and args.runs else value
         print(f"  {name}={shown:6} {why}")
+    print(f"the benchmark's own process: {AS_REMOTE_SERVERS}")
     print(f"load: {args.seconds:.0f} s; /term {args.rate:g}/s (half Telegram, half Discord, "
           f"{len(latencies)} answered, {unanswered} unanswered); quiz answers "
           f"{args.quiz_rate:g}/s ({load.quiz_clicks} clicked, {recorded} acknowledged); "
