@@ -183,10 +183,9 @@ class Storage:
         if not rows:
             return
         try:
-            async with self._transaction():
-                await self._db.executemany(
-                    "INSERT OR IGNORE INTO seen_terms (user_key, term_id, first_seen)"
-                    " VALUES (?, ?, ?)", rows)
+            await self._in_one_transaction(lambda conn: conn.executemany(
+                "INSERT OR IGNORE INTO seen_terms (user_key, term_id, first_seen)"
+                " VALUES (?, ?, ?)", rows))
         except Exception:
             log.exception("storage: could not record %d seen card(s); kept for the next try",
                           len(rows))

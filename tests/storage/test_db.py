@@ -113,17 +113,16 @@ async def test_closing_writes_the_marks_still_waiting(tmp_path: Path):
         await db.close()
 
 
-async def test_a_failed_write_keeps_the_marks_for_the_next_try(storage: Storage, monkeypatch):
+async def test_a_failed_write_keeps_the_marks_for_the_next_try(storage: Storage):
     await storage.mark_seen("test:u", "await")
-    real = storage._db.executemany
-
-    async def broken(*args, **kwargs):
-        raise sqlite3.OperationalError("disk I/O error")
-
-    monkeypatch.setattr(storage._db, "executemany", broken)
+    # The database refuses the insert (as a full disk would), so the transaction rolls back.
+    await storage._db.execute(
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON seen_terms"
+        " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
     await storage._write_seen()
+    assert await storage._db.execute_fetchall("SELECT term_id FROM seen_terms") == []
     assert await storage.seen_terms("test:u") == {"await"}  # still counted, still waiting
-    monkeypatch.setattr(storage._db, "executemany", real)
+    await storage._db.execute("DROP TRIGGER refuse")
     await storage._write_seen()
     rows = await storage._db.execute_fetchall("SELECT term_id FROM seen_terms")
     assert [r[0] for r in rows] == ["await"]
