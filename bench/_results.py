@@ -38,7 +38,7 @@ AS_REMOTE_SERVERS = ("the fakes and the load run as SCHED_BATCH: they stand for 
 def as_remote_servers() -> Iterator[None]:
     """The fakes stand for servers on other machines, yet here they share 2 cores with the bot.
     A socket write wakes its reader on the writer's own CPU, so every answer the bot sent woke
-    this process right onto the bot's core, where it took over: measured with `perf sched`,
+    this process right onto the bot's core, where it took over: measured with perf's sched_switch,
     ~120 preemptions a second of ~0.5 ms each, 5% of the bot's time, none of which a real
     deployment has. In the batch class this thread still gets any free CPU at once (the
     sandbox's hogs are idle class) but no longer preempts on waking. Linux only; the calling

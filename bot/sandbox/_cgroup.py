@@ -92,12 +92,6 @@ class IdleCgroup:
             return None
         return cls(path)
 
-    def pids(self) -> set[int]:
-        try:
-            return {int(p) for p in (self.path / "cgroup.procs").read_text().split()}
-        except OSError:
-            return set()
-
     def close(self, wait_s: float = 2.0) -> None:
         """Remove the group, possible only once every process in it has ended: a sandbox's
         inner processes die a moment after its outer one, so wait for them a little. (A group

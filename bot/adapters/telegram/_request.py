@@ -37,7 +37,6 @@ class AiohttpRequest(BaseRequest):
 
     __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session")
 
-
     def __init__(self, *, connection_pool_size: int = 256, read_timeout: float | None = 5.0,
                  connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0) -> None:
         self._pool_size = connection_pool_size
