@@ -193,10 +193,8 @@ class Storage:
                 self._seen.setdefault(user, {}).setdefault(term, at)
 
     async def seen_terms(self, user_key: str) -> set[str]:
-        async with self._db.execute(
-            "SELECT term_id FROM seen_terms WHERE user_key = ?", (user_key,)
-        ) as cur:
-            stored = {row[0] for row in await cur.fetchall()}
+        stored = {row[0] for row in await self._db.execute_fetchall(
+            "SELECT term_id FROM seen_terms WHERE user_key = ?", (user_key,))}
         return stored | set(self._seen.get(user_key, ()))
 
     # -- discord: slash command sync ----------------------------------------------------------
@@ -216,9 +214,8 @@ class Storage:
         )
 
     async def _scalar(self, sql: str, params: tuple) -> str | None:
-        async with self._db.execute(sql, params) as cur:
-            row = await cur.fetchone()
-        return None if row is None else row[0]
+        rows = await self._db.execute_fetchall(sql, params)
+        return next((row[0] for row in rows), None)
 
     # -- practice: quizzes, scores, daily posts, spaced repetition (issue 7) ------------------
     # Multi-statement writes run in one transaction; the connection is shared by every
@@ -257,14 +254,16 @@ class Storage:
         async with self._tx:
             return await self._db._execute(run, self._db._conn)
 
-    async def _rows(self, sql: str, params: tuple = ()) -> list[dict]:
-        async with self._db.execute(sql, params) as cur:
-            return [dict(row) for row in await cur.fetchall()]
+    # Reads go through execute_fetchall: one hop to the database thread and back, where
+    # `async with execute() as cur` + fetch costs three (execute, fetch, close). Each hop wakes
+    # that thread and then this one; under load, every wake-up is a chance to lose the CPU.
 
-    async def _row(self, sql: str, params: tuple = ()) -> dict | None:
-        async with self._db.execute(sql, params) as cur:
-            row = await cur.fetchone()
-        return None if row is None else dict(row)
+    async def _rows(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        return [dict(row) for row in await self._db.execute_fetchall(sql, params)]
+
+    async def _row(self, sql: str, params: tuple | dict = ()) -> dict | None:
+        rows = await self._db.execute_fetchall(sql, params)
+        return next((dict(row) for row in rows), None)
 
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
                                owner_key: str | None, now: str) -> int:
@@ -292,31 +291,34 @@ class Storage:
                             question_id: str, choice: int, correct: bool, now: str, day: str,
                             yesterday: str) -> bool:
         """Store an answer and update the user's score and streak in this chat, atomically.
-        False (and nothing changed) if the user already answered this post."""
-        async with self._transaction():
-            async with self._db.execute(
-                "INSERT OR IGNORE INTO quiz_answers (post_id, user_key, chat_key, question_id,"
-                " choice, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (post_id, user_key, chat_key, question_id, choice, int(correct), now),
-            ) as cur:
-                inserted = cur.rowcount == 1
-            if inserted:
-                # In an UPDATE every column reads its old value, so `streak` below is the
-                # streak before this answer.
-                streak = ("CASE WHEN last_day >= :day THEN streak"
-                          " WHEN last_day = :yesterday THEN streak + 1 ELSE 1 END")
-                await self._db.execute(
-                    "INSERT INTO scores (chat_key, user_key, user_name, answered, correct,"
-                    " streak, best_streak, last_day) VALUES (:chat, :user, :name, 1, :ok, 1, 1,"
-                    " :day) ON CONFLICT (chat_key, user_key) DO UPDATE SET"
-                    " user_name = excluded.user_name, answered = answered + 1,"
-                    f" correct = correct + excluded.correct, streak = {streak},"
-                    f" best_streak = MAX(best_streak, {streak}),"
-                    " last_day = MAX(COALESCE(last_day, ''), :day)",
-                    {"chat": chat_key, "user": user_key, "name": user_name,
-                     "ok": int(correct), "day": day, "yesterday": yesterday},
-                )
-        return inserted
+        False (and nothing changed) if the user already answered this post. One hop to the
+        database thread (every quiz click comes here)."""
+        # In an UPDATE every column reads its old value, so `streak` below is the streak
+        # before this answer.
+        streak = ("CASE WHEN last_day >= :day THEN streak"
+                  " WHEN last_day = :yesterday THEN streak + 1 ELSE 1 END")
+
+        def record(conn: sqlite3.Connection) -> bool:
+            if conn.execute(
+                    "INSERT OR IGNORE INTO quiz_answers (post_id, user_key, chat_key, question_id,"
+                    " choice, correct, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (post_id, user_key, chat_key, question_id, choice, int(correct), now),
+                    ).rowcount != 1:
+                return False
+            conn.execute(
+                "INSERT INTO scores (chat_key, user_key, user_name, answered, correct,"
+                " streak, best_streak, last_day) VALUES (:chat, :user, :name, 1, :ok, 1, 1,"
+                " :day) ON CONFLICT (chat_key, user_key) DO UPDATE SET"
+                " user_name = excluded.user_name, answered = answered + 1,"
+                f" correct = correct + excluded.correct, streak = {streak},"
+                f" best_streak = MAX(best_streak, {streak}),"
+                " last_day = MAX(COALESCE(last_day, ''), :day)",
+                {"chat": chat_key, "user": user_key, "name": user_name,
+                 "ok": int(correct), "day": day, "yesterday": yesterday},
+            )
+            return True
+
+        return await self._in_one_transaction(record)
 
     async def score(self, chat_key: str, user_key: str) -> dict | None:
         return await self._row("SELECT * FROM scores WHERE chat_key = ? AND user_key = ?",

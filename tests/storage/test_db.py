@@ -163,3 +163,54 @@ async def test_a_failing_claim_leaves_nothing_behind(storage: Storage):
     assert await storage.daily_ledger("test:g") == []
     assert (await storage.daily_target("test:g"))["next_day"] == "2026-11-25"
     assert await storage.daily_claim(**_claim("test:g")) is not None  # and the next one works
+
+
+def _answer(post_id: int, user: str, **changes) -> dict:
+    return {"post_id": post_id, "user_key": user, "user_name": user, "chat_key": "test:g",
+            "question_id": "sync-1", "choice": 0, "correct": True, "now": "2026-11-25T06:00:01+00:00",
+            "day": "2026-11-25", "yesterday": "2026-11-24", **changes}
+
+
+async def test_answers_at_once_are_each_recorded_once(storage: Storage):
+    post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "2026-11-25T06:00:00+00:00")
+    users = [f"test:u{n}" for n in range(20)]
+    recorded = await asyncio.gather(*(storage.record_answer(**_answer(post, u, correct=n % 2 == 0))
+                                      for n, u in enumerate(users)))
+    assert recorded == [True] * 20
+    assert await storage.record_answer(**_answer(post, users[0], choice=1)) is False
+    assert await storage.post_tally(post) == (20, 10)
+    score = await storage.score("test:g", users[0])
+    assert (score["answered"], score["correct"], score["streak"]) == (1, 1, 1)
+    assert (await storage.user_answer(post, users[0]))["choice"] == 0  # the first answer stays
+
+
+async def test_an_answer_whose_score_cannot_be_written_is_not_kept(storage: Storage):
+    post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "2026-11-25T06:00:00+00:00")
+    await storage._db.execute(
+        "CREATE TEMP TRIGGER refuse BEFORE INSERT ON scores"
+        " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+    with pytest.raises(sqlite3.DatabaseError):
+        await storage.record_answer(**_answer(post, "test:u"))
+    assert await storage.user_answer(post, "test:u") is None  # rolled back with the score
+    await storage._db.execute("DROP TRIGGER refuse")
+    assert await storage.record_answer(**_answer(post, "test:u")) is True  # may answer again
+
+
+async def test_a_quiz_click_costs_one_hop_per_read_or_write(storage: Storage, monkeypatch):
+    """Each call into the database thread wakes it and then this one: an answer's reads and its
+    transaction are one hop each."""
+    post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "2026-11-25T06:00:00+00:00")
+    hops = []
+    execute = storage._db._execute
+
+    async def counted(fn, *args, **kwargs):
+        hops.append(fn)
+        return await execute(fn, *args, **kwargs)
+
+    monkeypatch.setattr(storage._db, "_execute", counted)
+    assert (await storage.quiz_post(post))["question_id"] == "sync-1"
+    assert await storage.chat_tz("test:g") is None
+    assert await storage.record_answer(**_answer(post, "test:u"))
+    assert await storage.post_tally(post) == (1, 1)
+    assert await storage.seen_terms("test:u") == set()
+    assert len(hops) == 5
