@@ -10,6 +10,7 @@ import gc
 import json
 import math
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -51,6 +52,27 @@ def as_remote_servers() -> Iterator[None]:
     finally:
         if batch:
             os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+
+
+def python_speed(repeat: int = 5) -> float:
+    """Milliseconds this machine takes for a fixed piece of pure-Python work (dict updates,
+    string formatting, calls: the kind of work the bot's libraries do per update), best of
+    `repeat`. The same VM runs the same code up to ~1.7x slower at times (its host is shared):
+    measured in the same run as the other figures, it tells a slow machine from a slow bot."""
+
+    def work() -> int:
+        counts: dict[str, int] = {}
+        for i in range(100_000):
+            key = f"k{i % 97}"
+            counts[key] = counts.get(key, 0) + len(key)
+        return len(counts)
+
+    best = math.inf
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
 
 
 def percentile(values: list[float], q: float) -> float:

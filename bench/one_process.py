@@ -32,7 +32,16 @@ from pathlib import Path
 
 import aiohttp
 
-from bench._results import AS_REMOTE_SERVERS, as_remote_servers, figure, gc_paused, merge, percentile, table
+from bench._results import (
+    AS_REMOTE_SERVERS,
+    as_remote_servers,
+    figure,
+    gc_paused,
+    merge,
+    percentile,
+    python_speed,
+    table,
+)
 from bot.core.monitor import LagMonitor
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.telegram.fake_telegram import FakeTelegram
@@ -217,6 +226,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
                   session: aiohttp.ClientSession, port: int, args: argparse.Namespace) -> list[dict]:
     await asyncio.sleep(IDLE_SECONDS)
     idle_rss = rss_of(bot.pid)
+    speed_before = python_speed()  # the bot is idle: this process has a core to itself
     pool = {pid: (rss_of(pid), command_line(pid)) for pid in descendants(bot.pid)}
     with_run = args.runs > 0 and await has_run(tg)
 
@@ -258,6 +268,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     own_cpu = (time.process_time() - own_cpu) / elapsed * 100
     await asyncio.sleep(2.0)  # the last answers arrive
     peak_rss = rss_of(bot.pid)
+    speed_after = python_speed()
 
     on_tg, on_dc = [], []
     for call in tg.calls[calls_before:]:
@@ -294,6 +305,8 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
         print(f"this process's own loop lag (it stamps the updates and the answers, so a late "
               f"wake-up here adds to the latencies): p50 {mine.p50 * 1000:.2f} ms, "
               f"p99 {mine.p99 * 1000:.2f} ms, max {mine.max * 1000:.2f} ms")
+    print(f"this machine's pure-Python speed (bench/_results.py python_speed, lower is faster): "
+          f"{speed_before:.1f} ms before the load, {speed_after:.1f} ms after it")
     print(f"CPU during the load: the bot {bot_cpu:.0f}% of one core, this process (the fakes "
           f"and the load) {own_cpu:.0f}%; {os.cpu_count()} cores")
     for platform, values in (("Telegram", on_tg), ("Discord", on_dc)):
@@ -323,6 +336,9 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
         figure("one_process_load_cpu", round(own_cpu), "% core", "info (fakes + load generator)"),
         figure("one_process_load_loop_lag_p99", round(mine.p99 * 1000, 2) if mine else float("nan"),
                "ms", "info (the load generator's own loop: adds to the latencies)"),
+        figure("one_process_python_speed", round(max(speed_before, speed_after), 1), "ms",
+               "info (fixed pure-Python work, the slower of before/after the load: a slow "
+               "machine, not a slow bot)"),
         figure("one_process_idle_rss", round(idle_rss / 2**20, 1), "MiB", "<= 120"),
         figure("one_process_sandbox_pool_rss", round(sum(s for s, _ in pool.values()) / 2**20, 1),
                "MiB", f"info ({len(pool)} processes)"),
