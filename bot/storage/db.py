@@ -23,6 +23,7 @@ import aiosqlite
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 SEEN_WRITE_AFTER_S = 0.25  # seen marks wait this long to be written together
+POSTS_KEPT = 512  # posted questions kept in memory (the latest read), ~1 KiB each
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -51,6 +52,8 @@ class Storage:
         self._tx = asyncio.Lock()
         self._user_langs: dict[str, str] = {}
         self._chat_langs: dict[str, str] = {}
+        self._chat_tzs: dict[str, str] = {}  # chat -> its daily schedule's zone (daily_set)
+        self._posts: dict[int, dict] = {}  # recently read posted questions (never changed)
         self._seen: dict[str, dict[str, str]] = {}  # user -> term -> first seen, not yet written
         self._seen_writer: asyncio.Task[None] | None = None
         self._seen_waiting = False
@@ -69,6 +72,7 @@ class Storage:
         storage = cls(conn, target)
         await storage._migrate(migrations())
         await storage._load_langs()
+        await storage._load_chat_tzs()
         return storage
 
     async def close(self) -> None:
@@ -273,8 +277,19 @@ class Storage:
         ) as cur:
             return int(cur.lastrowid or 0)
 
+    # A quiz click reads its posted question: a row no statement ever changes once written, so
+    # the latest few hundred read stay in memory (a group quiz is clicked by many).
+
     async def quiz_post(self, post_id: int) -> dict | None:
-        return await self._row("SELECT * FROM quiz_posts WHERE id = ?", (post_id,))
+        post = self._posts.get(post_id)
+        if post is None:
+            post = await self._row("SELECT * FROM quiz_posts WHERE id = ?", (post_id,))
+            if post is None:
+                return None
+            if len(self._posts) >= POSTS_KEPT:
+                del self._posts[next(iter(self._posts))]  # the oldest read
+            self._posts[post_id] = post
+        return dict(post)  # the caller's own copy
 
     async def user_answer(self, post_id: int, user_key: str) -> dict | None:
         return await self._row("SELECT * FROM quiz_answers WHERE post_id = ? AND user_key = ?",
@@ -361,8 +376,16 @@ class Storage:
 
     # daily posts
 
+    # Days, streaks and weeks are counted in the chat's zone: every quiz answer and score reads
+    # it. Zones live in memory like the languages: loaded at startup, kept in step by daily_set
+    # (the only statement that writes one).
+
+    async def _load_chat_tzs(self) -> None:
+        self._chat_tzs = {r[0]: r[1] for r in await self._db.execute_fetchall(
+            "SELECT chat_key, tz FROM daily_targets")}
+
     async def chat_tz(self, chat_key: str) -> str | None:
-        return await self._scalar("SELECT tz FROM daily_targets WHERE chat_key = ?", (chat_key,))
+        return self._chat_tzs.get(chat_key)
 
     async def daily_target(self, chat_key: str) -> dict | None:
         return await self._row("SELECT * FROM daily_targets WHERE chat_key = ?", (chat_key,))
@@ -379,6 +402,7 @@ class Storage:
             " disabled_reason = NULL, updated_at = excluded.updated_at",
             (chat_key, platform, chat_id, chat_kind, at_time, tz, next_day, next_due, now),
         )
+        self._chat_tzs[chat_key] = tz  # after the write: a refused one changes nothing
 
     async def daily_disable(self, chat_key: str, reason: str, now: str) -> bool:
         async with self._db.execute(

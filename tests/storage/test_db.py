@@ -196,9 +196,10 @@ async def test_an_answer_whose_score_cannot_be_written_is_not_kept(storage: Stor
     assert await storage.record_answer(**_answer(post, "test:u")) is True  # may answer again
 
 
-async def test_a_quiz_click_costs_one_hop_per_read_or_write(storage: Storage, monkeypatch):
-    """Each call into the database thread wakes it and then this one: an answer's reads and its
-    transaction are one hop each."""
+async def test_a_quiz_click_costs_at_most_two_hops(storage: Storage, monkeypatch):
+    """Each call into the database thread wakes it and then this one. A click reads its posted
+    question (in memory once read) and the chat's zone (in memory), records the answer in one
+    transaction, then reads the tally."""
     post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "2026-11-25T06:00:00+00:00")
     hops = []
     execute = storage._db._execute
@@ -209,8 +210,55 @@ async def test_a_quiz_click_costs_one_hop_per_read_or_write(storage: Storage, mo
 
     monkeypatch.setattr(storage._db, "_execute", counted)
     assert (await storage.quiz_post(post))["question_id"] == "sync-1"
+    assert len(hops) == 1  # the first read of a post
+    hops.clear()
+    assert (await storage.quiz_post(post))["question_id"] == "sync-1"
     assert await storage.chat_tz("test:g") is None
     assert await storage.record_answer(**_answer(post, "test:u"))
     assert await storage.post_tally(post) == (1, 1)
+    assert len(hops) == 2
+    hops.clear()
     assert await storage.seen_terms("test:u") == set()
-    assert len(hops) == 5
+    assert len(hops) == 1
+
+
+async def test_a_posted_question_read_from_memory_is_the_callers_own(storage: Storage, monkeypatch):
+    monkeypatch.setattr("bot.storage.db.POSTS_KEPT", 3)
+    assert await storage.quiz_post(1) is None  # not posted yet: nothing kept
+    ids = [await storage.create_quiz_post("test:g", f"q-{n}", "quiz", None, "2026-11-25T06:00:00+00:00")
+           for n in range(5)]
+    assert ids[0] == 1 and (await storage.quiz_post(1))["question_id"] == "q-0"
+    mine = await storage.quiz_post(ids[1])
+    mine["question_id"] = "changed"
+    assert (await storage.quiz_post(ids[1]))["question_id"] == "q-1"
+    for post_id in ids:
+        assert (await storage.quiz_post(post_id))["question_id"] == f"q-{post_id - 1}"
+    assert list(storage._posts) == ids[-3:]  # the latest reads, no more than kept
+
+
+async def test_a_chats_zone_is_kept_in_step_with_its_schedule(tmp_path: Path):
+    db = await Storage.open(tmp_path / "z.sqlite3")
+    try:
+        await _target(db, "test:g")
+        assert await db.chat_tz("test:g") == "UTC"
+        settings = {"chat_key": "test:g", "platform": "test", "chat_id": "test:g",
+                    "chat_kind": "group", "at_time": "06:00", "tz": "Asia/Kolkata",
+                    "next_day": "2026-11-25", "next_due": "2026-11-25T00:30:00+00:00",
+                    "now": "2026-11-24T00:00:00+00:00"}
+        await db._db.execute(
+            "CREATE TEMP TRIGGER refuse BEFORE UPDATE ON daily_targets"
+            " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+        with pytest.raises(sqlite3.DatabaseError):
+            await db.daily_set(**settings)
+        assert await db.chat_tz("test:g") == "UTC"  # a refused write changes nothing
+        await db._db.execute("DROP TRIGGER refuse")
+        await db.daily_set(**settings)
+        assert await db.chat_tz("test:g") == "Asia/Kolkata"
+        assert await db.chat_tz("test:other") is None
+    finally:
+        await db.close()
+    db = await Storage.open(tmp_path / "z.sqlite3")
+    try:
+        assert await db.chat_tz("test:g") == "Asia/Kolkata"  # loaded at startup
+    finally:
+        await db.close()
