@@ -75,6 +75,17 @@ def python_speed(repeat: int = 5) -> float:
     return best * 1000
 
 
+def steal_seconds() -> float:
+    """CPU time the hypervisor gave to others while this VM's CPUs wanted to run (the `steal`
+    column of /proc/stat, all CPUs; 0 where the kernel does not count it). Read before and after
+    a load, beside python_speed: a shared host's slow phase shows here, not in the bot."""
+    try:
+        fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    except OSError:
+        return 0.0
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest rank: always a value that was measured (as the bot's lag monitor does)."""
     ordered = sorted(values)

@@ -40,6 +40,7 @@ from bench._results import (
     merge,
     percentile,
     python_speed,
+    steal_seconds,
     table,
 )
 from bot.core.monitor import LagMonitor
@@ -246,7 +247,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     until = time.monotonic() + args.seconds
     loop_until = asyncio.get_running_loop().time() + args.seconds
     started = time.monotonic()
-    bot_cpu, own_cpu = cpu_seconds(bot.pid), time.process_time()
+    bot_cpu, own_cpu, steal = cpu_seconds(bot.pid), time.process_time(), steal_seconds()
     own_lag = LagMonitor(window=args.seconds)  # this process's own loop: it times the answers
     with gc_paused(), as_remote_servers():
         async with asyncio.TaskGroup() as group:
@@ -266,6 +267,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     # Who had the CPU: on 2 cores, the bot, this process (both fakes and the load) and the hogs.
     bot_cpu = (cpu_seconds(bot.pid) - bot_cpu) / elapsed * 100
     own_cpu = (time.process_time() - own_cpu) / elapsed * 100
+    steal = (steal_seconds() - steal) / elapsed * 100
     await asyncio.sleep(2.0)  # the last answers arrive
     peak_rss = rss_of(bot.pid)
     speed_after = python_speed()
@@ -308,7 +310,8 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     print(f"this machine's pure-Python speed (bench/_results.py python_speed, lower is faster): "
           f"{speed_before:.1f} ms before the load, {speed_after:.1f} ms after it")
     print(f"CPU during the load: the bot {bot_cpu:.0f}% of one core, this process (the fakes "
-          f"and the load) {own_cpu:.0f}%; {os.cpu_count()} cores")
+          f"and the load) {own_cpu:.0f}%; {os.cpu_count()} cores; taken by the VM's host "
+          f"(steal time) {steal:.1f}%")
     for platform, values in (("Telegram", on_tg), ("Discord", on_dc)):
         if values:
             print(f"/term latency on {platform}: p50 {percentile(values, 0.5) * 1000:.2f} ms, "
@@ -336,6 +339,9 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
         figure("one_process_load_cpu", round(own_cpu), "% core", "info (fakes + load generator)"),
         figure("one_process_load_loop_lag_p99", round(mine.p99 * 1000, 2) if mine else float("nan"),
                "ms", "info (the load generator's own loop: adds to the latencies)"),
+        figure("one_process_steal", round(steal, 1), "% core",
+               "info (CPU the VM's host gave to others during the load: a shared host's slow "
+               "phase)"),
         figure("one_process_python_speed", round(max(speed_before, speed_after), 1), "ms",
                "info (fixed pure-Python work, the slower of before/after the load: a slow "
                "machine, not a slow bot)"),
