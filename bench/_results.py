@@ -57,7 +57,7 @@ def as_remote_servers() -> Iterator[None]:
 def python_speed(repeat: int = 5) -> float:
     """Milliseconds this machine takes for a fixed piece of pure-Python work (dict updates,
     string formatting, calls: the kind of work the bot's libraries do per update), best of
-    `repeat`. The same VM runs the same code up to ~1.7x slower at times (its host is shared):
+    `repeat`. The same VM has run the same code up to ~4x slower on some days (its host is shared):
     measured in the same run as the other figures, it tells a slow machine from a slow bot."""
 
     def work() -> int:
