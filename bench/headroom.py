@@ -5,8 +5,9 @@ lookups and 50 quiz answers a second), held to the same goals.
     python -m bench.headroom [--factor 5] [--seconds 65]
 
 This shared VM runs the same code at different speeds (its pure-Python speed has varied ~4x
-between days). A bot that meets the goals at five times the load on this machine has the spare
-CPU a slower phase takes away; the figures of both runs sit side by side in bench/results.json.
+between days). Meeting the goals at five times the load shows the bot's spare CPU: a busier bot
+alone does not make the tail. It does not show the goals hold on a slower machine, where each
+update itself takes longer. The figures of both runs sit side by side in bench/results.json.
 
 Prints a table; merges figures named headroom_* into bench/results.json.
 """
