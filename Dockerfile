@@ -1,4 +1,4 @@
-# async-guru: one asyncio process serving Discord and Telegram (see README.host.md).
+# async-guru: one asyncio process serving Discord and Telegram (see docs/deploy.md).
 # Build: docker compose build   Run: docker compose up -d   (with a .env from .env.example)
 FROM python:3.11-slim-bookworm
 

@@ -105,7 +105,7 @@ class HealthSettings(BaseModel):
 
 
 class SandboxSettings(BaseModel):
-    """Running untrusted snippets (/run, /demo) in bubblewrap; see README.sandbox.md."""
+    """Running untrusted snippets (/run, /demo) in bubblewrap; see docs/sandbox.md."""
 
     python: Path = Path("/usr/bin/python3")  # Debian's; the venv's Python is not visible inside
     concurrency: int = Field(0, ge=0, le=64)  # 0 = the number of CPU cores

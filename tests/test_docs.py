@@ -21,7 +21,7 @@ CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 # A path that climbs out of the repository: `../x`, `a/../../x`, or a lone `..`.
 OUTSIDE = re.compile(r"(?<![\w.])\.\.(?:/|$)", re.M)
-# A token naming a file by its extension (`README.host.md`, `_cgroup.py`).
+# A token naming a file by its extension (`NOTES.md`, `_cgroup.py`).
 BY_EXTENSION = re.compile(r"^[\w.<>*/-]+\.(?:md|py|pyi|yml|yaml|sql|json|toml|txt|sh|cfg|ini|lock)$")
 # `python -m bench.one_process`: the module must exist too.
 MODULE = re.compile(r"-m\s+((?:bot|bench|tests)(?:\.\w+)*)")
@@ -162,6 +162,18 @@ def test_every_file_a_document_names_exists_and_no_path_leaves_the_repository(do
     assert problems(doc.read_text(), doc) == []
 
 
+def test_code_points_only_at_documents_that_exist():
+    """A comment or docstring that sends the reader to a document names one in the repository."""
+    named = re.compile(r"(?<![\w/.-])((?:docs/[\w/.-]*|README[\w.-]*)\.md)\b")
+    sources = [p for d in ("bot", "tests", "bench") for p in (ROOT / d).rglob("*.py")
+               if p != Path(__file__).resolve()]
+    sources += [ROOT / n for n in ("Makefile", "Dockerfile", "docker-compose.yml", ".env.example")]
+    sources.append(ROOT / ".ci" / "run")
+    missing = sorted({f"{p.relative_to(ROOT)}: {name}" for p in sources if p.is_file()
+                      for name in named.findall(p.read_text()) if not (ROOT / name).is_file()})
+    assert missing == []
+
+
 def test_readme_fits_the_limit():
     """README.md is the front page: at most 200 lines; the depth lives in docs/."""
     lines = (ROOT / "README.md").read_text().count("\n")
@@ -198,10 +210,10 @@ HERE = ROOT / "docs" / "example.md"
 
 
 @pytest.mark.parametrize("text", [
-    "See `README.host.md` for the host.",
-    "See `../shared/SANDBOX-NOTES.md`.",
+    "See `README.nowhere.md` for the host.",
+    "See `../outside/NOTES.md`.",
     "The parts live in `docs/readme/`.",
-    "see ../shared/SANDBOX-NOTES.md for the pitfalls",
+    "see ../outside/NOTES.md for the pitfalls",
     "Built by `docs/readme/build.sh`.",
     "The runner is `bot/sandbox/_nothing.py`.",
     "Edit `content/terms/<id>.yaml`.",

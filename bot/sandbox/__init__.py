@@ -1,5 +1,5 @@
 """Runs untrusted Python snippets in bubblewrap sandboxes: isolation, limits, output caps,
-task timelines. See README.sandbox.md for what is isolated and why."""
+task timelines. See docs/sandbox.md for what is isolated and why."""
 
 from bot.sandbox._limits import Config, Limits
 from bot.sandbox._result import Ending, RunResult

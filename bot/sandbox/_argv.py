@@ -1,6 +1,6 @@
 """The command line of one sandbox: setpriv (when root) -> bwrap -> prlimit -> python.
 
-Why each piece (see ../shared/SANDBOX-NOTES.md): bwrap is started with an EMPTY environment,
+Why each piece (see docs/sandbox.md): bwrap is started with an EMPTY environment,
 because a fresh /proc still shows the environ of the process that exec'd into the sandbox; as
 host root RLIMIT_NPROC is never enforced, so the uid is dropped before bwrap; the process limit
 is applied inside the user namespace (prlimit after bwrap), where it caps only this sandbox.

@@ -5,7 +5,7 @@ It keeps an update queue served by `getUpdates` long polling, records every call
 (method + decoded parameters), answers the methods the adapter uses with well-formed objects,
 and can be told to fail a method once (e.g. HTTP 429 with `parameters.retry_after`).
 
-Run it alone to try the bot by hand (see README.telegram.md):
+Run it alone to try the bot by hand (see docs/telegram.md):
     python tests/adapters/telegram/fake_telegram.py --port 8081
 then POST updates to http://127.0.0.1:8081/_push {"text": "/term await"} ({"poll_answer": 0}
 votes on the last poll sent) and read the bot's answers at http://127.0.0.1:8081/_calls.
