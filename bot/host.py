@@ -27,6 +27,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from bot.adapters.base import Adapter, AdapterFatal
 from bot.adapters.console import ConsoleAdapter
 from bot.core.app import Core
 from bot.core.monitor import AdapterBoard, AdapterState, count_commands
@@ -40,24 +41,6 @@ BACKOFF_MAX = 60.0
 HEALTHY_RUN = 60.0
 # SIGTERM to exit: Docker's default grace is 10 s, the issue asks for 5 s.
 SHUTDOWN_TIMEOUT = 5.0
-
-
-class AdapterFatal(Exception):
-    """The adapter cannot work with this configuration (e.g. the platform rejected the token):
-    restarting would not help."""
-
-
-class Adapter(Protocol):
-    """A platform adapter. It may also offer `is_connected() -> bool` (discord.py:
-    `client.is_ready()`; PTB: `updater.running`): then /inside and /healthz show "starting"
-    until it says so; without it, an adapter counts as connected while `run()` runs."""
-
-    name: str
-
-    async def run(self) -> None:
-        """Connect and serve until cancelled. Raise AdapterFatal for a configuration the
-        platform rejects; any other exception means "try again later". On cancellation, stop
-        taking updates and close the platform session before re-raising."""
 
 
 class Service(Protocol):

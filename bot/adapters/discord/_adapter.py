@@ -21,6 +21,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from discord.utils import MISSING
 
+from bot.adapters.base import AdapterFatal
 from bot.adapters.discord._buttons import MODAL_TEMPLATE, CodeModal, CoreButton, is_ours
 from bot.adapters.discord._commands import (
     code_of_message,
@@ -36,7 +37,6 @@ from bot.core.app import TargetGone
 from bot.core.i18n import t
 from bot.core.router import CommandSpec
 from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Reply, UserRef
-from bot.host import AdapterFatal
 
 if TYPE_CHECKING:
     from bot.core.app import Core

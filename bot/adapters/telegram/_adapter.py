@@ -54,6 +54,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.base import AdapterFatal
 from bot.adapters.memo import ReplyMemo
 from bot.adapters.telegram._render import alert_text, cut_alert, keyboard, render_chunks, tg_len
 from bot.adapters.telegram._request import AiohttpRequest
@@ -153,8 +154,6 @@ class TelegramAdapter:
         return app
 
     async def run(self) -> None:
-        from bot.host import AdapterFatal
-
         app = self.build()
         try:
             async with app:  # initialize() (getMe) ... shutdown()

@@ -10,11 +10,12 @@ from discord.backoff import ExponentialBackoff
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.adapters.base import AdapterFatal
 from bot.adapters.discord import DiscordAdapter, point_at
 from bot.adapters.discord._adapter import CLOSE_TIMEOUT
 from bot.core.app import Core, TargetGone
 from bot.core.types import ChatKind, ChatRef, Reply
-from bot.host import AdapterFatal, platform_adapters
+from bot.host import platform_adapters
 from bot.settings import DiscordSettings, Settings
 from tests.adapters.discord.conftest import running, settings_for
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord

@@ -1,0 +1,25 @@
+"""What every platform adapter shares: the `Adapter` protocol the host supervises, and
+`AdapterFatal`, the one error that stops an adapter for good. Adapters import these from here,
+never from the host: the host imports adapters, not the other way round."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+
+class AdapterFatal(Exception):
+    """The adapter cannot work with this configuration (e.g. the platform rejected the token):
+    restarting would not help."""
+
+
+class Adapter(Protocol):
+    """A platform adapter, run by the host under a supervisor. It may also offer
+    `is_connected() -> bool` (discord.py: `client.is_ready()`): then /inside and /healthz show
+    "starting" until it says so; without it, an adapter counts as connected while `run()` runs."""
+
+    name: str
+
+    async def run(self) -> None:
+        """Connect and serve until cancelled. Raise AdapterFatal for a configuration the
+        platform rejects; any other exception means "try again later". On cancellation, stop
+        taking updates and close the platform session before re-raising."""
