@@ -13,9 +13,9 @@ class AdapterFatal(Exception):
 
 
 class Adapter(Protocol):
-    """A platform adapter, run by the host under a supervisor. It may also offer
-    `is_connected() -> bool` (discord.py: `client.is_ready()`): then /inside and /healthz show
-    "starting" until it says so; without it, an adapter counts as connected while `run()` runs."""
+    """A platform adapter, run by the host under a supervisor. Its "connected" probe for
+    /inside and /healthz is declared in `bot.adapters.registry`: /healthz shows "starting"
+    until the probe says yes; without one, an adapter counts as connected while `run()` runs."""
 
     name: str
 
