@@ -102,6 +102,20 @@ async def test_failing_adapter_never_stops_or_slows_another():
     assert steady.closed
 
 
+async def test_the_registrys_probe_decides_when_an_adapter_is_connected():
+    """With a probe, a running adapter reads "starting" until the probe says yes."""
+    steady, board, connected = Steady(), AdapterBoard(), False
+    task = asyncio.create_task(supervise(steady, board, probe=lambda: connected))
+    await asyncio.sleep(0.02)
+    [status] = board.all()
+    assert status.effective is AdapterState.STARTING
+    connected = True
+    assert status.effective is AdapterState.CONNECTED
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
 async def test_backoff_doubles_with_jitter_up_to_the_maximum():
     """Waits between restarts double from `first`, stay within ±20 % jitter, and are capped."""
     waits: list[float] = []
