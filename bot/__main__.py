@@ -81,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"async-guru: {exc}", file=sys.stderr)
         return 2
-    secrets = [s.get_secret_value() for s in (settings.discord.token, settings.telegram.token) if s]
+    from bot.adapters import registry
+
+    secrets = registry.secrets(settings)
     # --once prints a reply for a person or a script: keep routine log lines out of the way.
     logs.configure("WARNING" if args.once is not None and settings.log.level == "INFO"
                    else settings.log.level, secrets)

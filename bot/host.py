@@ -1,8 +1,8 @@
 """The host: one asyncio process, one TaskGroup owning every long-lived task.
 
     TaskGroup
-    ├── adapter:discord      supervise(DiscordAdapter)   } console instead when no token is set
-    ├── adapter:telegram     supervise(TelegramAdapter)  }
+    ├── adapter:discord      supervise(DiscordAdapter)   } those bot/adapters/registry.py finds
+    ├── adapter:telegram     supervise(TelegramAdapter)  } configured; the console when none
     ├── service:loop-monitor LagMonitor.run()            } background services: the monitors,
     ├── service:health       HealthServer.run()          } the health endpoint, the scheduler...
     └── host:shutdown        waits for SIGTERM/SIGINT, then cancels the rest
@@ -27,6 +27,8 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from bot.adapters import registry
+from bot.adapters.base import Adapter, AdapterFatal
 from bot.adapters.console import ConsoleAdapter
 from bot.core.app import Core
 from bot.core.monitor import AdapterBoard, AdapterState, count_commands
@@ -40,24 +42,6 @@ BACKOFF_MAX = 60.0
 HEALTHY_RUN = 60.0
 # SIGTERM to exit: Docker's default grace is 10 s, the issue asks for 5 s.
 SHUTDOWN_TIMEOUT = 5.0
-
-
-class AdapterFatal(Exception):
-    """The adapter cannot work with this configuration (e.g. the platform rejected the token):
-    restarting would not help."""
-
-
-class Adapter(Protocol):
-    """A platform adapter. It may also offer `is_connected() -> bool` (discord.py:
-    `client.is_ready()`; PTB: `updater.running`): then /inside and /healthz show "starting"
-    until it says so; without it, an adapter counts as connected while `run()` runs."""
-
-    name: str
-
-    async def run(self) -> None:
-        """Connect and serve until cancelled. Raise AdapterFatal for a configuration the
-        platform rejects; any other exception means "try again later". On cancellation, stop
-        taking updates and close the platform session before re-raising."""
 
 
 class Service(Protocol):
@@ -75,13 +59,14 @@ def _one_line(exc: BaseException) -> str:
 
 
 async def supervise(adapter: Adapter, board: AdapterBoard | None = None, *,
+                    probe: Callable[[], bool] | None = None,
                     first: float = BACKOFF_FIRST, maximum: float = BACKOFF_MAX,
                     healthy_run: float = HEALTHY_RUN,
                     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep) -> None:
     """Run `adapter` until it returns, is disabled, or this task is cancelled. The waits
-    between restarts are awaited (`sleep`), so a failing adapter never holds the loop."""
+    between restarts are awaited (`sleep`), so a failing adapter never holds the loop.
+    `probe` (from the registry) says when it is connected; without it, while run() runs."""
     board = board or AdapterBoard()
-    probe: Callable[[], bool] | None = getattr(adapter, "is_connected", None)
     delay, failures = first, 0
     while True:
         board.update(adapter.name, AdapterState.STARTING, failures=failures, probe=probe)
@@ -115,20 +100,6 @@ async def supervise(adapter: Adapter, board: AdapterBoard | None = None, *,
                      extra={"event": "adapter_stopped", "adapter": adapter.name})
             board.update(adapter.name, AdapterState.STOPPED)
             return
-
-
-def platform_adapters(settings: Settings, core: Core) -> list[Adapter]:
-    """The adapters whose tokens are set."""
-    adapters: list[Adapter] = []
-    if settings.telegram.token is not None:
-        from bot.adapters.telegram import TelegramAdapter
-
-        adapters.append(TelegramAdapter(settings.telegram, core))  # also core's "telegram" deliverer
-    if settings.discord.token is not None:
-        from bot.adapters.discord import DiscordAdapter
-
-        adapters.append(DiscordAdapter(settings.discord, core))
-    return adapters
 
 
 def instrument(core: Core) -> None:
@@ -197,20 +168,14 @@ async def _run_service(service: Service) -> None:
 
 async def serve(settings: Settings, core: Core, *, adapters: list[Adapter] | None = None) -> int:
     """Run until SIGTERM/SIGINT (exit status 0), the console's end of input (0), or until no
-    platform adapter is left (1: every token was rejected). `adapters` replaces the configured
-    ones (tests)."""
+    platform adapter is left (1: every token was rejected). The adapters are those the
+    registry finds configured, or the console; `adapters` replaces them (tests)."""
     instrument(core)
-    if adapters is None:
-        adapters = platform_adapters(settings, core)
-    if not adapters:
-        configured = [n for n, tok in (("discord", settings.discord.token),
-                                       ("telegram", settings.telegram.token)) if tok]
-        if configured:
-            log.error("host: tokens set for %s, but this build has no adapter for them;"
-                      " serving the console instead", ", ".join(configured))
-        else:
-            log.info("host: no platform token set: console adapter")
-        adapters = [ConsoleAdapter(core)]
+    plugged = (registry.build(settings, core) if adapters is None
+               else [registry.Plugged(a) for a in adapters])
+    if not plugged:
+        log.info("host: no platform token set: console adapter")
+        plugged = [registry.Plugged(ConsoleAdapter(core))]
     services = background_services(settings, core)
     freeze_startup_objects()
     board = core.runtime.adapters
@@ -223,10 +188,10 @@ async def serve(settings: Settings, core: Core, *, adapters: list[Adapter] | Non
         async with asyncio.TaskGroup() as tg:
             owned = [tg.create_task(_run_service(service), name=f"service:{service.name}")
                      for service in services]
-            supervised = [tg.create_task(supervise(a, board), name=f"adapter:{a.name}")
-                          for a in adapters]
+            supervised = [tg.create_task(supervise(p.adapter, board, probe=p.probe),
+                                         name=f"adapter:{p.adapter.name}") for p in plugged]
             log.info("host: serving adapters=%s services=%s",
-                     ",".join(a.name for a in adapters), ",".join(s.name for s in services))
+                     ",".join(p.adapter.name for p in plugged), ",".join(s.name for s in services))
             adapters_done = asyncio.ensure_future(asyncio.wait(supervised))
             stop_wait = asyncio.ensure_future(stop.wait())
             try:

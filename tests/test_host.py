@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import itertools
 import logging
@@ -16,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from bot.adapters.base import AdapterFatal
 from bot.core.app import Core
 from bot.core.content import Library
 from bot.core.monitor import AdapterBoard, AdapterState, count_commands
 from bot.host import (
-    AdapterFatal,
     background_services,
     instrument,
     serve,
@@ -99,6 +100,20 @@ async def test_failing_adapter_never_stops_or_slows_another():
     # Its own pace is a 5 ms sleep per tick; the median is robust to a noisy machine's spikes.
     assert statistics.median(b - a for a, b in itertools.pairwise(steady.ticks)) < 0.05
     assert steady.closed
+
+
+async def test_the_registrys_probe_decides_when_an_adapter_is_connected():
+    """With a probe, a running adapter reads "starting" until the probe says yes."""
+    steady, board, connected = Steady(), AdapterBoard(), False
+    task = asyncio.create_task(supervise(steady, board, probe=lambda: connected))
+    await asyncio.sleep(0.02)
+    [status] = board.all()
+    assert status.effective is AdapterState.STARTING
+    connected = True
+    assert status.effective is AdapterState.CONNECTED
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
 
 
 async def test_backoff_doubles_with_jitter_up_to_the_maximum():
@@ -375,3 +390,49 @@ async def test_child_processes_are_watched_without_a_thread_each():
         assert [await p.wait() for p in procs] == [0, 1, 2]
     finally:
         asyncio.set_child_watcher(previous)
+
+
+def _imported_modules(path: Path, package: str) -> set[str]:
+    """Every module a source file imports, relative imports resolved, `from x import y` read
+    as both x and x.y (y may be a module)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _package_of(path: Path) -> str:
+    """The package a source file under the project root belongs to (for relative imports)."""
+    parts = path.relative_to(PROJECT_ROOT).with_suffix("").parts
+    return ".".join(parts[:-1])
+
+
+def test_nothing_below_the_host_imports_it():
+    """bot/adapters, bot/storage and bot/sandbox never import bot.host (at any depth of the
+    file: lazy imports inside functions count too): the host imports them."""
+    offenders = []
+    for area in ("adapters", "storage", "sandbox"):
+        for path in sorted((PROJECT_ROOT / "bot" / area).rglob("*.py")):
+            imported = _imported_modules(path, _package_of(path))
+            if any(m == "bot.host" or m.startswith("bot.host.") for m in imported):
+                offenders.append(str(path.relative_to(PROJECT_ROOT)))
+    assert offenders == []
+
+
+def test_the_import_check_sees_every_form_of_importing_the_host(tmp_path):
+    """`import bot.host`, `from bot.host import x`, `from bot import host` and a relative
+    `from .. import host` are all caught (a check that cannot fail proves nothing)."""
+    forms = ["import bot.host", "from bot.host import serve", "from bot import host",
+             "def f():\n    from .. import host", "from ..host import serve"]
+    for source in forms:
+        path = tmp_path / "mod.py"
+        path.write_text(source + "\n")
+        assert "bot.host" in _imported_modules(path, "bot.adapters"), source

@@ -10,8 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
@@ -21,6 +20,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from discord.utils import MISSING
 
+from bot.adapters.base import AdapterFatal
+from bot.adapters.discord._answer import NO_MENTIONS, InteractionAnswer, page_view
 from bot.adapters.discord._buttons import MODAL_TEMPLATE, CodeModal, CoreButton, is_ours
 from bot.adapters.discord._commands import (
     code_of_message,
@@ -30,13 +31,12 @@ from bot.adapters.discord._commands import (
     payload_hash,
     scope_of,
 )
-from bot.adapters.discord._render import Page, plain_pages, render, view_for
+from bot.adapters.discord._render import plain_pages, render, view_for
 from bot.adapters.memo import ReplyMemo
 from bot.core.app import TargetGone
 from bot.core.i18n import t
 from bot.core.router import CommandSpec
 from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Reply, UserRef
-from bot.host import AdapterFatal
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 AUTOCOMPLETE_MAX = 25
 CLOSE_TIMEOUT = 3.0  # seconds for a clean close before the start task is cancelled
 # Close codes that no reconnect can fix: authentication failed, invalid intents, disallowed intents.
@@ -88,15 +87,6 @@ class _Client(discord.Client):
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.adapter.on_interaction(interaction)
-
-
-@dataclass
-class _Answer:
-    """Where the next reply of one interaction goes."""
-
-    deferred: bool = False  # a "thinking…" original response waits to be filled
-    deferred_ephemeral: bool = False
-    progress: discord.InteractionMessage | discord.WebhookMessage | None = None
 
 
 class DiscordAdapter:
@@ -241,7 +231,7 @@ class DiscordAdapter:
         command = self._command(interaction, name, code, values)
         if not code.strip():
             lang = await self._lang(command)
-            await self._send_text(interaction, t(lang, "discord_no_code"))
+            await self._send_text(interaction, t(lang, "discord_no_code"), lang)
             return
         await self.answer(interaction, command)
 
@@ -295,90 +285,26 @@ class DiscordAdapter:
     # -- answering ---------------------------------------------------------------------------
 
     async def answer(self, interaction: discord.Interaction, command: Command) -> None:
-        """Stream the core's replies into the interaction: defer first when the command may
-        outlast Discord's 3 s window, then fill the deferred response, edit progress in place,
-        and follow up."""
+        """Stream the core's replies into the interaction (bot.adapters.base.Answer): defer
+        first when the command may outlast Discord's 3 s window (or once it turns out slow),
+        then fill the deferred response, edit progress in place, and follow up."""
         spec: CommandSpec | None = self.core.router.get(command.name)
-        private = spec.private if spec else True
-        state = _Answer()
-        if spec is not None and spec.long_running and not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=private, thinking=True)
-            state.deferred, state.deferred_ephemeral = True, private
-        lang = await self._lang(command)
-        responding = asyncio.Lock()  # the safety defer and the first reply must not race
+        answer = InteractionAnswer(interaction, self._render, self.core.default_lang,
+                                   private=spec.private if spec else True,
+                                   ack_after=self.defer_after)
+        await answer.play(self._in_their_language(answer, command),
+                          long_running=spec is not None and spec.long_running)
 
-        async def defer_if_slow() -> None:
-            # A quick command that turns slow (a busy database) still answers within 3 s.
-            await asyncio.sleep(self.defer_after)
-            async with responding:
-                if not interaction.response.is_done():
-                    await interaction.response.defer(ephemeral=private, thinking=True)
-                    state.deferred, state.deferred_ephemeral = True, private
+    async def _in_their_language(self, answer: InteractionAnswer, command: Command
+                                 ) -> AsyncIterator[Reply]:
+        """The core's replies, once the user's language is known (read after a long-running
+        command's defer, and while the slow-answer timer already runs)."""
+        answer.lang = await self._lang(command)
+        async for reply in self.core.stream(command):
+            yield reply
 
-        async with asyncio.TaskGroup() as tg:  # owns the safety timer
-            timer = tg.create_task(defer_if_slow(), name=f"discord:defer:{interaction.id}")
-            try:
-                async for reply in self.core.stream(command):
-                    async with responding:
-                        timer.cancel()
-                        await self._show(interaction, reply, self._render(reply, lang), state)
-            finally:
-                timer.cancel()
-
-    async def _show(self, itx: discord.Interaction, reply: Reply, pages: list[Page],
-                    state: _Answer) -> None:
-        first, rest = pages[0], pages[1:]
-        private = reply.private
-        shown: discord.InteractionMessage | discord.WebhookMessage | None = None
-        if (reply.edit_source and not private and itx.type is discord.InteractionType.component
-                and await self._edit_source(itx, first)):
-            pass
-        elif state.progress is not None:  # a progress reply is replaced by the next one
-            shown = await state.progress.edit(embeds=first.embeds, view=first.view,
-                                              allowed_mentions=NO_MENTIONS)
-        elif not itx.response.is_done():
-            await itx.response.send_message(embeds=first.embeds, view=_view(first),
-                                            ephemeral=private, allowed_mentions=NO_MENTIONS)
-            shown = await itx.original_response() if not reply.final else None
-        elif state.deferred:
-            state.deferred = False
-            if private == state.deferred_ephemeral:
-                shown = await itx.edit_original_response(embeds=first.embeds, view=first.view,
-                                                         allowed_mentions=NO_MENTIONS)
-            else:  # visibility differs: follow up, and drop a public "thinking…"
-                shown = await itx.followup.send(embeds=first.embeds, view=_view(first),
-                                                ephemeral=private, wait=True,
-                                                allowed_mentions=NO_MENTIONS)
-                if not state.deferred_ephemeral:
-                    await itx.delete_original_response()
-        else:
-            shown = await itx.followup.send(embeds=first.embeds, view=_view(first),
-                                            ephemeral=private, wait=True,
-                                            allowed_mentions=NO_MENTIONS)
-        for page in rest:
-            await itx.followup.send(embeds=page.embeds, view=_view(page), ephemeral=private,
-                                    allowed_mentions=NO_MENTIONS)
-        state.progress = shown if not reply.final and not rest else None
-
-    async def _edit_source(self, itx: discord.Interaction, page: Page) -> bool:
-        """Replace the clicked message (a quiz tally). False when it cannot be edited."""
-        try:
-            if not itx.response.is_done():
-                await itx.response.edit_message(embeds=page.embeds, view=page.view,
-                                                allowed_mentions=NO_MENTIONS)
-            elif itx.message is not None:
-                await itx.message.edit(embeds=page.embeds, view=page.view,
-                                       allowed_mentions=NO_MENTIONS)
-            else:
-                return False
-        except discord.HTTPException as exc:
-            log.warning("discord: could not edit the clicked message: %s", exc)
-            return False
-        return True
-
-    async def _send_text(self, itx: discord.Interaction, text: str) -> None:
-        reply = Reply.text(text, private=True)
-        await self._show(itx, reply, render(reply), _Answer())
+    async def _send_text(self, itx: discord.Interaction, text: str, lang: Lang) -> None:
+        await InteractionAnswer(itx, render, lang, private=True).show(Reply.text(text, private=True))
 
     async def _politely(self, itx: discord.Interaction, key: str) -> None:
         """An ephemeral sentence, never "This interaction failed"."""
@@ -411,7 +337,7 @@ class DiscordAdapter:
             lang = await self._lang(Command("", "", chat, UserRef("discord", "0")))
             try:
                 for page in render(reply, lang):
-                    await channel.send(embeds=page.embeds, view=_view(page),
+                    await channel.send(embeds=page.embeds, view=page_view(page),
                                        allowed_mentions=NO_MENTIONS)
             except discord.Forbidden:  # perhaps no Embed Links permission: plain text
                 texts = plain_pages(reply)
@@ -430,10 +356,6 @@ class DiscordAdapter:
 
 
 NOT_A_TEXT_CHANNEL = 50008  # Discord's JSON error code: "Cannot send messages in a non-text channel"
-
-
-def _view(page: Page) -> Any:
-    return page.view if page.view is not None else MISSING
 
 
 def _args(spec: CommandSpec | None, values: Mapping[str, str]) -> str:

@@ -9,18 +9,22 @@ kept in memory. Modals are answered the same stateless way, from their `agm:` cu
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import discord
-
-if TYPE_CHECKING:
-    from bot.adapters.discord._adapter import DiscordAdapter
 
 BUTTON_PREFIX = "ag:"
 MODAL_PREFIX = "agm:"
 BUTTON_TEMPLATE = re.compile(r"ag:(?P<payload>[^\n]{1,97})")
 MODAL_TEMPLATE = re.compile(r"agm:(?P<command>[a-z0-9_-]{1,32}):(?P<option>[a-z0-9_-]{1,32})")
 CODE_MAX = 4000  # Discord's limit for a text input
+
+
+class ClickHandler(Protocol):
+    """What a click is handed to (the adapter, as `client.adapter`): the buttons need not
+    import the adapter that imports them."""
+
+    async def on_button(self, interaction: discord.Interaction, payload: str) -> None: ...
 
 
 class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON_TEMPLATE):
@@ -38,7 +42,7 @@ class CoreButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=BUTTON
         return cls(match["payload"], label=getattr(item, "label", "") or "")
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        adapter: DiscordAdapter = interaction.client.adapter  # type: ignore[attr-defined]
+        adapter: ClickHandler = interaction.client.adapter  # type: ignore[attr-defined]
         await adapter.on_button(interaction, self.payload)
 
 

@@ -9,18 +9,15 @@ another user; every request goes through PTB's AIORateLimiter, which also retrie
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from urllib.parse import urlparse
 
 from telegram import (
     Bot,
     BotCommand,
-    CallbackQuery,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -35,7 +32,6 @@ from telegram import (
 )
 from telegram.constants import (
     BotCommandLimit,
-    ChatAction,
     ChatMemberStatus,
     ChatType,
     ParseMode,
@@ -54,8 +50,10 @@ from telegram.ext import (
     filters,
 )
 
+from bot.adapters.base import AdapterFatal
 from bot.adapters.memo import ReplyMemo
-from bot.adapters.telegram._render import alert_text, cut_alert, keyboard, render_chunks, tg_len
+from bot.adapters.telegram._answer import ChatAnswer, answer_query
+from bot.adapters.telegram._render import keyboard, render_chunks, tg_len
 from bot.adapters.telegram._request import AiohttpRequest
 from bot.core.app import Core, TargetGone
 from bot.core.clock import clock_of, iso
@@ -78,29 +76,11 @@ log = logging.getLogger(__name__)
 
 # POLL_ANSWER: votes on the bot's own non-anonymous quiz polls (not sent unless asked for).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.POLL_ANSWER]
-# "typing" shows for about 5 s; renew it a little sooner while long work runs.
-TYPING_EVERY = 4.0
 # Chat administrators are looked up once per chat and remembered this long.
 ADMIN_TTL = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 # What Telegram accepts as a menu command; one bad name would make setMyCommands fail entirely.
 MENU_NAME = re.compile(r"[a-z0-9_]{1,32}")
-
-
-@dataclass
-class _Delivery:
-    """Where the replies to one command go, and what has been done so far."""
-
-    bot: Bot
-    chat_id: int
-    group: bool
-    user_id: int
-    lang: Lang
-    reply_to: int | None = None  # the user's command message (groups)
-    query: CallbackQuery | None = None  # set when a button was clicked
-    answered: bool = False  # a callback query is answered exactly once
-    progress: Message | None = None  # the message the next reply replaces
-    polls: bool = True  # False in channels: they cannot take non-anonymous polls
 
 
 class TelegramAdapter:
@@ -153,8 +133,6 @@ class TelegramAdapter:
         return app
 
     async def run(self) -> None:
-        from bot.host import AdapterFatal
-
         app = self.build()
         try:
             async with app:  # initialize() (getMe) ... shutdown()
@@ -247,8 +225,8 @@ class TelegramAdapter:
             raise RuntimeError("the Telegram adapter is not running")
         try:
             bot, chat_id = self.application.bot, int(chat.id)
-            if not (reply.poll and await self._send_poll(bot, chat_id, chat.kind, reply)):
-                await self._send_new(bot, chat_id, reply)
+            if not (reply.poll and await self.send_poll(bot, chat_id, chat.kind, reply)):
+                await self.send_message(bot, chat_id, reply)
         except Forbidden as exc:  # "bot was blocked by the user", "bot was kicked"
             raise TargetGone(f"telegram refused: {exc.message}") from None
         except ChatMigrated as exc:  # a group upgraded to a supergroup: its old id is dead
@@ -282,9 +260,10 @@ class TelegramAdapter:
         else:
             command = Command("", "", chat_ref, user_ref, is_admin=True)
             stream = self.core.stream_text(text, chat_ref, user_ref, is_admin=True)
-        delivery = _Delivery(context.bot, msg.chat.id, group, msg.from_user.id,
-                             await self._lang(command), reply_to=msg.message_id if group else None)
-        await self._serve(delivery, command, stream)
+        answer = ChatAnswer(self, context.bot, msg.chat.id, group=group, user_id=msg.from_user.id,
+                            lang=await self._lang(command),
+                            reply_to=msg.message_id if group else None)
+        await answer.play(stream, long_running=self._long_running(command))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         self._track()
@@ -302,24 +281,21 @@ class TelegramAdapter:
                 button = None
             spec = self.core.router.get(button.command) if button else None
         if spec is None or button is None or message is None:
-            await _answer(query, t(await self._lang(stale), "tg_stale_button"))
+            await answer_query(query, t(await self._lang(stale), "tg_stale_button"))
             return
         chat = message.chat
         chat_ref = _chat_ref(chat)
         command = Command(button.command, button.args, chat_ref, _user_ref(user),
                           is_admin=await self._is_admin(context.bot, chat, user.id, None),
                           locale=user.language_code)
-        delivery = _Delivery(context.bot, chat.id, chat_ref.kind is ChatKind.GROUP, user.id,
-                             await self._lang(command), query=query,
-                             polls=chat.type != ChatType.CHANNEL)
-        if spec.long_running:  # stop the client's spinner now; the result comes later
-            await _answer(query)
-            delivery.answered = True
+        answer = ChatAnswer(self, context.bot, chat.id, group=chat_ref.kind is ChatKind.GROUP,
+                            user_id=user.id, lang=await self._lang(command), query=query,
+                            polls=chat.type != ChatType.CHANNEL)
         try:
-            await self._serve(delivery, command, self.core.stream(command))
+            await answer.play(self.core.stream(command), long_running=spec.long_running)
         finally:
-            if not delivery.answered:
-                await _answer(query)
+            if not answer.answered:
+                await answer_query(query)
 
     async def _on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`@bot await` in any chat: the matching cards, ranked, each ready to send."""
@@ -371,11 +347,11 @@ class TelegramAdapter:
         # private chat it adds the misconception, the card and a "next question" button. A
         # forwarded poll's votes from elsewhere are recorded quietly.
         speak = chat.kind is ChatKind.PRIVATE and chat.id == user.id
-        delivery = _Delivery(context.bot, int(chat.id), False, vote.user.id,
-                             await self._lang(command))
+        answer = ChatAnswer(self, context.bot, int(chat.id), group=False, user_id=vote.user.id,
+                            lang=await self._lang(command))
         async for reply in self.core.stream(command):
             if speak and not reply.edit_source:
-                await self._send(delivery, reply)
+                await answer.show(reply)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         kind = type(update.effective_message or update.callback_query or update.inline_query
@@ -384,71 +360,9 @@ class TelegramAdapter:
         log.error("telegram: handling an update (%s) failed: %s: %s", kind,
                   type(err).__name__, err, exc_info=err)
 
-    # -- answering ---------------------------------------------------------------------------
+    # -- sending (the primitives of ChatAnswer, and deliver's) -------------------------------
 
-    async def _serve(self, delivery: _Delivery, command: Command,
-                     stream: AsyncIterator[Reply]) -> None:
-        spec = self.core.router.get(command.name) if command.name else None
-        async with asyncio.TaskGroup() as tg:
-            typing = (tg.create_task(self._keep_typing(delivery), name="telegram:typing")
-                      if spec is not None and spec.long_running else None)
-            try:
-                async for reply in stream:
-                    await self._send(delivery, reply)
-            finally:
-                if typing is not None:
-                    typing.cancel()
-
-    async def _keep_typing(self, delivery: _Delivery) -> None:
-        while True:
-            with contextlib.suppress(TelegramError):
-                await delivery.bot.send_chat_action(delivery.chat_id, ChatAction.TYPING)
-            await asyncio.sleep(TYPING_EVERY)
-
-    async def _send(self, d: _Delivery, reply: Reply) -> None:
-        if reply.private and d.group and d.query is not None:
-            # A button in a group: the answer is the clicker's alone. Short text fits the
-            # callback alert; anything richer goes to their private chat when Telegram lets us.
-            text = alert_text(reply)
-            if text is not None and not d.answered:
-                await _answer(d.query, text, alert=True)
-                d.answered = True
-                return
-            try:
-                await self._send_new(d.bot, d.user_id, reply)
-            except (Forbidden, BadRequest):
-                # They never opened a private chat with the bot. The answer stays theirs (a
-                # quiz verdict must not reach the group): its start as an alert, and a hint.
-                if not d.answered:
-                    await _answer(d.query, cut_alert(reply, t(d.lang, "tg_start_private")),
-                                  alert=True)
-                    d.answered = True
-                    return
-            else:
-                if not d.answered:
-                    await _answer(d.query, t(d.lang, "tg_sent_private"))
-                    d.answered = True
-                return
-        if reply.poll is not None and not reply.private and d.polls and await self._send_poll(
-                d.bot, d.chat_id, ChatKind.GROUP if d.group else ChatKind.PRIVATE, reply,
-                reply_to=d.reply_to):
-            d.progress = None
-            return
-        # A typed command gets its answer where it was typed (Telegram has no ephemeral
-        # messages, and a private chat fails for users who never started the bot), quoted to the
-        # user's message in groups so it is clear whom it answers.
-        target = d.progress
-        if target is None and reply.edit_source and d.query is not None and isinstance(
-                d.query.message, Message):
-            target = d.query.message
-        sent = None
-        if target is not None:
-            sent = await self._edit(d.bot, target, reply)
-        if sent is None:
-            sent = await self._send_new(d.bot, d.chat_id, reply, reply_to=d.reply_to)
-        d.progress = None if reply.final else sent
-
-    async def _send_poll(self, bot: Bot, chat_id: int, kind: ChatKind, reply: Reply, *,
+    async def send_poll(self, bot: Bot, chat_id: int, kind: ChatKind, reply: Reply, *,
                          reply_to: int | None = None) -> bool:
         """Send the reply's question as a native quiz poll, after its intro (the code snippet a
         poll question cannot hold), and remember the poll for its votes. False when the poll
@@ -462,7 +376,7 @@ class TelegramAdapter:
             # under the intro instead of being lost.
             others = tuple(row for row in (tuple(b for b in r if b.command != "answer")
                                            for r in reply.buttons) if row)
-            await self._send_new(bot, chat_id, Reply(blocks=poll.intro, title=reply.title,
+            await self.send_message(bot, chat_id, Reply(blocks=poll.intro, title=reply.title,
                                                      buttons=others), reply_to=reply_to)
             reply_to = None
         try:
@@ -486,7 +400,7 @@ class TelegramAdapter:
                 now=iso(clock_of(self.core).now()))
         return True
 
-    async def _edit(self, bot: Bot, message: Message, reply: Reply) -> Message | None:
+    async def edit_message(self, bot: Bot, message: Message, reply: Reply) -> Message | None:
         """Replace a message's text with the reply; None when it cannot be (too long, or
         Telegram refuses), so the caller sends a new message instead."""
         chunks = self._chunks(reply)
@@ -504,7 +418,7 @@ class TelegramAdapter:
             return None
         return edited if isinstance(edited, Message) else message
 
-    async def _send_new(self, bot: Bot, chat_id: int, reply: Reply, *,
+    async def send_message(self, bot: Bot, chat_id: int, reply: Reply, *,
                         reply_to: int | None = None) -> Message:
         """Send every chunk; the buttons go under the last one. Returns the last message."""
         chunks = self._chunks(reply)
@@ -519,6 +433,10 @@ class TelegramAdapter:
             )
         assert sent is not None
         return sent
+
+    def _long_running(self, command: Command) -> bool:
+        spec = self.core.router.get(command.name) if command.name else None
+        return spec is not None and spec.long_running
 
     # -- who is asking -----------------------------------------------------------------------
 
@@ -557,14 +475,6 @@ POLLING_TASK = "Updater:start_polling:polling_task"
 
 def _poller_tasks() -> set[asyncio.Task]:
     return {t for t in asyncio.all_tasks() if t.get_name() == POLLING_TASK and not t.done()}
-
-
-async def _answer(query: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
-    """Answer a callback query; one that is too old to answer is only worth a log line."""
-    try:
-        await query.answer(text, show_alert=alert or None)
-    except BadRequest as exc:
-        log.info("telegram: could not answer a button click: %s", exc)
 
 
 def poll_fits(poll: QuizPoll) -> bool:

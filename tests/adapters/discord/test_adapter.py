@@ -10,11 +10,12 @@ from discord.backoff import ExponentialBackoff
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
+from bot.adapters import registry
+from bot.adapters.base import AdapterFatal
 from bot.adapters.discord import DiscordAdapter, point_at
 from bot.adapters.discord._adapter import CLOSE_TIMEOUT
 from bot.core.app import Core, TargetGone
 from bot.core.types import ChatKind, ChatRef, Reply
-from bot.host import AdapterFatal, platform_adapters
 from bot.settings import DiscordSettings, Settings
 from tests.adapters.discord.conftest import running, settings_for
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, FakeDiscord
@@ -284,12 +285,14 @@ async def test_private_answer_after_public_defer(bot: DiscordAdapter, fake: Fake
 
 
 def test_host_builds_the_adapter_when_token_set(core: Core, fake: FakeDiscord) -> None:
-    """platform_adapters() builds the Discord adapter for a set token and registers delivery."""
+    """The registry builds the Discord adapter for a set token, registers delivery, and
+    probes it through is_connected()."""
     settings = Settings(discord=settings_for(fake))
-    [adapter] = [a for a in platform_adapters(settings, core) if a.name == "discord"]
-    assert core._deliverers["discord"] is adapter
+    [plugged] = [p for p in registry.build(settings, core) if p.adapter.name == "discord"]
+    assert core._deliverers["discord"] is plugged.adapter
+    assert plugged.probe is not None and plugged.probe() is False  # not connected yet
     unset = Settings(discord=DiscordSettings())
-    assert not [a for a in platform_adapters(unset, core) if a.name == "discord"]
+    assert not [p for p in registry.build(unset, core) if p.adapter.name == "discord"]
 
 
 async def test_slow_quick_command_is_deferred(bot: DiscordAdapter, fake: FakeDiscord) -> None:

@@ -10,13 +10,13 @@ import pytest
 from telegram.constants import FloodLimit
 
 from bot import logs
+from bot.adapters.base import AdapterFatal
 from bot.adapters.telegram import TelegramAdapter
 from bot.adapters.telegram._render import MAX_MESSAGE, tg_len
 from bot.core.app import Core, TargetGone
 from bot.core.i18n import t
 from bot.core.router import CommandSpec, Context, Text
 from bot.core.types import ChatKind, ChatRef, CodeBlock, Paragraph, Reply
-from bot.host import AdapterFatal
 from bot.settings import TelegramSettings
 from tests.adapters.telegram.conftest import running, settings_for
 from tests.adapters.telegram.fake_telegram import BOT_USERNAME, FakeTelegram

@@ -8,20 +8,32 @@ import signal
 import sys
 from pathlib import Path
 
+from bot.adapters import registry
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
-from bot.host import platform_adapters
 from bot.settings import PROJECT_ROOT, Settings
+from tests.adapters.telegram.conftest import running, settings_for
 from tests.adapters.telegram.fake_telegram import FakeTelegram
 
 
-async def test_platform_adapters_builds_telegram_when_its_token_is_set(core: Core) -> None:
+async def test_the_registry_builds_telegram_when_its_token_is_set(core: Core) -> None:
     """A TELEGRAM__TOKEN makes the host run the Telegram adapter, the core's telegram deliverer."""
-    assert platform_adapters(Settings(_env_file=None), core) == []
+    assert registry.build(Settings(_env_file=None), core) == []
     settings = Settings(_env_file=None, telegram={"token": "1:x"})
-    [adapter] = platform_adapters(settings, core)
+    [plugged] = registry.build(settings, core)
+    adapter = plugged.adapter
     assert isinstance(adapter, TelegramAdapter) and adapter.name == "telegram"
     assert core._deliverers["telegram"] is adapter
+
+
+async def test_the_probe_says_connected_only_while_updates_arrive(fake: FakeTelegram,
+                                                                  core: Core) -> None:
+    """/healthz reads "starting" until polling has begun, and not connected once stopped."""
+    [plugged] = registry.build(Settings(_env_file=None, telegram=settings_for(fake)), core)
+    assert plugged.probe is not None and plugged.probe() is False
+    async with running(plugged.adapter):
+        assert plugged.probe() is True
+    assert plugged.probe() is False
 
 
 async def test_python_m_bot_answers_term_await_over_the_fake_server(fake: FakeTelegram,

@@ -1,0 +1,107 @@
+"""Discord's primitives for the shared reply policy (`bot.adapters.base.Answer`): one
+interaction's response, deferred "thinking…" response, followups and ephemeral messages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+import discord
+from discord.utils import MISSING
+
+from bot.adapters.base import Answer, Refused
+from bot.adapters.discord._render import Page
+from bot.core.types import Lang, Reply
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+Shown = discord.InteractionMessage | discord.WebhookMessage
+
+
+class InteractionAnswer(Answer[Shown]):
+    """Where the replies of one interaction go. A private reply is ephemeral, so it is always
+    shown in place; an acknowledgement is a "thinking…" defer, ephemeral when the command's
+    answer is private."""
+
+    def __init__(self, itx: discord.Interaction, render: Callable[[Reply, Lang], list[Page]],
+                 lang: Lang, *, private: bool, ack_after: float | None = None) -> None:
+        super().__init__()
+        self.itx = itx
+        self.render = render
+        self.lang = lang
+        self.private = private  # how a defer shows: ephemeral when the answer is private
+        self.ack_after = ack_after
+        self.deferred = False  # a "thinking…" original response waits to be filled
+        self.deferred_ephemeral = False
+
+    async def acknowledge(self) -> None:
+        if not self.itx.response.is_done():
+            await self.itx.response.defer(ephemeral=self.private, thinking=True)
+            self.deferred, self.deferred_ephemeral = True, self.private
+
+    async def send(self, reply: Reply) -> Shown | None:
+        first, *rest = self.render(reply, self.lang)
+        itx, private = self.itx, reply.private
+        shown: Shown | None = None
+        if not itx.response.is_done():
+            await itx.response.send_message(embeds=first.embeds, view=page_view(first),
+                                            ephemeral=private, allowed_mentions=NO_MENTIONS)
+            shown = await itx.original_response() if not reply.final else None
+        elif self.deferred:
+            self.deferred = False
+            if private == self.deferred_ephemeral:
+                shown = await itx.edit_original_response(embeds=first.embeds, view=first.view,
+                                                         allowed_mentions=NO_MENTIONS)
+            else:  # visibility differs: follow up, and drop a public "thinking…"
+                shown = await itx.followup.send(embeds=first.embeds, view=page_view(first),
+                                                ephemeral=private, wait=True,
+                                                allowed_mentions=NO_MENTIONS)
+                if not self.deferred_ephemeral:
+                    await itx.delete_original_response()
+        else:
+            shown = await itx.followup.send(embeds=first.embeds, view=page_view(first),
+                                            ephemeral=private, wait=True,
+                                            allowed_mentions=NO_MENTIONS)
+        return await self._follow_up(rest, private, shown)
+
+    async def edit(self, target: Shown, reply: Reply) -> Shown | None:
+        first, *rest = self.render(reply, self.lang)
+        shown = await target.edit(embeds=first.embeds, view=first.view,
+                                  allowed_mentions=NO_MENTIONS)
+        return await self._follow_up(rest, reply.private, shown)
+
+    async def edit_source(self, reply: Reply) -> Shown | None:
+        """Replace the clicked message (a quiz tally); never with a private reply, which would
+        show the answer to the whole channel."""
+        if reply.private or self.itx.type is not discord.InteractionType.component:
+            raise Refused("no clicked message to replace")
+        first, *rest = self.render(reply, self.lang)
+        itx = self.itx
+        try:
+            if not itx.response.is_done():
+                await itx.response.edit_message(embeds=first.embeds, view=first.view,
+                                                allowed_mentions=NO_MENTIONS)
+            elif itx.message is not None:
+                await itx.message.edit(embeds=first.embeds, view=first.view,
+                                       allowed_mentions=NO_MENTIONS)
+            else:
+                raise Refused("the clicked message is unknown")
+        except discord.HTTPException as exc:
+            log.warning("discord: could not edit the clicked message: %s", exc)
+            raise Refused(str(exc)) from exc
+        return await self._follow_up(rest, reply.private, None)
+
+    async def _follow_up(self, pages: list[Page], private: bool, shown: Shown | None
+                         ) -> Shown | None:
+        """The pages after the first; a reply of several pages cannot be edited later."""
+        for page in pages:
+            await self.itx.followup.send(embeds=page.embeds, view=page_view(page), ephemeral=private,
+                                         allowed_mentions=NO_MENTIONS)
+        return None if pages else shown
+
+
+def page_view(page: Page) -> Any:
+    return page.view if page.view is not None else MISSING
