@@ -9,12 +9,13 @@ from typing import TYPE_CHECKING
 
 from bot.core import explain
 from bot.core.neutral import clip, output_block
+from bot.core.ports.sandbox import Busy, CoolingDown, Ending, Queued, RunRequest, RunResult, Unavailable
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.timeline import render as render_timeline
 from bot.core.types import Block, Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
-    from bot.sandbox import Limits, RunResult
 
 # The whole reply must fit one chat message everywhere (Discord: 2,000 characters, the
 # smallest): title, ending, output, timeline and explanations together stay under REPLY_CHARS.
@@ -40,9 +41,8 @@ def extract_code(text: str) -> str:
     return text.strip("\n")
 
 
-def ending_text(ctx: Context, result: RunResult, limits: Limits) -> str:
-    from bot.sandbox import Ending
-
+def ending_text(ctx: Context, result: RunResult) -> str:
+    limits = result.limits
     wall = f"{result.wall_s:.2f}"
     match result.ending:
         case Ending.EXIT if result.exit_code == 0:
@@ -63,12 +63,10 @@ def ending_text(ctx: Context, result: RunResult, limits: Limits) -> str:
             return ctx.t("run_signal", signal=result.signal_name, wall=wall)
 
 
-def result_blocks(ctx: Context, result: RunResult, limits: Limits, *, room: int = REPLY_CHARS
+def result_blocks(ctx: Context, result: RunResult, *, room: int = REPLY_CHARS
                   ) -> tuple[list[Block], list[Button]]:
     """Ending in words, output, timeline and explanations, plus buttons to the matching cards.
     The output gets what is left of `room` characters once the rest is laid out."""
-    from bot.sandbox import render_timeline
-
     tail: list[Block] = []
     timeline = render_timeline(result.timeline) if result.timeline.has_tasks() else ""
     if timeline:
@@ -87,7 +85,7 @@ def result_blocks(ctx: Context, result: RunResult, limits: Limits, *, room: int 
                     buttons.append(Button(f"{ctx.t('explain_card')}: {card.title(ctx.lang)}"[:40],
                                           "term", card.id))
             tail.append(Paragraph(tuple(spans), bullet=True))
-    head: list[Block] = [Paragraph((Span(ending_text(ctx, result, limits), Style.BOLD),))]
+    head: list[Block] = [Paragraph((Span(ending_text(ctx, result), Style.BOLD),))]
     used = len(Reply(blocks=(*head, *tail)).plain()) + BLOCK_OVERHEAD * (len(head) + len(tail) + 2)
     budget = max(MIN_OUTPUT_CHARS, min(OUTPUT_CHARS, room - used))
     shown, cut = clip(result.output.rstrip("\n"), budget, OUTPUT_LINES)
@@ -104,8 +102,6 @@ async def execute(ctx: Context, code: str, *, title: str, wall_s: float | None =
                   before: Sequence[Block] = (), buttons: Sequence[Button] = ()
                   ) -> AsyncIterator[Reply]:
     """Run code for the user behind ctx: queue position as progress, then the result."""
-    from bot.sandbox import Busy, CoolingDown, Queued, Unavailable
-
     sandbox = ctx.core.sandbox
     if sandbox is None or not sandbox.available:
         reason = sandbox.reason if sandbox is not None else "no sandbox configured"
@@ -113,14 +109,13 @@ async def execute(ctx: Context, code: str, *, title: str, wall_s: float | None =
         return
     # The console is the operator's own terminal: no cooldown there.
     user_key = None if ctx.command.chat.platform == "console" else ctx.command.user.key
-    limits = sandbox.config.limits.with_wall(wall_s)
     try:
-        async for event in sandbox.submit(code, user_key=user_key, wall_s=wall_s):
+        async for event in sandbox.submit(RunRequest.of(code, wall_s=wall_s), user_key=user_key):
             if isinstance(event, Queued):
                 yield Reply.text(ctx.t("run_queued", ahead=event.position), final=False)
                 continue
             room = REPLY_CHARS - len(Reply(blocks=tuple(before), title=title).plain())
-            blocks, card_buttons = result_blocks(ctx, event, limits, room=room)
+            blocks, card_buttons = result_blocks(ctx, event, room=room)
             rows = [tuple(row) for row in (list(buttons), card_buttons[:3]) if row]
             yield Reply(blocks=(*before, *blocks), title=title, buttons=tuple(rows))
     except Busy as exc:
