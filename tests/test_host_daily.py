@@ -32,11 +32,11 @@ async def test_serve_posts_due_daily_posts_to_the_console(tmp_path, monkeypatch,
     served = asyncio.create_task(serve(settings, core))
     for _ in range(200):
         row = await storage.daily_ledger_day("console:local", now.date().isoformat())
-        if row and row["status"] == "sent":
+        if row and row.status == "sent":
             break
         await asyncio.sleep(0.02)
     os.close(write_end)
     assert await asyncio.wait_for(served, 10) == 0
-    assert row["status"] == "sent" and core.daily.concurrency == 3
+    assert row.status == "sent" and core.daily.concurrency == 3
     assert "Aaj ka term" in capsys.readouterr().out
     await storage.close()

@@ -361,10 +361,10 @@ class TelegramAdapter:
             log.debug("telegram: a vote on a poll this bot does not know (%s)", vote.poll_id)
             return
         user = _user_ref(vote.user)
-        if await self.core.storage.user_answer(sent["post_id"], user.key) is not None:
+        if await self.core.storage.user_answer(sent.post_id, user.key) is not None:
             return  # Telegram lets nobody vote twice; a repeated update changes nothing
-        chat = ChatRef("telegram", sent["chat_id"], ChatKind(sent["chat_kind"]))
-        command = Command("answer", f"{sent['post_id']} {vote.option_ids[0] + 1}", chat, user,
+        chat = ChatRef("telegram", sent.chat_id, ChatKind(sent.chat_kind))
+        command = Command("answer", f"{sent.post_id} {vote.option_ids[0] + 1}", chat, user,
                           locale=vote.user.language_code)
         # The voter already saw right/wrong and the explanation in the poll. In a group the
         # result stays unsaid (no spam, and it would give the answer away); in the voter's own

@@ -47,7 +47,7 @@ def new_card(item: str, now: datetime) -> fsrs.Card:
 
 async def _load(core: Core, user_key: str, item: str, now: datetime) -> fsrs.Card:
     row = await core.storage.srs_get(user_key, item)
-    return fsrs.Card.from_json(row["state_json"]) if row else new_card(item, now)
+    return fsrs.Card.from_json(row.state_json) if row else new_card(item, now)
 
 
 async def _save(core: Core, user_key: str, item: str, card: fsrs.Card, now: datetime,
@@ -60,7 +60,7 @@ async def next_item(core: Core, user_key: str, now: datetime) -> tuple[Entry | N
     """(question, why: "due"|"card"|"new"|"none", card id for a card review)."""
     bank = load_bank(core)
     for row in await core.storage.srs_due(user_key, iso(now)):
-        kind, _, key = row["item"].partition(":")
+        kind, _, key = row.item.partition(":")
         if kind == "q" and key in bank.by_id:
             return bank.by_id[key], "due", None
         if kind == "card" and bank.by_term.get(key):
@@ -116,8 +116,8 @@ async def after_answer(ctx: Context, entry: Entry, choice: int, correct: bool, e
     # A card scheduled for review by an earlier mistake is reviewed by this question too.
     card_item = f"card:{entry.term}"
     row = await core.storage.srs_get(user.key, card_item)
-    if row and parse_iso(row["due"]) <= now:
-        reviewed, _ = SCHEDULER.review_card(fsrs.Card.from_json(row["state_json"]), rating, now)
+    if row and parse_iso(row.due) <= now:
+        reviewed, _ = SCHEDULER.review_card(fsrs.Card.from_json(row.state_json), rating, now)
         await _save(core, user.key, card_item, reviewed, now)
     blocks: list = [Paragraph((Span(ctx.t("practice_next_review") + " "),
                                Span(_when(ctx, card.due, now), Style.BOLD)))]
@@ -128,7 +128,7 @@ async def after_answer(ctx: Context, entry: Entry, choice: int, correct: bool, e
     if fix is not None:
         fix_item = f"card:{fix.id}"
         existing = await core.storage.srs_get(user.key, fix_item)
-        review = fsrs.Card.from_json(existing["state_json"]) if existing else new_card(fix_item, now)
+        review = fsrs.Card.from_json(existing.state_json) if existing else new_card(fix_item, now)
         review.due = now  # due now: the next /practice starts with it
         await _save(core, user.key, fix_item, review, now, reason=tag)
         blocks.append(Heading(ctx.t("practice_review_card", term=fix.title(ctx.lang))))

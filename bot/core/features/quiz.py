@@ -221,13 +221,13 @@ async def answer(ctx: Context):
     storage = ctx.core.storage
     bank = load_bank(ctx.core)
     post = await storage.quiz_post(post_id)
-    if post is None or post["chat_key"] != cmd.chat.key:
+    if post is None or post.chat_key != cmd.chat.key:
         yield Reply.text(ctx.t("answer_no_post", id=post_id), private=True)
         return
-    if post["owner_key"] and post["owner_key"] != cmd.user.key:
+    if post.owner_key and post.owner_key != cmd.user.key:
         yield Reply.text(ctx.t("answer_not_yours"), private=True)
         return
-    entry = bank.by_id.get(post["question_id"])
+    entry = bank.by_id.get(post.question_id)
     if entry is None:
         yield Reply.text(ctx.t("answer_retired"), private=True)
         return
@@ -246,16 +246,16 @@ async def answer(ctx: Context):
         yesterday=(day - timedelta(days=1)).isoformat())
     if not inserted:
         before = await storage.user_answer(post_id, cmd.user.key)
-        yield Reply.text(ctx.t("answer_twice", n=before["choice"] if before else "?"),
+        yield Reply.text(ctx.t("answer_twice", n=before.choice if before else "?"),
                          private=True)
         return
     blocks, _ = result_blocks(ctx.core, entry, ctx.lang, choice)
     buttons: list[tuple[Button, ...]] = []
     card = ctx.core.library.by_id.get(entry.term)
-    if post["source"] == "practice":
+    if post.source == "practice":
         from bot.core.features.practice import after_answer
 
-        elapsed = (now - parse_iso(post["posted_at"])).total_seconds()
+        elapsed = (now - parse_iso(post.posted_at)).total_seconds()
         more_blocks, more_buttons = await after_answer(ctx, entry, choice, correct, elapsed)
         blocks += more_blocks
         buttons += more_buttons
@@ -266,11 +266,11 @@ async def answer(ctx: Context):
         row.append(Button(ctx.t("btn_next_question"), "quiz", entry.term))
         buttons.append(tuple(row))
     yield Reply(blocks=tuple(blocks), buttons=tuple(buttons), private=True)
-    if cmd.chat.kind is ChatKind.GROUP and post["source"] != "practice":
+    if cmd.chat.kind is ChatKind.GROUP and post.source != "practice":
         # The chat sees only how many answered: the answer itself stays private.
         tally = await storage.post_tally(post_id)
         title = None
-        if post["source"] == "daily" and card is not None:
+        if post.source == "daily" and card is not None:
             title = ctx.t("daily_quiz_title", term=card.title(ctx.lang))
         reply = question_reply(ctx.core, entry, ctx.lang, post_id, tally=tally, title=title)
         yield Reply(blocks=reply.blocks, title=reply.title, buttons=reply.buttons,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import clock_of, iso, local_day, week_start
 from bot.core.features.quiz import chat_zone
+from bot.core.ports.storage import BoardRow
 from bot.core.router import CommandSpec, Context, Text
 from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
 
@@ -40,12 +41,12 @@ async def stats(ctx: Context) -> Reply:
     tz = await chat_zone(ctx.core, cmd.chat.key)
     today = local_day(now, tz)
     # A streak is alive while its last day is today or yesterday.
-    alive = row["last_day"] in (today.isoformat(), (today - timedelta(days=1)).isoformat())
-    streak = row["streak"] if alive else 0
-    pct = round(100 * row["correct"] / row["answered"]) if row["answered"] else 0
+    alive = row.last_day in (today.isoformat(), (today - timedelta(days=1)).isoformat())
+    streak = row.streak if alive else 0
+    pct = round(100 * row.correct / row.answered) if row.answered else 0
     lines = [
-        ctx.t("stats_answered", n=row["answered"], ok=row["correct"], pct=pct),
-        ctx.t("stats_streak", n=streak, best=row["best_streak"]),
+        ctx.t("stats_answered", n=row.answered, ok=row.correct, pct=pct),
+        ctx.t("stats_streak", n=streak, best=row.best_streak),
         ctx.t("stats_due", n=due),
     ]
     blocks = (Paragraph((Span(display_name(cmd.user.name, cmd.user.key), Style.BOLD),)),
@@ -55,15 +56,15 @@ async def stats(ctx: Context) -> Reply:
                  private=True)
 
 
-def _board(ctx: Context, rows: list[dict]) -> list:
+def _board(ctx: Context, rows: list[BoardRow]) -> list:
     if not rows:
         return [Paragraph.plain(ctx.t("board_empty"))]
     out = []
     for i, row in enumerate(rows, start=1):
         out.append(Paragraph((
             Span(f"{i}. "),
-            Span(display_name(row["user_name"], row["user_key"]), Style.BOLD),
-            Span(" — " + ctx.t("board_line", ok=row["correct"], n=row["answered"])),
+            Span(display_name(row.user_name, row.user_key), Style.BOLD),
+            Span(" — " + ctx.t("board_line", ok=row.correct, n=row.answered)),
         )))
     return out
 

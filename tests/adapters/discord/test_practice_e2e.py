@@ -65,7 +65,7 @@ async def _right_and_wrong(core: Core, custom_ids: list[str]) -> tuple[str, str]
     post_id = int(custom_ids[0].split()[1])
     post = await core.storage.quiz_post(post_id)
     assert post is not None
-    right = core.quiz_bank.by_id[post["question_id"]].question.answer  # type: ignore[attr-defined]
+    right = core.quiz_bank.by_id[post.question_id].question.answer  # type: ignore[attr-defined]
     by_choice = {int(c.split()[2]): c for c in custom_ids}
     return by_choice[right], next(c for n, c in by_choice.items() if n != right)
 
@@ -133,7 +133,7 @@ async def test_a_second_answer_is_refused_privately(bot: DiscordAdapter, fake: F
     choice = int(right.split()[2])
     assert t("hi", "answer_twice", n=choice) in _text(again["data"])
     row = await core.storage.score(GROUP_KEY, f"discord:{ALICE['id']}")
-    assert row is not None and (row["answered"], row["correct"]) == (1, 1)
+    assert row is not None and (row.answered, row.correct) == (1, 1)
 
 
 async def test_stats_and_leaderboard_count_the_answers(bot: DiscordAdapter, fake: FakeDiscord,
@@ -214,8 +214,8 @@ async def test_daily_post_refused_with_403_disables_the_schedule(
     assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
     assert fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     target = await core.storage.daily_target(GROUP_KEY)
-    assert target is not None and not target["enabled"]
-    assert target["disabled_reason"].startswith("gone")
+    assert target is not None and not target.enabled
+    assert target.disabled_reason.startswith("gone")
     clock.advance(days=1)
     posts = len(fake.find("POST", f"/channels/{CHANNEL_ID}/messages"))
     assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
@@ -271,9 +271,9 @@ async def test_practice_in_a_dm_continues(bot: DiscordAdapter, fake: FakeDiscord
     next_ids = _answer_ids(again["data"]["components"])
     assert next_ids and next_ids[0].split()[1] != ids[0].split()[1]  # a new posted question
     post = await core.storage.quiz_post(int(ids[0].split()[1]))
-    assert post is not None and post["source"] == "practice"
+    assert post is not None and post.source == "practice"
     # The first answer's review state was saved for this user.
-    assert await core.storage.srs_get(f"discord:{fake.user()['id']}", f"q:{post['question_id']}")
+    assert await core.storage.srs_get(f"discord:{fake.user()['id']}", f"q:{post.question_id}")
 
 
 

@@ -82,7 +82,7 @@ async def test_a_vote_in_a_group_is_recorded_and_not_announced(fake: FakeTelegra
     poll_id = await poll_of(fake)
     await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=7, name="Ravi")
     score = await score_of(core, GROUP, 7)
-    assert (score["answered"], score["correct"], score["user_name"]) == (1, 1, "Ravi")
+    assert (score.answered, score.correct, score.user_name) == (1, 1, "Ravi")
     await asyncio.sleep(0.3)
     assert not fake.called("sendMessage") and not fake.called("editMessageText")
 
@@ -99,7 +99,7 @@ async def test_a_second_vote_by_the_same_user_does_not_count(fake: FakeTelegram,
     await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=7)
     await asyncio.sleep(0.5)
     score = await score_of(core, GROUP, 7)
-    assert (score["answered"], score["correct"]) == (1, 0)
+    assert (score.answered, score.correct) == (1, 0)
 
 
 async def test_a_vote_in_a_private_chat_gets_the_full_result(fake: FakeTelegram, core: Core,
@@ -114,7 +114,7 @@ async def test_a_vote_in_a_private_chat_gets_the_full_result(fake: FakeTelegram,
     result = await fake.wait_for("sendMessage")
     assert result.params["chat_id"] == "42"
     assert "❌" in result.params["text"] and "/term await" in result.params["text"]
-    assert (await score_of(core, 42, 42))["answered"] == 1
+    assert (await score_of(core, 42, 42)).answered == 1
 
 
 async def test_a_vote_on_an_unknown_poll_is_ignored_quietly(fake: FakeTelegram, core: Core,
@@ -184,7 +184,7 @@ async def test_a_daily_post_is_a_recap_then_a_poll_whose_votes_count(
             for b in row]
     assert data == ["term await"]
     await fake.poll_answer(fake.message_of(poll)["poll"]["id"], entry.question.answer - 1, user_id=5)
-    assert (await score_of(core, GROUP, 5))["correct"] == 1
+    assert (await score_of(core, GROUP, 5)).correct == 1
 
 
 async def test_a_channel_refusing_the_poll_gets_the_buttons(fake: FakeTelegram, core: Core,
@@ -210,4 +210,4 @@ async def test_a_vote_after_a_restart_is_still_recorded(fake: FakeTelegram, core
         poll_id = await poll_of(fake)
     async with running(TelegramAdapter(settings_for(fake), core)):
         await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=3)
-        assert (await score_of(core, GROUP, 3))["correct"] == 1
+        assert (await score_of(core, GROUP, 3)).correct == 1

@@ -52,7 +52,7 @@ async def _right_and_wrong(core: Core, data: list[str]) -> tuple[str, str]:
     """The callback data of the right answer and of one wrong answer of a posted question."""
     post = await core.storage.quiz_post(int(data[0].split()[1]))
     assert post is not None
-    right = core.quiz_bank.by_id[post["question_id"]].question.answer  # type: ignore[attr-defined]
+    right = core.quiz_bank.by_id[post.question_id].question.answer  # type: ignore[attr-defined]
     by_choice = {int(d.split()[2]): d for d in data}
     return by_choice[right], next(d for n, d in by_choice.items() if n != right)
 
@@ -122,7 +122,7 @@ async def test_a_second_answer_is_refused_in_an_alert(fake: FakeTelegram, core: 
     assert alert.params["show_alert"] == "true"
     assert alert.params["text"] == t("hi", "answer_twice", n=int(right.split()[2]))
     row = await core.storage.score(GROUP_KEY, f"telegram:{ALICE}")
-    assert row is not None and (row["answered"], row["correct"]) == (1, 1)
+    assert row is not None and (row.answered, row.correct) == (1, 1)
 
 
 async def test_stats_and_leaderboard_count_and_escape(fake: FakeTelegram, core: Core,
@@ -206,8 +206,8 @@ async def test_kicked_bot_disables_the_daily_post(fake: FakeTelegram, core: Core
     assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
     assert fake.called("sendMessage:failed")
     target = await core.storage.daily_target(GROUP_KEY)
-    assert target is not None and not target["enabled"]
-    assert "kicked" in target["disabled_reason"]
+    assert target is not None and not target.enabled
+    assert "kicked" in target.disabled_reason
     clock.advance(days=1)
     sent = len(fake.called("sendMessage"))
     assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
@@ -238,8 +238,8 @@ async def test_practice_in_a_private_chat_continues(fake: FakeTelegram, core: Co
     next_data = _answer_data(again)
     assert next_data and next_data[0].split()[1] != data[0].split()[1]  # a new posted question
     post: dict[str, Any] | None = await core.storage.quiz_post(int(data[0].split()[1]))
-    assert post is not None and post["source"] == "practice"
-    assert await core.storage.srs_get(f"telegram:{user}", f"q:{post['question_id']}")
+    assert post is not None and post.source == "practice"
+    assert await core.storage.srs_get(f"telegram:{user}", f"q:{post.question_id}")
 
 
 async def test_verdict_stays_private_for_a_user_who_never_started_the_bot(
@@ -296,5 +296,5 @@ async def test_a_group_upgraded_to_a_supergroup_disables_the_daily_post(
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
     assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
     target = await core.storage.daily_target(GROUP_KEY)
-    assert target is not None and not target["enabled"]
-    assert "-1002" in target["disabled_reason"]
+    assert target is not None and not target.enabled
+    assert "-1002" in target.disabled_reason

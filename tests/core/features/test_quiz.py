@@ -21,7 +21,7 @@ async def _question(core, text="/quiz await", chat=DM):
     (reply,) = await replies(core, text, chat)
     post_id = int(answer_line(reply, 1).split()[1])
     post = await core.storage.quiz_post(post_id)
-    entry = core.quiz_bank.by_id[post["question_id"]]
+    entry = core.quiz_bank.by_id[post.question_id]
     return reply, post_id, entry
 
 
@@ -61,7 +61,7 @@ async def test_one_answer_per_user_per_question(core):
     (again,) = await replies(core, f"/answer {post_id} 1")
     assert "ek jawab" in again.plain().lower()
     score = await core.storage.score(DM.key, ALICE.key)
-    assert (score["answered"], score["correct"]) == (1, 1)
+    assert (score.answered, score.correct) == (1, 1)
 
 
 async def test_group_answer_is_private_then_a_public_tally(core):
@@ -121,7 +121,7 @@ async def test_two_simultaneous_clicks_count_once(core):
     _, post_id, _ = await _question(core)
     await asyncio.gather(replies(core, f"/answer {post_id} 1"), replies(core, f"/answer {post_id} 2"))
     score = await core.storage.score(DM.key, ALICE.key)
-    assert score["answered"] == 1
+    assert score.answered == 1
 
 
 # -- native quiz polls (Telegram) ---------------------------------------------------------------

@@ -46,7 +46,7 @@ async def _set(ctx: Context, words: list[str]) -> Reply:
     at = parse_hhmm(words[0])
     if at is None:
         return Reply.text(ctx.t("daily_bad_time", got=echo(words[0])), private=True)
-    tz_name = words[1] if len(words) > 1 else (existing["tz"] if existing else "")
+    tz_name = words[1] if len(words) > 1 else (existing.tz if existing else "")
     if not tz_name:
         return Reply.text(ctx.t("daily_need_zone", time=f"{at:%H:%M}"), private=True)
     tz = zone(tz_name)
@@ -83,15 +83,15 @@ async def _status(ctx: Context) -> Reply:
     target = await storage.daily_target(key)
     if target is None:
         return Reply.text(ctx.t("daily_none"), private=True)
-    tz = zone(target["tz"]) or ZoneInfo("UTC")
+    tz = zone(target.tz) or ZoneInfo("UTC")
     blocks: list = []
-    if target["enabled"]:
-        blocks.append(Paragraph.plain(ctx.t("daily_on", time=target["at_time"], tz=target["tz"])))
-        blocks.append(Paragraph.plain(ctx.t("daily_next", when=_fmt(parse_iso(target["next_due"]), tz))))
+    if target.enabled:
+        blocks.append(Paragraph.plain(ctx.t("daily_on", time=target.at_time, tz=target.tz)))
+        blocks.append(Paragraph.plain(ctx.t("daily_next", when=_fmt(parse_iso(target.next_due), tz))))
     else:
-        reason = target["disabled_reason"] or "off"
+        reason = target.disabled_reason or "off"
         key_ = "daily_is_off" if reason == "off" else "daily_is_gone"
-        blocks.append(Paragraph.plain(ctx.t(key_, time=target["at_time"], tz=target["tz"],
+        blocks.append(Paragraph.plain(ctx.t(key_, time=target.at_time, tz=target.tz,
                                             reason=reason)))
     _cycle, seen = await storage.daily_rotation(key)
     blocks.append(Paragraph.plain(ctx.t("daily_rotation", n=len(seen), total=len(ctx.core.library.terms))))
@@ -99,12 +99,12 @@ async def _status(ctx: Context) -> Reply:
     if rows:
         blocks.append(Heading(ctx.t("daily_log")))
         for row in rows:
-            status = ctx.t(f"daily_status_{row['status']}")
-            spans = [Span(row["local_day"], Style.CODE), Span(": "), Span(status, Style.BOLD)]
-            if row["term_id"]:
-                spans.append(Span(f" · {row['term_id']}"))
-            if row["detail"] and row["status"] in ("failed", "gone", "unknown"):
-                spans.append(Span(f" ({row['detail']})"))
+            status = ctx.t(f"daily_status_{row.status}")
+            spans = [Span(row.local_day, Style.CODE), Span(": "), Span(status, Style.BOLD)]
+            if row.term_id:
+                spans.append(Span(f" · {row.term_id}"))
+            if row.detail and row.status in ("failed", "gone", "unknown"):
+                spans.append(Span(f" ({row.detail})"))
             blocks.append(Paragraph(tuple(spans), bullet=True))
     return Reply(blocks=tuple(blocks), title=ctx.t("daily_status_title"), private=True)
 

@@ -23,6 +23,7 @@ from aiolimiter import AsyncLimiter
 
 from bot.core.clock import Clock, clock_of, iso, local_day, local_instant, parse_hhmm, parse_iso, zone
 from bot.core.features.daily._post import daily_reply, next_term, pick_question, post_lang
+from bot.core.ports.storage import DailyTarget
 from bot.core.types import ChatKind, ChatRef
 
 if TYPE_CHECKING:
@@ -134,7 +135,7 @@ class DailyScheduler:
                 tg.create_task(self._guarded(target, now, sem, limiter, results))
         return sum(results)
 
-    async def _guarded(self, target: dict, now: datetime, sem: asyncio.Semaphore,
+    async def _guarded(self, target: DailyTarget, now: datetime, sem: asyncio.Semaphore,
                        limiter: AsyncLimiter, results: list[bool]) -> None:
         try:
             results.append(await self._one(target, now, sem, limiter))
@@ -142,26 +143,26 @@ class DailyScheduler:
             raise
         except Exception:
             # Never let one target stop the fan-out; move it on so it cannot spin the loop.
-            log.exception("daily: target %s failed before sending", target["chat_key"])
-            day = date.fromisoformat(target["next_day"])
-            nday, ndue = next_slot(day, target["at_time"], target["tz"])
+            log.exception("daily: target %s failed before sending", target.chat_key)
+            day = date.fromisoformat(target.next_day)
+            nday, ndue = next_slot(day, target.at_time, target.tz)
             await self.core.storage.daily_advance(
-                chat_key=target["chat_key"], day=target["next_day"], status="failed",
+                chat_key=target.chat_key, day=target.next_day, status="failed",
                 detail="internal error", next_day=nday.isoformat(), next_due=iso(ndue),
                 now=iso(self.clock.now()))
 
-    async def _one(self, target: dict, now: datetime, sem: asyncio.Semaphore,
+    async def _one(self, target: DailyTarget, now: datetime, sem: asyncio.Semaphore,
                    limiter: AsyncLimiter) -> bool:
         from bot.core.app import TargetGone
 
         storage = self.core.storage
-        key, day_text = target["chat_key"], target["next_day"]
-        tz = zone(target["tz"])
+        key, day_text = target.chat_key, target.next_day
+        tz = zone(target.tz)
         if tz is None:
-            raise ValueError(f"unknown zone {target['tz']!r}")
+            raise ValueError(f"unknown zone {target.tz!r}")
         day = date.fromisoformat(day_text)
-        due = parse_iso(target["next_due"])
-        nday, ndue = next_slot(day, target["at_time"], target["tz"])
+        due = parse_iso(target.next_due)
+        nday, ndue = next_slot(day, target.at_time, target.tz)
         if day < local_day(now, tz) and now - due > GRACE:
             await storage.daily_advance(chat_key=key, day=day_text, status="missed",
                                         detail="the bot was not running", next_day=nday.isoformat(),
@@ -177,7 +178,7 @@ class DailyScheduler:
             if post_id is None:
                 log.info("daily: %s already has a ledger row for %s; not posting", key, day_text)
                 return False
-            chat = ChatRef(target["platform"], target["chat_id"], ChatKind(target["chat_kind"]))
+            chat = ChatRef(target.platform, target.chat_id, ChatKind(target.chat_kind))
             reply = daily_reply(self.core, entry, await post_lang(self.core, key), post_id)
             self.in_flight += 1
             try:

@@ -12,7 +12,7 @@ async def test_set_reports_next_post_in_local_time_and_utc(core, clock):
     (reply,) = await replies(core, "/daily set 09:00 Asia/Kolkata")
     assert "2026-11-26 09:00 IST (03:30 UTC)" in reply.plain()
     target = await core.storage.daily_target(DM.key)
-    assert (target["next_day"], target["next_due"]) == ("2026-11-26", "2026-11-26T03:30:00+00:00")
+    assert (target.next_day, target.next_due) == ("2026-11-26", "2026-11-26T03:30:00+00:00")
 
 
 async def test_set_later_today_is_due_today(core, clock):
@@ -39,7 +39,7 @@ async def test_group_members_may_read_the_status_but_not_post(core):
         assert "admin" in reply.plain() and reply.private, text
     target = await core.storage.daily_target(GROUP.key)
     _cycle, shown = await core.storage.daily_rotation(GROUP.key)
-    assert target["enabled"] and not shown  # still on, and no extra post was made
+    assert target.enabled and not shown  # still on, and no extra post was made
 
 
 async def test_bad_time_and_zone_get_an_example(core):
@@ -80,4 +80,4 @@ async def test_daily_post_quiz_can_be_answered(core, clock, recorder):
     line = next(b.command_line for r in post.buttons for b in r if b.command == "answer")
     (result,) = await replies(core, line)
     assert "✅" in result.plain() or "❌" in result.plain()
-    assert (await core.storage.score(DM.key, ALICE.key))["answered"] == 1
+    assert (await core.storage.score(DM.key, ALICE.key)).answered == 1

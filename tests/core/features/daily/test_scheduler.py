@@ -29,7 +29,7 @@ async def test_posts_once_when_due_and_not_before(core, clock, recorder):
     assert await core.daily.run_due() == 0
     (chat, post), = recorder.sent
     assert chat == CHAT and "Aaj ka term" in post.title and post.buttons
-    assert (await core.storage.daily_ledger_day(CHAT.key, "2026-11-25"))["status"] == "sent"
+    assert (await core.storage.daily_ledger_day(CHAT.key, "2026-11-25")).status == "sent"
 
 
 async def test_terms_rotate_without_repeats(core, clock, recorder):
@@ -51,7 +51,7 @@ async def test_claimed_but_unrecorded_post_becomes_unknown_and_is_not_resent(cor
     await core.storage.daily_claim(chat_key=CHAT.key, day="2026-11-25", term_id="sync", cycle=0,
                                    question_id="sync-1", next_day="2026-11-26",
                                    next_due=iso(datetime(2026, 11, 26, 6, 0, tzinfo=UTC)),
-                                   now=target["updated_at"])
+                                   now=target.updated_at)
     restarted = DailyScheduler(core)
     assert await restarted.recover() == 1
     clock.set(datetime(2026, 11, 25, 6, 30, tzinfo=UTC))
@@ -67,7 +67,7 @@ async def test_downtime_records_missed_days_and_sends_today_once(core, clock, re
     clock.set(datetime(2026, 11, 22, 9, 0, tzinfo=UTC))  # back on the 22nd, after 06:00
     while await core.daily.seconds_to_next() <= 0:
         await core.daily.run_due()
-    ledger = {r["local_day"]: r["status"] for r in await core.storage.daily_ledger(CHAT.key)}
+    ledger = {r.local_day: r.status for r in await core.storage.daily_ledger(CHAT.key)}
     assert ledger == {"2026-11-20": "missed", "2026-11-21": "missed", "2026-11-22": "sent"}
     assert len(recorder.sent) == 1
     (status,) = await replies(core, "/daily status", CHAT, ALICE, admin=True)
@@ -96,7 +96,7 @@ async def test_repeated_hour_posts_once(core, clock, recorder):
         await core.daily.run_due()
         clock.advance(minutes=5)
     assert len(recorder.sent) == 1
-    assert (await core.storage.daily_ledger_day(CHAT.key, "2026-11-01"))["status"] == "sent"
+    assert (await core.storage.daily_ledger_day(CHAT.key, "2026-11-01")).status == "sent"
 
 
 async def test_gone_target_is_disabled_not_retried(core, clock, recorder):
@@ -107,7 +107,7 @@ async def test_gone_target_is_disabled_not_retried(core, clock, recorder):
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
     assert await core.daily.run_due() == 0
     target = await core.storage.daily_target(CHAT.key)
-    assert not target["enabled"] and "403" in target["disabled_reason"]
+    assert not target.enabled and "403" in target.disabled_reason
     clock.advance(days=1)
     assert await core.daily.run_due() == 0 and await core.storage.daily_next_due(["test"]) is None
     (status,) = await replies(core, "/daily status", CHAT, ALICE, admin=True)
@@ -224,6 +224,6 @@ async def test_failed_send_is_recorded_not_retried(core, clock):
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
     assert await core.daily.run_due() == 0
     row = await core.storage.daily_ledger_day(chat.key, "2026-11-25")
-    assert row["status"] == "failed" and "502" in row["detail"]
-    assert (await core.storage.daily_target(chat.key))["enabled"]
+    assert row.status == "failed" and "502" in row.detail
+    assert (await core.storage.daily_target(chat.key)).enabled
     assert await core.daily.run_due() == 0  # not retried the same day
