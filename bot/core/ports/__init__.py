@@ -29,6 +29,7 @@ from bot.core.ports.storage import (
     QuizStore,
     Score,
     SrsItem,
+    Store,
     TelegramPoll,
 )
 
@@ -36,5 +37,5 @@ __all__ = [
     "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyStore", "DailyTarget",
     "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState", "PracticeStore",
     "Preferences", "Queued", "QuizPost", "QuizStore", "RunRequest", "RunResult", "SandboxPort",
-    "Score", "SrsItem", "TargetGone", "TelegramPoll", "Unavailable",
+    "Score", "SrsItem", "Store", "TargetGone", "TelegramPoll", "Unavailable",
 ]

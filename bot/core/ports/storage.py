@@ -244,3 +244,7 @@ class PlatformState(Protocol):
 
     async def telegram_poll(self, poll_id: str) -> TelegramPoll | None:
         """The posted question and chat a poll stands for, or None for a poll never sent."""
+
+
+class Store(Preferences, QuizStore, DailyStore, PracticeStore, PlatformState, Protocol):
+    """One store serving every area (what bot.storage.Storage is)."""

@@ -287,7 +287,7 @@ def test_host_builds_the_adapter_when_token_set(core: Core, fake: FakeDiscord) -
     """platform_adapters() builds the Discord adapter for a set token and registers delivery."""
     settings = Settings(discord=settings_for(fake))
     [adapter] = [a for a in platform_adapters(settings, core) if a.name == "discord"]
-    assert core._deliverers["discord"] is adapter
+    assert core.services.deliver.deliverer("discord") is adapter
     unset = Settings(discord=DiscordSettings())
     assert not [a for a in platform_adapters(unset, core) if a.name == "discord"]
 

@@ -21,7 +21,7 @@ async def test_platform_adapters_builds_telegram_when_its_token_is_set(core: Cor
     settings = Settings(_env_file=None, telegram={"token": "1:x"})
     [adapter] = platform_adapters(settings, core)
     assert isinstance(adapter, TelegramAdapter) and adapter.name == "telegram"
-    assert core._deliverers["telegram"] is adapter
+    assert core.services.deliver.deliverer("telegram") is adapter
 
 
 async def test_python_m_bot_answers_term_await_over_the_fake_server(fake: FakeTelegram,
