@@ -25,6 +25,8 @@ from pathlib import Path
 from bot.core.app import Core
 from bot.core.clock import iso
 from bot.core.content import Library
+from bot.core.features.daily import DailyScheduler
+from bot.core.services import DailyPace, Services, bank_beside
 from bot.core.types import ChatKind, ChatRef, Command, UserRef
 from bot.storage import Storage
 
@@ -59,20 +61,21 @@ async def term_latency(core: Core, n: int) -> list[float]:
     return out
 
 
-async def drain(core: Core) -> None:
+async def drain(daily: DailyScheduler) -> None:
     """What the scheduler's run() does while posts are due (batches of 500)."""
-    while await core.daily.seconds_to_next() <= 0:
-        await core.daily.run_due()
+    while await daily.seconds_to_next() <= 0:
+        await daily.run_due()
 
 
 async def main(targets: int) -> list[dict]:
     library = await asyncio.to_thread(Library.from_dir, ROOT / "content")
     with tempfile.TemporaryDirectory() as tmp:
         storage = await Storage.open(Path(tmp) / "bench.sqlite3")
-        core = Core(library, storage)
+        core = Core(library, Services.of(storage, quiz_bank=bank_beside(library),
+                                         daily_pace=DailyPace(CONCURRENCY, RATE)))
         platform = FakePlatform()
         core.register_deliverer("fake", platform)
-        core.daily.configure(concurrency=CONCURRENCY, rate_per_second=RATE)
+        daily = next(s for s in core.services_to_run() if isinstance(s, DailyScheduler))
         now = datetime.now(UTC)
         for i in range(targets):
             await storage.daily_set(chat_key=f"fake:{i}", platform="fake", chat_id=str(i),
@@ -94,7 +97,7 @@ async def main(targets: int) -> list[dict]:
         started = time.perf_counter()
         async with asyncio.TaskGroup() as tg:
             tg.create_task(ticker())
-            fan_out = tg.create_task(drain(core))
+            fan_out = tg.create_task(drain(daily))
             during = await term_latency(core, 20)
             await fan_out
             elapsed = time.perf_counter() - started

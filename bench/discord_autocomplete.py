@@ -24,6 +24,7 @@ from pathlib import Path
 from bot.adapters.discord import DiscordAdapter
 from bot.core.app import Core
 from bot.core.content import Library
+from bot.core.services import Services, bank_beside
 from bot.settings import DiscordSettings
 from bot.storage import Storage
 from tests.adapters.discord.fake_discord import FakeDiscord
@@ -46,7 +47,8 @@ async def main(n: int) -> list[dict]:
     fake = await FakeDiscord().start()
     with tempfile.TemporaryDirectory() as tmp:
         storage = await Storage.open(Path(tmp) / "bench.sqlite3")
-        core = Core(Library.from_dir(ROOT / "content"), storage)
+        library = Library.from_dir(ROOT / "content")
+        core = Core(library, Services.of(storage, quiz_bank=bank_beside(library)))
         adapter = DiscordAdapter(DiscordSettings(token=fake.token, api_base=fake.api_base,
                                                  gateway_url=fake.gateway_url), core)
         task = asyncio.create_task(adapter.run())

@@ -1,4 +1,6 @@
-"""`python -m bot`: settings -> logging -> content -> storage -> core -> adapters.
+"""`python -m bot`: settings -> logging -> content -> storage, sandbox -> services -> core ->
+adapters. Every implementation of a core port is built here, once, and handed to the core in
+one frozen `Services`.
 
 `python -m bot --once "/term await"` handles one command line with the console adapter (no
 platform adapter, no scheduler, no stdin), prints the reply as plain text and exits 0. A
@@ -36,6 +38,7 @@ async def amain(settings: Settings, once: str | None) -> int:
     from bot.core.app import Core
     from bot.core.content import ContentError, Library
     from bot.core.demos import load_demos
+    from bot.core.services import DailyPace, Services, bank_beside
     from bot.host import watch_children_with_pidfds
     from bot.sandbox import Sandbox
     from bot.storage import Storage
@@ -54,14 +57,19 @@ async def amain(settings: Settings, once: str | None) -> int:
         raise StartupError(
             f"cannot open the database STORAGE__PATH={settings.storage.path}: {exc}") from None
     try:
-        core = Core(library, storage, default_lang=settings.default_lang)
-        from bot.host import instrument
-
-        instrument(core)
-        core.demos = await asyncio.to_thread(load_demos, settings.content.path)
+        demos = await asyncio.to_thread(load_demos, settings.content.path)
+        bank = await asyncio.to_thread(bank_beside, library)
         # The sandbox (and its warm pool) lives as long as the core serves; it fails closed.
         async with Sandbox.open(settings.sandbox.config()) as sandbox:
-            core.sandbox = sandbox
+            practice = settings.practice
+            services = Services.of(
+                storage, quiz_bank=bank, sandbox=sandbox, demos=demos,
+                daily_pace=DailyPace(concurrency=practice.daily_concurrency,
+                                     rate_per_second=practice.daily_rate_per_second))
+            core = Core(library, services, default_lang=settings.default_lang)
+            from bot.host import instrument
+
+            instrument(core)
             if sandbox.available:
                 core.runtime.register_sandbox(sandbox)
             if once is not None:

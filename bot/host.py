@@ -31,7 +31,7 @@ from bot.adapters import registry
 from bot.adapters.base import Adapter, AdapterFatal
 from bot.adapters.console import ConsoleAdapter
 from bot.core.app import Core
-from bot.core.monitor import AdapterBoard, AdapterState, count_commands
+from bot.core.monitor import AdapterBoard, AdapterState, SchedulerProvider, count_commands
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -110,15 +110,14 @@ def instrument(core: Core) -> None:
 
 def background_services(settings: Settings, core: Core) -> list[Service]:
     """Everything besides the adapters that lives as long as the process, each a `Service`
-    (`name`, `async run()` until cancelled) owned by the host's one TaskGroup."""
+    (`name`, `async run()` until cancelled) owned by the host's one TaskGroup: the loop
+    monitor, what the features declared (`core.services_to_run()`: the daily scheduler), the
+    health endpoint. The sandbox's pool is owned by the sandbox itself (`Sandbox.open`)."""
     services: list[Service] = [core.runtime.lag]
-    # The sandbox pool is added here when it exists.
-    daily = getattr(core, "daily", None)  # bot/core/features/daily: the daily-post scheduler
-    if daily is not None:
-        daily.configure(concurrency=settings.practice.daily_concurrency,
-                        rate_per_second=settings.practice.daily_rate_per_second)
-        services.append(daily)
-        core.runtime.register_scheduler(daily)
+    for service in core.services_to_run():
+        services.append(service)
+        if isinstance(service, SchedulerProvider):  # /inside and /healthz show its next post
+            core.runtime.register_scheduler(service)
     if settings.health.enabled:
         from bot.health import HealthServer
 

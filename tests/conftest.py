@@ -2,17 +2,37 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from bot.core.app import Core
 from bot.core.content import Library
+from bot.core.features.daily import DailyScheduler
+from bot.core.services import Services, bank_beside
 from bot.core.types import ChatKind, ChatRef, Command, UserRef
 from bot.storage import Storage
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
+
+
+def make_core(library: Library, storage: Storage, **services: Any) -> Core:
+    """A real core whose every storage port is `storage`, with the question bank next to the
+    cards, as __main__ builds it; `services` replaces others (clock, sandbox, demos...)."""
+    return Core(library, Services.of(storage, quiz_bank=bank_beside(library), **services))
+
+
+def rewire(core: Core, **services: Any) -> None:
+    """Tests only: the core with some services replaced (a fake clock, a running sandbox)."""
+    core.services = replace(core.services, **services)
+
+
+def daily_of(core: Core) -> DailyScheduler:
+    """The daily scheduler the daily feature declared to the core."""
+    return next(s for s in core.services_to_run() if isinstance(s, DailyScheduler))
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +49,7 @@ async def storage(tmp_path: Path):
 
 @pytest.fixture
 async def core(library: Library, storage: Storage) -> Core:
-    return Core(library, storage)
+    return make_core(library, storage)
 
 
 DM = ChatRef("test", "dm-1", ChatKind.PRIVATE)

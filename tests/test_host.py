@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 
 from bot.adapters.base import AdapterFatal
-from bot.core.app import Core
 from bot.core.content import Library
 from bot.core.monitor import AdapterBoard, AdapterState, count_commands
 from bot.host import (
@@ -30,6 +29,7 @@ from bot.host import (
 )
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage import Storage
+from tests.conftest import make_core
 
 
 class Steady:
@@ -81,7 +81,7 @@ class Rejected:
 @pytest.fixture
 async def core(tmp_path: Path):
     storage = await Storage.open(tmp_path / "db.sqlite3")
-    yield Core(Library.from_dir(PROJECT_ROOT / "content"), storage)
+    yield make_core(Library.from_dir(PROJECT_ROOT / "content"), storage)
     await storage.close()
 
 
@@ -312,6 +312,7 @@ STUBBORN = """
 import asyncio, sys
 from bot.core.app import Core
 from bot.core.content import Library
+from bot.core.services import Services, bank_beside
 from bot.host import serve
 from bot.settings import PROJECT_ROOT, load_settings
 from bot.storage import Storage
@@ -328,7 +329,8 @@ class Stubborn:
 
 async def main():
     storage = await Storage.open(sys.argv[1])
-    core = Core(Library.from_dir(PROJECT_ROOT / "content"), storage)
+    library = Library.from_dir(PROJECT_ROOT / "content")
+    core = Core(library, Services.of(storage, quiz_bank=bank_beside(library)))
     return await serve(load_settings(_env_file=None), core, adapters=[Stubborn()])
 
 from bot import logs

@@ -4,20 +4,29 @@
 result for long work). It never raises: a user's mistake gets a friendly reply, our own error is
 logged with context and the user gets an apology. `Core.deliver(chat, reply)` is the one port
 for messages the bot starts itself (daily posts); each adapter registers a `Deliverer`.
+
+Everything the core needs from outside comes in one frozen `Services` (bot/core/services.py);
+what the core offers features besides it is declared here: the router, the runtime monitors,
+the answer hooks (bot/core/events.py) and the list of background services the host runs.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from typing import Any, Protocol, cast
+from typing import cast
 
 from bot.core.content import Library
+from bot.core.events import AnswerHooks
 from bot.core.i18n import t
 from bot.core.monitor import Runtime
+from bot.core.ports.delivery import Deliverer, TargetGone
 from bot.core.router import Access, CommandSpec, Context, Next, Router
+from bot.core.services import BackgroundService, Services
 from bot.core.turns import Turns
 from bot.core.types import DEFAULT_LANG, LANGS, ChatKind, ChatRef, Command, Lang, Reply, UserRef
+
+__all__ = ["MAX_ARGS_CHARS", "Core", "Deliverer", "TargetGone"]
 
 log = logging.getLogger(__name__)
 
@@ -25,34 +34,19 @@ log = logging.getLogger(__name__)
 MAX_ARGS_CHARS = 20_000
 
 
-class Deliverer(Protocol):
-    async def deliver(self, chat: ChatRef, reply: Reply) -> None: ...
-
-
-class TargetGone(Exception):
-    """Raised by a deliverer when the chat cannot be posted to again: the bot was blocked,
-    kicked or removed, the chat no longer exists, or the platform answers 403/404. The core
-    stops posting there (a daily schedule is disabled) instead of retrying forever."""
-
-
-class Storage(Protocol):  # what the core needs of bot.storage.Storage
-    async def langs(self, user_key: str, chat_key: str) -> tuple[str | None, str | None]: ...
-
-
 class Core:
-    def __init__(self, library: Library, storage: object, *, default_lang: Lang = DEFAULT_LANG
-                 ) -> None:
+    def __init__(self, library: Library, services: Services, *,
+                 default_lang: Lang = DEFAULT_LANG) -> None:
         self.library = library
-        self.storage = storage
+        self.services = services
         self.default_lang: Lang = default_lang
         self.router = Router()
         self.router.middlewares.append(_guard_errors)
-        self._deliverers: dict[str, Deliverer] = {}
         # What /inside, /healthz and /metrics read: lag, adapter states, load providers.
         self.runtime = Runtime()
         self.turns = Turns()
-        self.sandbox: Any = None  # a bot.sandbox.Sandbox, set by __main__; None = running code is off
-        self.demos: dict[str, Any] = {}  # bot.core.demos.Demo by id, loaded by __main__
+        self.answers = AnswerHooks()  # /answer publishes, practice subscribes
+        self._background: list[BackgroundService] = []
         from bot.core import features
 
         features.register_all(self)
@@ -66,8 +60,7 @@ class Core:
     async def lang_for(self, command: Command) -> Lang:
         """The user's own choice, else the chat's default, else Hinglish. The client's locale
         is never consulted: Hinglish is the product's voice unless someone chooses otherwise."""
-        storage = cast(Storage, self.storage)
-        for value in await storage.langs(command.user.key, command.chat.key):
+        for value in await self.services.prefs.langs(command.user.key, command.chat.key):
             if value in LANGS:
                 return cast(Lang, value)
         return self.default_lang
@@ -135,17 +128,23 @@ class Core:
     # -- messages the bot starts itself ------------------------------------------------------
 
     def register_deliverer(self, platform: str, deliverer: Deliverer) -> None:
-        self._deliverers[platform] = deliverer
+        self.services.deliver.register(platform, deliverer)
 
     def delivers_to(self) -> frozenset[str]:
         """Platforms with a registered deliverer (the scheduler posts only to those)."""
-        return frozenset(self._deliverers)
+        return self.services.deliver.delivers_to()
 
     async def deliver(self, chat: ChatRef, reply: Reply) -> None:
-        deliverer = self._deliverers.get(chat.platform)
-        if deliverer is None:
-            raise LookupError(f"no adapter delivers to {chat.platform!r}")
-        await deliverer.deliver(chat, reply)
+        await self.services.deliver.deliver(chat, reply)
+
+    # -- background work the features own ---------------------------------------------------
+
+    def run_in_background(self, service: BackgroundService) -> None:
+        """Declare a long-lived service (at registration); the host runs it in its TaskGroup."""
+        self._background.append(service)
+
+    def services_to_run(self) -> tuple[BackgroundService, ...]:
+        return tuple(self._background)
 
 
 async def _guard_errors(ctx: Context, call_next: Next) -> AsyncIterator[Reply]:

@@ -1,8 +1,8 @@
 """Time for the practice features: an injectable clock, and local days in IANA time zones.
 
 Everything stored is UTC; "days" (streaks, the daily ledger) are local dates in a chat's zone.
-Tests swap the clock (`core.clock = ...`), so nothing here reads the wall clock but
-`SystemClock`.
+The clock is a port: features read `ctx.services.clock` (tests hand in a fake one), so nothing
+here reads the wall clock but `SystemClock`.
 """
 
 from __future__ import annotations
@@ -38,10 +38,6 @@ class SystemClock:
 
 
 SYSTEM_CLOCK = SystemClock()
-
-
-def clock_of(core: object) -> Clock:
-    return getattr(core, "clock", None) or SYSTEM_CLOCK
 
 
 def iso(dt: datetime) -> str:

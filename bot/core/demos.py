@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from bot.core.content import Voiced
 
 if TYPE_CHECKING:
-    from bot.sandbox import RunResult
+    from bot.core.ports.sandbox import RunResult
 
 DEMO_ID = r"^[a-z][a-z0-9-]{0,40}$"
 

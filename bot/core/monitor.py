@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.router import Context, Next
 from bot.core.types import Reply
@@ -186,6 +186,7 @@ class SandboxProvider(Protocol):
     def load(self) -> SandboxLoad: ...
 
 
+@runtime_checkable
 class SchedulerProvider(Protocol):
     def next_post(self) -> datetime | None:
         """When the next daily post is due (aware datetime), or None when nothing is due."""

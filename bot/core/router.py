@@ -17,6 +17,7 @@ from bot.core.types import Command, HandlerResult, Lang, Reply
 
 if TYPE_CHECKING:
     from bot.core.app import Core
+    from bot.core.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,10 @@ class Context:
         from bot.core.i18n import t
 
         return t(self.lang, key, **fields)
+
+    @property
+    def services(self) -> Services:
+        return self.core.services
 
 
 Handler = Callable[[Context], Awaitable[Reply] | AsyncIterator[Reply]]

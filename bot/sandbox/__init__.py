@@ -1,13 +1,26 @@
 """Runs untrusted Python snippets in bubblewrap sandboxes: isolation, limits, output caps,
-task timelines. See docs/sandbox.md for what is isolated and why."""
+task timelines. docs/sandbox.md says what is isolated and why.
 
-from bot.sandbox._limits import Config, Limits
-from bot.sandbox._result import Ending, RunResult
-from bot.sandbox._service import Busy, CoolingDown, Queued, Sandbox, Unavailable
-from bot.sandbox._timeline import Timeline
-from bot.sandbox._timeline import render as render_timeline
+`Sandbox` implements the core's sandbox port (bot/core/ports/sandbox.py); the request, result
+and error types are the port's, re-exported here."""
+
+from bot.core.ports.sandbox import (
+    Budget,
+    Busy,
+    CoolingDown,
+    Ending,
+    Limits,
+    Queued,
+    RunRequest,
+    RunResult,
+    Unavailable,
+)
+from bot.core.timeline import Timeline
+from bot.core.timeline import render as render_timeline
+from bot.sandbox._limits import Config
+from bot.sandbox._service import Sandbox
 
 __all__ = [
-    "Busy", "Config", "CoolingDown", "Ending", "Limits", "Queued", "RunResult", "Sandbox",
-    "Timeline", "Unavailable", "render_timeline",
+    "Budget", "Busy", "Config", "CoolingDown", "Ending", "Limits", "Queued", "RunRequest",
+    "RunResult", "Sandbox", "Timeline", "Unavailable", "render_timeline",
 ]

@@ -78,10 +78,20 @@ def _main():
     except OSError:
         pass
     data = sys.stdin.buffer.read()  # the run starts here: everything above was the warm-up
-    nonce, _, source = data.partition(b"\n")
+    # nonce \n extra files (one line of JSON, empty for none) \n the program
+    nonce, _, data = data.partition(b"\n")
+    files, _, source = data.partition(b"\n")
     null = os.open("/dev/null", os.O_RDONLY)
     os.dup2(null, 0)  # the snippet has no stdin: input() raises EOFError
     os.close(null)
+    if files:
+        # Beside the program, in the private /tmp (the working folder), and importable from it.
+        import json
+
+        for name, text in json.loads(files):
+            with open(name, "w", encoding="utf-8") as extra:
+                extra.write(text)
+        sys.path.insert(0, os.getcwd())
     source = source.decode("utf-8", "replace")
     linecache.cache["main.py"] = (len(source), None, source.splitlines(True), "main.py")
     sys.argv = ["main.py"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import contextlib
+import json
 import logging
 import math
 import os
@@ -18,11 +19,13 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 
 from bot.core.monitor import SandboxLoad
+from bot.core.ports.sandbox import Busy, CoolingDown, Queued, RunRequest, Unavailable
 from bot.sandbox import _proc, _seccomp, _timeline
 from bot.sandbox._argv import SetupError, build, resolve
 from bot.sandbox._cgroup import IdleCgroup
 from bot.sandbox._limits import MB, Config, Limits
 from bot.sandbox._result import Ending, RunResult, decode
+from bot.sandbox._timeline import Timeline
 
 log = logging.getLogger(__name__)
 
@@ -30,25 +33,7 @@ WATCH_EVERY_S = 0.1
 PROBE_WALL_S = 15.0
 
 
-class Unavailable(Exception):
-    """Running code is off on this host; str() says why."""
-
-
-class Busy(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"busy, retry in {retry_after} s")
-        self.retry_after = retry_after
-
-
-class CoolingDown(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"cooling down, retry in {retry_after} s")
-        self.retry_after = retry_after
-
-
-@dataclass(frozen=True, slots=True)
-class Queued:
-    position: int  # 1 = next to run
+__all__ = ["Busy", "CoolingDown", "Queued", "Sandbox", "Unavailable"]
 
 
 @dataclass(slots=True)
@@ -75,6 +60,8 @@ class _Active:
 
 
 class Sandbox:
+    """The local implementation of the core's sandbox port (`SandboxPort`)."""
+
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or Config()
         self.reason: str | None = "not started"
@@ -140,7 +127,8 @@ class Sandbox:
         try:
             _, _, python, _ = resolve(cfg)
             warm = await self._spawn(cfg.limits)
-            result = await self._execute(warm, "print(6 * 7)", replace(cfg.limits, wall_s=PROBE_WALL_S))
+            result = await self._execute(warm, RunRequest("print(6 * 7)"),
+                                         replace(cfg.limits, wall_s=PROBE_WALL_S))
         except (SetupError, OSError) as exc:
             self.reason = str(exc)
         else:
@@ -158,10 +146,19 @@ class Sandbox:
 
     # -- running code ---------------------------------------------------------------------
 
-    async def submit(self, code: str, *, user_key: str | None = None, wall_s: float | None = None
-                     ) -> AsyncIterator[Queued | RunResult]:
-        """Run `code`: yields `Queued(position)` if it has to wait, then the `RunResult`.
-        Raises Unavailable, CoolingDown (per user; None = no cooldown) or Busy (queue full)."""
+    def limits_for(self, request: RunRequest) -> Limits:
+        """The limits a request runs under: the host's, with its budget applied and capped."""
+        return self.config.limits.for_budget(request.budget, self.config.max_wall_s)
+
+    async def submit(self, request: RunRequest | str, *, user_key: str | None = None,
+                     wall_s: float | None = None) -> AsyncIterator[Queued | RunResult]:
+        """Run a request (or bare code, with `wall_s` as its budget): yields `Queued(position)`
+        if it has to wait, then the `RunResult`. Raises Unavailable, CoolingDown (per user;
+        None = no cooldown) or Busy (queue full)."""
+        if isinstance(request, str):
+            request = RunRequest.of(request, wall_s=wall_s)
+        elif wall_s is not None:
+            raise TypeError("a RunRequest carries its own budget: no wall_s beside it")
         if not self.available:
             raise Unavailable(self.reason)
         loop = asyncio.get_running_loop()
@@ -170,7 +167,7 @@ class Sandbox:
             last = self._last_run.get(user_key)
             if last is not None and now - last < self.config.cooldown_s:
                 raise CoolingDown(max(1, math.ceil(self.config.cooldown_s - (now - last))))
-        limits = self.config.limits.with_wall(wall_s)
+        limits = self.limits_for(request)
         if self._running < self.config.slots and not self._waiters:
             self._running += 1
             self._note_run(user_key, now)
@@ -190,14 +187,14 @@ class Sandbox:
                     self._release()
                 raise
         try:
-            result = await self._run_once(code, limits)
+            result = await self._run_once(request, limits)
         finally:
             self._release()
         yield result
 
-    async def run(self, code: str, *, wall_s: float | None = None) -> RunResult:
+    async def run(self, request: RunRequest | str, *, wall_s: float | None = None) -> RunResult:
         """Run without a cooldown, waiting in the queue as long as needed."""
-        async for event in self.submit(code, wall_s=wall_s):
+        async for event in self.submit(request, wall_s=wall_s):
             if isinstance(event, RunResult):
                 return event
         raise AssertionError("submit ended without a result")
@@ -225,8 +222,10 @@ class Sandbox:
         else:
             self._running -= 1
 
-    async def _run_once(self, code: str, limits: Limits) -> RunResult:
+    async def _run_once(self, request: RunRequest, limits: Limits) -> RunResult:
         warm = None
+        # A warm sandbox was started with the host's limits: it serves only a run that differs
+        # in wall time alone (watched from here). A lower CPU budget gets a sandbox of its own.
         if replace(limits, wall_s=0) == replace(self.config.limits, wall_s=0):
             while self._pool and warm is None:
                 candidate = self._pool.popleft()
@@ -242,7 +241,7 @@ class Sandbox:
                 if not await self._ready(warm):
                     await self._dispose(warm)
                     raise Unavailable("a sandbox did not start within 10 s")
-            result = await self._execute(warm, code, limits)
+            result = await self._execute(warm, request, limits)
         finally:
             # Refill after the run, not during it: starting a sandbox costs CPU the run needs.
             self._refill.set()
@@ -292,7 +291,7 @@ class Sandbox:
                                                     os.fdopen(read_fd, "rb", buffering=0))
         return _Warm(proc, records, limits, transport)
 
-    async def _execute(self, warm: _Warm, code: str, limits: Limits) -> RunResult:
+    async def _execute(self, warm: _Warm, request: RunRequest, limits: Limits) -> RunResult:
         proc = warm.proc
         assert proc.stdin is not None and proc.stdout is not None
         nonce = secrets.token_hex(8)
@@ -330,7 +329,7 @@ class Sandbox:
                 out_task = tg.create_task(read_output())
                 rec_task = tg.create_task(read_records())
                 try:
-                    proc.stdin.write(nonce.encode() + b"\n" + code.encode("utf-8", "replace"))
+                    proc.stdin.write(_handover(nonce, request))
                     await proc.stdin.drain()
                     proc.stdin.close()
                 except (BrokenPipeError, ConnectionResetError):
@@ -367,7 +366,7 @@ class Sandbox:
 
     @staticmethod
     def _result(output: str, rc: int | None, active: _Active, wall: float,
-                timeline: _timeline.Timeline, cut: bool) -> RunResult:
+                timeline: Timeline, cut: bool) -> RunResult:
         code: int | None = None
         sig: int | None = None
         ending = active.ending
@@ -391,7 +390,7 @@ class Sandbox:
             else:
                 ending = Ending.EXIT
         return RunResult(output=output, ending=ending, exit_code=code, signal=sig, wall_s=wall,
-                         timeline=timeline, output_cut=cut)
+                         timeline=timeline, output_cut=cut, limits=active.limits)
 
     async def _kill(self, pid: int) -> None:
         await asyncio.to_thread(_proc.kill_tree, pid, self._uid)
@@ -453,6 +452,13 @@ class Sandbox:
                     log.info("sandbox: run %d over the tree memory cap (%d MB): killed", pid, rss // MB)
                     await self._kill(pid)
             await asyncio.sleep(WATCH_EVERY_S)
+
+
+def _handover(nonce: str, request: RunRequest) -> bytes:
+    """What the warm sandbox reads on stdin (see _inside.py): the nonce, the extra files as one
+    line of JSON (empty when there are none), then the program."""
+    files = json.dumps(request.files) if request.files else ""
+    return "\n".join((nonce, files, request.program)).encode("utf-8", "replace")
 
 
 def _last_line(text: str) -> str:

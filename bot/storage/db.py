@@ -1,4 +1,5 @@
-"""All SQL of the bot, parameterised, in one place.
+"""All SQL of the bot, parameterised, in one place: the SQLite implementation of the core's
+storage ports (bot/core/ports/storage.py), returning their frozen rows.
 
 aiosqlite runs sqlite3 in its own thread, so no query ever blocks the event loop. The schema
 changes only through `migrations/NNNN_name.sql`, applied in order at startup and recorded in
@@ -16,12 +17,24 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import aiosqlite
 
+from bot.core.ports.storage import (
+    Answer,
+    BoardRow,
+    DailyTarget,
+    LedgerEntry,
+    QuizPost,
+    Score,
+    SrsItem,
+    TelegramPoll,
+)
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+R = TypeVar("R")
 SEEN_WRITE_AFTER_S = 0.25  # seen marks wait this long to be written together
 POSTS_KEPT = 512  # posted questions kept in memory (the latest read), ~1 KiB each
 _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -29,6 +42,18 @@ _MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+# Columns stored as 0/1 that the ports' rows hold as booleans.
+_BOOLEANS: dict[type, tuple[str, ...]] = {Answer: ("correct",), DailyTarget: ("enabled",)}
+
+
+def _make(cls: type[R], row: Any) -> R:
+    """A port's frozen row from a database row whose column names are its fields."""
+    values = dict(row)
+    for name in _BOOLEANS.get(cls, ()):
+        values[name] = bool(values[name])
+    return cls(**values)
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -46,6 +71,9 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 class Storage:
+    """One object implementing every storage port: Preferences, QuizStore, DailyStore,
+    PracticeStore and PlatformState."""
+
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._db = conn
         self.path = path
@@ -53,7 +81,7 @@ class Storage:
         self._user_langs: dict[str, str] = {}
         self._chat_langs: dict[str, str] = {}
         self._chat_tzs: dict[str, str] = {}  # chat -> its daily schedule's zone (daily_set)
-        self._posts: dict[int, dict] = {}  # recently read posted questions (never changed)
+        self._posts: dict[int, QuizPost] = {}  # recently read posted questions (never changed)
         self._seen: dict[str, dict[str, str]] = {}  # user -> term -> first seen, not yet written
         self._seen_writer: asyncio.Task[None] | None = None
         self._seen_waiting = False
@@ -269,6 +297,13 @@ class Storage:
         rows = await self._db.execute_fetchall(sql, params)
         return next((dict(row) for row in rows), None)
 
+    async def _all(self, cls: type[R], sql: str, params: tuple | dict = ()) -> list[R]:
+        return [_make(cls, row) for row in await self._db.execute_fetchall(sql, params)]
+
+    async def _one(self, cls: type[R], sql: str, params: tuple | dict = ()) -> R | None:
+        rows = await self._db.execute_fetchall(sql, params)
+        return next((_make(cls, row) for row in rows), None)
+
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
                                owner_key: str | None, now: str) -> int:
         async with self._db.execute(
@@ -280,19 +315,19 @@ class Storage:
     # A quiz click reads its posted question: a row no statement ever changes once written, so
     # the latest few hundred read stay in memory (a group quiz is clicked by many).
 
-    async def quiz_post(self, post_id: int) -> dict | None:
+    async def quiz_post(self, post_id: int) -> QuizPost | None:
         post = self._posts.get(post_id)
         if post is None:
-            post = await self._row("SELECT * FROM quiz_posts WHERE id = ?", (post_id,))
+            post = await self._one(QuizPost, "SELECT * FROM quiz_posts WHERE id = ?", (post_id,))
             if post is None:
                 return None
             if len(self._posts) >= POSTS_KEPT:
                 del self._posts[next(iter(self._posts))]  # the oldest read
             self._posts[post_id] = post
-        return dict(post)  # the caller's own copy
+        return post  # frozen: every caller may share it
 
-    async def user_answer(self, post_id: int, user_key: str) -> dict | None:
-        return await self._row("SELECT * FROM quiz_answers WHERE post_id = ? AND user_key = ?",
+    async def user_answer(self, post_id: int, user_key: str) -> Answer | None:
+        return await self._one(Answer, "SELECT * FROM quiz_answers WHERE post_id = ? AND user_key = ?",
                                (post_id, user_key))
 
     async def post_tally(self, post_id: int) -> tuple[int, int]:
@@ -335,16 +370,16 @@ class Storage:
 
         return await self._in_one_transaction(record)
 
-    async def score(self, chat_key: str, user_key: str) -> dict | None:
-        return await self._row("SELECT * FROM scores WHERE chat_key = ? AND user_key = ?",
+    async def score(self, chat_key: str, user_key: str) -> Score | None:
+        return await self._one(Score, "SELECT * FROM scores WHERE chat_key = ? AND user_key = ?",
                                (chat_key, user_key))
 
     async def leaderboard(self, chat_key: str, *, since: str | None = None, limit: int = 10
-                          ) -> list[dict]:
+                          ) -> list[BoardRow]:
         """Top users of a chat by correct answers (then fewer answers): all time, or since a
         UTC instant (this week)."""
-        return await self._rows(
-            "SELECT a.user_key, COALESCE(s.user_name, '') AS user_name, COUNT(*) AS answered,"
+        return await self._all(
+            BoardRow, "SELECT a.user_key, COALESCE(s.user_name, '') AS user_name, COUNT(*) AS answered,"
             " SUM(a.correct) AS correct FROM quiz_answers a LEFT JOIN scores s"
             " ON s.chat_key = a.chat_key AND s.user_key = a.user_key"
             " WHERE a.chat_key = ? AND a.answered_at >= ? GROUP BY a.user_key"
@@ -387,8 +422,9 @@ class Storage:
     async def chat_tz(self, chat_key: str) -> str | None:
         return self._chat_tzs.get(chat_key)
 
-    async def daily_target(self, chat_key: str) -> dict | None:
-        return await self._row("SELECT * FROM daily_targets WHERE chat_key = ?", (chat_key,))
+    async def daily_target(self, chat_key: str) -> DailyTarget | None:
+        return await self._one(DailyTarget, "SELECT * FROM daily_targets WHERE chat_key = ?",
+                               (chat_key,))
 
     async def daily_set(self, *, chat_key: str, platform: str, chat_id: str, chat_kind: str,
                         at_time: str, tz: str, next_day: str, next_due: str, now: str) -> None:
@@ -418,10 +454,11 @@ class Storage:
             f"SELECT MIN(next_due) FROM daily_targets WHERE enabled = 1 AND platform IN ({marks})",
             tuple(platforms))
 
-    async def daily_due(self, now: str, platforms: list[str], limit: int = 500) -> list[dict]:
+    async def daily_due(self, now: str, platforms: list[str], limit: int = 500
+                        ) -> list[DailyTarget]:
         marks = ",".join("?" * len(platforms)) or "NULL"
-        return await self._rows(
-            "SELECT * FROM daily_targets WHERE enabled = 1 AND next_due <= ?"
+        return await self._all(
+            DailyTarget, "SELECT * FROM daily_targets WHERE enabled = 1 AND next_due <= ?"
             f" AND platform IN ({marks}) ORDER BY next_due, chat_key LIMIT ?",
             (now, *platforms, limit))
 
@@ -483,14 +520,14 @@ class Storage:
             "UPDATE daily_ledger SET status = ?, detail = ?, updated_at = ?"
             " WHERE chat_key = ? AND local_day = ?", (status, detail, now, chat_key, day))
 
-    async def daily_ledger(self, chat_key: str, limit: int = 7) -> list[dict]:
-        return await self._rows(
-            "SELECT * FROM daily_ledger WHERE chat_key = ? ORDER BY local_day DESC LIMIT ?",
+    async def daily_ledger(self, chat_key: str, limit: int = 7) -> list[LedgerEntry]:
+        return await self._all(
+            LedgerEntry, "SELECT * FROM daily_ledger WHERE chat_key = ? ORDER BY local_day DESC LIMIT ?",
             (chat_key, limit))
 
-    async def daily_ledger_day(self, chat_key: str, day: str) -> dict | None:
-        return await self._row(
-            "SELECT * FROM daily_ledger WHERE chat_key = ? AND local_day = ?", (chat_key, day))
+    async def daily_ledger_day(self, chat_key: str, day: str) -> LedgerEntry | None:
+        return await self._one(
+            LedgerEntry, "SELECT * FROM daily_ledger WHERE chat_key = ? AND local_day = ?", (chat_key, day))
 
     async def daily_ledger_counts(self) -> dict[str, int]:
         rows = await self._rows("SELECT status, COUNT(*) AS n FROM daily_ledger GROUP BY status")
@@ -512,8 +549,8 @@ class Storage:
 
     # spaced repetition
 
-    async def srs_get(self, user_key: str, item: str) -> dict | None:
-        return await self._row("SELECT * FROM srs_items WHERE user_key = ? AND item = ?",
+    async def srs_get(self, user_key: str, item: str) -> SrsItem | None:
+        return await self._one(SrsItem, "SELECT * FROM srs_items WHERE user_key = ? AND item = ?",
                                (user_key, item))
 
     async def srs_put(self, user_key: str, item: str, *, due: str, state_json: str,
@@ -525,9 +562,9 @@ class Storage:
             " reason = COALESCE(excluded.reason, reason), updated_at = excluded.updated_at",
             (user_key, item, due, state_json, reason, now))
 
-    async def srs_due(self, user_key: str, now: str, limit: int = 20) -> list[dict]:
-        return await self._rows(
-            "SELECT * FROM srs_items WHERE user_key = ? AND due <= ? ORDER BY due, item LIMIT ?",
+    async def srs_due(self, user_key: str, now: str, limit: int = 20) -> list[SrsItem]:
+        return await self._all(
+            SrsItem, "SELECT * FROM srs_items WHERE user_key = ? AND due <= ? ORDER BY due, item LIMIT ?",
             (user_key, now, limit))
 
     async def srs_items(self, user_key: str) -> set[str]:
@@ -546,9 +583,10 @@ class Storage:
             " message_id, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
             (poll_id, post_id, chat_id, chat_kind, message_id, now))
 
-    async def telegram_poll(self, poll_id: str) -> dict | None:
+    async def telegram_poll(self, poll_id: str) -> TelegramPoll | None:
         """The posted question and chat a poll stands for, or None for a poll we never sent."""
-        return await self._row("SELECT * FROM telegram_polls WHERE poll_id = ?", (poll_id,))
+        return await self._one(TelegramPoll, "SELECT * FROM telegram_polls WHERE poll_id = ?",
+                               (poll_id,))
 
 
 def _split_sql(script: str) -> list[str]:

@@ -16,7 +16,7 @@ import pytest
 from bot.core.app import Core
 from bot.core.demos import load_demos
 from bot.sandbox import Config, Limits, Sandbox
-from tests.conftest import CONTENT
+from tests.conftest import CONTENT, rewire
 
 SANDBOX_UID = 65534
 
@@ -49,10 +49,9 @@ async def sandbox():
 async def sandboxed(core: Core, config: Config | None = None) -> AsyncIterator[Core]:
     """The core with a running sandbox (failing, not skipping, under CI=true when it cannot
     start) and the curriculum demos loaded: what /run and /demo need."""
-    core.demos = load_demos(CONTENT)
     async with Sandbox.open(config or test_config()) as sb:
         require(sb)
-        core.sandbox = sb
+        rewire(core, sandbox=sb, demos=load_demos(CONTENT))
         yield core
 
 

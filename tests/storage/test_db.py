@@ -1,6 +1,7 @@
 """The database: created on first run, WAL, numbered migrations recorded and applied once."""
 
 import asyncio
+import dataclasses
 import sqlite3
 from pathlib import Path
 
@@ -151,8 +152,8 @@ async def test_a_daily_claim_is_one_transaction_and_never_twice(storage: Storage
     assert None not in ids and len(set(ids)) == 20
     assert await storage.daily_claim(**_claim(keys[0])) is None  # never posted twice
     [row] = await storage.daily_ledger(keys[0])
-    assert (row["status"], row["post_id"], row["term_id"]) == ("claimed", ids[0], "sync")
-    assert (await storage.daily_target(keys[0]))["next_day"] == "2026-11-26"
+    assert (row.status, row.post_id, row.term_id) == ("claimed", ids[0], "sync")
+    assert (await storage.daily_target(keys[0])).next_day == "2026-11-26"
     assert await storage.daily_rotation(keys[0]) == (0, {"sync"})
 
 
@@ -161,7 +162,7 @@ async def test_a_failing_claim_leaves_nothing_behind(storage: Storage):
     with pytest.raises(sqlite3.IntegrityError):
         await storage.daily_claim(**_claim("test:g", question_id=None))  # NOT NULL
     assert await storage.daily_ledger("test:g") == []
-    assert (await storage.daily_target("test:g"))["next_day"] == "2026-11-25"
+    assert (await storage.daily_target("test:g")).next_day == "2026-11-25"
     assert await storage.daily_claim(**_claim("test:g")) is not None  # and the next one works
 
 
@@ -180,8 +181,8 @@ async def test_answers_at_once_are_each_recorded_once(storage: Storage):
     assert await storage.record_answer(**_answer(post, users[0], choice=1)) is False
     assert await storage.post_tally(post) == (20, 10)
     score = await storage.score("test:g", users[0])
-    assert (score["answered"], score["correct"], score["streak"]) == (1, 1, 1)
-    assert (await storage.user_answer(post, users[0]))["choice"] == 0  # the first answer stays
+    assert (score.answered, score.correct, score.streak) == (1, 1, 1)
+    assert (await storage.user_answer(post, users[0])).choice == 0  # the first answer stays
 
 
 async def test_an_answer_whose_score_cannot_be_written_is_not_kept(storage: Storage):
@@ -209,10 +210,10 @@ async def test_a_quiz_click_costs_at_most_two_hops(storage: Storage, monkeypatch
         return await execute(fn, *args, **kwargs)
 
     monkeypatch.setattr(storage._db, "_execute", counted)
-    assert (await storage.quiz_post(post))["question_id"] == "sync-1"
+    assert (await storage.quiz_post(post)).question_id == "sync-1"
     assert len(hops) == 1  # the first read of a post
     hops.clear()
-    assert (await storage.quiz_post(post))["question_id"] == "sync-1"
+    assert (await storage.quiz_post(post)).question_id == "sync-1"
     assert await storage.chat_tz("test:g") is None
     assert await storage.record_answer(**_answer(post, "test:u"))
     assert await storage.post_tally(post) == (1, 1)
@@ -222,17 +223,19 @@ async def test_a_quiz_click_costs_at_most_two_hops(storage: Storage, monkeypatch
     assert len(hops) == 1
 
 
-async def test_a_posted_question_read_from_memory_is_the_callers_own(storage: Storage, monkeypatch):
+async def test_a_posted_question_read_from_memory_cannot_be_changed_by_a_caller(storage: Storage,
+                                                                                 monkeypatch):
     monkeypatch.setattr("bot.storage.db.POSTS_KEPT", 3)
     assert await storage.quiz_post(1) is None  # not posted yet: nothing kept
     ids = [await storage.create_quiz_post("test:g", f"q-{n}", "quiz", None, "2026-11-25T06:00:00+00:00")
            for n in range(5)]
-    assert ids[0] == 1 and (await storage.quiz_post(1))["question_id"] == "q-0"
+    assert ids[0] == 1 and (await storage.quiz_post(1)).question_id == "q-0"
     mine = await storage.quiz_post(ids[1])
-    mine["question_id"] = "changed"
-    assert (await storage.quiz_post(ids[1]))["question_id"] == "q-1"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        mine.question_id = "changed"  # type: ignore[misc]
+    assert (await storage.quiz_post(ids[1])).question_id == "q-1"
     for post_id in ids:
-        assert (await storage.quiz_post(post_id))["question_id"] == f"q-{post_id - 1}"
+        assert (await storage.quiz_post(post_id)).question_id == f"q-{post_id - 1}"
     assert list(storage._posts) == ids[-3:]  # the latest reads, no more than kept
 
 
@@ -262,3 +265,47 @@ async def test_a_chats_zone_is_kept_in_step_with_its_schedule(tmp_path: Path):
         assert await db.chat_tz("test:g") == "Asia/Kolkata"  # loaded at startup
     finally:
         await db.close()
+
+
+async def test_every_read_returns_the_ports_frozen_rows(storage: Storage):
+    """Storage answers with the core's frozen row types (booleans as booleans), never dicts."""
+    from bot.core.ports import (
+        Answer,
+        BoardRow,
+        DailyTarget,
+        LedgerEntry,
+        QuizPost,
+        Score,
+        SrsItem,
+        TelegramPoll,
+    )
+
+    now = "2026-11-25T06:00:00+00:00"
+    await _target(storage, "test:g")
+    post = await storage.create_quiz_post("test:g", "sync-1", "quiz", "test:u", now)
+    await storage.record_answer(**_answer(post, "test:u"))
+    await storage.daily_claim(**_claim("test:g"))
+    await storage.srs_put("test:u", "q:sync-1", due=now, state_json="{}", reason="tag", now=now)
+    await storage.telegram_poll_add(poll_id="p1", post_id=post, chat_id="-1", chat_kind="group",
+                                    message_id=7, now=now)
+    reads = [
+        (await storage.quiz_post(post), QuizPost), (await storage.user_answer(post, "test:u"), Answer),
+        (await storage.score("test:g", "test:u"), Score),
+        ((await storage.leaderboard("test:g"))[0], BoardRow),
+        (await storage.daily_target("test:g"), DailyTarget),
+        ((await storage.daily_due("2026-11-27T00:00:00+00:00", ["test"]))[0], DailyTarget),
+        ((await storage.daily_ledger("test:g"))[0], LedgerEntry),
+        (await storage.daily_ledger_day("test:g", "2026-11-25"), LedgerEntry),
+        (await storage.srs_get("test:u", "q:sync-1"), SrsItem),
+        ((await storage.srs_due("test:u", now))[0], SrsItem),
+        (await storage.telegram_poll("p1"), TelegramPoll),
+    ]
+    for row, kind in reads:
+        assert type(row) is kind and dataclasses.is_dataclass(row)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            row.__setattr__(dataclasses.fields(row)[0].name, None)
+    answer = await storage.user_answer(post, "test:u")
+    target = await storage.daily_target("test:g")
+    assert answer is not None and answer.correct is True
+    assert target is not None and target.enabled is True
+    assert (await storage.quiz_post(post)).owner_key == "test:u"

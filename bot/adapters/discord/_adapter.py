@@ -40,8 +40,8 @@ from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Reply, User
 
 if TYPE_CHECKING:
     from bot.core.app import Core
+    from bot.core.ports.storage import PlatformState
     from bot.settings import DiscordSettings
-    from bot.storage import Storage
 
 log = logging.getLogger(__name__)
 
@@ -144,8 +144,8 @@ class DiscordAdapter:
                 raise
 
     @property
-    def storage(self) -> Storage:
-        return cast("Storage", self.core.storage)
+    def storage(self) -> PlatformState:
+        return self.core.services.platform
 
     async def sync_commands(self) -> None:
         """PUT the commands when their hash differs from the last sync for this application and

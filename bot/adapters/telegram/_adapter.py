@@ -56,7 +56,7 @@ from bot.adapters.telegram._answer import ChatAnswer, answer_query
 from bot.adapters.telegram._render import keyboard, render_chunks, tg_len
 from bot.adapters.telegram._request import AiohttpRequest
 from bot.core.app import Core, TargetGone
-from bot.core.clock import clock_of, iso
+from bot.core.clock import iso
 from bot.core.features.term import card_reply
 from bot.core.i18n import t
 from bot.core.types import (
@@ -332,15 +332,15 @@ class TelegramAdapter:
         vote = update.poll_answer
         if vote is None or vote.user is None or len(vote.option_ids) != 1:
             return  # a retracted vote, or one cast as a chat: nothing to record
-        sent = await self.core.storage.telegram_poll(vote.poll_id)
+        sent = await self.core.services.platform.telegram_poll(vote.poll_id)
         if sent is None:
             log.debug("telegram: a vote on a poll this bot does not know (%s)", vote.poll_id)
             return
         user = _user_ref(vote.user)
-        if await self.core.storage.user_answer(sent["post_id"], user.key) is not None:
+        if await self.core.services.quiz.user_answer(sent.post_id, user.key) is not None:
             return  # Telegram lets nobody vote twice; a repeated update changes nothing
-        chat = ChatRef("telegram", sent["chat_id"], ChatKind(sent["chat_kind"]))
-        command = Command("answer", f"{sent['post_id']} {vote.option_ids[0] + 1}", chat, user,
+        chat = ChatRef("telegram", sent.chat_id, ChatKind(sent.chat_kind))
+        command = Command("answer", f"{sent.post_id} {vote.option_ids[0] + 1}", chat, user,
                           locale=vote.user.language_code)
         # The voter already saw right/wrong and the explanation in the poll. In a group the
         # result stays unsaid (no spam, and it would give the answer away); in the voter's own
@@ -394,10 +394,10 @@ class TelegramAdapter:
             self._no_polls.add(chat_id)
             return False
         if message.poll is not None:
-            await self.core.storage.telegram_poll_add(
+            await self.core.services.platform.telegram_poll_add(
                 poll_id=message.poll.id, post_id=poll.quiz_id, chat_id=str(chat_id),
                 chat_kind=kind.value, message_id=message.message_id,
-                now=iso(clock_of(self.core).now()))
+                now=iso(self.core.services.clock.now()))
         return True
 
     async def edit_message(self, bot: Bot, message: Message, reply: Reply) -> Message | None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING
 
-from bot.core.features.run import execute
-from bot.core.features.term import echo
+from bot.core.features._running import execute
+from bot.core.features._shared import echo
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
 from bot.core.types import Button, CodeBlock, Paragraph, Reply, Span, Style
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def demo_list(ctx: Context) -> Reply:
-    demos: dict[str, Demo] = ctx.core.demos
+    demos = ctx.services.demos
     blocks = [Paragraph((Span(d.meta.title.get(ctx.lang), Style.BOLD), Span(" — "),
                          Span(f"/demo {d.id}", Style.CODE)), bullet=True) for d in demos.values()]
     blocks.append(Paragraph.plain(ctx.t("demo_list_hint")))
@@ -25,7 +25,7 @@ def demo_list(ctx: Context) -> Reply:
     return Reply(blocks=tuple(blocks), title=ctx.t("demo_list_title"), buttons=rows)
 
 
-def find(demos: dict[str, Demo], query: str) -> Demo | None:
+def find(demos: Mapping[str, Demo], query: str) -> Demo | None:
     key = query.strip().lower().replace("_", "-").replace(" ", "-")
     if key in demos:
         return demos[key]
@@ -45,7 +45,7 @@ async def demo(ctx: Context) -> AsyncIterator[Reply]:
         yield demo_list(ctx)
         return
     name, _, rest = query.partition(" ")
-    found = find(ctx.core.demos, name)
+    found = find(ctx.services.demos, name)
     if found is None:
         yield Reply(blocks=(Paragraph.plain(ctx.t("demo_unknown", query=echo(query))),),
                     buttons=demo_list(ctx).buttons, private=True)

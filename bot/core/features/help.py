@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.features._cards import next_on_path, show_card
+from bot.core.features._shared import echo
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
 from bot.core.types import Button, Paragraph, Reply, Span, Style
 
@@ -17,8 +19,6 @@ async def help_(ctx: Context) -> Reply:
     if name:
         spec = router.get(name.split()[0])
         if spec is None:
-            from bot.core.features.term import echo
-
             return Reply.text(ctx.t("help_unknown", name=echo(name)), private=True)
         specs = [spec]
     else:
@@ -35,17 +35,13 @@ async def help_(ctx: Context) -> Reply:
 
 async def start(ctx: Context) -> Reply:
     """Greets and starts the guided path; `/start term_await` (a deep link) opens a card."""
-    from bot.core.features.term import learn, show_card
-
     payload = ctx.command.args.strip()
     if payload.startswith("term_"):
         card = ctx.core.library.by_id.get(payload[5:].replace("_", "-"))
         if card is not None:
             return await show_card(ctx, card)
     name = ctx.command.user.name.strip() or ctx.t("there")
-    from bot.core.features.term import echo
-
-    first = await learn(ctx)
+    first = await next_on_path(ctx)
     greeting = Paragraph.plain(ctx.t("start", name=echo(name)))
     return Reply(blocks=(greeting, *first.blocks), title=first.title, url=first.url,
                  buttons=first.buttons)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from bot.core.features.term import card_reply, echo
+from bot.core.features._cards import card_reply
+from bot.core.features._shared import echo
 from bot.core.i18n import t
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
 from bot.core.types import LANGS, ChatKind, Lang, Reply
@@ -39,7 +40,7 @@ async def lang(ctx: Context) -> Reply:
         return Reply.text(ctx.t("admin_only"), private=True)
     if scope is None:
         scope = "chat" if in_group and cmd.is_admin and card_id is None else "me"
-    storage = ctx.core.storage
+    storage = ctx.services.prefs
     if scope == "chat":
         await storage.set_chat_lang(cmd.chat.key, new)
         note = t(new, "lang_set_chat")

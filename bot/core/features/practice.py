@@ -3,7 +3,8 @@
 Items are questions (`q:<question-id>`) and cards (`card:<card-id>`). Due items come first,
 then new questions in curriculum order. Each answer is rated from correctness and speed. A
 wrong choice tagged with a misconception schedules the card that corrects it for review now,
-and shows it, so practice follows what the learner actually gets wrong.
+and shows it, so practice follows what the learner actually gets wrong. Answers reach it as
+events (`core.answers`): /answer does not know practice exists.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from typing import TYPE_CHECKING
 
 import fsrs
 
-from bot.core.clock import clock_of, iso, parse_iso
-from bot.core.features.quiz import load_bank, post_question, question_reply
+from bot.core.clock import iso, parse_iso
+from bot.core.events import Addition, Answered
+from bot.core.features._questions import post_question, question_reply
 from bot.core.quizbank import Entry
 from bot.core.router import CommandSpec, Context, Text
+from bot.core.services import Services
 from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -45,28 +48,29 @@ def new_card(item: str, now: datetime) -> fsrs.Card:
     return fsrs.Card(card_id=zlib.crc32(item.encode()), due=now)
 
 
-async def _load(core: Core, user_key: str, item: str, now: datetime) -> fsrs.Card:
-    row = await core.storage.srs_get(user_key, item)
-    return fsrs.Card.from_json(row["state_json"]) if row else new_card(item, now)
+async def _load(services: Services, user_key: str, item: str, now: datetime) -> fsrs.Card:
+    row = await services.practice.srs_get(user_key, item)
+    return fsrs.Card.from_json(row.state_json) if row else new_card(item, now)
 
 
-async def _save(core: Core, user_key: str, item: str, card: fsrs.Card, now: datetime,
+async def _save(services: Services, user_key: str, item: str, card: fsrs.Card, now: datetime,
                 reason: str | None = None) -> None:
-    await core.storage.srs_put(user_key, item, due=iso(card.due), state_json=card.to_json(),
-                               reason=reason, now=iso(now))
+    await services.practice.srs_put(user_key, item, due=iso(card.due), state_json=card.to_json(),
+                                    reason=reason, now=iso(now))
 
 
-async def next_item(core: Core, user_key: str, now: datetime) -> tuple[Entry | None, str, str | None]:
+async def next_item(services: Services, user_key: str, now: datetime
+                    ) -> tuple[Entry | None, str, str | None]:
     """(question, why: "due"|"card"|"new"|"none", card id for a card review)."""
-    bank = load_bank(core)
-    for row in await core.storage.srs_due(user_key, iso(now)):
-        kind, _, key = row["item"].partition(":")
+    bank = services.quiz_bank
+    for row in await services.practice.srs_due(user_key, iso(now)):
+        kind, _, key = row.item.partition(":")
         if kind == "q" and key in bank.by_id:
             return bank.by_id[key], "due", None
         if kind == "card" and bank.by_term.get(key):
-            answered = await core.storage.answered_questions(user_key)
+            answered = await services.quiz.answered_questions(user_key)
             return bank.pick(term=key, avoid=answered), "card", key
-    known = await core.storage.srs_items(user_key)
+    known = await services.practice.srs_items(user_key)
     for entry in bank.ordered:
         if f"q:{entry.id}" not in known:
             return entry, "new", None
@@ -74,13 +78,13 @@ async def next_item(core: Core, user_key: str, now: datetime) -> tuple[Entry | N
 
 
 async def practice(ctx: Context) -> Reply:
-    core, user = ctx.core, ctx.command.user
-    if not load_bank(core).entries:
+    core, user, services = ctx.core, ctx.command.user, ctx.services
+    if not services.quiz_bank.entries:
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
-    now = clock_of(core).now()
-    entry, why, _card = await next_item(core, user.key, now)
+    now = services.clock.now()
+    entry, why, _card = await next_item(services, user.key, now)
     if entry is None:
-        nxt = await core.storage.srs_next_due(user.key)
+        nxt = await services.practice.srs_next_due(user.key)
         when = _when(ctx, parse_iso(nxt), now) if nxt else "—"
         return Reply.text(ctx.t("practice_done", when=when), private=True)
     post_id = await post_question(ctx, entry, "practice", owner_key=user.key)
@@ -104,33 +108,43 @@ def _when(ctx: Context, due: datetime, now: datetime) -> str:
     return ctx.t("practice_in_days", n=round(delta.total_seconds() / 86400))
 
 
+async def on_answer(ctx: Context, event: Answered) -> Addition | None:
+    """An answer to a /practice question: rate the review, persist the card states, schedule
+    the misconception's card, and add when it comes back. Other answers are not practice's."""
+    if event.post.source != "practice":
+        return None
+    elapsed = (event.at - parse_iso(event.post.posted_at)).total_seconds()
+    blocks, buttons = await after_answer(ctx, event.entry, event.choice, event.correct, elapsed)
+    return Addition(tuple(blocks), tuple(buttons))
+
+
 async def after_answer(ctx: Context, entry: Entry, choice: int, correct: bool, elapsed: float
                        ) -> tuple[list, list[tuple[Button, ...]]]:
     """Rate the review, persist the card states, and schedule the misconception's card."""
-    core, user = ctx.core, ctx.command.user
-    now = clock_of(core).now()
+    core, user, services = ctx.core, ctx.command.user, ctx.services
+    now = services.clock.now()
     rating = rating_for(correct, elapsed)
     item = f"q:{entry.id}"
-    card, _ = SCHEDULER.review_card(await _load(core, user.key, item, now), rating, now)
-    await _save(core, user.key, item, card, now)
+    card, _ = SCHEDULER.review_card(await _load(services, user.key, item, now), rating, now)
+    await _save(services, user.key, item, card, now)
     # A card scheduled for review by an earlier mistake is reviewed by this question too.
     card_item = f"card:{entry.term}"
-    row = await core.storage.srs_get(user.key, card_item)
-    if row and parse_iso(row["due"]) <= now:
-        reviewed, _ = SCHEDULER.review_card(fsrs.Card.from_json(row["state_json"]), rating, now)
-        await _save(core, user.key, card_item, reviewed, now)
+    row = await services.practice.srs_get(user.key, card_item)
+    if row and parse_iso(row.due) <= now:
+        reviewed, _ = SCHEDULER.review_card(fsrs.Card.from_json(row.state_json), rating, now)
+        await _save(services, user.key, card_item, reviewed, now)
     blocks: list = [Paragraph((Span(ctx.t("practice_next_review") + " "),
                                Span(_when(ctx, card.due, now), Style.BOLD)))]
     buttons: list[tuple[Button, ...]] = []
     tag = entry.question.choices[choice - 1].misconception
-    mis = load_bank(core).misconceptions.get(tag) if tag and not correct else None
+    mis = services.quiz_bank.misconceptions.get(tag) if tag and not correct else None
     fix = core.library.by_id.get(mis.card) if mis else None
     if fix is not None:
         fix_item = f"card:{fix.id}"
-        existing = await core.storage.srs_get(user.key, fix_item)
-        review = fsrs.Card.from_json(existing["state_json"]) if existing else new_card(fix_item, now)
+        existing = await services.practice.srs_get(user.key, fix_item)
+        review = fsrs.Card.from_json(existing.state_json) if existing else new_card(fix_item, now)
         review.due = now  # due now: the next /practice starts with it
-        await _save(core, user.key, fix_item, review, now, reason=tag)
+        await _save(services, user.key, fix_item, review, now, reason=tag)
         blocks.append(Heading(ctx.t("practice_review_card", term=fix.title(ctx.lang))))
         sections = fix.sections(ctx.lang)
         if sections:
@@ -141,6 +155,7 @@ async def after_answer(ctx: Context, entry: Entry, choice: int, correct: bool, e
 
 
 def register(core: Core) -> None:
+    core.answers.subscribe(on_answer)
     core.router.add(CommandSpec(
         name="practice",
         help=Text(hi="Aapka personal revision: jo due hai pehle, phir naye sawaal",

@@ -7,154 +7,41 @@ decides, so two quick clicks cannot both count.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.core.clock import DEFAULT_TZ, clock_of, iso, local_day, parse_iso, zone
-from bot.core.quizbank import Bank, BankError, Entry
-from bot.core.router import CommandSpec, Context, OptionSpec, Text
-from bot.core.types import (
-    Block,
-    Button,
-    ChatKind,
-    CodeBlock,
-    Lang,
-    Paragraph,
-    QuizPoll,
-    Reply,
-    Span,
-    Style,
+from bot.core.clock import iso, local_day
+from bot.core.events import Answered
+from bot.core.features._questions import (
+    LABEL_MAX,
+    POLL_EXPLANATION_LINE_BREAKS,
+    POLL_EXPLANATION_MAX,
+    POLL_OPTION_MAX,
+    POLL_OPTIONS_MAX,
+    POLL_OPTIONS_MIN,
+    POLL_QUESTION_MAX,
+    one_line,
+    post_question,
+    question_reply,
+    quiz_poll,
 )
+from bot.core.features._shared import chat_zone, echo
+from bot.core.quizbank import Entry
+from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.types import Button, ChatKind, Lang, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
 
-log = logging.getLogger(__name__)
-LABEL_MAX = 40
-
-# A question becomes a native quiz poll only within these bounds: conservative ones that the
-# platforms with quiz polls accept (Telegram's PollLimit, Nov 2026: question 300, option 100,
-# 2-12 options, explanation 200 with 2 line breaks). The adapter checks its SDK's own limits too.
-POLL_QUESTION_MAX = 300
-POLL_OPTION_MAX = 100
-POLL_OPTIONS_MIN, POLL_OPTIONS_MAX = 2, 10
-POLL_EXPLANATION_MAX = 200
-POLL_EXPLANATION_LINE_BREAKS = 2
-
-
-def load_bank(core: Core) -> Bank:
-    """The bank next to the cards (`<content>/quiz`), loaded once per core."""
-    bank = getattr(core, "quiz_bank", None)
-    if bank is not None:
-        return bank
-    order = [c.id for c in core.library.terms]
-    root = _content_root(core)
-    try:
-        bank = Bank.from_dir(root / "quiz", order) if root else Bank((), {}, order)
-    except BankError as exc:
-        log.error("quiz: the question bank is broken (%s); run python -m bot.core.lint content/",
-                  exc)
-        bank = Bank((), {}, order)
-    core.quiz_bank = bank  # type: ignore[attr-defined]
-    return bank
-
-
-def _content_root(core: Core) -> Path | None:
-    for card in core.library.terms:
-        if card.path is not None:
-            return Path(card.path).resolve().parent.parent
-    return None
-
-
-async def chat_zone(core: Core, chat_key: str):
-    """The chat's time zone (its daily schedule's), for days, streaks and weeks."""
-    name = await core.storage.chat_tz(chat_key) or DEFAULT_TZ
-    return zone(name) or zone(DEFAULT_TZ)
-
-
-def _one_line(text: str) -> str:
-    return " / ".join(part.strip() for part in text.strip().splitlines() if part.strip())
-
-
-def question_blocks(entry: Entry, lang: Lang, post_id: int) -> list:
-    q = entry.question
-    blocks: list = [Paragraph.plain(q.prompt.get(lang))]
-    if q.code:
-        blocks.append(CodeBlock(q.code.rstrip("\n"), "python"))
-    for n, choice in enumerate(q.choices, start=1):
-        text = choice.text.get(lang)
-        if "\n" in text.strip():
-            blocks.append(Paragraph((Span(f"{n}."),)))
-            blocks.append(CodeBlock(text.strip("\n"), "text"))
-        else:
-            blocks.append(Paragraph((Span(f"{n}. "), Span(text.strip()))))
-    from bot.core.i18n import t
-
-    blocks.append(Paragraph((Span(t(lang, "quiz_how"), Style.ITALIC), Span(" "),
-                             Span(f"/answer {post_id} <n>", Style.CODE))))
-    return blocks
-
-
-def answer_buttons(entry: Entry, lang: Lang, post_id: int) -> tuple[tuple[Button, ...], ...]:
-    rows = []
-    for n, choice in enumerate(entry.question.choices, start=1):
-        label = f"{n}. {_one_line(choice.text.get(lang))}"
-        if len(label) > LABEL_MAX:
-            label = label[: LABEL_MAX - 1] + "…"
-        rows.append((Button(label, "answer", f"{post_id} {n}"),))
-    return tuple(rows)
-
-
-def question_reply(core: Core, entry: Entry, lang: Lang, post_id: int, *,
-                   tally: tuple[int, int] | None = None, title: str | None = None) -> Reply:
-    from bot.core.i18n import t
-
-    card = core.library.by_id.get(entry.term)
-    blocks = question_blocks(entry, lang, post_id)
-    if tally is not None:
-        blocks.append(Paragraph((Span(t(lang, "quiz_tally", n=tally[0], ok=tally[1]), Style.BOLD),)))
-    head = title or t(lang, "quiz_title", term=card.title(lang) if card else entry.term)
-    return Reply(blocks=tuple(blocks), title=head, buttons=answer_buttons(entry, lang, post_id))
-
-
-def quiz_poll(entry: Entry, lang: Lang, post_id: int, lead: tuple[Block, ...] = ()
-              ) -> QuizPoll | None:
-    """The question as a quiz poll, or None when it does not fit a poll: a choice that is
-    multi-line (program output) or too long, too many choices, a long explanation. A code
-    snippet cannot go into the poll's plain-text question: it goes into the intro message."""
-    q = entry.question
-    question = q.prompt.get(lang).strip()
-    options = tuple(c.text.get(lang).strip() for c in q.choices)
-    explanation = q.explain.get(lang).strip()
-    fits = (
-        1 <= len(question) <= POLL_QUESTION_MAX
-        and POLL_OPTIONS_MIN <= len(options) <= POLL_OPTIONS_MAX
-        and all(1 <= len(o) <= POLL_OPTION_MAX and "\n" not in o for o in options)
-        and len(explanation) <= POLL_EXPLANATION_MAX
-        and explanation.count("\n") <= POLL_EXPLANATION_LINE_BREAKS
-    )
-    if not fits:
-        return None
-    intro = lead + ((CodeBlock(q.code.rstrip("\n"), "python"),) if q.code else ())
-    return QuizPoll(quiz_id=post_id, question=question, options=options,
-                    correct_index=q.answer - 1, explanation=explanation, intro=intro)
-
-
-async def post_question(ctx: Context, entry: Entry, source: str = "quiz",
-                        owner_key: str | None = None) -> int:
-    now = iso(clock_of(ctx.core).now())
-    return await ctx.core.storage.create_quiz_post(ctx.command.chat.key, entry.id, source,
-                                                   owner_key, now)
-
-
+__all__ = [
+    "POLL_EXPLANATION_LINE_BREAKS", "POLL_EXPLANATION_MAX", "POLL_OPTIONS_MAX", "POLL_OPTIONS_MIN",
+    "POLL_OPTION_MAX", "POLL_QUESTION_MAX", "answer", "quiz", "quiz_poll", "register",
+    "result_blocks",
+]
 async def quiz(ctx: Context) -> Reply:
     """`/quiz [term]`: a question (of that term), preferring ones the user has not answered."""
-    from bot.core.features.term import echo
-
-    bank = load_bank(ctx.core)
+    bank = ctx.services.quiz_bank
     if not bank.entries:
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
     query = (ctx.command.options.get("term") or ctx.command.args).strip()
@@ -169,7 +56,7 @@ async def quiz(ctx: Context) -> Reply:
         if card.id not in bank.by_term:
             return Reply.text(ctx.t("quiz_no_questions", term=card.title(ctx.lang)), private=True)
         term_id = card.id
-    seen = await ctx.core.storage.answered_questions(ctx.command.user.key)
+    seen = await ctx.services.quiz.answered_questions(ctx.command.user.key)
     entry = bank.pick(term=term_id, avoid=seen)
     if entry is None:  # pragma: no cover - bank.entries is non-empty
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
@@ -191,11 +78,11 @@ def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int) -> tuple[li
     else:
         blocks.append(Paragraph((Span(t(lang, "quiz_wrong"), Style.BOLD),
                                  Span(" " + t(lang, "quiz_right_was", n=q.answer) + " "),
-                                 Span(_one_line(q.choice_text(q.answer, lang)), Style.CODE
+                                 Span(one_line(q.choice_text(q.answer, lang)), Style.CODE
                                       if q.kind != "concept" else Style.PLAIN))))
     blocks.append(Paragraph.plain(q.explain.get(lang)))
     tag = q.choices[choice - 1].misconception
-    mis = core.quiz_bank.misconceptions.get(tag) if tag else None  # type: ignore[attr-defined]
+    mis = core.services.quiz_bank.misconceptions.get(tag) if tag else None
     if mis is not None and not correct:
         blocks.append(Paragraph((Span(t(lang, "quiz_misconception") + " ", Style.BOLD),
                                  Span(mis.text.get(lang), Style.ITALIC),
@@ -209,25 +96,24 @@ def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int) -> tuple[li
 
 
 async def answer(ctx: Context):
-    """`/answer <post-id> <n>`: what an answer button stands for."""
-    from bot.core.features.term import echo
-
+    """`/answer <post-id> <n>`: what an answer button stands for. Once recorded, the answer is
+    published (`core.answers`): a subscriber such as practice adds to the private reply."""
     cmd = ctx.command
     words = (cmd.options.get("answer") or cmd.args).split()
     if len(words) != 2 or not all(w.isdigit() for w in words):
         yield Reply.text(ctx.t("answer_usage", got=echo(" ".join(words)) or "—"), private=True)
         return
     post_id, choice = int(words[0]), int(words[1])
-    storage = ctx.core.storage
-    bank = load_bank(ctx.core)
+    storage = ctx.services.quiz
+    bank = ctx.services.quiz_bank
     post = await storage.quiz_post(post_id)
-    if post is None or post["chat_key"] != cmd.chat.key:
+    if post is None or post.chat_key != cmd.chat.key:
         yield Reply.text(ctx.t("answer_no_post", id=post_id), private=True)
         return
-    if post["owner_key"] and post["owner_key"] != cmd.user.key:
+    if post.owner_key and post.owner_key != cmd.user.key:
         yield Reply.text(ctx.t("answer_not_yours"), private=True)
         return
-    entry = bank.by_id.get(post["question_id"])
+    entry = bank.by_id.get(post.question_id)
     if entry is None:
         yield Reply.text(ctx.t("answer_retired"), private=True)
         return
@@ -235,9 +121,8 @@ async def answer(ctx: Context):
     if not 1 <= choice <= count:
         yield Reply.text(ctx.t("answer_range", count=count), private=True)
         return
-    clock = clock_of(ctx.core)
-    now = clock.now()
-    tz = await chat_zone(ctx.core, cmd.chat.key)
+    now = ctx.services.clock.now()
+    tz = await chat_zone(ctx.services, cmd.chat.key)
     day = local_day(now, tz)
     correct = choice == entry.question.answer
     inserted = await storage.record_answer(
@@ -246,31 +131,27 @@ async def answer(ctx: Context):
         yesterday=(day - timedelta(days=1)).isoformat())
     if not inserted:
         before = await storage.user_answer(post_id, cmd.user.key)
-        yield Reply.text(ctx.t("answer_twice", n=before["choice"] if before else "?"),
+        yield Reply.text(ctx.t("answer_twice", n=before.choice if before else "?"),
                          private=True)
         return
     blocks, _ = result_blocks(ctx.core, entry, ctx.lang, choice)
     buttons: list[tuple[Button, ...]] = []
     card = ctx.core.library.by_id.get(entry.term)
-    if post["source"] == "practice":
-        from bot.core.features.practice import after_answer
-
-        elapsed = (now - parse_iso(post["posted_at"])).total_seconds()
-        more_blocks, more_buttons = await after_answer(ctx, entry, choice, correct, elapsed)
-        blocks += more_blocks
-        buttons += more_buttons
-    else:
+    for addition in await ctx.core.answers.publish(ctx, Answered(post, entry, choice, correct, now)):
+        blocks += addition.blocks
+        buttons += addition.buttons
+    if post.source != "practice":  # a practice post's buttons are practice's own
         row = []
         if card is not None:
             row.append(Button(card.title(ctx.lang)[:LABEL_MAX], "term", card.id))
         row.append(Button(ctx.t("btn_next_question"), "quiz", entry.term))
         buttons.append(tuple(row))
     yield Reply(blocks=tuple(blocks), buttons=tuple(buttons), private=True)
-    if cmd.chat.kind is ChatKind.GROUP and post["source"] != "practice":
+    if cmd.chat.kind is ChatKind.GROUP and post.source != "practice":
         # The chat sees only how many answered: the answer itself stays private.
         tally = await storage.post_tally(post_id)
         title = None
-        if post["source"] == "daily" and card is not None:
+        if post.source == "daily" and card is not None:
             title = ctx.t("daily_quiz_title", term=card.title(ctx.lang))
         reply = question_reply(ctx.core, entry, ctx.lang, post_id, tally=tally, title=title)
         yield Reply(blocks=reply.blocks, title=reply.title, buttons=reply.buttons,
@@ -278,7 +159,6 @@ async def answer(ctx: Context):
 
 
 def register(core: Core) -> None:
-    load_bank(core)
     core.router.add(CommandSpec(
         name="quiz",
         help=Text(hi="Ek sawaal: button dabao ya /answer likho",

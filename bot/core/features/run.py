@@ -4,25 +4,15 @@ the task timeline of async code, and explains classic asyncio errors."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from typing import TYPE_CHECKING
 
-from bot.core import explain
-from bot.core.neutral import clip, output_block
+from bot.core.features._running import execute
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
-from bot.core.types import Block, Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
+from bot.core.types import CodeBlock, Paragraph, Reply
 
 if TYPE_CHECKING:
     from bot.core.app import Core
-    from bot.sandbox import Limits, RunResult
-
-# The whole reply must fit one chat message everywhere (Discord: 2,000 characters, the
-# smallest): title, ending, output, timeline and explanations together stay under REPLY_CHARS.
-REPLY_CHARS = 1_800
-OUTPUT_CHARS = 900
-MIN_OUTPUT_CHARS = 300
-OUTPUT_LINES = 25
-BLOCK_OVERHEAD = 10  # code fences, bullets, bold markers an adapter adds per block
 
 # A fence opens at the start of a line (so print("```") in code is not one).
 _FENCE = re.compile(r"(?:\A|\n)[ \t]*```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.S)
@@ -38,97 +28,6 @@ def extract_code(text: str) -> str:
     if len(stripped) > 1 and stripped[0] == stripped[-1] == "`" and "\n" not in stripped:
         return stripped.strip("`")
     return text.strip("\n")
-
-
-def ending_text(ctx: Context, result: RunResult, limits: Limits) -> str:
-    from bot.sandbox import Ending
-
-    wall = f"{result.wall_s:.2f}"
-    match result.ending:
-        case Ending.EXIT if result.exit_code == 0:
-            return ctx.t("run_ok", wall=wall)
-        case Ending.EXIT:
-            return ctx.t("run_exit", code=result.exit_code, wall=wall)
-        case Ending.TIME:
-            return ctx.t("run_time", limit=f"{limits.wall_s:g}")
-        case Ending.CPU:
-            return ctx.t("run_cpu", limit=limits.cpu_s)
-        case Ending.MEMORY:
-            return ctx.t("run_memory", per=limits.memory_mb, tree=limits.tree_memory_mb)
-        case Ending.OUTPUT:
-            return ctx.t("run_output", limit=limits.output_bytes // 1024)
-        case Ending.FILE_SIZE:
-            return ctx.t("run_file_size", limit=limits.file_mb)
-        case _:
-            return ctx.t("run_signal", signal=result.signal_name, wall=wall)
-
-
-def result_blocks(ctx: Context, result: RunResult, limits: Limits, *, room: int = REPLY_CHARS
-                  ) -> tuple[list[Block], list[Button]]:
-    """Ending in words, output, timeline and explanations, plus buttons to the matching cards.
-    The output gets what is left of `room` characters once the rest is laid out."""
-    from bot.sandbox import render_timeline
-
-    tail: list[Block] = []
-    timeline = render_timeline(result.timeline) if result.timeline.has_tasks() else ""
-    if timeline:
-        tail += [Heading(ctx.t("run_timeline")), output_block(timeline)]
-    buttons: list[Button] = []
-    found = explain.explain(result.output)
-    if found:
-        tail.append(Heading(ctx.t("explain_title")))
-        library = ctx.core.library
-        for item in found:
-            spans = [Span(explain.text(item, ctx.lang, result.output))]
-            card = library.by_id.get(item.card) if item.card else None
-            if card is not None:
-                spans += [Span(" → "), Span(f"/term {card.id}", Style.CODE)]
-                if all(b.args != card.id for b in buttons):
-                    buttons.append(Button(f"{ctx.t('explain_card')}: {card.title(ctx.lang)}"[:40],
-                                          "term", card.id))
-            tail.append(Paragraph(tuple(spans), bullet=True))
-    head: list[Block] = [Paragraph((Span(ending_text(ctx, result, limits), Style.BOLD),))]
-    used = len(Reply(blocks=(*head, *tail)).plain()) + BLOCK_OVERHEAD * (len(head) + len(tail) + 2)
-    budget = max(MIN_OUTPUT_CHARS, min(OUTPUT_CHARS, room - used))
-    shown, cut = clip(result.output.rstrip("\n"), budget, OUTPUT_LINES)
-    if shown.strip():
-        head.append(output_block(shown))
-    else:
-        head.append(Paragraph((Span(ctx.t("run_no_output"), Style.ITALIC),)))
-    if cut or result.output_cut:
-        head.append(Paragraph.plain(ctx.t("run_cut", lines=cut or "…")))
-    return head + tail, buttons
-
-
-async def execute(ctx: Context, code: str, *, title: str, wall_s: float | None = None,
-                  before: Sequence[Block] = (), buttons: Sequence[Button] = ()
-                  ) -> AsyncIterator[Reply]:
-    """Run code for the user behind ctx: queue position as progress, then the result."""
-    from bot.sandbox import Busy, CoolingDown, Queued, Unavailable
-
-    sandbox = ctx.core.sandbox
-    if sandbox is None or not sandbox.available:
-        reason = sandbox.reason if sandbox is not None else "no sandbox configured"
-        yield Reply.text(ctx.t("run_unavailable", reason=reason), private=True)
-        return
-    # The console is the operator's own terminal: no cooldown there.
-    user_key = None if ctx.command.chat.platform == "console" else ctx.command.user.key
-    limits = sandbox.config.limits.with_wall(wall_s)
-    try:
-        async for event in sandbox.submit(code, user_key=user_key, wall_s=wall_s):
-            if isinstance(event, Queued):
-                yield Reply.text(ctx.t("run_queued", ahead=event.position), final=False)
-                continue
-            room = REPLY_CHARS - len(Reply(blocks=tuple(before), title=title).plain())
-            blocks, card_buttons = result_blocks(ctx, event, limits, room=room)
-            rows = [tuple(row) for row in (list(buttons), card_buttons[:3]) if row]
-            yield Reply(blocks=(*before, *blocks), title=title, buttons=tuple(rows))
-    except Busy as exc:
-        yield Reply.text(ctx.t("run_busy", seconds=exc.retry_after), private=True)
-    except CoolingDown as exc:
-        yield Reply.text(ctx.t("run_cooldown", seconds=exc.retry_after), private=True)
-    except Unavailable as exc:
-        yield Reply.text(ctx.t("run_unavailable", reason=str(exc)), private=True)
 
 
 async def run(ctx: Context) -> AsyncIterator[Reply]:

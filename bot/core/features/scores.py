@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.core.clock import clock_of, iso, local_day, week_start
-from bot.core.features.quiz import chat_zone
+from bot.core.clock import iso, local_day, week_start
+from bot.core.features._shared import chat_zone, echo
+from bot.core.ports.storage import BoardRow
 from bot.core.router import CommandSpec, Context, Text
 from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
 
@@ -30,22 +31,21 @@ def display_name(name: str, user_key: str) -> str:
 
 async def stats(ctx: Context) -> Reply:
     cmd = ctx.command
-    storage = ctx.core.storage
-    row = await storage.score(cmd.chat.key, cmd.user.key)
-    now = clock_of(ctx.core).now()
-    due = len(await storage.srs_due(cmd.user.key, iso(now), limit=1000))
+    row = await ctx.services.quiz.score(cmd.chat.key, cmd.user.key)
+    now = ctx.services.clock.now()
+    due = len(await ctx.services.practice.srs_due(cmd.user.key, iso(now), limit=1000))
     if row is None:
         return Reply(blocks=(Paragraph.plain(ctx.t("stats_none")),),
                      buttons=((Button(ctx.t("btn_quiz"), "quiz"),),), private=True)
-    tz = await chat_zone(ctx.core, cmd.chat.key)
+    tz = await chat_zone(ctx.services, cmd.chat.key)
     today = local_day(now, tz)
     # A streak is alive while its last day is today or yesterday.
-    alive = row["last_day"] in (today.isoformat(), (today - timedelta(days=1)).isoformat())
-    streak = row["streak"] if alive else 0
-    pct = round(100 * row["correct"] / row["answered"]) if row["answered"] else 0
+    alive = row.last_day in (today.isoformat(), (today - timedelta(days=1)).isoformat())
+    streak = row.streak if alive else 0
+    pct = round(100 * row.correct / row.answered) if row.answered else 0
     lines = [
-        ctx.t("stats_answered", n=row["answered"], ok=row["correct"], pct=pct),
-        ctx.t("stats_streak", n=streak, best=row["best_streak"]),
+        ctx.t("stats_answered", n=row.answered, ok=row.correct, pct=pct),
+        ctx.t("stats_streak", n=streak, best=row.best_streak),
         ctx.t("stats_due", n=due),
     ]
     blocks = (Paragraph((Span(display_name(cmd.user.name, cmd.user.key), Style.BOLD),)),
@@ -55,24 +55,24 @@ async def stats(ctx: Context) -> Reply:
                  private=True)
 
 
-def _board(ctx: Context, rows: list[dict]) -> list:
+def _board(ctx: Context, rows: list[BoardRow]) -> list:
     if not rows:
         return [Paragraph.plain(ctx.t("board_empty"))]
     out = []
     for i, row in enumerate(rows, start=1):
         out.append(Paragraph((
             Span(f"{i}. "),
-            Span(display_name(row["user_name"], row["user_key"]), Style.BOLD),
-            Span(" — " + ctx.t("board_line", ok=row["correct"], n=row["answered"])),
+            Span(display_name(row.user_name, row.user_key), Style.BOLD),
+            Span(" — " + ctx.t("board_line", ok=row.correct, n=row.answered)),
         )))
     return out
 
 
 async def leaderboard(ctx: Context) -> Reply:
     chat = ctx.command.chat
-    storage = ctx.core.storage
-    tz = await chat_zone(ctx.core, chat.key)
-    monday = week_start(clock_of(ctx.core).now(), tz)
+    storage = ctx.services.quiz
+    tz = await chat_zone(ctx.services, chat.key)
+    monday = week_start(ctx.services.clock.now(), tz)
     week = await storage.leaderboard(chat.key, since=iso(monday), limit=TOP)
     ever = await storage.leaderboard(chat.key, limit=TOP)
     blocks = [Heading(ctx.t("board_week", day=monday.astimezone(tz).date().isoformat(), tz=tz.key)),
@@ -85,13 +85,11 @@ async def forget(ctx: Context) -> Reply:
     """`/forget` asks; `/forget confirm` deletes the user's answers, scores and reviews."""
     user = ctx.command.user
     word = ctx.command.args.strip().casefold()
-    storage = ctx.core.storage
+    storage = ctx.services.quiz
     if word in ("confirm", "yes", "haan"):
         removed = await storage.forget_user(user.key)
         return Reply.text(ctx.t("forget_done" if removed else "forget_nothing"), private=True)
     if word:
-        from bot.core.features.term import echo
-
         return Reply.text(ctx.t("forget_usage", got=echo(word)), private=True)
     if not await storage.user_has_practice_data(user.key):
         return Reply.text(ctx.t("forget_nothing"), private=True)

@@ -18,6 +18,7 @@ from bot.core.types import Button, CodeBlock, Paragraph, Reply
 from bot.settings import DiscordSettings
 from bot.storage import Storage
 from tests.adapters.discord.fake_discord import FakeDiscord
+from tests.conftest import make_core
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
 
@@ -92,7 +93,7 @@ def add_probes(core: Core) -> None:
 
 @pytest.fixture
 def core(library: Library, storage: Storage) -> Core:
-    core = Core(library, storage)
+    core = make_core(library, storage)
     add_probes(core)
     return core
 

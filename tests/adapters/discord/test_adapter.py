@@ -289,7 +289,7 @@ def test_host_builds_the_adapter_when_token_set(core: Core, fake: FakeDiscord) -
     probes it through is_connected()."""
     settings = Settings(discord=settings_for(fake))
     [plugged] = [p for p in registry.build(settings, core) if p.adapter.name == "discord"]
-    assert core._deliverers["discord"] is plugged.adapter
+    assert core.services.deliver.deliverer("discord") is plugged.adapter
     assert plugged.probe is not None and plugged.probe() is False  # not connected yet
     unset = Settings(discord=DiscordSettings())
     assert not [p for p in registry.build(unset, core) if p.adapter.name == "discord"]

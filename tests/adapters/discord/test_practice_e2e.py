@@ -16,6 +16,7 @@ from bot.core.app import Core
 from bot.core.i18n import t
 from tests.adapters.discord.conftest import running, settings_for
 from tests.adapters.discord.fake_discord import CHANNEL_ID, FakeDiscord
+from tests.conftest import daily_of, rewire
 from tests.core.features.conftest import FakeClock
 
 EPHEMERAL = 1 << 6
@@ -63,9 +64,9 @@ def _answer_ids(components: list[dict[str, Any]]) -> list[str]:
 async def _right_and_wrong(core: Core, custom_ids: list[str]) -> tuple[str, str]:
     """The custom ids of the right answer and of one wrong answer of a posted question."""
     post_id = int(custom_ids[0].split()[1])
-    post = await core.storage.quiz_post(post_id)
+    post = await core.services.quiz.quiz_post(post_id)
     assert post is not None
-    right = core.quiz_bank.by_id[post["question_id"]].question.answer  # type: ignore[attr-defined]
+    right = core.services.quiz_bank.by_id[post.question_id].question.answer  # type: ignore[attr-defined]
     by_choice = {int(c.split()[2]): c for c in custom_ids}
     return by_choice[right], next(c for n, c in by_choice.items() if n != right)
 
@@ -132,8 +133,8 @@ async def test_a_second_answer_is_refused_privately(bot: DiscordAdapter, fake: F
     assert again["data"]["flags"] & EPHEMERAL
     choice = int(right.split()[2])
     assert t("hi", "answer_twice", n=choice) in _text(again["data"])
-    row = await core.storage.score(GROUP_KEY, f"discord:{ALICE['id']}")
-    assert row is not None and (row["answered"], row["correct"]) == (1, 1)
+    row = await core.services.quiz.score(GROUP_KEY, f"discord:{ALICE['id']}")
+    assert row is not None and (row.answered, row.correct) == (1, 1)
 
 
 async def test_stats_and_leaderboard_count_the_answers(bot: DiscordAdapter, fake: FakeDiscord,
@@ -167,7 +168,7 @@ async def test_daily_set_is_for_server_managers(bot: DiscordAdapter, fake: FakeD
     refused = await _daily(fake, "set 09:00 Asia/Kolkata", admin=False)
     assert refused["data"]["flags"] & EPHEMERAL
     assert t("hi", "admin_only") in _text(refused["data"])
-    assert await core.storage.daily_target(GROUP_KEY) is None
+    assert await core.services.daily.daily_target(GROUP_KEY) is None
 
     accepted = await _daily(fake, "set 09:00 Asia/Kolkata", admin=True)
     assert t("hi", "daily_set_ok", time="09:00", tz="Asia/Kolkata") in _text(accepted["data"])
@@ -190,11 +191,12 @@ async def test_daily_now_posts_the_term_and_its_quiz(bot: DiscordAdapter, fake: 
 async def test_scheduled_daily_post_goes_through_the_adapter(bot: DiscordAdapter,
                                                              fake: FakeDiscord, core: Core) -> None:
     """At 09:00 Kolkata the scheduler delivers the post to the channel via core.deliver."""
-    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    clock = FakeClock(START)
+    rewire(core, clock=clock)
     await _ready(bot)
     await _daily(fake, "set 09:00 Asia/Kolkata", admin=True)
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
-    assert await core.daily.run_due() == 1  # type: ignore[attr-defined]
+    assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
     [post] = await fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")
     assert post.json["allowed_mentions"] == {"parse": []}
     assert t("hi", "daily_title", term=core.library.terms[0].title("hi")) in _text(post.json)
@@ -206,19 +208,20 @@ async def test_scheduled_daily_post_goes_through_the_adapter(bot: DiscordAdapter
 async def test_daily_post_refused_with_403_disables_the_schedule(
         bot: DiscordAdapter, fake: FakeDiscord, core: Core) -> None:
     """A channel that answers 403 ends as TargetGone: the schedule is off and says why."""
-    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    clock = FakeClock(START)
+    rewire(core, clock=clock)
     await _ready(bot)
     await _daily(fake, "set 09:00 Asia/Kolkata", admin=True)
     fake.forbidden_channels.add(CHANNEL_ID)
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
-    assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
+    assert await daily_of(core).run_due() == 0  # type: ignore[attr-defined]
     assert fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
-    target = await core.storage.daily_target(GROUP_KEY)
-    assert target is not None and not target["enabled"]
-    assert target["disabled_reason"].startswith("gone")
+    target = await core.services.daily.daily_target(GROUP_KEY)
+    assert target is not None and not target.enabled
+    assert target.disabled_reason.startswith("gone")
     clock.advance(days=1)
     posts = len(fake.find("POST", f"/channels/{CHANNEL_ID}/messages"))
-    assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
+    assert await daily_of(core).run_due() == 0  # type: ignore[attr-defined]
     assert len(fake.find("POST", f"/channels/{CHANNEL_ID}/messages")) == posts  # no retry
     status = await _daily(fake, "status", admin=True)
     assert t("hi", "daily_status_gone") in _text(status["data"])
@@ -226,13 +229,14 @@ async def test_daily_post_refused_with_403_disables_the_schedule(
 
 async def test_daily_quiz_buttons_work_after_a_restart(core: Core, fake: FakeDiscord) -> None:
     """A daily post's answer button, clicked after a new adapter connects, is still answered."""
-    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    clock = FakeClock(START)
+    rewire(core, clock=clock)
     first = DiscordAdapter(settings_for(fake), core)
     async with running(first, fake):
         await _ready(first)
         await _daily(fake, "set 09:00 Asia/Kolkata", admin=True)
         clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
-        assert await core.daily.run_due() == 1  # type: ignore[attr-defined]
+        assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
     [post] = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     message = next(m for m in fake.messages.values()
                    if m["channel_id"] == CHANNEL_ID and m["components"] == post.json["components"])
@@ -270,10 +274,10 @@ async def test_practice_in_a_dm_continues(bot: DiscordAdapter, fake: FakeDiscord
     again = await _callback(fake, itx)
     next_ids = _answer_ids(again["data"]["components"])
     assert next_ids and next_ids[0].split()[1] != ids[0].split()[1]  # a new posted question
-    post = await core.storage.quiz_post(int(ids[0].split()[1]))
-    assert post is not None and post["source"] == "practice"
+    post = await core.services.quiz.quiz_post(int(ids[0].split()[1]))
+    assert post is not None and post.source == "practice"
     # The first answer's review state was saved for this user.
-    assert await core.storage.srs_get(f"discord:{fake.user()['id']}", f"q:{post['question_id']}")
+    assert await core.services.practice.srs_get(f"discord:{fake.user()['id']}", f"q:{post.question_id}")
 
 
 
@@ -299,12 +303,13 @@ async def test_practice_in_a_server_is_ephemeral(bot: DiscordAdapter, fake: Fake
 async def test_daily_post_without_embed_links_keeps_its_answer_buttons(
         bot: DiscordAdapter, fake: FakeDiscord, core: Core) -> None:
     """Where embeds are refused the post falls back to plain text, with its answer buttons."""
-    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    clock = FakeClock(START)
+    rewire(core, clock=clock)
     await _ready(bot)
     await _daily(fake, "set 09:00 Asia/Kolkata", admin=True)
     fake.no_embed_channels.add(CHANNEL_ID)
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
-    assert await core.daily.run_due() == 1  # type: ignore[attr-defined]
+    assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
     posts = [p for p in fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
              if not p.json.get("embeds")]
     title = t("hi", "daily_title", term=core.library.terms[0].title("hi"))

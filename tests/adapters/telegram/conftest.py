@@ -16,6 +16,7 @@ from bot.core.content import Library
 from bot.settings import PROJECT_ROOT, TelegramSettings
 from bot.storage import Storage
 from tests.adapters.telegram.fake_telegram import FakeTelegram
+from tests.conftest import make_core
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +35,7 @@ async def fake() -> AsyncIterator[FakeTelegram]:
 @pytest.fixture
 async def core(library: Library, tmp_path: Path) -> AsyncIterator[Core]:
     storage = await Storage.open(tmp_path / "bot.sqlite3")
-    yield Core(library, storage)
+    yield make_core(library, storage)
     await storage.close()
 
 

@@ -108,7 +108,7 @@ async def test_a_button_runs_its_command_as_the_clicker(fake: FakeTelegram, core
     answer = await fake.wait_for("answerCallbackQuery")
     assert call.params["chat_id"] == "42"
     assert "show_alert" not in answer.params
-    assert "event-loop" in await core.storage.seen_terms("telegram:77")
+    assert "event-loop" in await core.services.prefs.seen_terms("telegram:77")
 
 
 async def test_a_stale_button_gets_a_polite_answer(fake: FakeTelegram, bot: TelegramAdapter) -> None:
@@ -151,12 +151,12 @@ async def test_group_admin_sets_the_chat_language(fake: FakeTelegram, core: Core
     fake.admins[GROUP] = {7}
     await fake.send_text("/lang en", chat_id=GROUP, user_id=8)
     await fake.wait_for("sendMessage")
-    assert await core.storage.chat_lang(f"telegram:{GROUP}") is None
-    assert await core.storage.user_lang("telegram:8") == "en"
+    assert await core.services.prefs.chat_lang(f"telegram:{GROUP}") is None
+    assert await core.services.prefs.user_lang("telegram:8") == "en"
     await fake.send_text("/lang en", chat_id=GROUP, user_id=7)
     call = await fake.wait_for("sendMessage", lambda c: c.params["text"] == t("en", "lang_set_chat"))
     assert call.params["chat_id"] == str(GROUP)
-    assert await core.storage.chat_lang(f"telegram:{GROUP}") == "en"
+    assert await core.services.prefs.chat_lang(f"telegram:{GROUP}") == "en"
 
 
 async def test_inline_query_offers_matching_cards(fake: FakeTelegram, bot: TelegramAdapter) -> None:

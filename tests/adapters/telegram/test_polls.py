@@ -16,6 +16,7 @@ from bot.core.router import CommandSpec, Context, Text
 from bot.core.types import Button, ChatKind, ChatRef, QuizPoll, Reply
 from tests.adapters.telegram.conftest import running, settings_for
 from tests.adapters.telegram.fake_telegram import FakeTelegram
+from tests.conftest import rewire
 
 GROUP = -1001
 CHANNEL = -1002
@@ -23,16 +24,16 @@ CHANNEL = -1002
 
 def only(core: Core, question_id: str) -> Entry:
     """Make `question_id` the only question /quiz can pick."""
-    bank = core.quiz_bank  # type: ignore[attr-defined]
+    bank = core.services.quiz_bank  # type: ignore[attr-defined]
     entry = bank.by_id[question_id]
-    core.quiz_bank = Bank([entry], bank.misconceptions, [c.id for c in core.library.terms])  # type: ignore[attr-defined]
+    rewire(core, quiz_bank=Bank([entry], bank.misconceptions, [c.id for c in core.library.terms]))
     return entry
 
 
 async def score_of(core: Core, chat_id: int, user_id: int, within: float = 5.0) -> dict:
     """The user's score row in that chat, once the vote has been recorded."""
     for _ in range(int(within / 0.02)):
-        row = await core.storage.score(f"telegram:{chat_id}", f"telegram:{user_id}")
+        row = await core.services.quiz.score(f"telegram:{chat_id}", f"telegram:{user_id}")
         if row is not None:
             return row
         await asyncio.sleep(0.02)
@@ -82,7 +83,7 @@ async def test_a_vote_in_a_group_is_recorded_and_not_announced(fake: FakeTelegra
     poll_id = await poll_of(fake)
     await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=7, name="Ravi")
     score = await score_of(core, GROUP, 7)
-    assert (score["answered"], score["correct"], score["user_name"]) == (1, 1, "Ravi")
+    assert (score.answered, score.correct, score.user_name) == (1, 1, "Ravi")
     await asyncio.sleep(0.3)
     assert not fake.called("sendMessage") and not fake.called("editMessageText")
 
@@ -99,7 +100,7 @@ async def test_a_second_vote_by_the_same_user_does_not_count(fake: FakeTelegram,
     await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=7)
     await asyncio.sleep(0.5)
     score = await score_of(core, GROUP, 7)
-    assert (score["answered"], score["correct"]) == (1, 0)
+    assert (score.answered, score.correct) == (1, 0)
 
 
 async def test_a_vote_in_a_private_chat_gets_the_full_result(fake: FakeTelegram, core: Core,
@@ -114,7 +115,7 @@ async def test_a_vote_in_a_private_chat_gets_the_full_result(fake: FakeTelegram,
     result = await fake.wait_for("sendMessage")
     assert result.params["chat_id"] == "42"
     assert "❌" in result.params["text"] and "/term await" in result.params["text"]
-    assert (await score_of(core, 42, 42))["answered"] == 1
+    assert (await score_of(core, 42, 42)).answered == 1
 
 
 async def test_a_vote_on_an_unknown_poll_is_ignored_quietly(fake: FakeTelegram, core: Core,
@@ -127,7 +128,7 @@ async def test_a_vote_on_an_unknown_poll_is_ignored_quietly(fake: FakeTelegram, 
         await fake.send_text("/summary")
         await fake.wait_for("sendMessage")
     assert len(fake.called("sendMessage")) == 1
-    assert await core.storage.score("telegram:42", "telegram:7") is None
+    assert await core.services.quiz.score("telegram:42", "telegram:7") is None
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
 
 
@@ -173,7 +174,7 @@ async def test_a_daily_post_is_a_recap_then_a_poll_whose_votes_count(
     """core.deliver of a daily post sends the recap, then the quiz poll; a vote is recorded."""
     entry = only(core, "await-2")
     chat = ChatRef("telegram", str(GROUP), ChatKind.GROUP)
-    post_id = await core.storage.create_quiz_post(chat.key, entry.id, "daily", None,
+    post_id = await core.services.quiz.create_quiz_post(chat.key, entry.id, "daily", None,
                                                   "2026-11-25T08:00:00+00:00")
     await core.deliver(chat, daily_reply(core, entry, "en", post_id))
     poll = await fake.wait_for("sendPoll")
@@ -184,7 +185,7 @@ async def test_a_daily_post_is_a_recap_then_a_poll_whose_votes_count(
             for b in row]
     assert data == ["term await"]
     await fake.poll_answer(fake.message_of(poll)["poll"]["id"], entry.question.answer - 1, user_id=5)
-    assert (await score_of(core, GROUP, 5))["correct"] == 1
+    assert (await score_of(core, GROUP, 5)).correct == 1
 
 
 async def test_a_channel_refusing_the_poll_gets_the_buttons(fake: FakeTelegram, core: Core,
@@ -210,4 +211,4 @@ async def test_a_vote_after_a_restart_is_still_recorded(fake: FakeTelegram, core
         poll_id = await poll_of(fake)
     async with running(TelegramAdapter(settings_for(fake), core)):
         await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=3)
-        assert (await score_of(core, GROUP, 3))["correct"] == 1
+        assert (await score_of(core, GROUP, 3)).correct == 1

@@ -16,6 +16,7 @@ from bot.core.app import Core
 from bot.core.i18n import t
 from tests.adapters.telegram.conftest import running, settings_for
 from tests.adapters.telegram.fake_telegram import Call, FakeTelegram
+from tests.conftest import daily_of, rewire
 from tests.core.features.conftest import FakeClock
 
 GROUP = -1001
@@ -50,9 +51,9 @@ def _answer_data(call: Call) -> list[str]:
 
 async def _right_and_wrong(core: Core, data: list[str]) -> tuple[str, str]:
     """The callback data of the right answer and of one wrong answer of a posted question."""
-    post = await core.storage.quiz_post(int(data[0].split()[1]))
+    post = await core.services.quiz.quiz_post(int(data[0].split()[1]))
     assert post is not None
-    right = core.quiz_bank.by_id[post["question_id"]].question.answer  # type: ignore[attr-defined]
+    right = core.services.quiz_bank.by_id[post.question_id].question.answer  # type: ignore[attr-defined]
     by_choice = {int(d.split()[2]): d for d in data}
     return by_choice[right], next(d for n, d in by_choice.items() if n != right)
 
@@ -121,8 +122,8 @@ async def test_a_second_answer_is_refused_in_an_alert(fake: FakeTelegram, core: 
     alert = await fake.wait_for("answerCallbackQuery", after=before)
     assert alert.params["show_alert"] == "true"
     assert alert.params["text"] == t("hi", "answer_twice", n=int(right.split()[2]))
-    row = await core.storage.score(GROUP_KEY, f"telegram:{ALICE}")
-    assert row is not None and (row["answered"], row["correct"]) == (1, 1)
+    row = await core.services.quiz.score(GROUP_KEY, f"telegram:{ALICE}")
+    assert row is not None and (row.answered, row.correct) == (1, 1)
 
 
 async def test_stats_and_leaderboard_count_and_escape(fake: FakeTelegram, core: Core,
@@ -152,7 +153,7 @@ async def test_daily_set_is_for_group_admins(fake: FakeTelegram, core: Core,
     fake.admins[GROUP] = {ALICE}
     refused = await _command(fake, "/daily set 09:00 Asia/Kolkata", user_id=BOB, name=BOB_NAME)
     assert _said("admin_only") in refused.params["text"]
-    assert await core.storage.daily_target(GROUP_KEY) is None
+    assert await core.services.daily.daily_target(GROUP_KEY) is None
 
     accepted = await _command(fake, "/daily set 09:00 Asia/Kolkata")
     assert _said("daily_set_ok", time="09:00", tz="Asia/Kolkata") in accepted.params["text"]
@@ -175,12 +176,13 @@ async def test_daily_now_posts_the_term_and_its_quiz(fake: FakeTelegram, core: C
 async def test_scheduled_daily_post_goes_through_the_adapter(fake: FakeTelegram, core: Core,
                                                              bot: TelegramAdapter) -> None:
     """At 09:00 Kolkata the scheduler delivers the post to the group via core.deliver."""
-    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    clock = FakeClock(START)
+    rewire(core, clock=clock)
     fake.admins[GROUP] = {ALICE}
     await _command(fake, "/daily set 09:00 Asia/Kolkata")
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
     before = len(fake.calls)
-    assert await core.daily.run_due() == 1  # type: ignore[attr-defined]
+    assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
     post = await fake.wait_for("sendMessage", _to(GROUP), after=before)
     assert _said("daily_title", term=core.library.terms[0].title("hi")) in post.params["text"]
     data = _answer_data(post)
@@ -198,19 +200,20 @@ async def test_scheduled_daily_post_goes_through_the_adapter(fake: FakeTelegram,
 async def test_kicked_bot_disables_the_daily_post(fake: FakeTelegram, core: Core,
                                                   bot: TelegramAdapter) -> None:
     """A 403 "bot was kicked" ends as TargetGone: the schedule is off, not retried, and says so."""
-    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    clock = FakeClock(START)
+    rewire(core, clock=clock)
     fake.admins[GROUP] = {ALICE}
     await _command(fake, "/daily set 09:00 Asia/Kolkata")
     fake.fail_once("sendMessage", 403, KICKED)
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
-    assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
+    assert await daily_of(core).run_due() == 0  # type: ignore[attr-defined]
     assert fake.called("sendMessage:failed")
-    target = await core.storage.daily_target(GROUP_KEY)
-    assert target is not None and not target["enabled"]
-    assert "kicked" in target["disabled_reason"]
+    target = await core.services.daily.daily_target(GROUP_KEY)
+    assert target is not None and not target.enabled
+    assert "kicked" in target.disabled_reason
     clock.advance(days=1)
     sent = len(fake.called("sendMessage"))
-    assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
+    assert await daily_of(core).run_due() == 0  # type: ignore[attr-defined]
     assert len(fake.called("sendMessage")) == sent  # not retried
     status = await _command(fake, "/daily status")
     assert _said("daily_status_gone") in status.params["text"]
@@ -237,9 +240,9 @@ async def test_practice_in_a_private_chat_continues(fake: FakeTelegram, core: Co
     again = await _command(fake, "/practice", chat_id=user, user_id=user, name="Asha", keyboard=True)
     next_data = _answer_data(again)
     assert next_data and next_data[0].split()[1] != data[0].split()[1]  # a new posted question
-    post: dict[str, Any] | None = await core.storage.quiz_post(int(data[0].split()[1]))
-    assert post is not None and post["source"] == "practice"
-    assert await core.storage.srs_get(f"telegram:{user}", f"q:{post['question_id']}")
+    post: dict[str, Any] | None = await core.services.quiz.quiz_post(int(data[0].split()[1]))
+    assert post is not None and post.source == "practice"
+    assert await core.services.practice.srs_get(f"telegram:{user}", f"q:{post.question_id}")
 
 
 async def test_verdict_stays_private_for_a_user_who_never_started_the_bot(
@@ -264,13 +267,14 @@ async def test_verdict_stays_private_for_a_user_who_never_started_the_bot(
 
 async def test_daily_quiz_buttons_work_after_a_restart(fake: FakeTelegram, core: Core) -> None:
     """A daily post's answer button, clicked after a new adapter started, is still answered."""
-    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    clock = FakeClock(START)
+    rewire(core, clock=clock)
     fake.admins[GROUP] = {ALICE}
     async with running(TelegramAdapter(settings_for(fake, quiz_polls=False), core)):
         await _command(fake, "/daily set 09:00 Asia/Kolkata")
         clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
         before = len(fake.calls)
-        assert await core.daily.run_due() == 1  # type: ignore[attr-defined]
+        assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
         post = await fake.wait_for("sendMessage", _to(GROUP), after=before)
 
     async with running(TelegramAdapter(settings_for(fake, quiz_polls=False), core)):
@@ -286,7 +290,8 @@ async def test_daily_quiz_buttons_work_after_a_restart(fake: FakeTelegram, core:
 async def test_a_group_upgraded_to_a_supergroup_disables_the_daily_post(
         fake: FakeTelegram, core: Core, bot: TelegramAdapter) -> None:
     """The old id of a migrated group is gone: the schedule stops and names the new chat id."""
-    clock = core.clock = FakeClock(START)  # type: ignore[attr-defined]
+    clock = FakeClock(START)
+    rewire(core, clock=clock)
     fake.admins[GROUP] = {ALICE}
     await _command(fake, "/daily set 09:00 Asia/Kolkata")
     fake.fail_once("sendMessage", 400, {
@@ -294,7 +299,7 @@ async def test_a_group_upgraded_to_a_supergroup_disables_the_daily_post(
         "description": "Bad Request: group chat was upgraded to a supergroup chat",
         "parameters": {"migrate_to_chat_id": -1002}})
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
-    assert await core.daily.run_due() == 0  # type: ignore[attr-defined]
-    target = await core.storage.daily_target(GROUP_KEY)
-    assert target is not None and not target["enabled"]
-    assert "-1002" in target["disabled_reason"]
+    assert await daily_of(core).run_due() == 0  # type: ignore[attr-defined]
+    target = await core.services.daily.daily_target(GROUP_KEY)
+    assert target is not None and not target.enabled
+    assert "-1002" in target.disabled_reason

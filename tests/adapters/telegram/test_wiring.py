@@ -23,7 +23,7 @@ async def test_the_registry_builds_telegram_when_its_token_is_set(core: Core) ->
     [plugged] = registry.build(settings, core)
     adapter = plugged.adapter
     assert isinstance(adapter, TelegramAdapter) and adapter.name == "telegram"
-    assert core._deliverers["telegram"] is adapter
+    assert core.services.deliver.deliverer("telegram") is adapter
 
 
 async def test_the_probe_says_connected_only_while_updates_arrive(fake: FakeTelegram,

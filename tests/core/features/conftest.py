@@ -13,6 +13,7 @@ from bot.core.app import Core, TargetGone
 from bot.core.content import Library
 from bot.core.types import ChatKind, ChatRef, Command, Reply, UserRef
 from bot.storage import Storage
+from tests.conftest import make_core
 
 CONTENT = Path(__file__).resolve().parents[3] / "content"
 
@@ -74,9 +75,7 @@ async def storage(tmp_path):
 
 @pytest.fixture
 async def core(library, storage, clock) -> Core:
-    c = Core(library, storage)
-    c.clock = clock  # type: ignore[attr-defined]
-    return c
+    return make_core(library, storage, clock=clock)
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@
 from bot.core.app import Core
 from bot.core.demos import load_demos
 from bot.core.types import CodeBlock
-from tests.conftest import CONTENT, cmd
+from tests.conftest import CONTENT, cmd, rewire
 
 
 def lines(reply) -> list[str]:
@@ -13,16 +13,16 @@ def lines(reply) -> list[str]:
 
 async def test_demo_alone_lists_every_demo_with_buttons(core: Core):
     """`/demo` lists all demos, each with a button that runs it."""
-    core.demos = load_demos(CONTENT)
+    rewire(core, demos=load_demos(CONTENT))
     reply = await core.handle(cmd("/demo"))
-    for demo_id in core.demos:
+    for demo_id in core.services.demos:
         assert f"/demo {demo_id}" in reply.plain()
         assert f"/demo {demo_id}" in lines(reply)
 
 
 async def test_unknown_demo_is_a_friendly_refusal(core: Core):
     """An unknown id says so and offers the list."""
-    core.demos = load_demos(CONTENT)
+    rewire(core, demos=load_demos(CONTENT))
     reply = await core.handle(cmd("/demo no-such-thing"))
     assert reply.private and "no-such-thing" in reply.plain()
     assert "/demo io-bound" in lines(reply)
@@ -30,9 +30,9 @@ async def test_unknown_demo_is_a_friendly_refusal(core: Core):
 
 async def test_demo_code_shows_the_program(core: Core):
     """`/demo <id> code` shows the program and the claim, with a button to run it."""
-    core.demos = load_demos(CONTENT)
+    rewire(core, demos=load_demos(CONTENT))
     reply = await core.handle(cmd("/demo io-bound code"))
-    assert CodeBlock(core.demos["io-bound"].code.rstrip(), "python") in reply.blocks
+    assert CodeBlock(core.services.demos["io-bound"].code.rstrip(), "python") in reply.blocks
     assert "/demo io-bound" in lines(reply)
 
 

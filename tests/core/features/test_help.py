@@ -28,4 +28,4 @@ async def test_start_deep_link_opens_a_card(core: Core):
     """`/start term_await` (a Telegram deep link) opens the await card."""
     reply = await core.handle(cmd("/start term_await"))
     assert reply.title == "await · 11/15"
-    assert "await" in await core.storage.seen_terms(ALICE.key)
+    assert "await" in await core.services.prefs.seen_terms(ALICE.key)

@@ -16,6 +16,7 @@ from bot.core.monitor import AdapterState, SandboxLoad
 from bot.core.types import ChatRef, UserRef
 from bot.settings import PROJECT_ROOT
 from bot.storage import Storage
+from tests.conftest import make_core
 
 CHAT, USER = ChatRef("console", "t"), UserRef("console", "t", "tester")
 
@@ -24,7 +25,7 @@ CHAT, USER = ChatRef("console", "t"), UserRef("console", "t", "tester")
 
 
 async def inside(core: Core, lang: str = "en") -> str:
-    await core.storage.set_user_lang(USER.key, lang)
+    await core.services.prefs.set_user_lang(USER.key, lang)
     reply = await core.handle_text("/inside", CHAT, USER)
     return reply.plain()
 
@@ -113,7 +114,7 @@ async def test_memory_uptime_and_process_are_this_process(core):
 
 async def test_lesson_links_the_event_loop_and_non_blocking_cards(core):
     """Two lesson lines and buttons for /term event-loop and /term non-blocking."""
-    await core.storage.set_user_lang(USER.key, "en")
+    await core.services.prefs.set_user_lang(USER.key, "en")
     reply = await core.handle_text("/inside", CHAT, USER)
     lines = [b for row in reply.buttons for b in row]
     assert [b.command_line for b in lines] == ["/term event-loop", "/term non-blocking"]
@@ -123,7 +124,7 @@ async def test_lesson_links_the_event_loop_and_non_blocking_cards(core):
 async def test_hinglish_is_the_default_voice(tmp_path):
     """A user who chose nothing gets the Hinglish /inside."""
     storage = await Storage.open(tmp_path / "db.sqlite3")
-    core = Core(Library.from_dir(PROJECT_ROOT / "content"), storage)
+    core = make_core(Library.from_dir(PROJECT_ROOT / "content"), storage)
     reply = await core.handle_text("/inside", CHAT, USER)
     await storage.close()
     assert reply.title == "async-guru ke andar, abhi"

@@ -9,7 +9,7 @@ async def test_user_choice_switches_their_cards_to_english(core: Core):
     await core.handle(cmd("/lang en"))
     reply = await core.handle(cmd("/term await"))
     assert "I'll pause right here" in reply.plain()
-    assert await core.storage.user_lang(ALICE.key) == "en"
+    assert await core.services.prefs.user_lang(ALICE.key) == "en"
 
 
 async def test_admin_sets_the_chat_default_and_users_can_override(core: Core):
@@ -25,7 +25,7 @@ async def test_non_admin_cannot_set_the_chat_default(core: Core):
     """`/lang en chat` from a non-admin in a group is refused politely."""
     reply = await core.handle(cmd("/lang en chat", chat=GROUP, user=BOB))
     assert reply.private and "admin" in reply.plain()
-    assert await core.storage.chat_lang(GROUP.key) is None
+    assert await core.services.prefs.chat_lang(GROUP.key) is None
 
 
 async def test_language_button_reshows_the_card_in_the_new_language(core: Core):

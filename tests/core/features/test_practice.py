@@ -11,7 +11,7 @@ from tests.core.features.conftest import ALICE, answer_line, replies
 async def practice_once(core, choose="right"):
     (q,) = await replies(core, "/practice")
     post_id = int(answer_line(q, 1).split()[1])
-    entry = core.quiz_bank.by_id[(await core.storage.quiz_post(post_id))["question_id"]]
+    entry = core.services.quiz_bank.by_id[(await core.services.quiz.quiz_post(post_id)).question_id]
     choices = entry.question.choices
     n = entry.question.answer if choose == "right" else next(
         i for i in range(1, len(choices) + 1) if i != entry.question.answer and choices[i - 1].misconception)
@@ -28,8 +28,8 @@ async def test_new_questions_follow_the_curriculum(core):
 async def test_answer_persists_an_fsrs_card_state(core, clock):
     """After an answer the question's fsrs card is stored with a due date in the future."""
     _, entry, result = await practice_once(core)
-    row = await core.storage.srs_get(ALICE.key, f"q:{entry.id}")
-    card = fsrs.Card.from_json(row["state_json"])
+    row = await core.services.practice.srs_get(ALICE.key, f"q:{entry.id}")
+    card = fsrs.Card.from_json(row.state_json)
     assert card.due > clock.now() and card.last_review == clock.now()
     assert "dobara" in result.plain()
 
@@ -39,12 +39,12 @@ async def test_wrong_answer_schedules_and_shows_the_misconception_card(core):
     _, entry, result = await practice_once(core, choose="wrong")
     q = entry.question
     tag = next(c.misconception for i, c in enumerate(q.choices, 1) if i != q.answer and c.misconception)
-    card_id = core.quiz_bank.misconceptions[tag].card
-    assert (await core.storage.srs_get(ALICE.key, f"card:{card_id}"))["reason"] == tag
+    card_id = core.services.quiz_bank.misconceptions[tag].card
+    assert (await core.services.practice.srs_get(ALICE.key, f"card:{card_id}")).reason == tag
     assert "Revision ke liye" in result.plain()
     (nxt,) = await replies(core, "/practice")
-    post = await core.storage.quiz_post(int(answer_line(nxt, 1).split()[1]))
-    assert core.quiz_bank.by_id[post["question_id"]].term in (card_id, entry.term)
+    post = await core.services.quiz.quiz_post(int(answer_line(nxt, 1).split()[1]))
+    assert core.services.quiz_bank.by_id[post.question_id].term in (card_id, entry.term)
 
 
 async def test_due_reviews_come_before_new_questions(core, clock):
@@ -64,7 +64,7 @@ async def test_only_the_owner_answers_a_practice_question(core):
 
     (q,) = await replies(core, "/practice")
     (reply,) = await replies(core, answer_line(q, 1), DM, BOB)
-    assert "/practice" in reply.plain() and await core.storage.score(DM.key, BOB.key) is None
+    assert "/practice" in reply.plain() and await core.services.quiz.score(DM.key, BOB.key) is None
 
 
 def test_rating_comes_from_correctness_and_speed():

@@ -14,14 +14,15 @@ from bot.core.features.quiz import (
 )
 from bot.core.quizbank import Bank, Choice, Entry
 from bot.core.types import CodeBlock, QuizPoll, Span
+from tests.conftest import rewire
 from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, replies
 
 
 async def _question(core, text="/quiz await", chat=DM):
     (reply,) = await replies(core, text, chat)
     post_id = int(answer_line(reply, 1).split()[1])
-    post = await core.storage.quiz_post(post_id)
-    entry = core.quiz_bank.by_id[post["question_id"]]
+    post = await core.services.quiz.quiz_post(post_id)
+    entry = core.services.quiz_bank.by_id[post.question_id]
     return reply, post_id, entry
 
 
@@ -49,7 +50,7 @@ async def test_wrong_answer_names_the_misconception_and_its_card(core):
     q = entry.question
     wrong = next(i for i in range(1, len(q.choices) + 1) if i != q.answer)
     (result,) = await replies(core, f"/answer {post_id} {wrong}")
-    mis = core.quiz_bank.misconceptions[q.choices[wrong - 1].misconception]
+    mis = core.services.quiz_bank.misconceptions[q.choices[wrong - 1].misconception]
     assert "❌" in result.plain() and mis.text.hi in result.plain()
     assert f"/term {mis.card}" in result.plain()
 
@@ -60,8 +61,8 @@ async def test_one_answer_per_user_per_question(core):
     await replies(core, f"/answer {post_id} {entry.question.answer}")
     (again,) = await replies(core, f"/answer {post_id} 1")
     assert "ek jawab" in again.plain().lower()
-    score = await core.storage.score(DM.key, ALICE.key)
-    assert (score["answered"], score["correct"]) == (1, 1)
+    score = await core.services.quiz.score(DM.key, ALICE.key)
+    assert (score.answered, score.correct) == (1, 1)
 
 
 async def test_group_answer_is_private_then_a_public_tally(core):
@@ -78,7 +79,7 @@ async def test_answer_from_another_chat_is_refused(core):
     """A quiz id posted in one chat cannot be answered from another."""
     _, post_id, _ = await _question(core, chat=GROUP)
     (reply,) = await replies(core, f"/answer {post_id} 1", DM)
-    assert "nahi mila" in reply.plain() and await core.storage.score(DM.key, ALICE.key) is None
+    assert "nahi mila" in reply.plain() and await core.services.quiz.score(DM.key, ALICE.key) is None
 
 
 async def test_bad_answer_input_gets_usage(core):
@@ -120,15 +121,15 @@ async def test_two_simultaneous_clicks_count_once(core):
 
     _, post_id, _ = await _question(core)
     await asyncio.gather(replies(core, f"/answer {post_id} 1"), replies(core, f"/answer {post_id} 2"))
-    score = await core.storage.score(DM.key, ALICE.key)
-    assert score["answered"] == 1
+    score = await core.services.quiz.score(DM.key, ALICE.key)
+    assert score.answered == 1
 
 
 # -- native quiz polls (Telegram) ---------------------------------------------------------------
 
 def _variant(core, question_id: str, **changes) -> Entry:
     """A question of the bank with some fields changed (both voices get the same text)."""
-    entry = core.quiz_bank.by_id[question_id]
+    entry = core.services.quiz_bank.by_id[question_id]
     q = entry.question
     update = {}
     for name, value in changes.items():
@@ -141,8 +142,8 @@ def _variant(core, question_id: str, **changes) -> Entry:
 
 async def test_quiz_reply_carries_a_poll_when_the_question_fits(core):
     """/quiz's reply describes the same question as a quiz poll: options, right one, explanation."""
-    entry = core.quiz_bank.by_id["await-2"]
-    core.quiz_bank = Bank([entry], core.quiz_bank.misconceptions)
+    entry = core.services.quiz_bank.by_id["await-2"]
+    rewire(core, quiz_bank=Bank([entry], core.services.quiz_bank.misconceptions))
     reply, post_id, _ = await _question(core, "/quiz")
     q = entry.question
     assert reply.poll == QuizPoll(quiz_id=post_id, question=q.prompt.hi,
@@ -153,7 +154,7 @@ async def test_quiz_reply_carries_a_poll_when_the_question_fits(core):
 
 async def test_a_code_question_poll_carries_the_snippet_as_its_intro(core):
     """A snippet cannot go into a poll question: it is the poll's intro, as a code block."""
-    entry = core.quiz_bank.by_id["await-1"]
+    entry = core.services.quiz_bank.by_id["await-1"]
     poll = quiz_poll(entry, "en", 7)
     assert poll is not None and poll.question == entry.question.prompt.en
     assert poll.intro == (CodeBlock(entry.question.code.rstrip("\n"), "python"),)
@@ -161,7 +162,7 @@ async def test_a_code_question_poll_carries_the_snippet_as_its_intro(core):
 
 async def test_a_multi_line_choice_means_no_poll(core):
     """Program-output choices spanning lines cannot be poll options."""
-    entry = core.quiz_bank.by_id["async-def-1"]
+    entry = core.services.quiz_bank.by_id["async-def-1"]
     assert any("\n" in c.text.en.strip() for c in entry.question.choices)
     assert quiz_poll(entry, "en", 1) is None
 

@@ -10,7 +10,7 @@ from bot.core.features.run import extract_code
 from bot.core.neutral import ZWSP
 from bot.core.types import ChatRef, CodeBlock, Command, UserRef
 from bot.sandbox import Sandbox
-from tests.conftest import BOB, cmd
+from tests.conftest import BOB, cmd, rewire
 from tests.sandbox.fixtures import test_config
 
 
@@ -137,7 +137,7 @@ async def test_queue_position_is_told_as_progress(core: Core):
     import asyncio
 
     async with Sandbox.open(replace(test_config(), concurrency=1)) as sb:
-        core.sandbox = sb
+        rewire(core, sandbox=sb)
         slow = asyncio.create_task(core.handle(cmd("/run import time; time.sleep(1)", user=BOB)))
         await asyncio.sleep(0.3)
         replies = [r async for r in core.stream(cmd("/run print('after')"))]
@@ -149,7 +149,7 @@ async def test_queue_position_is_told_as_progress(core: Core):
 async def test_without_a_sandbox_running_code_is_unavailable_and_says_why(core: Core):
     """Fail closed: no bwrap means a clear refusal with the reason; nothing runs."""
     async with Sandbox.open(replace(test_config(), bwrap="no-such-bwrap")) as sb:
-        core.sandbox = sb
+        rewire(core, sandbox=sb)
         reply = await core.handle(cmd("/run print(1)"))
     assert reply.private
     assert "sandbox set up nahi ho paya" in reply.plain() and "bubblewrap" in reply.plain()

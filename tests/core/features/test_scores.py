@@ -10,7 +10,7 @@ from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, rep
 async def answer_one(core, chat=DM, user=ALICE, right=True):
     (q,) = await replies(core, "/quiz", chat, user)
     post_id = int(answer_line(q, 1).split()[1])
-    entry = core.quiz_bank.by_id[(await core.storage.quiz_post(post_id))["question_id"]]
+    entry = core.services.quiz_bank.by_id[(await core.services.quiz.quiz_post(post_id)).question_id]
     n = entry.question.answer if right else next(
         i for i in range(1, len(entry.question.choices) + 1) if i != entry.question.answer)
     await replies(core, f"/answer {post_id} {n}", chat, user)
@@ -24,8 +24,8 @@ async def test_streak_counts_consecutive_days_and_keeps_the_best(core, clock):
         clock.advance(days=1)
     clock.advance(days=2)
     await answer_one(core)
-    row = await core.storage.score(DM.key, ALICE.key)
-    assert (row["answered"], row["streak"], row["best_streak"]) == (7, 1, 3)
+    row = await core.services.quiz.score(DM.key, ALICE.key)
+    assert (row.answered, row.streak, row.best_streak) == (7, 1, 3)
 
 
 async def test_streak_days_follow_the_chat_time_zone(core, clock):
@@ -35,7 +35,7 @@ async def test_streak_days_follow_the_chat_time_zone(core, clock):
     await answer_one(core, GROUP)
     clock.set(datetime(2026, 11, 25, 19, 0, tzinfo=UTC))
     await answer_one(core, GROUP)
-    assert (await core.storage.score(GROUP.key, ALICE.key))["streak"] == 2
+    assert (await core.services.quiz.score(GROUP.key, ALICE.key)).streak == 2
 
 
 async def test_stats_show_answers_accuracy_and_streak(core):
@@ -82,7 +82,7 @@ async def test_forget_asks_first_then_deletes(core):
     await answer_one(core)
     (ask,) = await replies(core, "/forget")
     assert [b.command_line for row in ask.buttons for b in row] == ["/forget confirm"]
-    assert await core.storage.score(DM.key, ALICE.key) is not None
+    assert await core.services.quiz.score(DM.key, ALICE.key) is not None
     await replies(core, "/forget confirm")
-    assert await core.storage.score(DM.key, ALICE.key) is None
-    assert not await core.storage.user_has_practice_data(ALICE.key)
+    assert await core.services.quiz.score(DM.key, ALICE.key) is None
+    assert not await core.services.quiz.user_has_practice_data(ALICE.key)

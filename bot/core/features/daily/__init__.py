@@ -1,7 +1,8 @@
 """Daily posts: a term of the day and its quiz, per chat, at the chat's local time.
 
-`_scheduler` owns the long-lived task (the host runs `core.daily.run()` in its TaskGroup);
-`_commands` is `/daily set|off|status|now`; `_post` builds the post and rotates the terms.
+`_scheduler` owns the long-lived task (declared with `core.run_in_background`: the host runs
+it in its TaskGroup); `_commands` is `/daily set|off|status|now`, and wakes the scheduler when a
+schedule changes; `_post` builds the post and rotates the terms.
 """
 
 from __future__ import annotations
@@ -18,5 +19,6 @@ __all__ = ["DailyScheduler", "register"]
 
 
 def register(core: Core) -> None:
-    core.daily = DailyScheduler(core)  # type: ignore[attr-defined]
-    register_commands(core)
+    scheduler = DailyScheduler(core)
+    core.run_in_background(scheduler)
+    register_commands(core, scheduler.wake)

@@ -6,12 +6,12 @@ In groups only chat admins may change the schedule or post (set, off, now); anyo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import (
-    clock_of,
     iso,
     local_day,
     local_instant,
@@ -19,6 +19,7 @@ from bot.core.clock import (
     parse_iso,
     zone,
 )
+from bot.core.features._shared import echo
 from bot.core.features.daily._post import daily_reply, next_term, pick_question
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
 from bot.core.types import Button, ChatKind, Heading, Paragraph, Reply, Span, Style
@@ -35,18 +36,16 @@ def _fmt(instant: datetime, tz: ZoneInfo) -> str:
     return text if local.utcoffset() == timedelta(0) else f"{text} ({instant:%H:%M} UTC)"
 
 
-async def _set(ctx: Context, words: list[str]) -> Reply:
-    from bot.core.features.term import echo
-
+async def _set(ctx: Context, words: list[str], wake: Callable[[], None]) -> Reply:
     cmd = ctx.command
-    storage = ctx.core.storage
+    storage = ctx.services.daily
     existing = await storage.daily_target(cmd.chat.key)
     if not words:
         return Reply.text(ctx.t("daily_set_usage"), private=True)
     at = parse_hhmm(words[0])
     if at is None:
         return Reply.text(ctx.t("daily_bad_time", got=echo(words[0])), private=True)
-    tz_name = words[1] if len(words) > 1 else (existing["tz"] if existing else "")
+    tz_name = words[1] if len(words) > 1 else (existing.tz if existing else "")
     if not tz_name:
         return Reply.text(ctx.t("daily_need_zone", time=f"{at:%H:%M}"), private=True)
     tz = zone(tz_name)
@@ -54,7 +53,7 @@ async def _set(ctx: Context, words: list[str]) -> Reply:
         return Reply.text(ctx.t("daily_bad_zone", got=echo(tz_name)), private=True)
     if len(words) > 2:
         return Reply.text(ctx.t("daily_set_usage"), private=True)
-    now = clock_of(ctx.core).now()
+    now = ctx.services.clock.now()
     day = local_day(now, tz)
     # Today still, unless today's time has passed or today was already posted.
     if local_instant(day, at, tz) <= now or await storage.daily_ledger_day(cmd.chat.key, day.isoformat()):
@@ -63,35 +62,35 @@ async def _set(ctx: Context, words: list[str]) -> Reply:
     await storage.daily_set(chat_key=cmd.chat.key, platform=cmd.chat.platform, chat_id=cmd.chat.id,
                             chat_kind=cmd.chat.kind.value, at_time=f"{at:%H:%M}", tz=tz.key,
                             next_day=day.isoformat(), next_due=iso(due), now=iso(now))
-    ctx.core.daily.wake()  # type: ignore[attr-defined]
+    wake()
     return Reply(blocks=(Paragraph.plain(ctx.t("daily_set_ok", time=f"{at:%H:%M}", tz=tz.key)),
                          Paragraph.plain(ctx.t("daily_next", when=_fmt(due, tz)))),
                  buttons=((Button(ctx.t("btn_daily_status"), "daily", "status"),),))
 
 
-async def _off(ctx: Context) -> Reply:
-    now = clock_of(ctx.core).now()
-    if await ctx.core.storage.daily_disable(ctx.command.chat.key, "off", iso(now)):
-        ctx.core.daily.wake()  # type: ignore[attr-defined]
+async def _off(ctx: Context, wake: Callable[[], None]) -> Reply:
+    now = ctx.services.clock.now()
+    if await ctx.services.daily.daily_disable(ctx.command.chat.key, "off", iso(now)):
+        wake()
         return Reply.text(ctx.t("daily_off_ok"))
     return Reply.text(ctx.t("daily_off_already"), private=True)
 
 
 async def _status(ctx: Context) -> Reply:
-    storage = ctx.core.storage
+    storage = ctx.services.daily
     key = ctx.command.chat.key
     target = await storage.daily_target(key)
     if target is None:
         return Reply.text(ctx.t("daily_none"), private=True)
-    tz = zone(target["tz"]) or ZoneInfo("UTC")
+    tz = zone(target.tz) or ZoneInfo("UTC")
     blocks: list = []
-    if target["enabled"]:
-        blocks.append(Paragraph.plain(ctx.t("daily_on", time=target["at_time"], tz=target["tz"])))
-        blocks.append(Paragraph.plain(ctx.t("daily_next", when=_fmt(parse_iso(target["next_due"]), tz))))
+    if target.enabled:
+        blocks.append(Paragraph.plain(ctx.t("daily_on", time=target.at_time, tz=target.tz)))
+        blocks.append(Paragraph.plain(ctx.t("daily_next", when=_fmt(parse_iso(target.next_due), tz))))
     else:
-        reason = target["disabled_reason"] or "off"
+        reason = target.disabled_reason or "off"
         key_ = "daily_is_off" if reason == "off" else "daily_is_gone"
-        blocks.append(Paragraph.plain(ctx.t(key_, time=target["at_time"], tz=target["tz"],
+        blocks.append(Paragraph.plain(ctx.t(key_, time=target.at_time, tz=target.tz,
                                             reason=reason)))
     _cycle, seen = await storage.daily_rotation(key)
     blocks.append(Paragraph.plain(ctx.t("daily_rotation", n=len(seen), total=len(ctx.core.library.terms))))
@@ -99,12 +98,12 @@ async def _status(ctx: Context) -> Reply:
     if rows:
         blocks.append(Heading(ctx.t("daily_log")))
         for row in rows:
-            status = ctx.t(f"daily_status_{row['status']}")
-            spans = [Span(row["local_day"], Style.CODE), Span(": "), Span(status, Style.BOLD)]
-            if row["term_id"]:
-                spans.append(Span(f" · {row['term_id']}"))
-            if row["detail"] and row["status"] in ("failed", "gone", "unknown"):
-                spans.append(Span(f" ({row['detail']})"))
+            status = ctx.t(f"daily_status_{row.status}")
+            spans = [Span(row.local_day, Style.CODE), Span(": "), Span(status, Style.BOLD)]
+            if row.term_id:
+                spans.append(Span(f" · {row.term_id}"))
+            if row.detail and row.status in ("failed", "gone", "unknown"):
+                spans.append(Span(f" ({row.detail})"))
             blocks.append(Paragraph(tuple(spans), bullet=True))
     return Reply(blocks=tuple(blocks), title=ctx.t("daily_status_title"), private=True)
 
@@ -115,13 +114,13 @@ async def _now(ctx: Context) -> Reply:
     key = ctx.command.chat.key
     term, cycle = await next_term(core, key)
     entry = pick_question(core, term)
-    now = iso(clock_of(core).now())
-    post_id = await core.storage.create_quiz_post(key, entry.id, "daily", None, now)
-    await core.storage.daily_mark_shown(key, cycle, term, now)
+    now = iso(ctx.services.clock.now())
+    post_id = await ctx.services.quiz.create_quiz_post(key, entry.id, "daily", None, now)
+    await ctx.services.daily.daily_mark_shown(key, cycle, term, now)
     return daily_reply(core, entry, ctx.lang, post_id)
 
 
-async def daily(ctx: Context) -> Reply:
+async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
     words = (ctx.command.options.get("action") or ctx.command.args).split()
     if ctx.command.options.get("time"):
         words = ["set", ctx.command.options["time"], *ctx.command.options.get("zone", "").split()]
@@ -129,24 +128,29 @@ async def daily(ctx: Context) -> Reply:
     if sub != "status" and ctx.command.chat.kind is ChatKind.GROUP and not ctx.command.is_admin:
         return Reply.text(ctx.t("admin_only"), private=True)
     if sub == "set":
-        return await _set(ctx, words[1:])
+        return await _set(ctx, words[1:], wake)
     if sub in ("off", "stop"):
-        return await _off(ctx)
+        return await _off(ctx, wake)
     if sub == "status":
         return await _status(ctx)
     if sub == "now":
         return await _now(ctx)
     if parse_hhmm(sub):  # "/daily 09:00 Asia/Kolkata" means set
-        return await _set(ctx, words)
+        return await _set(ctx, words, wake)
     return Reply.text(ctx.t("daily_usage"), private=True)
 
 
-def register_commands(core: Core) -> None:
+def register_commands(core: Core, wake: Callable[[], None]) -> None:
+    """The /daily command; `wake` tells the scheduler that a schedule changed."""
+
+    async def handler(ctx: Context) -> Reply:
+        return await daily(ctx, wake)
+
     core.router.add(CommandSpec(
         name="daily",
         help=Text(hi="Roz ek term + quiz: /daily set 09:00 Asia/Kolkata, off, status, now",
                   en="A term + quiz every day: /daily set 09:00 Asia/Kolkata, off, status, now"),
-        handler=daily,
+        handler=handler,
         options=(OptionSpec("action", Text(hi="set HH:MM Zone | off | status | now",
                                            en="set HH:MM Zone | off | status | now")),),
     ))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.features.quiz import answer_buttons, load_bank, question_blocks, quiz_poll
+from bot.core.features._questions import answer_buttons, question_blocks, quiz_poll
 from bot.core.i18n import t
 from bot.core.quizbank import Entry
 from bot.core.types import Button, Heading, Lang, Paragraph, Reply, Span, Style
@@ -16,9 +16,9 @@ if TYPE_CHECKING:
 async def next_term(core: Core, chat_key: str) -> tuple[str, int]:
     """(term id, rotation cycle): the first term in curriculum order not yet shown in this
     chat's current cycle; once all were shown, a new cycle starts."""
-    bank = load_bank(core)
+    bank = core.services.quiz_bank
     terms = [c.id for c in core.library.terms if c.id in bank.by_term]
-    cycle, seen = await core.storage.daily_rotation(chat_key)
+    cycle, seen = await core.services.daily.daily_rotation(chat_key)
     remaining = [term for term in terms if term not in seen]
     if not remaining:
         return terms[0], cycle + 1
@@ -26,14 +26,14 @@ async def next_term(core: Core, chat_key: str) -> tuple[str, int]:
 
 
 def pick_question(core: Core, term: str) -> Entry:
-    entry = load_bank(core).pick(term=term)
+    entry = core.services.quiz_bank.pick(term=term)
     if entry is None:  # next_term only offers terms with questions
         raise LookupError(f"no question for {term!r}")
     return entry
 
 
 async def post_lang(core: Core, chat_key: str) -> Lang:
-    value = await core.storage.chat_lang(chat_key)
+    value = await core.services.prefs.chat_lang(chat_key)
     return value if value in ("hi", "en") else core.default_lang  # type: ignore[return-value]
 
 

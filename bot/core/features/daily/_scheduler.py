@@ -21,8 +21,10 @@ from typing import TYPE_CHECKING
 
 from aiolimiter import AsyncLimiter
 
-from bot.core.clock import Clock, clock_of, iso, local_day, local_instant, parse_hhmm, parse_iso, zone
+from bot.core.clock import Clock, iso, local_day, local_instant, parse_hhmm, parse_iso, zone
 from bot.core.features.daily._post import daily_reply, next_term, pick_question, post_lang
+from bot.core.ports.delivery import TargetGone
+from bot.core.ports.storage import DailyTarget
 from bot.core.types import ChatKind, ChatRef
 
 if TYPE_CHECKING:
@@ -50,12 +52,12 @@ def next_slot(target_day: date, at: str, tz_name: str) -> tuple[date, datetime]:
 class DailyScheduler:
     name = "daily"  # the host supervises it like an adapter
 
-    def __init__(self, core: Core, *, concurrency: int = 8, rate_per_second: float = 20.0,
-                 clock: Clock | None = None) -> None:
+    def __init__(self, core: Core, *, clock: Clock | None = None) -> None:
         self.core = core
         self._clock = clock
-        self.concurrency = concurrency
-        self.rate_per_second = rate_per_second
+        pace = core.services.daily_pace
+        self.concurrency = max(1, pace.concurrency)
+        self.rate_per_second = max(0.1, pace.rate_per_second)
         self._wake = asyncio.Event()
         self.max_sleep = MAX_SLEEP
         self.in_flight = 0  # sends started and not finished
@@ -79,14 +81,14 @@ class DailyScheduler:
 
     @property
     def clock(self) -> Clock:
-        return self._clock or clock_of(self.core)
+        return self._clock or self.core.services.clock
 
     def wake(self) -> None:
         """A schedule changed: re-read the next due time now."""
         self._wake.set()
 
     async def recover(self) -> int:
-        unknown = await self.core.storage.daily_recover(iso(self.clock.now()))
+        unknown = await self.core.services.daily.daily_recover(iso(self.clock.now()))
         if unknown:
             log.warning("daily: %d post(s) were in flight when the bot stopped; marked unknown,"
                         " not resent", unknown)
@@ -113,7 +115,7 @@ class DailyScheduler:
         return self._next_post
 
     async def seconds_to_next(self) -> float:
-        nxt = await self.core.storage.daily_next_due(sorted(self.core.delivers_to()))
+        nxt = await self.core.services.daily.daily_next_due(sorted(self.core.delivers_to()))
         self._next_post = parse_iso(nxt) if nxt else None
         if nxt is None:
             return self.max_sleep
@@ -123,7 +125,7 @@ class DailyScheduler:
         """One pass over every due target; the number of posts sent."""
         now = self.clock.now()
         platforms = sorted(self.core.delivers_to())
-        targets = await self.core.storage.daily_due(iso(now), platforms, BATCH)
+        targets = await self.core.services.daily.daily_due(iso(now), platforms, BATCH)
         if not targets:
             return 0
         sem = asyncio.Semaphore(self.concurrency)
@@ -134,7 +136,7 @@ class DailyScheduler:
                 tg.create_task(self._guarded(target, now, sem, limiter, results))
         return sum(results)
 
-    async def _guarded(self, target: dict, now: datetime, sem: asyncio.Semaphore,
+    async def _guarded(self, target: DailyTarget, now: datetime, sem: asyncio.Semaphore,
                        limiter: AsyncLimiter, results: list[bool]) -> None:
         try:
             results.append(await self._one(target, now, sem, limiter))
@@ -142,26 +144,24 @@ class DailyScheduler:
             raise
         except Exception:
             # Never let one target stop the fan-out; move it on so it cannot spin the loop.
-            log.exception("daily: target %s failed before sending", target["chat_key"])
-            day = date.fromisoformat(target["next_day"])
-            nday, ndue = next_slot(day, target["at_time"], target["tz"])
-            await self.core.storage.daily_advance(
-                chat_key=target["chat_key"], day=target["next_day"], status="failed",
+            log.exception("daily: target %s failed before sending", target.chat_key)
+            day = date.fromisoformat(target.next_day)
+            nday, ndue = next_slot(day, target.at_time, target.tz)
+            await self.core.services.daily.daily_advance(
+                chat_key=target.chat_key, day=target.next_day, status="failed",
                 detail="internal error", next_day=nday.isoformat(), next_due=iso(ndue),
                 now=iso(self.clock.now()))
 
-    async def _one(self, target: dict, now: datetime, sem: asyncio.Semaphore,
+    async def _one(self, target: DailyTarget, now: datetime, sem: asyncio.Semaphore,
                    limiter: AsyncLimiter) -> bool:
-        from bot.core.app import TargetGone
-
-        storage = self.core.storage
-        key, day_text = target["chat_key"], target["next_day"]
-        tz = zone(target["tz"])
+        storage = self.core.services.daily
+        key, day_text = target.chat_key, target.next_day
+        tz = zone(target.tz)
         if tz is None:
-            raise ValueError(f"unknown zone {target['tz']!r}")
+            raise ValueError(f"unknown zone {target.tz!r}")
         day = date.fromisoformat(day_text)
-        due = parse_iso(target["next_due"])
-        nday, ndue = next_slot(day, target["at_time"], target["tz"])
+        due = parse_iso(target.next_due)
+        nday, ndue = next_slot(day, target.at_time, target.tz)
         if day < local_day(now, tz) and now - due > GRACE:
             await storage.daily_advance(chat_key=key, day=day_text, status="missed",
                                         detail="the bot was not running", next_day=nday.isoformat(),
@@ -177,7 +177,7 @@ class DailyScheduler:
             if post_id is None:
                 log.info("daily: %s already has a ledger row for %s; not posting", key, day_text)
                 return False
-            chat = ChatRef(target["platform"], target["chat_id"], ChatKind(target["chat_kind"]))
+            chat = ChatRef(target.platform, target.chat_id, ChatKind(target.chat_kind))
             reply = daily_reply(self.core, entry, await post_lang(self.core, key), post_id)
             self.in_flight += 1
             try:

@@ -19,6 +19,8 @@ from pathlib import Path
 from bot.core.app import Core
 from bot.core.clock import iso
 from bot.core.content import Library
+from bot.core.features.daily import DailyScheduler
+from bot.core.services import Services, bank_beside
 from bot.core.types import ChatRef, Reply
 from bot.storage import Storage
 
@@ -38,9 +40,9 @@ class FileDeliverer:
 async def main(args: argparse.Namespace) -> None:
     library = await asyncio.to_thread(Library.from_dir, CONTENT)
     storage = await Storage.open(args.db)
-    core = Core(library, storage)
+    core = Core(library, Services.of(storage, quiz_bank=bank_beside(library)))
     core.register_deliverer("fake", FileDeliverer(args.out, args.delay))
-    daily = core.daily  # type: ignore[attr-defined]
+    daily = next(s for s in core.services_to_run() if isinstance(s, DailyScheduler))
     daily.configure(concurrency=args.concurrency, rate_per_second=args.rate)
     now = datetime.now(UTC)
     for i in range(args.create):

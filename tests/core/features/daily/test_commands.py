@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tests.conftest import daily_of
 from tests.core.features.conftest import ALICE, DM, GROUP, replies
 
 
@@ -11,8 +12,8 @@ async def test_set_reports_next_post_in_local_time_and_utc(core, clock):
     """09:00 Asia/Kolkata set at 06:00 UTC (11:30 IST) is next due tomorrow 03:30 UTC."""
     (reply,) = await replies(core, "/daily set 09:00 Asia/Kolkata")
     assert "2026-11-26 09:00 IST (03:30 UTC)" in reply.plain()
-    target = await core.storage.daily_target(DM.key)
-    assert (target["next_day"], target["next_due"]) == ("2026-11-26", "2026-11-26T03:30:00+00:00")
+    target = await core.services.daily.daily_target(DM.key)
+    assert (target.next_day, target.next_due) == ("2026-11-26", "2026-11-26T03:30:00+00:00")
 
 
 async def test_set_later_today_is_due_today(core, clock):
@@ -24,7 +25,7 @@ async def test_set_later_today_is_due_today(core, clock):
 async def test_group_members_cannot_change_the_schedule(core):
     """In a group only admins may use /daily; the schedule stays unset."""
     (reply,) = await replies(core, "/daily set 09:00 UTC", GROUP, ALICE, admin=False)
-    assert "admin" in reply.plain() and await core.storage.daily_target(GROUP.key) is None
+    assert "admin" in reply.plain() and await core.services.daily.daily_target(GROUP.key) is None
     (ok,) = await replies(core, "/daily set 09:00 UTC", GROUP, ALICE, admin=True)
     assert "Ho gaya" in ok.plain()
 
@@ -37,9 +38,9 @@ async def test_group_members_may_read_the_status_but_not_post(core):
     for text in ("/daily now", "/daily off"):
         (reply,) = await replies(core, text, GROUP, ALICE, admin=False)
         assert "admin" in reply.plain() and reply.private, text
-    target = await core.storage.daily_target(GROUP.key)
-    _cycle, shown = await core.storage.daily_rotation(GROUP.key)
-    assert target["enabled"] and not shown  # still on, and no extra post was made
+    target = await core.services.daily.daily_target(GROUP.key)
+    _cycle, shown = await core.services.daily.daily_rotation(GROUP.key)
+    assert target.enabled and not shown  # still on, and no extra post was made
 
 
 async def test_bad_time_and_zone_get_an_example(core):
@@ -49,7 +50,7 @@ async def test_bad_time_and_zone_get_an_example(core):
         (reply,) = await replies(core, text)
         assert "/daily set 09:00 Asia/Kolkata" in reply.plain() or "Asia/Kolkata" in reply.plain(), text
         assert reply.private
-    assert await core.storage.daily_target(DM.key) is None
+    assert await core.services.daily.daily_target(DM.key) is None
 
 
 async def test_off_disables_and_status_says_so(core):
@@ -57,7 +58,7 @@ async def test_off_disables_and_status_says_so(core):
     await replies(core, "/daily set 09:00 Europe/Berlin")
     (off,) = await replies(core, "/daily off")
     assert "band" in off.plain().lower()
-    assert await core.storage.daily_next_due(["test"]) is None
+    assert await core.services.daily.daily_next_due(["test"]) is None
     (status,) = await replies(core, "/daily status")
     assert "Band hai" in status.plain() and "/daily set 09:00 Europe/Berlin" in status.plain()
 
@@ -69,7 +70,7 @@ async def test_now_is_an_extra_post_that_keeps_the_scheduled_one(core, clock, re
     (now,) = await replies(core, "/daily now")
     assert "Aaj ka term" in now.title and any(b.command == "answer" for r in now.buttons for b in r)
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
-    assert await core.daily.run_due() == 1
+    assert await daily_of(core).run_due() == 1
     scheduled = recorder.sent[0][1]
     assert scheduled.title != now.title  # the rotation moved on: no repeat
 
@@ -80,4 +81,4 @@ async def test_daily_post_quiz_can_be_answered(core, clock, recorder):
     line = next(b.command_line for r in post.buttons for b in r if b.command == "answer")
     (result,) = await replies(core, line)
     assert "✅" in result.plain() or "❌" in result.plain()
-    assert (await core.storage.score(DM.key, ALICE.key))["answered"] == 1
+    assert (await core.services.quiz.score(DM.key, ALICE.key)).answered == 1

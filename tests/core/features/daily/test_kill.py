@@ -56,7 +56,7 @@ async def test_sigkill_mid_fan_out_then_restart_delivers_exactly_once(tmp_path):
     try:
         for i in range(TARGETS):
             (row,) = await store.daily_ledger(f"fake:{i}", 1)
-            if row["status"] == "sent":
+            if row.status == "sent":
                 assert counts[str(i)] == 1
     finally:
         await store.close()

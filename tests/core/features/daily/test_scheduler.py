@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bot.core.clock import SystemClock, iso
 from bot.core.features.daily import DailyScheduler
 from bot.core.types import ChatKind
+from tests.conftest import daily_of, rewire
 from tests.core.features.conftest import ALICE, ChatRef, replies
 
 CHAT = ChatRef("test", "room-1", ChatKind.GROUP)
@@ -23,13 +24,13 @@ async def test_posts_once_when_due_and_not_before(core, clock, recorder):
     """Nothing before 09:00 local; one post at 09:00; a second pass that day posts nothing."""
     clock.set(datetime(2026, 11, 25, 3, 0, tzinfo=UTC))  # 08:30 IST
     await set_daily(core, "09:00 Asia/Kolkata")
-    assert await core.daily.run_due() == 0
+    assert await daily_of(core).run_due() == 0
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))  # 09:00 IST
-    assert await core.daily.run_due() == 1
-    assert await core.daily.run_due() == 0
+    assert await daily_of(core).run_due() == 1
+    assert await daily_of(core).run_due() == 0
     (chat, post), = recorder.sent
     assert chat == CHAT and "Aaj ka term" in post.title and post.buttons
-    assert (await core.storage.daily_ledger_day(CHAT.key, "2026-11-25"))["status"] == "sent"
+    assert (await core.services.daily.daily_ledger_day(CHAT.key, "2026-11-25")).status == "sent"
 
 
 async def test_terms_rotate_without_repeats(core, clock, recorder):
@@ -38,7 +39,7 @@ async def test_terms_rotate_without_repeats(core, clock, recorder):
     await set_daily(core, "06:00 UTC")
     for _ in range(16):
         clock.advance(days=1) if recorder.sent else clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
-        assert await core.daily.run_due() == 1
+        assert await daily_of(core).run_due() == 1
     titles = [post.title for _, post in recorder.sent]
     assert len(set(titles[:15])) == 15 and titles[15] == titles[0]
 
@@ -47,11 +48,11 @@ async def test_claimed_but_unrecorded_post_becomes_unknown_and_is_not_resent(cor
     """A claim with no 'sent' (the process died mid-send) is 'unknown' after restart, never resent."""
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     await set_daily(core, "06:00 UTC")
-    target = await core.storage.daily_target(CHAT.key)
-    await core.storage.daily_claim(chat_key=CHAT.key, day="2026-11-25", term_id="sync", cycle=0,
+    target = await core.services.daily.daily_target(CHAT.key)
+    await core.services.daily.daily_claim(chat_key=CHAT.key, day="2026-11-25", term_id="sync", cycle=0,
                                    question_id="sync-1", next_day="2026-11-26",
                                    next_due=iso(datetime(2026, 11, 26, 6, 0, tzinfo=UTC)),
-                                   now=target["updated_at"])
+                                   now=target.updated_at)
     restarted = DailyScheduler(core)
     assert await restarted.recover() == 1
     clock.set(datetime(2026, 11, 25, 6, 30, tzinfo=UTC))
@@ -65,9 +66,9 @@ async def test_downtime_records_missed_days_and_sends_today_once(core, clock, re
     clock.set(datetime(2026, 11, 20, 5, 0, tzinfo=UTC))
     await set_daily(core, "06:00 UTC")
     clock.set(datetime(2026, 11, 22, 9, 0, tzinfo=UTC))  # back on the 22nd, after 06:00
-    while await core.daily.seconds_to_next() <= 0:
-        await core.daily.run_due()
-    ledger = {r["local_day"]: r["status"] for r in await core.storage.daily_ledger(CHAT.key)}
+    while await daily_of(core).seconds_to_next() <= 0:
+        await daily_of(core).run_due()
+    ledger = {r.local_day: r.status for r in await core.services.daily.daily_ledger(CHAT.key)}
     assert ledger == {"2026-11-20": "missed", "2026-11-21": "missed", "2026-11-22": "sent"}
     assert len(recorder.sent) == 1
     (status,) = await replies(core, "/daily status", CHAT, ALICE, admin=True)
@@ -81,7 +82,7 @@ async def test_dst_gap_posts_at_the_next_valid_minute_every_day(core, clock, rec
     await set_daily(core, "02:30 Europe/Berlin")
     times = []
     while clock.now() < datetime(2026, 3, 31, tzinfo=UTC):
-        if await core.daily.run_due():
+        if await daily_of(core).run_due():
             times.append(clock.now())
         clock.advance(minutes=1)
     assert times == [datetime(2026, 3, 27, 1, 30, tzinfo=UTC), datetime(2026, 3, 28, 1, 30, tzinfo=UTC),
@@ -93,10 +94,10 @@ async def test_repeated_hour_posts_once(core, clock, recorder):
     clock.set(datetime(2026, 10, 31, 12, 0, tzinfo=UTC))
     await set_daily(core, "01:30 America/New_York")
     while clock.now() < datetime(2026, 11, 1, 12, 0, tzinfo=UTC):
-        await core.daily.run_due()
+        await daily_of(core).run_due()
         clock.advance(minutes=5)
     assert len(recorder.sent) == 1
-    assert (await core.storage.daily_ledger_day(CHAT.key, "2026-11-01"))["status"] == "sent"
+    assert (await core.services.daily.daily_ledger_day(CHAT.key, "2026-11-01")).status == "sent"
 
 
 async def test_gone_target_is_disabled_not_retried(core, clock, recorder):
@@ -105,11 +106,11 @@ async def test_gone_target_is_disabled_not_retried(core, clock, recorder):
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     await set_daily(core, "06:00 UTC")
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
-    assert await core.daily.run_due() == 0
-    target = await core.storage.daily_target(CHAT.key)
-    assert not target["enabled"] and "403" in target["disabled_reason"]
+    assert await daily_of(core).run_due() == 0
+    target = await core.services.daily.daily_target(CHAT.key)
+    assert not target.enabled and "403" in target.disabled_reason
     clock.advance(days=1)
-    assert await core.daily.run_due() == 0 and await core.storage.daily_next_due(["test"]) is None
+    assert await daily_of(core).run_due() == 0 and await core.services.daily.daily_next_due(["test"]) is None
     (status,) = await replies(core, "/daily status", CHAT, ALICE, admin=True)
     assert "Band hai" in status.plain()
 
@@ -122,22 +123,22 @@ async def test_fan_out_is_bounded_by_the_concurrency_setting(core, clock):
     class Gated:
         async def deliver(self, chat, reply):
             nonlocal peak
-            peak = max(peak, core.daily.in_flight)
+            peak = max(peak, daily_of(core).in_flight)
             await gate.wait()
 
     core.register_deliverer("slow", Gated())
-    core.daily.configure(concurrency=4, rate_per_second=1000)
+    daily_of(core).configure(concurrency=4, rate_per_second=1000)
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     for i in range(60):
         await set_daily(core, "06:00 UTC", ChatRef("slow", f"c{i}", ChatKind.GROUP))
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
-    fan_out = asyncio.create_task(core.daily.run_due())
+    fan_out = asyncio.create_task(daily_of(core).run_due())
     for _ in range(500):
-        if core.daily.in_flight == 4:
+        if daily_of(core).in_flight == 4:
             break
         await asyncio.sleep(0.01)
     await asyncio.sleep(0.1)  # time for a fifth send to start, if the bound were broken
-    assert core.daily.in_flight == 4
+    assert daily_of(core).in_flight == 4
     gate.set()
     assert await fan_out == 60
     assert peak == 4
@@ -150,12 +151,12 @@ async def test_other_commands_answer_during_a_fan_out(core, clock):
             await asyncio.sleep(0.01)
 
     core.register_deliverer("slow", Slow())
-    core.daily.configure(concurrency=4, rate_per_second=200)
+    daily_of(core).configure(concurrency=4, rate_per_second=200)
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     for i in range(200):
         await set_daily(core, "06:00 UTC", ChatRef("slow", f"c{i}", ChatKind.GROUP))
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
-    fan_out = asyncio.create_task(core.daily.run_due())
+    fan_out = asyncio.create_task(daily_of(core).run_due())
     await asyncio.sleep(0.05)
     loop = asyncio.get_running_loop()
     started = loop.time()
@@ -176,15 +177,15 @@ async def test_run_sleeps_until_woken_by_a_schedule_change(core, storage, record
             await super().wait(event, seconds)
 
     clock = CountingClock()
-    core.clock = clock
-    task = asyncio.create_task(core.daily.run())
+    rewire(core, clock=clock)
+    task = asyncio.create_task(daily_of(core).run())
     await asyncio.sleep(0.1)
-    assert len(waits) == 1 and waits[0] == core.daily.max_sleep  # asleep, not polling
+    assert len(waits) == 1 and waits[0] == daily_of(core).max_sleep  # asleep, not polling
     now = clock.now()
     await storage.daily_set(chat_key=CHAT.key, platform="test", chat_id=CHAT.id, chat_kind="group",
                             at_time="00:00", tz="UTC", next_day=now.date().isoformat(),
                             next_due=iso(now - timedelta(seconds=1)), now=iso(now))
-    core.daily.wake()
+    daily_of(core).wake()
     for _ in range(100):
         if recorder.sent:
             break
@@ -200,14 +201,14 @@ async def test_fan_out_is_paced_by_the_rate_setting(core, clock):
             return None
 
     core.register_deliverer("quick", Quick())
-    core.daily.configure(concurrency=50, rate_per_second=20)
+    daily_of(core).configure(concurrency=50, rate_per_second=20)
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     for i in range(11):
         await set_daily(core, "06:00 UTC", ChatRef("quick", f"c{i}", ChatKind.GROUP))
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
     loop = asyncio.get_running_loop()
     started = loop.time()
-    assert await core.daily.run_due() == 11
+    assert await daily_of(core).run_due() == 11
     assert loop.time() - started >= 0.45
 
 
@@ -222,8 +223,8 @@ async def test_failed_send_is_recorded_not_retried(core, clock):
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     await set_daily(core, "06:00 UTC", chat)
     clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
-    assert await core.daily.run_due() == 0
-    row = await core.storage.daily_ledger_day(chat.key, "2026-11-25")
-    assert row["status"] == "failed" and "502" in row["detail"]
-    assert (await core.storage.daily_target(chat.key))["enabled"]
-    assert await core.daily.run_due() == 0  # not retried the same day
+    assert await daily_of(core).run_due() == 0
+    row = await core.services.daily.daily_ledger_day(chat.key, "2026-11-25")
+    assert row.status == "failed" and "502" in row.detail
+    assert (await core.services.daily.daily_target(chat.key)).enabled
+    assert await daily_of(core).run_due() == 0  # not retried the same day

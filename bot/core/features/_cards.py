@@ -1,0 +1,81 @@
+"""A card as a reply, and the guided path's next card: what /term, /learn, /start and /lang
+show (shared here so that those features never import one another)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.core.content import Card
+from bot.core.router import Context
+from bot.core.types import Button, Heading, Lang, Paragraph, Reply, Span, Style
+
+if TYPE_CHECKING:
+    from bot.core.app import Core
+
+
+def card_reply(core: Core, card: Card, lang: Lang) -> Reply:
+    """A card in one voice: its sections, its place on the path, and where to go next. Built
+    once per card and voice: every later lookup shares the same (immutable) Reply."""
+    return core.library.memo(("card_reply", card.id, lang), lambda: _card_reply(core, card, lang))
+
+
+def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
+    lib = core.library
+    blocks: list = []
+    for section in card.sections(lang):
+        blocks.append(Heading(section.label))
+        blocks.extend(section.blocks)
+    other: Lang = "en" if lang == "hi" else "hi"
+    buttons: list[tuple[Button, ...]] = []
+    if card in lib.terms:
+        pos, total = lib.position(card)
+        title = f"{card.title(lang)} · {pos}/{total}"
+        prev, nxt = lib.neighbours(card)
+        nav = []
+        if prev:
+            nav.append(Button(f"{_t(lang, 'btn_prev')}: {prev.title(lang)}"[:40], "term", prev.id))
+        if nxt:
+            nav.append(Button(f"{nxt.title(lang)}: {_t(lang, 'btn_next')}"[:40], "term", nxt.id))
+        else:
+            nav.append(Button(_t(lang, "btn_summary"), "summary"))
+        buttons.append(tuple(nav))
+        related = [lib.by_id[r] for r in card.meta.related if r in lib.by_id][:5]
+        if related:
+            blocks.append(Paragraph((
+                Span(_t(lang, "related") + ": ", Style.BOLD),
+                Span(", ".join(f"/term {r.id}" for r in related)),
+            )))
+            buttons.append(tuple(Button(r.title(lang)[:40], "term", r.id) for r in related[:3]))
+    else:
+        title = card.title(lang)
+        buttons.append((Button(_t(lang, "btn_learn"), "learn"),))
+    # "See it, don't just read it", then check it: the card's demos and its quiz, one click away.
+    practice = [Button(f"{_t(lang, 'btn_run_demo')}: {d}"[:40], "demo", d) for d in card.meta.demos[:2]]
+    if card.meta.quizzes:
+        practice.append(Button(_t(lang, "btn_quiz_me"), "quiz", card.id))
+    if practice:
+        buttons.append(tuple(practice))
+    buttons.append((Button(_t(lang, "btn_lang_other"), "lang", f"{other} {card.id}"),))
+    return Reply(blocks=tuple(blocks), title=title, url=str(card.meta.docs), buttons=tuple(buttons))
+
+
+def _t(lang: Lang, key: str) -> str:
+    from bot.core.i18n import t
+
+    return t(lang, key)
+
+
+async def show_card(ctx: Context, card: Card) -> Reply:
+    if card.id != "summary":
+        await ctx.services.prefs.mark_seen(ctx.command.user.key, card.id)
+    return card_reply(ctx.core, card, ctx.lang)
+
+
+async def next_on_path(ctx: Context) -> Reply:
+    """The first card the user has not seen yet, in curriculum order (or "all done")."""
+    seen = await ctx.services.prefs.seen_terms(ctx.command.user.key)
+    for card in ctx.core.library.terms:
+        if card.id not in seen:
+            return await show_card(ctx, card)
+    return Reply(blocks=(Paragraph.plain(ctx.t("learn_done")),),
+                 buttons=((Button(_t(ctx.lang, "btn_summary"), "summary"),),))

@@ -1,0 +1,41 @@
+"""The core's ports: what the core needs from the world, as Protocols, and the frozen values
+that cross them. Implementations (bot/storage, bot/sandbox, the adapters) import these; the
+core never imports an implementation. `bot.core.services.Services` holds one of each."""
+
+from bot.core.clock import Clock
+from bot.core.ports.delivery import Deliverer, Delivery, TargetGone
+from bot.core.ports.sandbox import (
+    Budget,
+    Busy,
+    CoolingDown,
+    Ending,
+    Limits,
+    Queued,
+    RunRequest,
+    RunResult,
+    SandboxPort,
+    Unavailable,
+)
+from bot.core.ports.storage import (
+    Answer,
+    BoardRow,
+    DailyStore,
+    DailyTarget,
+    LedgerEntry,
+    PlatformState,
+    PracticeStore,
+    Preferences,
+    QuizPost,
+    QuizStore,
+    Score,
+    SrsItem,
+    Store,
+    TelegramPoll,
+)
+
+__all__ = [
+    "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyStore", "DailyTarget",
+    "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState", "PracticeStore",
+    "Preferences", "Queued", "QuizPost", "QuizStore", "RunRequest", "RunResult", "SandboxPort",
+    "Score", "SrsItem", "Store", "TargetGone", "TelegramPoll", "Unavailable",
+]

@@ -1,0 +1,250 @@
+"""The storage ports: what the core keeps, per area, and the frozen rows it gets back.
+
+Backend-neutral on purpose: instants are UTC ISO-8601 strings (`bot.core.clock.iso`), days are
+local dates `YYYY-MM-DD`, keys are "platform:id". A store may cache, but a write through one
+method must be seen by every later read through another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class QuizPost:
+    """A question posted in a chat (by /quiz, a daily post or /practice); buttons carry its id."""
+
+    id: int
+    chat_key: str
+    question_id: str
+    source: str  # "quiz", "daily" or "practice"
+    owner_key: str | None  # /practice: only this user may answer
+    posted_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One user's answer to one posted question (one per user per post)."""
+
+    post_id: int
+    user_key: str
+    chat_key: str
+    question_id: str
+    choice: int
+    correct: bool
+    answered_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """A user's running totals in one chat; streaks count local days with an answer."""
+
+    chat_key: str
+    user_key: str
+    user_name: str
+    answered: int
+    correct: int
+    streak: int
+    best_streak: int
+    last_day: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One line of a chat's leaderboard."""
+
+    user_key: str
+    user_name: str
+    answered: int
+    correct: int
+
+
+@dataclass(frozen=True, slots=True)
+class DailyTarget:
+    """A chat's daily post: its local time and zone, and the next local day it is due for."""
+
+    chat_key: str
+    platform: str
+    chat_id: str
+    chat_kind: str
+    at_time: str  # HH:MM, local
+    tz: str  # IANA name
+    enabled: bool
+    next_day: str
+    next_due: str
+    disabled_reason: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEntry:
+    """What happened to one target's post on one local day."""
+
+    chat_key: str
+    local_day: str
+    status: str  # claimed, sent, unknown, missed, failed or gone
+    term_id: str | None
+    post_id: int | None
+    detail: str | None
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class SrsItem:
+    """One user's spaced-repetition state of one item ("q:<question>" or "card:<id>")."""
+
+    user_key: str
+    item: str
+    due: str
+    state_json: str  # fsrs.Card.to_json()
+    reason: str | None  # e.g. the misconception that scheduled a card review
+    updated_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramPoll:
+    """A quiz poll the bot sent: the posted question it stands for and where it went."""
+
+    poll_id: str
+    post_id: int
+    chat_id: str
+    chat_kind: str
+    message_id: int
+    sent_at: str
+
+
+class Preferences(Protocol):
+    """Languages chosen with /lang, a chat's time zone, and the cards a user has seen."""
+
+    async def langs(self, user_key: str, chat_key: str) -> tuple[str | None, str | None]:
+        """The user's and the chat's language choices (None = never chosen)."""
+
+    async def user_lang(self, user_key: str) -> str | None: ...
+
+    async def set_user_lang(self, user_key: str, lang: str) -> None: ...
+
+    async def chat_lang(self, chat_key: str) -> str | None: ...
+
+    async def set_chat_lang(self, chat_key: str, lang: str) -> None: ...
+
+    async def chat_tz(self, chat_key: str) -> str | None:
+        """The zone of the chat's daily schedule (its days, streaks and weeks), if any."""
+
+    async def mark_seen(self, user_key: str, term_id: str) -> None: ...
+
+    async def seen_terms(self, user_key: str) -> set[str]: ...
+
+
+class QuizStore(Protocol):
+    """Posted questions, answers, scores and streaks."""
+
+    async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
+                               owner_key: str | None, now: str) -> int:
+        """The new post's id."""
+
+    async def quiz_post(self, post_id: int) -> QuizPost | None: ...
+
+    async def user_answer(self, post_id: int, user_key: str) -> Answer | None: ...
+
+    async def post_tally(self, post_id: int) -> tuple[int, int]:
+        """(answers, correct answers) of one posted question."""
+
+    async def record_answer(self, *, post_id: int, user_key: str, user_name: str, chat_key: str,
+                            question_id: str, choice: int, correct: bool, now: str, day: str,
+                            yesterday: str) -> bool:
+        """Store an answer and update the score and streak, atomically. False (and nothing
+        changed) if the user already answered this post."""
+
+    async def score(self, chat_key: str, user_key: str) -> Score | None: ...
+
+    async def leaderboard(self, chat_key: str, *, since: str | None = None, limit: int = 10
+                          ) -> list[BoardRow]:
+        """Top users by correct answers (then fewer answers): all time, or since an instant."""
+
+    async def answered_questions(self, user_key: str) -> set[str]: ...
+
+    async def forget_user(self, user_key: str) -> int:
+        """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
+
+    async def user_has_practice_data(self, user_key: str) -> bool: ...
+
+
+class DailyStore(Protocol):
+    """Daily targets, the once-per-local-day ledger, and the term rotation."""
+
+    async def daily_target(self, chat_key: str) -> DailyTarget | None: ...
+
+    async def daily_set(self, *, chat_key: str, platform: str, chat_id: str, chat_kind: str,
+                        at_time: str, tz: str, next_day: str, next_due: str, now: str) -> None: ...
+
+    async def daily_disable(self, chat_key: str, reason: str, now: str) -> bool:
+        """False when it was not enabled."""
+
+    async def daily_next_due(self, platforms: list[str]) -> str | None: ...
+
+    async def daily_due(self, now: str, platforms: list[str], limit: int = 500
+                        ) -> list[DailyTarget]: ...
+
+    async def daily_recover(self, now: str) -> int:
+        """At startup: posts claimed but never recorded become 'unknown' (never resent)."""
+
+    async def daily_advance(self, *, chat_key: str, day: str, status: str, detail: str | None,
+                            next_day: str, next_due: str, now: str) -> None:
+        """Record a day that will not be posted and move the target to its next day."""
+
+    async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
+                          question_id: str, next_day: str, next_due: str, now: str) -> int | None:
+        """Claim one target's post for one local day (ledger 'claimed', term shown, question
+        posted, target moved on, all at once): the post id, or None if the day has a row."""
+
+    async def daily_record(self, chat_key: str, day: str, status: str, detail: str | None,
+                           now: str) -> None: ...
+
+    async def daily_ledger(self, chat_key: str, limit: int = 7) -> list[LedgerEntry]:
+        """The latest days first."""
+
+    async def daily_ledger_day(self, chat_key: str, day: str) -> LedgerEntry | None: ...
+
+    async def daily_ledger_counts(self) -> dict[str, int]:
+        """Ledger rows by status."""
+
+    async def daily_rotation(self, chat_key: str) -> tuple[int, set[str]]:
+        """The chat's current rotation cycle and the terms already shown in it."""
+
+    async def daily_mark_shown(self, chat_key: str, cycle: int, term_id: str, now: str) -> None: ...
+
+
+class PracticeStore(Protocol):
+    """Spaced repetition: one state per user per item."""
+
+    async def srs_get(self, user_key: str, item: str) -> SrsItem | None: ...
+
+    async def srs_put(self, user_key: str, item: str, *, due: str, state_json: str,
+                      reason: str | None, now: str) -> None:
+        """Insert or update; a None reason keeps the stored one."""
+
+    async def srs_due(self, user_key: str, now: str, limit: int = 20) -> list[SrsItem]: ...
+
+    async def srs_items(self, user_key: str) -> set[str]: ...
+
+    async def srs_next_due(self, user_key: str) -> str | None: ...
+
+
+class PlatformState(Protocol):
+    """What adapters keep between runs: Discord's command-sync hashes, Telegram's poll ids."""
+
+    async def discord_sync_hash(self, application_id: str, scope: str) -> str | None: ...
+
+    async def set_discord_sync_hash(self, application_id: str, scope: str, spec_hash: str
+                                    ) -> None: ...
+
+    async def telegram_poll_add(self, *, poll_id: str, post_id: int, chat_id: str, chat_kind: str,
+                                message_id: int, now: str) -> None: ...
+
+    async def telegram_poll(self, poll_id: str) -> TelegramPoll | None:
+        """The posted question and chat a poll stands for, or None for a poll never sent."""
+
+
+class Store(Preferences, QuizStore, DailyStore, PracticeStore, PlatformState, Protocol):
+    """One store serving every area (what bot.storage.Storage is)."""
