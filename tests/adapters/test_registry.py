@@ -24,7 +24,7 @@ def test_every_known_platform_is_declared_once():
 async def test_nothing_is_built_without_a_token(core: Core):
     """No token set: no platform adapter (the host serves the console then), none registered."""
     assert registry.build(Settings(_env_file=None), core) == []
-    assert not core._deliverers
+    assert not core.services.deliver.delivers_to()
 
 
 def test_secrets_are_every_token_and_the_webhook_secret():
