@@ -4,9 +4,11 @@ and the sandbox keeps serving the next run."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import textwrap
 import time
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
@@ -366,29 +368,47 @@ asyncio.run(main())
 """
 
 
-async def another_bot(tmp_path) -> asyncio.subprocess.Process:
-    """A bot process of its own with a run in progress and two warm sandboxes."""
+@contextlib.asynccontextmanager
+async def another_bot(tmp_path) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A bot process of its own with a run in progress and two warm sandboxes; SIGKILLed at the
+    end if still alive, and its cpu groups (left behind by a killed bot) removed."""
     import sys
 
     script = tmp_path / "bot.py"
     script.write_text(ANOTHER_BOT)
     proc = await asyncio.create_subprocess_exec(sys.executable, str(script), str(PROJECT_ROOT),
                                                 stdout=asyncio.subprocess.PIPE)
-    assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 20)
-    assert line == b"started\n"
-    return proc
+    group = bot_sandbox_group(proc.pid)
+    try:
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(proc.stdout.readline(), 20)
+        assert line == b"started\n"
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        if group is not None:  # its sandboxes' last processes end a moment after it
+            for path in (group, group.parent / "bot", group.parent):
+                for _ in range(40):
+                    try:
+                        path.rmdir()
+                        break
+                    except FileNotFoundError:
+                        break
+                    except OSError:
+                        await asyncio.sleep(0.05)
 
 
 async def test_a_killed_bot_leaves_no_sandbox_behind(tmp_path):
     """If the bot itself is SIGKILLed mid-run, its sandboxes (running and warm) die with it."""
     before = uid_pids()
-    proc = await another_bot(tmp_path)
-    group = bot_sandbox_group(proc.pid)
-    assert sandbox_pids(group) - before  # its sandboxes are there
-    proc.kill()
-    await proc.wait()
-    assert leftovers(before, group) == set()
+    async with another_bot(tmp_path) as proc:
+        group = bot_sandbox_group(proc.pid)
+        assert sandbox_pids(group) - before  # its sandboxes are there
+        proc.kill()
+        await proc.wait()
+        assert leftovers(before, group) == set()
 
 
 async def test_the_leftover_check_sees_only_its_own_sandboxes(tmp_path, sandbox: Sandbox):
@@ -397,14 +417,10 @@ async def test_the_leftover_check_sees_only_its_own_sandboxes(tmp_path, sandbox:
     if group is None:
         pytest.skip("no cpu cgroup here: the check falls back to the sandbox uid")
     before = uid_pids()
-    proc = await another_bot(tmp_path)
-    try:
+    async with another_bot(tmp_path):
         await test_double_forked_daemon_does_not_outlive_the_run(sandbox)
         assert uid_pids() - before  # the other bot's sandboxes are there
         assert leftovers(before, group, wait_s=0) == set()
-    finally:
-        proc.kill()
-        await proc.wait()
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="no autogroup scheduling")
