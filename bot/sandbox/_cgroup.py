@@ -168,10 +168,12 @@ def _procs(group: Path) -> list[int]:
 
 
 def _remove_stale(base: Path) -> None:
-    """Groups left by a bot that was killed: empty once its sandboxes died with it."""
+    """Groups left by a bot that was killed: empty once its sandboxes died with it. Deepest
+    first: a bot started by another one (a test) made its groups inside the other's `bot/`."""
     for entry in base.iterdir():
         found = _OURS.match(entry.name)
         if found and entry.is_dir() and not Path(f"/proc/{found[1]}").exists():
-            for path in (entry / "bot", entry / "sandboxes", entry):
+            inner = sorted((p for p in entry.rglob("*") if p.is_dir()), key=lambda p: len(p.parts))
+            for path in [*reversed(inner), entry]:
                 with contextlib.suppress(OSError):
                     path.rmdir()

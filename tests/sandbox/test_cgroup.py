@@ -53,7 +53,8 @@ def test_stale_groups_of_dead_bots_are_removed(tmp_path: Path) -> None:
     dead_old = tmp_path / f"{PREFIX}sandbox-999999999"
     dead = tmp_path / f"{PREFIX}999999998"
     other = tmp_path / "somebody-else"
-    for d in (dead_old, dead / "bot", dead / "sandboxes", other):
+    nested = dead / "bot" / f"{PREFIX}999999997" / "sandboxes"  # a bot it started (a test)
+    for d in (dead_old, dead / "sandboxes", nested, other):
         d.mkdir(parents=True)
     group = IdleCgroup.create(tmp_path)  # a plain folder takes the control files, too
     try:
