@@ -90,6 +90,12 @@ class IdleCgroup:
     @classmethod
     def create(cls, base: Path | None = None) -> IdleCgroup | None:
         with _lock:
+            # A second service in this process shares the group (this process is already in its
+            # `bot/`: its own cgroup would now be that one).
+            shared = _open.get(base) if base is not None else next(iter(_open.values()), None)
+            if shared is not None:
+                shared._users += 1
+                return shared
             try:
                 base = cpu_cgroup_dir() if base is None else base
             except OSError:
@@ -97,9 +103,6 @@ class IdleCgroup:
             if base is None:
                 log.info("sandbox: no cpu cgroup to make the sandboxes' group in")
                 return None
-            if (shared := _open.get(base)) is not None:
-                shared._users += 1
-                return shared
             group = cls(base, base / f"{PREFIX}{os.getpid()}")
             try:
                 _remove_stale(base)

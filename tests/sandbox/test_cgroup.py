@@ -118,6 +118,10 @@ async def test_a_sandbox_is_born_inside_the_idle_group() -> None:
         assert len(tree) >= 3 and tree <= set(_procs(group.path))  # bwrap, its pid 1, python
         result = await sandbox.run("print('still runs')")
         assert result.output == "still runs\n"
+        async with Sandbox.open(test_config()) as second:  # a second service shares the group
+            assert second.idle_group is group
+            assert (await second.run("print(2)")).output == "2\n"
+        assert os.getpid() in _procs(group.bot) and group.path.exists()
         top = group.top
     assert not top.exists()  # removed once its sandboxes ended
     assert _own_cpu_cgroup() == before
