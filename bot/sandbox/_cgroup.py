@@ -6,9 +6,10 @@ process moves itself, and `sandboxes/` (`cpu.idle = 1`), which every sandbox joi
 step of its command line (`_argv.build`), so bwrap's setup and the interpreter are born there.
 The kernel compares siblings only:
 - Beside the bot, the sandboxes are idle class: a woken bot preempts a CPU-hogging snippet at
-  once. Any weighted group (even a low weight), or nice 19 in per-session autogroups, makes a
-  woken bot wait out the hog's time slice (measured: a 70%-busy loop beside 4 hogs had a p99
-  iteration of 6.7 ms with nice-19 autogroups, 3.4 ms with an idle group, 3.4 ms alone).
+  once. A weighted group, even of a low weight, is not preempted at once, so a woken bot may
+  wait out the hog's time slice (measured with nice-19 autogroups, which are such groups: a
+  70%-busy loop beside 4 hogs had a p99 iteration of 6.7 ms, 3.4 ms with an idle group, 3.4 ms
+  alone).
 - Beside the rest of the host, `async-guru-<pid>` is one ordinary group, the weight of one
   nice-0 process (as the bot's own autogroup had before), and whatever of that share the bot
   does not use goes to its sandboxes: a floor. An idle group directly beside other work (the
@@ -20,7 +21,7 @@ Where cgroups are not writable (not root, a container), `create()` returns None;
 the loop then is the snippet's own nice 19 and SCHED_IDLE (`_inside.py`), the demotion of its
 autogroup from outside (`_proc.demote_autogroup`, where autogroups apply) and its limits
 (processes, CPU seconds, wall time, slots); the floor is then the container's own cgroup.
-Cgroup v1 is what runs here; on v2 the cpu controller is enabled for the two groups when the
+Tested on cgroup v1; on v2 (untested) the cpu controller is enabled for the two groups when the
 hierarchy allows it, else `create()` gives None. Blocking file I/O: call from a thread.
 """
 
