@@ -354,7 +354,7 @@ def test_a_task_that_ignores_cancellation_cannot_hold_the_process(tmp_path):
         bot.kill()
         bot.wait()
     assert code == 1
-    assert 4.5 < elapsed < 7.0
+    assert 4.5 < elapsed < 10.0  # the watchdog's 5 s, then the exit, slower on a busy machine
     assert "task adapter:stubborn did not stop" in err
     assert "shutdown did not finish within 5 s" in err
 

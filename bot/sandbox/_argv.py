@@ -61,8 +61,9 @@ def inside_source() -> str:
     return INSIDE.read_text()
 
 
-# Joins the idle cpu cgroup, then becomes the sandbox: everything after it (bwrap's setup, the
-# interpreter's start) is born idle-class. Silent if the group is gone: the run still goes.
+# Joins the sandboxes' cpu cgroup (idle beside the bot, _cgroup.py), then becomes the sandbox:
+# everything after it (bwrap's setup, the interpreter's start) is born there. Silent if the
+# group is gone: the run still goes.
 JOIN_CGROUP = 'echo $$ 2>/dev/null >"$0"; exec "$@"'
 
 

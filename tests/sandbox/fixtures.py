@@ -5,17 +5,22 @@ bubblewrap, so an unusable sandbox there is a bug, never a reason to skip contai
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
+import signal
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from bot.core.app import Core
 from bot.core.demos import load_demos
 from bot.sandbox import Config, Limits, Sandbox
+from bot.sandbox._cgroup import PREFIX, cpu_cgroup_dir
 from tests.conftest import CONTENT, rewire
 
 SANDBOX_UID = 65534
@@ -79,6 +84,31 @@ def uid_pids(uid: int = SANDBOX_UID) -> set[int]:
     return out
 
 
+def sandbox_group(sandbox: Sandbox) -> Path | None:
+    """The cpu group every process of this service's sandboxes is born in (None without one)."""
+    return sandbox.idle_group.path if sandbox.idle_group is not None else None
+
+
+def bot_sandbox_group(pid: int) -> Path | None:
+    """The same for another bot process started from this one (it sits where this one sits)."""
+    base = cpu_cgroup_dir()
+    if base is None or os.geteuid() != 0 or not os.access(base, os.W_OK):
+        return None
+    return base / f"{PREFIX}{pid}" / "sandboxes"
+
+
+def sandbox_pids(group: Path | None) -> set[int]:
+    """Processes of the sandboxes in `group`: nothing inside can leave it (no /sys in there, no
+    right to), so a double-forked daemon still counts, and other bots' sandboxes on this host
+    never do. Without a group: every process of the sandbox uid on the host."""
+    if group is None:
+        return uid_pids()
+    try:
+        return {int(p) for p in (group / "cgroup.procs").read_text().split()}
+    except FileNotFoundError:
+        return set()  # removed at close: it was empty
+
+
 def descendants(pid: int | None = None) -> list[int]:
     from bot.sandbox._proc import tree
 
@@ -108,14 +138,41 @@ def _someone_elses(pid: int, sandboxed: set[int]) -> bool:
     return pid not in (os.getpid(), 1, 0)
 
 
-def leftovers(baseline: set[int], wait_s: float = 3.0) -> set[int]:
-    """Sandbox processes that appeared after `baseline` and are still alive after `wait_s`:
-    ours (descendants of this test process) or orphaned ones that outlived their run."""
+def leftovers(baseline: set[int], group: Path | None, wait_s: float = 3.0) -> set[int]:
+    """Sandbox processes that appeared after `baseline` (`uid_pids()` before the run) and are
+    still alive after `wait_s`. With the service's cpu group: its members, and nothing else on
+    the host. Without one (no writable cgroup), a guess from the uid: processes of this test
+    process's tree or orphaned ones, but not those hanging off another live process."""
     deadline = time.monotonic() + wait_s
     while True:
-        sandboxed = uid_pids()
-        new = {p for p in sandboxed - baseline if not _someone_elses(p, sandboxed)}
-        extra = new | set(descendants())
+        if group is not None:
+            extra = sandbox_pids(group) - baseline
+        else:
+            sandboxed = uid_pids()
+            extra = {p for p in sandboxed - baseline if not _someone_elses(p, sandboxed)}
+            extra |= set(descendants())
         if not extra or time.monotonic() > deadline:
             return extra
         time.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def foreign_hogs(count: int = 2) -> AsyncIterator[list[int]]:
+    """`count` ordinary CPU-bound processes that are not the bot's, as another service's would
+    be: nice 0, each in a session of its own, orphaned (not in this process's tree), in this
+    process's cpu cgroup as it is now (start them before opening a sandbox, which moves this
+    process into its own group). Killed at the end, whatever happened."""
+    pids: list[int] = []
+    try:
+        for _ in range(count):
+            proc = await asyncio.create_subprocess_exec(
+                "/bin/sh", "-c", f'"{sys.executable}" -c "while True: pass" '
+                '</dev/null >/dev/null 2>&1 & echo $!',
+                stdout=asyncio.subprocess.PIPE, start_new_session=True)
+            out, _ = await proc.communicate()
+            pids.append(int(out))
+        yield pids
+    finally:
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)

@@ -4,15 +4,27 @@ and the sandbox keeps serving the next run."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import textwrap
+import time
+from collections.abc import AsyncIterator
 from dataclasses import replace
 
 import pytest
 
 from bot.sandbox import Ending, Limits, Sandbox
 from bot.settings import PROJECT_ROOT
-from tests.sandbox.fixtures import leftovers, require, test_config, uid_pids
+from tests.sandbox.fixtures import (
+    bot_sandbox_group,
+    foreign_hogs,
+    leftovers,
+    require,
+    sandbox_group,
+    sandbox_pids,
+    test_config,
+    uid_pids,
+)
 
 
 async def run(sandbox: Sandbox, code: str, **kw):
@@ -36,7 +48,7 @@ async def test_fork_bomb_is_capped_and_leaves_nothing(sandbox: Sandbox):
                 pass
     """, wall_s=2)
     assert result.ending in (Ending.TIME, Ending.MEMORY)
-    assert leftovers(before) == set()
+    assert leftovers(before, sandbox_group(sandbox)) == set()
     await still_serves(sandbox)
 
 
@@ -99,7 +111,7 @@ async def test_memory_spread_over_children_is_killed_by_the_watchdog(sandbox: Sa
     """, wall_s=10)
     assert result.ending is Ending.MEMORY
     assert result.wall_s < 9
-    assert leftovers(before) == set()
+    assert leftovers(before, sandbox_group(sandbox)) == set()
 
 
 async def test_non_dumpable_children_are_still_counted(sandbox: Sandbox):
@@ -128,8 +140,9 @@ async def test_infinite_loop_ends_at_the_wall_time_limit(sandbox: Sandbox):
 
 
 async def test_cpu_time_limit_stops_a_busy_process():
-    """With a 1 s CPU limit and a longer wall limit, the run ends by the CPU-time limit."""
-    async with Sandbox.open(test_config(limits=Limits(wall_s=10, cpu_s=1))) as sb:
+    """With a 1 s CPU limit and a much longer wall limit, the run ends by the CPU-time limit
+    (on a busy host the second of CPU may take many seconds to come)."""
+    async with Sandbox.open(test_config(limits=Limits(wall_s=30, cpu_s=1))) as sb:
         require(sb)
         result = await sb.run("while True:\n    pass\n")
     assert result.ending is Ending.CPU
@@ -263,7 +276,7 @@ async def test_double_forked_daemon_does_not_outlive_the_run(sandbox: Sandbox):
     """)
     assert result.ok
     assert "parent done" in result.output
-    assert leftovers(before) == set()
+    assert leftovers(before, sandbox_group(sandbox)) == set()
 
 
 async def test_warm_pool_runs_and_leaves_nothing_after_close():
@@ -271,10 +284,11 @@ async def test_warm_pool_runs_and_leaves_nothing_after_close():
     before = uid_pids()
     async with Sandbox.open(replace(test_config(), pool=2)) as sb:
         require(sb)
+        group = sandbox_group(sb)
         for _ in range(3):
             await asyncio.sleep(0.3)  # let the pool refill
             assert (await sb.run("print(1)")).output == "1\n"
-    assert leftovers(before) == set()
+    assert leftovers(before, group) == set()
 
 
 async def test_missing_bubblewrap_fails_closed():
@@ -337,37 +351,76 @@ def test_seccomp_program_is_well_formed():
     assert program("sparc") is None
 
 
-async def test_a_killed_bot_leaves_no_sandbox_behind(tmp_path):
-    """If the bot itself is SIGKILLed mid-run, its sandboxes (running and warm) die with it."""
-    import signal
+ANOTHER_BOT = """
+import asyncio, sys
+sys.path.insert(0, sys.argv[1])
+from bot.sandbox import Config, Limits, Sandbox
+
+async def main():
+    async with Sandbox.open(Config(pool=2, limits=Limits(wall_s=60))) as sb:
+        task = asyncio.create_task(sb.run("import time\\nprint('running', flush=True)\\n"
+                                          "time.sleep(600)"))
+        await asyncio.sleep(1)
+        print("started", flush=True)
+        await task
+
+asyncio.run(main())
+"""
+
+
+@contextlib.asynccontextmanager
+async def another_bot(tmp_path) -> AsyncIterator[asyncio.subprocess.Process]:
+    """A bot process of its own with a run in progress and two warm sandboxes; SIGKILLed at the
+    end if still alive, and its cpu groups (left behind by a killed bot) removed."""
     import sys
 
     script = tmp_path / "bot.py"
-    script.write_text(textwrap.dedent("""
-        import asyncio, sys
-        sys.path.insert(0, sys.argv[1])
-        from bot.sandbox import Config, Limits, Sandbox
-
-        async def main():
-            async with Sandbox.open(Config(pool=2, limits=Limits(wall_s=60))) as sb:
-                task = asyncio.create_task(sb.run("import time\\nprint('running', flush=True)\\n"
-                                                  "time.sleep(600)"))
-                await asyncio.sleep(1)
-                print("started", flush=True)
-                await task
-
-        asyncio.run(main())
-    """))
-    before = uid_pids()
+    script.write_text(ANOTHER_BOT)
     proc = await asyncio.create_subprocess_exec(sys.executable, str(script), str(PROJECT_ROOT),
                                                 stdout=asyncio.subprocess.PIPE)
-    assert proc.stdout is not None
-    line = await asyncio.wait_for(proc.stdout.readline(), 20)
-    assert line == b"started\n"
-    assert uid_pids() - before  # its sandboxes are there
-    proc.send_signal(signal.SIGKILL)
-    await proc.wait()
-    assert leftovers(before) == set()
+    group = bot_sandbox_group(proc.pid)
+    try:
+        assert proc.stdout is not None
+        line = await asyncio.wait_for(proc.stdout.readline(), 20)
+        assert line == b"started\n"
+        yield proc
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+        if group is not None:  # its sandboxes' last processes end a moment after it
+            for path in (group, group.parent / "bot", group.parent):
+                for _ in range(40):
+                    try:
+                        path.rmdir()
+                        break
+                    except FileNotFoundError:
+                        break
+                    except OSError:
+                        await asyncio.sleep(0.05)
+
+
+async def test_a_killed_bot_leaves_no_sandbox_behind(tmp_path):
+    """If the bot itself is SIGKILLed mid-run, its sandboxes (running and warm) die with it."""
+    before = uid_pids()
+    async with another_bot(tmp_path) as proc:
+        group = bot_sandbox_group(proc.pid)
+        assert sandbox_pids(group) - before  # its sandboxes are there
+        proc.kill()
+        await proc.wait()
+        assert leftovers(before, group) == set()
+
+
+async def test_the_leftover_check_sees_only_its_own_sandboxes(tmp_path, sandbox: Sandbox):
+    """Another bot's sandboxes running meanwhile on this host are not this run's leftovers."""
+    group = sandbox_group(sandbox)
+    if group is None:
+        pytest.skip("no cpu cgroup here: the check falls back to the sandbox uid")
+    before = uid_pids()
+    async with another_bot(tmp_path):
+        await test_double_forked_daemon_does_not_outlive_the_run(sandbox)
+        assert uid_pids() - before  # the other bot's sandboxes are there
+        assert leftovers(before, group, wait_s=0) == set()
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/autogroup"), reason="no autogroup scheduling")
@@ -397,3 +450,35 @@ async def test_snippets_run_in_the_idle_scheduling_class_for_good(sandbox: Sandb
             print(type(exc).__name__)
     """)
     assert result.output.split() == ["True", "True", "PermissionError"]
+
+
+# Each takes only the sandbox; together they are the payloads above that a busy host must not
+# turn into "code is off".
+PAYLOADS = (
+    test_fork_bomb_is_capped_and_leaves_nothing, test_process_limit_refuses_forks,
+    test_memory_bomb_is_stopped_at_the_memory_limit,
+    test_memory_spread_over_children_is_killed_by_the_watchdog,
+    test_non_dumpable_children_are_still_counted, test_infinite_loop_ends_at_the_wall_time_limit,
+    test_sleep_forever_ends_at_the_wall_time_limit, test_huge_output_is_cut_and_the_run_stopped,
+    test_binary_output_becomes_safe_text, test_writing_outside_tmp_fails_and_tmp_is_bounded,
+    test_no_network_not_even_to_the_host, test_killing_the_parent_cannot_reach_the_bot,
+    test_double_forked_daemon_does_not_outlive_the_run,
+    test_seccomp_denies_memory_outside_rlimit_and_process_tricks,
+    test_snippets_run_in_the_idle_scheduling_class_for_good,
+)
+
+
+async def test_every_payload_runs_and_is_contained_beside_two_foreign_cpu_hogs():
+    """With both cores kept busy by two ordinary processes that are not the bot's, every sandbox
+    (none pre-started: each run starts its own) still gets CPU: each payload runs and is
+    contained, none refused as "did not start", and a trivial run answers."""
+    async with foreign_hogs(2), Sandbox.open(test_config()) as sb:
+        require(sb)
+        started = time.monotonic()
+        result = await sb.run("print(6 * 7)")
+        assert result.output == "42\n"
+        # The goal is 2 s (bench/busy_host.py measures it); a test on a shared machine only
+        # bounds it well below the 10 s after which a sandbox counts as not started.
+        assert time.monotonic() - started < 6
+        for payload in PAYLOADS:
+            await payload(sb)

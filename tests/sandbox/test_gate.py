@@ -70,17 +70,18 @@ async def test_a_cancelled_waiter_gives_its_place_back():
 
 async def test_a_cancelled_run_leaves_nothing_running():
     """Cancelling a run in progress (as at shutdown) kills its whole sandbox."""
-    from tests.sandbox.fixtures import leftovers, uid_pids
+    from tests.sandbox.fixtures import leftovers, sandbox_group, uid_pids
 
     before = uid_pids()
     async with Sandbox.open(test_config()) as sb:
         require(sb)
+        group = sandbox_group(sb)
         task = asyncio.create_task(sb.run("import time\ntime.sleep(30)"))
         await asyncio.sleep(0.5)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
-    assert leftovers(before) == set()
+    assert leftovers(before, group) == set()
 
 
 async def test_an_error_in_the_callers_block_is_not_wrapped():
