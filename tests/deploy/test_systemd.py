@@ -4,8 +4,11 @@ itself accepts (`systemd-analyze verify`)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -79,3 +82,26 @@ def test_systemd_accepts_the_unit(tmp_path: Path) -> None:
     unit.write_text(UNIT.read_text().replace(INSTALL_DIR, str(PROJECT_ROOT)))
     result = subprocess.run([tool, "verify", str(unit)], capture_output=True, text=True, timeout=60)
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+def test_the_sandbox_runs_with_the_units_privileges() -> None:
+    """/run works for a bot started as the unit starts it: an unprivileged uid, no capability
+    in its bounding set, no_new_privs (setpriv stands in for systemd; needs root to switch)."""
+    setpriv, bwrap = shutil.which("setpriv"), shutil.which("bwrap")
+    if os.geteuid() != 0 or not setpriv or not bwrap:
+        pytest.skip("needs root (to become another uid), setpriv and bubblewrap")
+    with tempfile.TemporaryDirectory() as state:  # pytest's tmp_path is root's alone
+        Path(state).chmod(0o777)
+        result = _run_as_nobody(setpriv, state)
+    assert result.returncode == 0, result.stderr
+    assert "45" in [line.strip() for line in result.stdout.splitlines()], result.stdout
+
+
+def _run_as_nobody(setpriv: str, state: str) -> subprocess.CompletedProcess[str]:
+    env = {"PATH": "/usr/bin:/bin", "STORAGE__PATH": f"{state}/bot.sqlite3",
+           "CONTENT__PATH": str(PROJECT_ROOT / "content"), "PYTHONPATH": str(PROJECT_ROOT)}
+    return subprocess.run(
+        [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all",
+         "--bounding-set=-all", "--no-new-privs", sys.executable, "-m", "bot", "--once",
+         "/run print(sum(range(10)))"],
+        cwd=state, env=env, capture_output=True, text=True, timeout=60)
