@@ -1,6 +1,7 @@
 """A small HTTP proxy on 127.0.0.1 for tests: it relays plain-HTTP requests in absolute form
-(`GET http://host:port/path`, websocket upgrades included) and tunnels `CONNECT host:port`,
-recording the request line of every request it relays (of a tunnel, the CONNECT)."""
+(`GET http://host:port/path`, websocket upgrades included) to the fakes, recording the request
+line and Proxy-Authorization of every request it relays. It does not tunnel (`CONNECT`): the
+fakes speak plain HTTP."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
 
 class FakeProxy:
     def __init__(self) -> None:
-        self.seen: list[str] = []  # "POST http://127.0.0.1:1234/x HTTP/1.1", "CONNECT h:443 ..."
+        self.seen: list[str] = []  # "POST http://127.0.0.1:1234/x HTTP/1.1", ...
         self.auth: list[str | None] = []  # the Proxy-Authorization header of each of them
         self._server: asyncio.Server | None = None
         self._relays: set[asyncio.Task] = set()
@@ -48,18 +49,14 @@ class FakeProxy:
         self._writers.add(writer)
         try:
             head = await reader.readuntil(b"\r\n\r\n")
-            method, target, _ = self._record(head)
-            if method == "CONNECT":
-                host, port = target.rsplit(":", 1)
-                up_reader, up_writer = await asyncio.open_connection(host, int(port))
-                self._writers.add(up_writer)
-                writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                await asyncio.gather(_pipe(reader, up_writer), _pipe(up_reader, writer))
-            else:  # forward requests to one origin (aiohttp keeps a connection per origin)
-                url = urlsplit(target)
-                up_reader, up_writer = await asyncio.open_connection(url.hostname, url.port or 80)
-                self._writers.add(up_writer)
-                await asyncio.gather(self._forward(head, reader, up_writer), _pipe(up_reader, writer))
+            _, target, _ = self._record(head)
+            url = urlsplit(target)  # one origin per connection, as aiohttp pools them
+            if url.hostname is None:  # a CONNECT, or not a proxy request at all
+                writer.write(b"HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n\r\n")
+                return
+            up_reader, up_writer = await asyncio.open_connection(url.hostname, url.port or 80)
+            self._writers.add(up_writer)
+            await asyncio.gather(self._forward(head, reader, up_writer), _pipe(up_reader, writer))
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
             pass
         finally:
