@@ -36,8 +36,9 @@ class AiohttpRequest(BaseRequest):
     """PTB's `BaseRequest` on one aiohttp session per instance (PTB builds one instance for
     getUpdates and one for everything else).
 
-    The arguments, their defaults and their meaning are those of PTB's `HTTPXRequest`; a
-    timeout passed to `do_request` wins over the instance's, and None means no limit:
+    Its arguments, their defaults and their meaning are those of the same names in PTB's
+    `HTTPXRequest` (keyword-only here; HTTP/2, socket options, SOCKS and `httpx_kwargs` have no
+    counterpart). A timeout passed to `do_request` wins over the instance's; None is no limit:
 
     - `read_timeout`: the longest wait for (more of) the answer once the request is sent.
       For getUpdates, PTB's Bot adds the long-poll timeout to it.
