@@ -227,7 +227,7 @@ async def test_a_slow_upload_that_moves_outlasts_the_write_timeout() -> None:
         left = int(match.group(1))
         while left > 0:
             left -= len(await reader.read(min(left, 64 * 1024)))
-            await asyncio.sleep(0.02)  # about 3 MiB/s
+            await asyncio.sleep(0.03)  # about 2 MiB/s
         body = b'{"ok": true, "result": true}'
         writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                      b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
@@ -238,7 +238,7 @@ async def test_a_slow_upload_that_moves_outlasts_the_write_timeout() -> None:
     server = await asyncio.start_server(slow_reader, sock=await _listening(8, rcvbuf=64 * 1024))
     url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
     try:
-        async with AiohttpRequest(write_timeout=1.5, read_timeout=30) as request:
+        async with AiohttpRequest(write_timeout=2.5, read_timeout=30) as request:
             started = time.monotonic()
             status, _ = await request.do_request(f"{url}/sendMessage", "POST",
                                                  _data(chat_id=1, text="x" * 12 * 1024 * 1024))
@@ -246,7 +246,7 @@ async def test_a_slow_upload_that_moves_outlasts_the_write_timeout() -> None:
     finally:
         server.close()
     assert status == 200 and done.is_set()
-    assert elapsed > 1.5, f"the upload took {elapsed:.2f} s: too quick to show anything"
+    assert elapsed > 2.5, f"the upload took {elapsed:.2f} s: too quick to show anything"
 
 
 async def test_the_pool_timeout_is_its_own_limit(server) -> None:
