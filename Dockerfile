@@ -25,10 +25,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     CONTENT__PATH=/app/content \
     STORAGE__PATH=/data/async-guru.sqlite3
 
-# Dependencies first: this layer is rebuilt only when pyproject.toml or the code changes.
+# Dependencies first, from the runtime lock (exact versions, hashes checked): this layer is
+# rebuilt only when requirements.lock changes. The code comes after it, without dependencies.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml ./
 COPY bot ./bot
-RUN pip install . && rm -rf build *.egg-info
+RUN pip install --no-deps . && pip check && rm -rf build *.egg-info
 COPY content ./content
 
 USER bot

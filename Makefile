@@ -1,28 +1,48 @@
 # Two commands do all the set-up on a fresh clone: `make run` and `make test`.
-# Both create or refresh .venv when pyproject.toml changes, and are quick the second time.
+# Both build .venv from the lock file (exact versions, hashes checked), rebuild it from scratch
+# when the lock or pyproject.toml changes, and are quick the second time.
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
+# requirements-dev.lock: runtime + dev tools (make test/run, CI); requirements.lock: runtime
+# only, the same versions (the Docker image).
+DEV_LOCK := requirements-dev.lock
+RUN_LOCK := requirements.lock
 
-.PHONY: run test lint bench clean sandbox-deps
+.PHONY: run test lint bench clean sandbox-deps lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(DEV_LOCK)
+	rm -rf $(VENV)
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
 	  echo "python3 -m venv failed: installing Debian's python3-venv"; \
 	  apt-get update -qq && apt-get install -y -qq python3-venv >/dev/null && $(PYTHON) -m venv $(VENV); }
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[dev]'
+	$(PY) -m pip install -q --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip install -q --no-deps -e .
+	@# a dependency raised in pyproject.toml but not re-locked fails here, not at run time
+	$(PY) -m pip check
 	@touch $(STAMP)
+
+# Refresh both locks after editing dependencies in pyproject.toml (keeps every pin that still
+# fits; `make lock LOCK_FLAGS=--upgrade` moves everything to the newest allowed versions).
+# Needs PyPI. The dev lock is resolved first and constrains the runtime one, so they agree.
+LOCK_FLAGS ?=
+UV_COMPILE = $(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command 'make lock' -q $(LOCK_FLAGS)
+lock:
+	@test -x $(VENV)/bin/uv || { $(PYTHON) -m venv $(VENV) && $(PY) -m pip install -q uv; }
+	$(UV_COMPILE) --extra dev -o $(DEV_LOCK)
+	$(UV_COMPILE) -c $(DEV_LOCK) -o $(RUN_LOCK)
 
 run: $(STAMP)
 	$(PY) -m bot
 
-lint: $(STAMP)
+# The content lint runs code in the sandbox: its system packages come first.
+lint: $(STAMP) sandbox-deps
 	$(PY) -m bot.core.lint content/
 	$(VENV)/bin/ruff check bot tests
 
-test: lint sandbox-deps
+test: sandbox-deps lint
 	$(PY) -m pytest -q
 
 clean:

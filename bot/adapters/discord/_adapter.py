@@ -20,6 +20,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 from discord.utils import MISSING
 
+from bot.adapters._proxy import proxy_for
 from bot.adapters.base import AdapterFatal
 from bot.adapters.discord._answer import NO_MENTIONS, InteractionAnswer, page_view
 from bot.adapters.discord._buttons import MODAL_TEMPLATE, CodeModal, CoreButton, is_ours
@@ -72,7 +73,9 @@ class _Client(discord.Client):
         # The bot never joins voice: skip discord.py's two warnings about missing voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # No privileged intent: guilds only, for the channel cache that daily posts use.
-        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS)
+        # HTTPS_PROXY/NO_PROXY: discord.py reads no environment, it takes one proxy for all.
+        super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS,
+                         proxy=proxy_for(adapter.settings.api_base))
         self.adapter = adapter
 
     async def setup_hook(self) -> None:

@@ -120,9 +120,9 @@ class TelegramAdapter:
             .rate_limiter(limiter)
             .concurrent_updates(s.concurrent_updates)
             .request(AiohttpRequest())
-            # A long poll holds its request open for poll_timeout seconds: read a bit longer.
-            .get_updates_request(AiohttpRequest(connection_pool_size=1,
-                                                read_timeout=s.poll_timeout + 10))
+            # PTB's get_updates adds the long poll's timeout to this read timeout itself: 10 s of
+            # slack past poll_timeout for the answer to arrive.
+            .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=10))
             .build()
         )
         app.add_handler(MessageHandler(filters.UpdateType.MESSAGE & filters.TEXT, self._on_message))

@@ -14,36 +14,62 @@ they were 7% of the loop's busy time. A file still goes as multipart, as the API
 
 from __future__ import annotations
 
-from types import MappingProxyType
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
 
 import aiohttp
 import orjson
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import JSONDict, ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-JSON_BODY = MappingProxyType({"Content-Type": "application/json"})
+DEFAULT_NONE: Any = BaseRequest.DEFAULT_NONE  # "not passed": use this instance's own timeout
+# The body goes to aiohttp in pieces of this size; aiohttp asks for the next piece once the
+# socket took the previous ones, so a stalled upload shows as a piece that is not asked for.
+CHUNK = 64 * 1024
+POOL_TIMED_OUT = ("Pool timeout: All connections in the connection pool are occupied. Request was "
+                  "*not* sent to Telegram. Consider adjusting the connection pool size or the "
+                  "pool timeout.")
 
 
 class AiohttpRequest(BaseRequest):
-    """One aiohttp session per instance (PTB builds one for getUpdates and one for the rest).
+    """PTB's `BaseRequest` on one aiohttp session per instance (PTB builds one instance for
+    getUpdates and one for everything else).
 
-    Timeouts map onto aiohttp's: `connect` covers waiting for a free pooled connection plus
-    the TCP connect (PTB's pool + connect), `sock_read` is PTB's read timeout. aiohttp has no
-    write timeout; a request body here is a few KiB at most, so a stalled write surfaces as a
-    read timeout instead.
+    Its arguments, their defaults and their meaning are those of the same names in PTB's
+    `HTTPXRequest` (keyword-only here; HTTP/2, socket options, SOCKS and `httpx_kwargs` have no
+    counterpart). A timeout passed to `do_request` wins over the instance's; None is no limit:
+
+    - `read_timeout`: the longest wait for (more of) the answer once the request is sent.
+      For getUpdates, PTB's Bot adds the long-poll timeout to it.
+    - `write_timeout`: the longest wait for the socket to take more of the request body;
+      `media_write_timeout` instead for a request that uploads a file.
+    - `connect_timeout`: opening the TCP connection (to the proxy, when there is one).
+    - `pool_timeout`: waiting for one of `connection_pool_size` connections to be free; when it
+      runs out, the request is not sent.
+    - `proxy`: an `http://[user:password@]host:port` URL. Without it, `HTTPS_PROXY` /
+      `HTTP_PROXY` and `NO_PROXY` from the environment apply (aiohttp's `trust_env`).
+
+    Running out of a timeout raises PTB's `TimedOut`; any other transport failure raises its
+    `NetworkError`.
     """
 
-    __slots__ = ("_connect", "_pool", "_pool_size", "_read", "_session")
+    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_proxy", "_read", "_session",
+                 "_slots", "_write")
 
     def __init__(self, *, connection_pool_size: int = 256, read_timeout: float | None = 5.0,
-                 connect_timeout: float | None = 5.0, pool_timeout: float | None = 1.0) -> None:
+                 write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
+                 pool_timeout: float | None = 1.0, proxy: str | None = None,
+                 media_write_timeout: float | None = 20.0) -> None:
         self._pool_size = connection_pool_size
         self._read = read_timeout
+        self._write = write_timeout
+        self._media_write = media_write_timeout
         self._connect = connect_timeout
         self._pool = pool_timeout
+        self._proxy = proxy
         self._session: aiohttp.ClientSession | None = None
+        self._slots: asyncio.Semaphore | None = None
 
     @property
     def read_timeout(self) -> float | None:
@@ -51,9 +77,13 @@ class AiohttpRequest(BaseRequest):
 
     async def initialize(self) -> None:
         if self._session is None or self._session.closed:
+            # The semaphore is the pool (and its timeout); aiohttp's connector then never makes
+            # a request wait, so its own connect timeout stays the TCP connect alone.
+            self._slots = asyncio.Semaphore(self._pool_size)
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(limit=self._pool_size),
+                connector=aiohttp.TCPConnector(limit=0),
                 headers={"User-Agent": self.USER_AGENT},
+                trust_env=True,
             )
 
     async def shutdown(self) -> None:
@@ -66,44 +96,101 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: float | None = DEFAULT_NONE,
+        write_timeout: float | None = DEFAULT_NONE,
+        connect_timeout: float | None = DEFAULT_NONE,
+        pool_timeout: float | None = DEFAULT_NONE,
     ) -> tuple[int, bytes]:
-        if self._session is None or self._session.closed:
+        session, slots = self._session, self._slots
+        if session is None or session.closed or slots is None:
             raise RuntimeError("This AiohttpRequest is not initialized!")
-        read = self._read if isinstance(read_timeout, DefaultValue) else read_timeout
-        connect = self._connect if isinstance(connect_timeout, DefaultValue) else connect_timeout
-        pool = self._pool if isinstance(pool_timeout, DefaultValue) else pool_timeout
+        files = request_data is not None and request_data.contains_files
+        if write_timeout is DEFAULT_NONE:
+            write_timeout = self._media_write if files else self._write
         timeout = aiohttp.ClientTimeout(
-            total=None, sock_read=read, sock_connect=connect,
-            connect=None if connect is None or pool is None else connect + pool,
+            total=None, connect=None,
+            sock_connect=self._connect if connect_timeout is DEFAULT_NONE else connect_timeout,
+            sock_read=self._read if read_timeout is DEFAULT_NONE else read_timeout,
         )
-        data: aiohttp.FormData | bytes | None = None
-        headers = None
-        if request_data is not None and request_data.contains_files:
-            data = _multipart(request_data)
-        elif request_data is not None:
-            # `parameters` are plain JSON values already (PTB turned its objects into dicts).
-            data, headers = orjson.dumps(request_data.parameters), JSON_BODY
+        body, headers = await _body(request_data)
         try:
-            async with self._session.request(method, url, data=data, headers=headers,
-                                             timeout=timeout) as response:
-                return response.status, await response.read()
-        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
+            async with asyncio.timeout(self._pool if pool_timeout is DEFAULT_NONE else pool_timeout):
+                await slots.acquire()
+        except TimeoutError as exc:
+            raise TimedOut(POOL_TIMED_OUT) from exc
+        clock = _WriteClock(write_timeout)
+        try:
+            async with asyncio.timeout(None) as clock.deadline:
+                async with session.request(
+                        method, url, headers=headers, timeout=timeout,
+                        data=None if body is None else clock.paced(body),
+                        proxy=self._proxy) as response:
+                    return response.status, await response.read()
+        except TimeoutError as exc:  # aiohttp's ServerTimeoutError is one too
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+        finally:
+            clock.done = True
+            slots.release()
 
     @staticmethod
-    def parse_json_payload(payload: bytes) -> JSONDict:
+    def parse_json_payload(payload: bytes) -> dict[str, Any]:
         """orjson first; anything it refuses (invalid UTF-8, say) gets PTB's own lenient parse
         and its error."""
         try:
             return orjson.loads(payload)
         except orjson.JSONDecodeError:
             return BaseRequest.parse_json_payload(payload)
+
+
+class _WriteClock:
+    """The write timeout of one request: while the body goes out, each piece must be taken by
+    the socket within `timeout` of the previous one (httpx's per-write timeout)."""
+
+    __slots__ = ("deadline", "done", "timeout")
+
+    def __init__(self, timeout: float | None) -> None:
+        self.timeout = timeout
+        self.deadline: asyncio.Timeout | None = None
+        self.done = False  # the request is over: aiohttp's writer may still be resuming
+
+    def _set(self, when: float | None) -> None:
+        if self.deadline is not None and not self.done and not self.deadline.expired():
+            self.deadline.reschedule(when)
+
+    async def paced(self, body: bytes) -> AsyncIterator[bytes]:
+        loop = asyncio.get_running_loop()
+        for start in range(0, len(body), CHUNK):
+            if self.timeout is not None:
+                self._set(loop.time() + self.timeout)
+            yield body[start:start + CHUNK]
+        self._set(None)  # the socket took it all: from here on, the read timeout applies
+
+
+async def _body(request_data: RequestData | None) -> tuple[bytes | None, dict[str, str] | None]:
+    """The encoded body and its headers. An explicit length keeps the paced body unchunked."""
+    if request_data is None:
+        return None, None
+    if request_data.contains_files:
+        form = _multipart(request_data)()
+        sink = _Sink()
+        await form.write(sink)
+        body, kind = b"".join(sink.parts), form.headers["Content-Type"]
+    else:
+        # `parameters` are plain JSON values already (PTB turned its objects into dicts).
+        body, kind = orjson.dumps(request_data.parameters), "application/json"
+    return body, {"Content-Type": kind, "Content-Length": str(len(body))}
+
+
+class _Sink:
+    """Collects what aiohttp's multipart writer writes (it only calls `write`)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    async def write(self, chunk: bytes) -> None:
+        self.parts.append(bytes(chunk))
 
 
 def _multipart(request_data: RequestData) -> aiohttp.FormData:

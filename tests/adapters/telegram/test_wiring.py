@@ -8,8 +8,11 @@ import signal
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot.adapters import registry
 from bot.adapters.telegram import TelegramAdapter
+from bot.adapters.telegram._request import AiohttpRequest
 from bot.core.app import Core
 from bot.settings import PROJECT_ROOT, Settings
 from tests.adapters.telegram.conftest import running, settings_for
@@ -58,3 +61,25 @@ async def test_python_m_bot_answers_term_await_over_the_fake_server(fake: FakeTe
     text = err.decode()
     assert "@async_guru_bot is polling" in text
     assert fake.token not in text
+
+
+async def test_a_long_poll_reads_for_poll_timeout_plus_10_seconds(
+        fake: FakeTelegram, core: Core, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PTB adds the long-poll timeout to the getUpdates request's read timeout: with a 30 s poll
+    the transport is asked to read for 40 s (not 70, as when the slack already held the poll)."""
+    asked: list[tuple[object, object]] = []
+    do_request = AiohttpRequest.do_request
+
+    async def recording(self, url, method, request_data=None, **timeouts):
+        if url.endswith("/getUpdates") and request_data is not None:
+            asked.append((request_data.parameters.get("timeout"), timeouts.get("read_timeout")))
+        return await do_request(self, url, method, request_data, **timeouts)
+
+    monkeypatch.setattr(AiohttpRequest, "do_request", recording)
+    adapter = TelegramAdapter(settings_for(fake).model_copy(update={"poll_timeout": 30}), core)
+    async with running(adapter):
+        for _ in range(100):
+            if any(poll == 30 for poll, _ in asked):
+                break
+            await asyncio.sleep(0.05)
+    assert (30, 40) in asked
