@@ -37,6 +37,9 @@ MAX_ARGS_CHARS = 20_000
 class Core:
     def __init__(self, library: Library, services: Services, *,
                  default_lang: Lang = DEFAULT_LANG) -> None:
+        # A store passed where the services belong fails here, not in the middle of a command.
+        if not isinstance(services, Services):
+            raise TypeError(f"Core needs a Services object, got {type(services).__name__}")
         self.library = library
         self.services = services
         self.default_lang: Lang = default_lang

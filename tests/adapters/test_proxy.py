@@ -23,6 +23,7 @@ from tests.adapters.fake_proxy import FakeProxy, clear_proxy_env
 from tests.adapters.telegram.conftest import running as telegram_running
 from tests.adapters.telegram.conftest import settings_for as telegram_settings
 from tests.adapters.telegram.fake_telegram import FakeTelegram
+from tests.conftest import make_core
 
 
 @pytest.fixture
@@ -46,7 +47,7 @@ def library() -> Library:
 @pytest.fixture
 async def core(library: Library, tmp_path: Path) -> AsyncIterator[Core]:
     storage = await Storage.open(tmp_path / "bot.sqlite3")
-    yield Core(library, storage)
+    yield make_core(library, storage)
     await storage.close()
 
 
