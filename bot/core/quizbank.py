@@ -208,12 +208,6 @@ class Bank:
 
 # -- blind play: how far a player gets without reading the question -----------------------------
 
-def longest_choice(texts: Sequence[str]) -> int:
-    """The 1-based number of the longest text (the first of equals), as a blind player sees it."""
-    sizes = [len(t.strip()) for t in texts]
-    return sizes.index(max(sizes)) + 1
-
-
 @dataclass(frozen=True, slots=True)
 class BlindPlay:
     """Hit rates of players who never read the question, over a list of questions shown in a

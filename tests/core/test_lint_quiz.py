@@ -9,7 +9,7 @@ import pytest
 from bot.core.content import CARD_IDS, TERM_IDS
 from bot.core.lint import CODES, lint
 from bot.core.lint_quiz import QUIZ_CODES, lint_quiz, qualifiers
-from bot.core.quizbank import Bank, BlindPlay, Question, longest_choice
+from bot.core.quizbank import Bank, BlindPlay, Question
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "lint_fixtures"
@@ -83,7 +83,6 @@ def test_blind_play_counts_positions_ties_and_shown_order():
     assert BlindPlay.of_bank([q]).longest == {"hi": 0.5, "en": 0.5}
     assert BlindPlay.of_bank([q]).position == {1: 1.0, 2: 0.0, 3: 0.0}
     assert BlindPlay.of([(q, (3, 1, 2))]).position == {1: 0.0, 2: 1.0, 3: 0.0}
-    assert longest_choice(["a", "ccc", "bb"]) == 2
 
 
 def test_feedback_rejects_a_choice_out_of_range():
