@@ -53,7 +53,7 @@ QUIZ_CODES: dict[str, str] = {
     "QUIZ013": "output or timing question without code",
     "QUIZ014": "question too long for one chat message",
     "QUIZ015": "a card's `quizzes` list differs from its questions in the bank",
-    "QUIZ016": "a wrong choice lacks its own explanation (why), or the right choice has one",
+    "QUIZ016": "a wrong choice lacks its own explanation (why), or it is too long; or the right one has one",
     "QUIZ017": "length tell: the right choice is the longest by a clear margin",
     "QUIZ018": "qualifier tell: only the right choice is hedged or reasoned",
     "QUIZ019": "position tell: the right answers' positions are skewed over the bank",
@@ -76,6 +76,9 @@ QUALIFIERS: dict[str, tuple[str, ...]] = {
 # Timing answers are checked as ratios on a noisy machine: choices must differ by this factor.
 MIN_TIMING_RATIO = 1.8
 MAX_QUESTION_CHARS = 3_000
+# A picked choice's explanation must fit where it is shown: a Telegram alert or poll explanation
+# holds 200 characters.
+MAX_WHY_CHARS = 200
 
 
 def _finding(path: Path, code: str, message: str):
@@ -114,6 +117,10 @@ def check_question(q: Question, term: str, path: Path, misconceptions: dict[str,
             add("QUIZ016", f"the right choice {i} has a why (the explain covers it)")
         elif i != q.answer and not choice.why:
             add("QUIZ016", f"wrong choice {i} has no why in both voices")
+        elif choice.why:
+            for lang in ("hi", "en"):
+                if len(choice.why.get(lang)) > MAX_WHY_CHARS:
+                    add("QUIZ016", f"choice {i}: the {lang} why is over {MAX_WHY_CHARS} characters")
     for lang in ("hi", "en"):
         right = len(q.right.text.get(lang).strip())
         wrong = max(len(c.text.get(lang).strip()) for i, c in enumerate(q.choices, 1) if i != q.answer)

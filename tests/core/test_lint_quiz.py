@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.content import CARD_IDS, TERM_IDS
+from bot.core.content import CARD_IDS, TERM_IDS, Voiced
 from bot.core.lint import CODES, lint
-from bot.core.lint_quiz import QUIZ_CODES, lint_quiz, qualifiers
-from bot.core.quizbank import Bank, BlindPlay, Question
+from bot.core.lint_quiz import QUIZ_CODES, check_question, lint_quiz, qualifiers
+from bot.core.quizbank import Bank, BlindPlay, Misconception, Question
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = Path(__file__).parent / "lint_fixtures"
@@ -90,6 +90,16 @@ def test_feedback_rejects_a_choice_out_of_range():
     q = _question(("a", "b", "c"), answer=2)
     with pytest.raises(ValueError):
         q.feedback(4)
+
+
+def test_a_long_why_is_reported():
+    """A wrong choice's why must fit a Telegram alert (200 characters) in each voice."""
+    q = _question(("a", "b", "c"), answer=1)
+    long_why = q.choices[1].model_copy(update={"why": Voiced(hi="x" * 201, en="y")})
+    q = q.model_copy(update={"choices": (q.choices[0], long_why, q.choices[2])})
+    found = check_question(q, "sync", Path("sync.yaml"), {"x": Misconception(card="sync", text=Voiced(
+        hi="m", en="m"))}, ["sync"])
+    assert [f.code for f in found] == ["QUIZ016"] and "hi why" in found[0].message
 
 
 def test_qualifiers_are_whole_words():
