@@ -121,7 +121,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "quiz_right": {"hi": "✅ Sahi jawab!", "en": "✅ Right!"},
     "quiz_wrong": {"hi": "❌ Galat.", "en": "❌ Not quite."},
     "quiz_right_was": {"hi": "Sahi jawab {n} tha:", "en": "The answer was {n}:"},
-    "quiz_misconception": {"hi": "Ye choice is galatfehmi ko pakadti hai:", "en": "This choice is the misconception:"},
+    "quiz_misconception": {"hi": "Ye jawab is galatfehmi se aata hai:", "en": "This answer comes from the misconception:"},
     "quiz_read": {"hi": "Card padho:", "en": "Read the card:"},
     "answer_usage": {
         "hi": "Jawab aise do: /answer <quiz-id> <number>, jaise /answer 12 2. (Aapne likha: {got})",

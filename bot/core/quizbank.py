@@ -23,12 +23,19 @@ from bot.core.types import Lang
 MISCONCEPTIONS_FILE = "misconceptions.yaml"
 QUESTION_ID_RE = r"^[a-z][a-z0-9-]*-[0-9]{1,3}$"
 Kind = Literal["concept", "output", "timing"]
+# What the question asks the learner to do (the mix a term's questions should cover). `kind`
+# says how the answer is checked (by reading, by running the snippet, by timing it); `form` is
+# only what the learner sees, so today's features that branch on `kind` are unaffected.
+Form = Literal["recall", "output", "bug", "tool", "verdict", "order"]
 
 
 class Choice(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     text: Voiced
     misconception: str | None = None  # the wrong idea this wrong choice catches
+    # A wrong choice's own explanation, shown when it is picked: why someone would think it,
+    # why it is wrong. The right choice has none (the question's `explain` covers it).
+    why: Voiced | None = None
     # What the interpreter does, for "output" questions: stdout (stripped) and the exception
     # type the snippet ends with, if any.
     stdout: str | None = None
@@ -54,13 +61,43 @@ class Question(BaseModel):
     choices: tuple[Choice, ...]
     answer: int  # 1-based, as shown to users
     explain: Voiced
+    form: Form | None = None  # None: "output" for output questions, else "recall"
 
     def choice_text(self, n: int, lang: Lang) -> str:
         return self.choices[n - 1].text.get(lang)
 
     @property
+    def shape(self) -> Form:
+        """The question's form, with the default filled in."""
+        return self.form or ("output" if self.kind == "output" else "recall")
+
+    def feedback(self, n: int) -> Feedback:
+        """What to show a learner who picked choice `n` (1-based, in the bank's order, not
+        the order a post showed): right or wrong, the picked choice's own explanation (None
+        for the right one), and its misconception tag."""
+        if not 1 <= n <= len(self.choices):
+            raise ValueError(f"{self.id}: choice {n} is not in 1..{len(self.choices)}")
+        choice = self.choices[n - 1]
+        return Feedback(n, n == self.answer, choice.why, choice.misconception)
+
+    def why(self, n: int, lang: Lang) -> str | None:
+        """The picked choice's own explanation in one voice; None for the right choice."""
+        why = self.feedback(n).why
+        return why.get(lang) if why else None
+
+    @property
     def right(self) -> Choice:
         return self.choices[self.answer - 1]
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """A picked choice, judged: see Question.feedback."""
+
+    choice: int
+    correct: bool
+    why: Voiced | None
+    misconception: str | None
 
 
 class QuizFile(BaseModel):
@@ -167,3 +204,44 @@ class Bank:
             return None
         fresh = [e for e in pool if e.id not in avoid]
         return (rng or random).choice(fresh or pool)
+
+
+# -- blind play: how far a player gets without reading the question -----------------------------
+
+@dataclass(frozen=True, slots=True)
+class BlindPlay:
+    """Hit rates of players who never read the question, over a list of questions shown in a
+    given order: "always pick choice k" and "always pick the longest" (per voice), beside
+    what guessing at random gets (the mean of 1/choices)."""
+
+    questions: int
+    chance: float
+    position: dict[int, float]  # k -> hit rate of always picking k (fewer choices: a miss)
+    position_chance: dict[int, float]
+    longest: dict[str, float]  # voice -> expected hit rate of always picking the longest
+
+    @classmethod
+    def of(cls, shown: Iterable[tuple[Question, Sequence[int]]]) -> BlindPlay:
+        """`shown`: each question with the order its choices were shown in (bank numbers)."""
+        rows = [(q, tuple(order)) for q, order in shown]
+        n = len(rows) or 1
+        width = max((len(order) for _, order in rows), default=0)
+        position = {k: sum(1 for q, order in rows if len(order) >= k and order[k - 1] == q.answer) / n
+                    for k in range(1, width + 1)}
+        position_chance = {k: sum(1 / len(order) for _, order in rows if len(order) >= k) / n
+                           for k in range(1, width + 1)}
+        longest = {}
+        for lang in ("hi", "en"):
+            hits = 0.0
+            for q, order in rows:
+                sizes = [len(q.choices[i - 1].text.get(lang).strip()) for i in order]  # type: ignore[arg-type]
+                tied = [i for i, size in zip(order, sizes, strict=True) if size == max(sizes)]
+                hits += (q.answer in tied) / len(tied)  # equals: the player picks one at random
+            longest[lang] = hits / n
+        chance = sum(1 / len(order) for _, order in rows) / n
+        return cls(len(rows), chance, position, position_chance, longest)
+
+    @classmethod
+    def of_bank(cls, questions: Iterable[Question]) -> BlindPlay:
+        """In the bank's own order, as the console and posts made before shuffling show it."""
+        return cls.of((q, range(1, len(q.choices) + 1)) for q in questions)

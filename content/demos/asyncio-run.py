@@ -8,6 +8,7 @@ except RuntimeError as err:
 
 
 async def main():
+    asyncio.current_task().set_name("main")  # names, not Task-1, in the timeline
     loop = asyncio.get_running_loop()
     print(f"inside main(): a running {type(loop).__name__}")
     inner = asyncio.sleep(0)

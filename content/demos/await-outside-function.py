@@ -11,6 +11,7 @@ except SyntaxError as err:
 
 
 async def main():  # the fix: await lives inside an async function ...
+    asyncio.current_task().set_name("main")  # names, not Task-1, in the timeline
     await asyncio.sleep(0.1)
     print("inside main(): the await works")
 

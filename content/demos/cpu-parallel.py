@@ -26,7 +26,8 @@ async def with_asyncio():
     async def job():
         return crunch(N)
 
-    await asyncio.gather(*(job() for _ in range(JOBS)))  # one thread takes turns
+    jobs = [asyncio.create_task(job(), name=f"crunch-{n}") for n in range(1, JOBS + 1)]
+    await asyncio.gather(*jobs)  # one thread takes turns
 
 
 async def with_processes():
@@ -43,6 +44,7 @@ async def measure(label, run):
 
 
 async def main():
+    asyncio.current_task().set_name("main")  # names, not Task-1, in the timeline
     print(f"{JOBS} CPU jobs, {os.cpu_count()} cores")
     await measure("asyncio  ", with_asyncio)
     await measure("processes", with_processes)

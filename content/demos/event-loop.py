@@ -13,7 +13,10 @@ async def worker(name, pause):
 
 
 async def main():
-    await asyncio.gather(worker("A", 0.1), worker("B", 0.15))
+    asyncio.current_task().set_name("main")  # names, not Task-1, in the timeline
+    async with asyncio.TaskGroup() as tg:
+        tg.create_task(worker("A", 0.1), name="A")
+        tg.create_task(worker("B", 0.15), name="B")
     print(f"threads used by all tasks: {len(threads)}")
 
 

@@ -12,8 +12,10 @@ async def fake_download(i):
 
 
 async def main():
+    asyncio.current_task().set_name("main")  # names, not Task-1, in the timeline
     start = time.perf_counter()
-    done = await asyncio.gather(*(fake_download(i) for i in range(N)))
+    downloads = [asyncio.create_task(fake_download(i), name=f"download-{i}") for i in range(N)]
+    done = await asyncio.gather(*downloads)
     wall = time.perf_counter() - start
     print(f"{len(done)} downloads of {WAIT} s, waiting together: {wall:.2f} s")
     print(f"one after another they would take: {N * WAIT:.2f} s")

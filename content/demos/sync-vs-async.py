@@ -13,7 +13,9 @@ async def wait_one():
 
 
 async def async_version():
-    await asyncio.gather(wait_one(), wait_one(), wait_one())
+    asyncio.current_task().set_name("main")  # names, not Task-1, in the timeline
+    waits = [asyncio.create_task(wait_one(), name=f"wait-{n}") for n in range(1, 4)]
+    await asyncio.gather(*waits)
 
 
 start = time.perf_counter()

@@ -2,6 +2,7 @@
 timings as ratios and orders with wide margins, never as milliseconds."""
 
 import asyncio
+import re
 import resource
 import sys
 import time
@@ -46,6 +47,10 @@ async def test_demo_output_matches_its_claims(demo_id: str, demo_config):
             if not failures:
                 break
     assert attempts[-1][0] == [], attempts
+    # Every task is named (create_task(..., name=...)), so the timeline reads "heartbeat",
+    # "crunch", not "Task-1".
+    names = {r.name.rpartition(":")[2] for r in result.timeline.records}
+    assert not {n for n in names if re.fullmatch(r"Task-\d+", n)}, sorted(names)
 
 
 def _judged_by_baseline(failures: list[str], output: str, baseline: float) -> list[str]:
