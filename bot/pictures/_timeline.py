@@ -1,0 +1,221 @@
+"""The task timeline of /run and /demo as a picture: one row per task, time across.
+
+`TimelineChart.from_timeline` reads only the attributes of a sandbox timeline (`records`, each
+with `kind`, `name`, `start_us`, `end_us`), so this package never imports the sandbox. What
+counts as blocking the loop is what the text timeline reports: a step of one task that held the
+loop for BLOCKED_MS or more, or a `time.sleep` of SLEEP_MS or more inside the loop.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from PIL import Image, ImageDraw
+
+from bot.pictures import _style as s
+from bot.pictures._text import word
+
+BLOCKED_MS = 50
+SLEEP_MS = 20
+MAX_ROWS = 8
+LOOP = "loop"
+
+TITLE_H = 64
+ROW_H = 54
+BAR_H = 32
+WAIT_H = 10
+LABEL_W = 220
+AXIS_H = 74
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    start_us: int
+    end_us: int
+    blocking: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    name: str
+    bars: tuple[Bar, ...]
+
+    @property
+    def first_us(self) -> int:
+        return min(b.start_us for b in self.bars)
+
+    @property
+    def last_us(self) -> int:
+        return max(b.end_us for b in self.bars)
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineChart:
+    """What the picture shows; frozen and hashable, so equal charts share a cached image."""
+
+    rows: tuple[Row, ...] = ()
+    end_us: int = 1
+    blocked: tuple[tuple[int, int], ...] = ()  # spans when the whole loop stood still
+    more: int = 0  # tasks left out of `rows`
+
+    @classmethod
+    def from_timeline(cls, timeline: Any, max_rows: int = MAX_ROWS) -> TimelineChart:
+        records = list(timeline.records)
+        sleeps = [r for r in records if r.kind == "b" and r.end_us - r.start_us >= SLEEP_MS * 1000]
+        rows: dict[str, list[Bar]] = {}
+        for r in records:
+            if r.kind != "s":
+                continue
+            long = r.end_us - r.start_us >= BLOCKED_MS * 1000
+            if r.name == LOOP and not long:
+                continue  # the loop's own short callbacks are no one's lesson
+            rows.setdefault(r.name, []).append(Bar(r.start_us, r.end_us, long))
+        for r in sleeps:
+            who = r.name.partition(":")[2] or LOOP
+            rows.setdefault(who, []).append(Bar(r.start_us, r.end_us, True))
+        loop = rows.pop(LOOP, None)
+        names = list(rows)
+        keep = max_rows - (loop is not None)
+        shown = [Row(n, tuple(rows[n])) for n in names[:keep]]
+        if loop is not None:
+            shown.append(Row(LOOP, tuple(loop)))
+        end = max((r.end_us for r in records if r.kind in ("s", "b")), default=0)
+        return cls(rows=tuple(shown), end_us=max(end, 1),
+                   blocked=_union(b for bars in [*rows.values(), loop or []] for b in bars if b.blocking),
+                   more=max(0, len(names) - keep))
+
+
+def _union(bars: Any) -> tuple[tuple[int, int], ...]:
+    spans: list[list[int]] = []
+    for b in sorted(bars, key=lambda b: b.start_us):
+        if spans and b.start_us <= spans[-1][1]:
+            spans[-1][1] = max(spans[-1][1], b.end_us)
+        else:
+            spans.append([b.start_us, b.end_us])
+    return tuple((a, b) for a, b in spans)
+
+
+def ticks(end_us: int, most: int = 5) -> tuple[list[int], str]:
+    """Round tick positions (µs) from 0 up to `end_us`, and the axis unit (ms or s)."""
+    end_ms = end_us / 1000
+    raw = end_ms / most
+    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = max(next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), 0.001)
+    unit = "s" if end_ms >= 2000 else "ms"
+    return [round(i * step * 1000) for i in range(int(end_ms / step + 1e-9) + 1)], unit
+
+
+def _tick_label(us: int, unit: str) -> str:
+    if unit == "s":
+        return f"{us / 1e6:g}"
+    return f"{us / 1000:g}"
+
+
+def states(chart: TimelineChart) -> list[str]:
+    """The states the chart shows, in legend order: a legend names only what is drawn."""
+    out = ["running"]
+    if any(r.name != LOOP and sum(b.end_us - b.start_us for b in r.bars) < r.last_us - r.first_us
+           for r in chart.rows):
+        out.append("waiting")
+    if chart.blocked:
+        out += ["blocking", "band"]
+    return out
+
+
+def legend(draw: ImageDraw.ImageDraw, y: int, lang: str, kinds: list[str]) -> int:
+    """Swatches for `kinds` (see `states`), wrapped to the width; returns the bottom."""
+    face = s.font(24)
+    x = s.PAD
+    for kind in kinds:
+        key = kind
+        label = word(lang, key)
+        width = 44 + 10 + face.getlength(label) + 30
+        if x + width > s.WIDTH - s.PAD and x > s.PAD:
+            x, y = s.PAD, y + 40
+        sw = (x, y + 6, x + 44, y + 30)
+        if kind == "running":
+            draw.rectangle(sw, fill=s.RUNNING)
+        elif kind == "waiting":
+            draw.rectangle((x, y + 13, x + 44, y + 23), fill=s.WAITING)
+        elif kind == "blocking":
+            draw.rectangle(sw, fill=s.BLOCKING)
+            s.stripes(draw, sw, s.BLOCKING_DARK)
+        else:
+            draw.rectangle(sw, fill=s.BLOCKED_BAND, outline=s.BLOCKING, width=1)
+        draw.text((x + 54, y + 18), label, font=face, fill=s.INK, anchor="lm")
+        x += width
+    return y + 40
+
+
+def draw_rows(draw: ImageDraw.ImageDraw, chart: TimelineChart, top: int, lang: str,
+              end_us: int | None = None) -> int:
+    """Rows, stuck-loop bands, grid and axis from `top`; returns the bottom of the axis labels.
+    `end_us` fixes the time scale (two charts drawn on one scale compare at a glance)."""
+    end_us = max(end_us or chart.end_us, 1)
+    x0, x1 = s.PAD + LABEL_W + 14, s.WIDTH - s.PAD - 12
+    label_face, tick_face = s.font(26), s.font(22)
+    marks, unit = ticks(end_us)
+    scale = (x1 - x0) / end_us
+    nrows = len(chart.rows) + (chart.more > 0)
+    bottom = top + nrows * ROW_H
+
+    def px(us: int) -> float:
+        return x0 + us * scale
+
+    for a, b in chart.blocked:
+        draw.rectangle((px(a), top, max(px(b), px(a) + 2), bottom), fill=s.BLOCKED_BAND)
+    for us in marks:
+        draw.line((px(us), top, px(us), bottom), fill=s.GRID, width=1)
+    for i, row in enumerate(chart.rows):
+        mid = top + i * ROW_H + ROW_H // 2
+        name = s.ellipsise_middle(row.name, label_face, LABEL_W)
+        draw.text((s.PAD, mid), name, font=label_face, fill=s.INK, anchor="lm")
+        if row.name != LOOP:  # the loop never waits at an await: it has no grey line
+            draw.rectangle((px(row.first_us), mid - WAIT_H // 2, px(row.last_us), mid + WAIT_H // 2),
+                           fill=s.WAITING)
+        for bar in sorted(row.bars, key=lambda b: b.blocking):  # blocking on top
+            box = (px(bar.start_us), mid - BAR_H // 2, max(px(bar.end_us), px(bar.start_us) + 4),
+                   mid + BAR_H // 2)
+            draw.rectangle(box, fill=s.BLOCKING if bar.blocking else s.RUNNING)
+            if bar.blocking:
+                s.stripes(draw, box, s.BLOCKING_DARK)
+    if chart.more:
+        mid = top + len(chart.rows) * ROW_H + ROW_H // 2
+        draw.text((s.PAD, mid), word(lang, "more_tasks", n=chart.more), font=label_face,
+                  fill=s.MUTED, anchor="lm")
+    draw.line((x0, bottom, x1, bottom), fill=s.INK, width=2)
+    for us in marks:
+        draw.line((px(us), bottom, px(us), bottom + 8), fill=s.INK, width=2)
+        draw.text((px(us), bottom + 12), _tick_label(us, unit), font=tick_face, fill=s.INK, anchor="mt")
+    draw.text((s.PAD, bottom + 12), word(lang, f"time_{unit}") + " →", font=tick_face, fill=s.MUTED)
+    return bottom + 44
+
+
+def render_timeline(chart: TimelineChart, lang: str = "hi") -> bytes:
+    """The chart as a PNG, WIDTH pixels wide; the same chart and voice give the same bytes."""
+    if not chart.rows:
+        img = Image.new("RGB", (s.WIDTH, 180), s.BACKGROUND)
+        draw = ImageDraw.Draw(img)
+        draw.text((s.PAD, s.PAD), word(lang, "timeline_title"), font=s.font(32, bold=True), fill=s.INK)
+        draw.text((s.PAD, 110), word(lang, "no_tasks"), font=s.font(26), fill=s.MUTED)
+        return png(img)
+    nrows = len(chart.rows) + (chart.more > 0)
+    legend_h = 100 if chart.blocked else 60
+    height = TITLE_H + nrows * ROW_H + AXIS_H + legend_h
+    img = Image.new("RGB", (s.WIDTH, height), s.BACKGROUND)
+    draw = ImageDraw.Draw(img)
+    draw.text((s.PAD, 20), word(lang, "timeline_title"), font=s.font(32, bold=True), fill=s.INK)
+    y = draw_rows(draw, chart, TITLE_H + 8, lang)
+    bottom = legend(draw, y + 14, lang, states(chart))
+    if bottom + 12 < height:
+        img = img.crop((0, 0, s.WIDTH, bottom + 12))
+    return png(img)
+
+
+def png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG", optimize=False)
+    return buf.getvalue()
