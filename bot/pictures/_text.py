@@ -9,6 +9,7 @@ Lang = Literal["hi", "en"]
 WORDS: dict[str, dict[str, str]] = {
     "timeline_title": {"hi": "Kaunsa task kab chala", "en": "Which task ran when"},
     "running": {"hi": "chal raha hai", "en": "running"},
+    "bursts": {"hi": "thoda thoda chala", "en": "ran in short bursts"},
     "waiting": {"hi": "await pe ruka", "en": "waiting at await"},
     "blocking": {"hi": "loop ko block kiya", "en": "blocking the loop"},
     "band": {"hi": "loop atka: koi aur task nahi chala", "en": "loop stuck: no other task could run"},

@@ -8,7 +8,7 @@ from PIL import Image
 
 from bot.pictures import _style as style
 from bot.pictures._timeline import MAX_ROWS, TimelineChart, render_timeline, states, ticks
-from tests.pictures.timelines import Rec, Tl, blocking, concurrent, many
+from tests.pictures.timelines import Rec, Tl, blocking, busy, concurrent, many
 
 
 def decode(data: bytes) -> Image.Image:
@@ -68,6 +68,13 @@ def test_each_state_drawn_has_its_colour_and_no_other_state_does():
     assert {style.RUNNING, style.WAITING} <= calm
     assert not {style.BLOCKING, style.BLOCKED_BAND} & calm
     assert {style.RUNNING, style.BLOCKING, style.BLOCKING_DARK, style.BLOCKED_BAND} <= stuck
+
+
+def test_dense_short_steps_are_drawn_pale_and_named_in_the_legend():
+    """Hundreds of 60 µs steps are a pale bar (ran a little), not solid running."""
+    chart = TimelineChart.from_timeline(busy())
+    assert states(chart)[0] == "bursts"
+    assert style.RUNNING not in colours(decode(render_timeline(chart)))
 
 
 def test_legend_names_only_the_states_shown():

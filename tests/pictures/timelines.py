@@ -42,3 +42,9 @@ def blocking() -> Tl:
 
 def many(n: int, name: str = "task") -> Tl:
     return Tl([Rec("s", f"{name}-{i}", i * 1000, i * 1000 + 300) for i in range(n)])
+
+
+def busy(tasks: int = 8, steps: int = 300) -> Tl:
+    """Many short steps: the most records a run may write, and the slowest picture to draw."""
+    return Tl([Rec("s", f"worker-{t}", k * 1000 + t * 100, k * 1000 + t * 100 + 60)
+               for k in range(steps) for t in range(tasks)])

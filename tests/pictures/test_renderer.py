@@ -1,0 +1,94 @@
+"""Rendering in worker processes under a running loop: results, cache, failures, shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+
+import pytest
+
+from bot.pictures._renderer import PictureError, Pictures
+from bot.pictures._timeline import TimelineChart, render_timeline
+from tests.pictures.timelines import blocking, busy, concurrent
+
+
+def _die() -> bytes:
+    os._exit(3)
+
+
+def _pid() -> bytes:
+    return str(os.getpid()).encode()
+
+
+def _slow() -> bytes:
+    time.sleep(1)
+    return b""
+
+
+async def test_timeline_renders_in_a_worker_with_the_same_bytes_as_inline():
+    """The async API returns exactly what the renderer makes, from another process."""
+    chart = TimelineChart.from_timeline(concurrent())
+    async with Pictures() as pictures:
+        data = await pictures.timeline(chart, "en")
+        worker = int(await pictures.render(_pid))
+    assert data == render_timeline(chart, "en")
+    assert worker != os.getpid()
+
+
+async def test_equal_charts_come_from_the_cache_and_old_ones_are_evicted():
+    """A repeated chart is not rendered again; the cache holds at most cache_size pictures."""
+    a, b = TimelineChart.from_timeline(concurrent()), TimelineChart.from_timeline(blocking())
+    async with Pictures(cache_size=1) as pictures:
+        first = await pictures.timeline(a, "en")
+        assert await pictures.timeline(TimelineChart.from_timeline(concurrent()), "en") is first
+        assert (pictures.renders, pictures.hits) == (1, 1)
+        await pictures.timeline(b, "en")
+        await pictures.timeline(a, "en")
+        assert pictures.renders == 3
+
+
+async def test_the_loop_keeps_ticking_while_pictures_render():
+    """While 10 pictures render the loop goes on: a 5 ms ticker ticks many times per picture,
+    where a render on the loop would let it tick about once per picture."""
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            await asyncio.sleep(0.005)
+            ticks += 1
+
+    async with Pictures(cache_size=0) as pictures:
+        await pictures.render(_pid)  # the worker's start-up is not what is measured
+        async with asyncio.TaskGroup() as tg:
+            task = tg.create_task(ticker())
+            await asyncio.gather(*(pictures.timeline(TimelineChart.from_timeline(busy()), lang)
+                                   for lang in ("hi", "en") * 5))
+            task.cancel()
+    assert pictures.renders == 11 and ticks >= 2 * 10
+
+
+async def test_a_dead_worker_gives_a_picture_error_and_the_next_picture_works():
+    """A crashed worker is reported as PictureError; a fresh pool serves the next call."""
+    async with Pictures() as pictures:
+        with pytest.raises(PictureError):
+            await pictures.render(_die)
+        assert await pictures.timeline(TimelineChart.from_timeline(concurrent()))
+
+
+async def test_a_render_over_the_time_limit_gives_a_picture_error():
+    """A picture slower than timeout_s is given up on, not awaited forever."""
+    async with Pictures(timeout_s=0.5) as pictures:
+        await pictures.render(_pid)
+        with pytest.raises(PictureError):
+            await pictures.render(_slow)
+
+
+async def test_closed_pictures_refuse_work_and_nothing_starts_before_the_first_picture():
+    """No worker exists until asked for; after aclose() every call is a PictureError."""
+    pictures = Pictures()
+    assert pictures._pool is None
+    await pictures.aclose()
+    with pytest.raises(PictureError):
+        await pictures.timeline(TimelineChart.from_timeline(concurrent()))
