@@ -58,6 +58,12 @@ class Pictures:
 
         return await self._cached(("timeline", chart, lang), render_timeline, chart, lang)
 
+    async def stats(self, data: Any, lang: str = "hi") -> bytes:
+        """The /stats picture (a `StatsPicture`); not cached: it changes with every answer."""
+        from bot.pictures._stats import render_stats
+
+        return await self.render(render_stats, data, lang)
+
     async def render(self, fn: Callable[..., bytes], *args: Any) -> bytes:
         """`fn(*args)` in a worker; `fn` must be a module-level function (it is pickled)."""
         if self._closed:

@@ -22,7 +22,7 @@ WORDS: dict[str, dict[str, str]] = {
     "seen": {"hi": "card padha", "en": "card read"},
     "quizzed": {"hi": "quiz diya", "en": "quizzed"},
     "mastered": {"hi": "zyaadatar sahi", "en": "mostly right"},
-    "due": {"hi": "revise karo", "en": "due"},
+    "due": {"hi": "revise", "en": "due"},
     "score": {"hi": "{right}/{quizzed} sahi", "en": "{right}/{quizzed} right"},
     "streak": {"hi": "Streak: {n} din (best: {best})", "en": "Streak: {n} day(s) (best: {best})"},
     "today": {"hi": "aaj", "en": "today"},
