@@ -42,6 +42,7 @@ class Pictures:
         self.timeout_s = timeout_s
         self._pool: ProcessPoolExecutor | None = None
         self._cache: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._diagrams: dict[tuple[str, str], bytes] = {}  # a few, fixed: never evicted
         self._closed = False
         self.renders = 0
         self.hits = 0
@@ -57,6 +58,17 @@ class Pictures:
         from bot.pictures._timeline import render_timeline
 
         return await self._cached(("timeline", chart, lang), render_timeline, chart, lang)
+
+    async def diagram(self, card: str, lang: str = "hi") -> bytes:
+        """The diagram of a card (`card in DIAGRAMS`), drawn once per voice and kept for good."""
+        from bot.pictures._diagrams import render_diagram
+
+        key = (card, lang)
+        if (data := self._diagrams.get(key)) is None:
+            data = self._diagrams[key] = await self.render(render_diagram, card, lang)
+        else:
+            self.hits += 1
+        return data
 
     async def stats(self, data: Any, lang: str = "hi") -> bytes:
         """The /stats picture (a `StatsPicture`); not cached: it changes with every answer."""
