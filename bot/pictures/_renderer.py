@@ -18,10 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from bot.pictures import _style
-
-
-class PictureError(Exception):
-    """No picture this time (font missing, a worker died, too slow): send the text instead."""
+from bot.pictures._style import PictureError
 
 
 def _warm() -> None:

@@ -35,8 +35,12 @@ ACTIVE = (0, 158, 115)       # Okabe-Ito bluish green (a streak day)
 LEVELS = ((255, 255, 255), (214, 234, 248), (86, 180, 233), (0, 114, 178))  # unseen .. mostly right
 
 
-class FontMissing(RuntimeError):
-    """The font package is not installed: callers send the text fallback instead."""
+class PictureError(Exception):
+    """No picture this time (font missing, a worker died, too slow): send the text instead."""
+
+
+class FontMissing(PictureError):
+    """Debian's fonts-dejavu-core is not installed."""
 
 
 @cache
