@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import pickle
 
 from PIL import Image
 
@@ -95,6 +96,13 @@ def test_same_chart_gives_the_same_bytes():
     a = render_timeline(TimelineChart.from_timeline(concurrent()), "en")
     b = render_timeline(TimelineChart.from_timeline(concurrent()), "en")
     assert a == b
+
+
+def test_chart_survives_pickling_as_itself():
+    """What the worker receives equals what was sent (charts travel as plain tuples)."""
+    for tl in (concurrent(), blocking(), busy(), Tl()):
+        chart = TimelineChart.from_timeline(tl)
+        assert pickle.loads(pickle.dumps(chart)) == chart
 
 
 def test_empty_timeline_says_no_task_ran():
