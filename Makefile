@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean sandbox-deps
+.PHONY: run test lint bench clean sandbox-deps fonts
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
@@ -22,7 +22,7 @@ lint: $(STAMP)
 	$(PY) -m bot.core.lint content/
 	$(VENV)/bin/ruff check bot tests
 
-test: lint sandbox-deps
+test: lint sandbox-deps fonts
 	$(PY) -m pytest -q
 
 clean:
@@ -37,6 +37,16 @@ sandbox-deps:
 	    apt-get update -qq && apt-get install -y -qq bubblewrap python3 >/dev/null; \
 	  else echo "note: bubblewrap or /usr/bin/python3 missing: sandbox tests will skip (CI=true: fail)"; fi; }
 
+# Pictures (bot/pictures) draw their text with DejaVu Sans loaded by path from Debian's package,
+# so they look the same on every host. Without it a picture is skipped and the text is sent.
+FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+fonts:
+	@test -f $(FONT) || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing fonts-dejavu-core for the pictures"; \
+	    apt-get update -qq && apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else echo "note: $(FONT) missing: picture tests will skip (CI=true: fail)"; fi; }
+
 # Every benchmark module under bench/ (each prints a table and merges bench/results.json).
-bench: $(STAMP) sandbox-deps
+bench: $(STAMP) sandbox-deps fonts
 	@for f in bench/[!_]*.py; do $(PY) -m bench.$$(basename $$f .py) || exit 1; done

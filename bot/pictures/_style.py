@@ -46,10 +46,11 @@ class FontMissing(PictureError):
 @cache
 def font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
     path = BOLD if bold else REGULAR
-    try:
-        return ImageFont.truetype(str(path), size)
-    except OSError as exc:
-        raise FontMissing(f"{path} is missing: install Debian's fonts-dejavu-core") from exc
+    # Checked first: given a missing path, Pillow would search other font folders by file name
+    # and might draw with another file.
+    if not path.is_file():
+        raise FontMissing(f"{path} is missing: install Debian's fonts-dejavu-core")
+    return ImageFont.truetype(str(path), size)
 
 
 def ellipsise(text: str, face: ImageFont.FreeTypeFont, width: float) -> str:
