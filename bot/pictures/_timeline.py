@@ -22,6 +22,7 @@ from bot.pictures._text import word
 BLOCKED_MS = 50
 SLEEP_MS = 20
 MAX_ROWS = 8
+LEAD = 0.2  # the axis starts at the first step when nothing ran for this share of the run before it
 LOOP = "loop"
 
 TITLE_H = 64
@@ -59,6 +60,7 @@ class TimelineChart:
 
     rows: tuple[Row, ...] = ()
     end_us: int = 1
+    start_us: int = 0  # where the axis starts: 0, or the first step when nothing ran long before it
     blocked: tuple[tuple[int, int], ...] = ()  # spans when the whole loop stood still
     more: int = 0  # tasks left out of `rows`
 
@@ -66,7 +68,7 @@ class TimelineChart:
         # Sent to the worker as plain tuples: pickling 3000 dataclasses takes ~3 ms of the GIL
         # in the bot's process (the loop waits for it), plain tuples ~0.1 ms.
         rows = tuple((r.name, tuple((b.start_us, b.end_us, b.blocking) for b in r.bars)) for r in self.rows)
-        return _rebuild, (rows, self.end_us, self.blocked, self.more)
+        return _rebuild, (rows, self.end_us, self.start_us, self.blocked, self.more)
 
     @classmethod
     def from_timeline(cls, timeline: Any, max_rows: int = MAX_ROWS) -> TimelineChart:
@@ -90,14 +92,20 @@ class TimelineChart:
         if loop is not None:
             shown.append(Row(LOOP, tuple(loop)))
         end = max((r.end_us for r in records if r.kind in ("s", "b")), default=0)
-        return cls(rows=tuple(shown), end_us=max(end, 1),
+        first = min((b.start_us for bars in rows.values() for b in bars), default=0)
+        if loop:
+            first = min(first, *(b.start_us for b in loop))
+        # Synchronous code before asyncio.run (seconds of it, in sync-vs-async) would squeeze
+        # the tasks into the right edge: the axis then starts at the first step.
+        start = first if first > LEAD * end else 0
+        return cls(rows=tuple(shown), end_us=max(end, 1), start_us=start,
                    blocked=_union(b for bars in [*rows.values(), loop or []] for b in bars if b.blocking),
                    more=max(0, len(names) - keep))
 
 
-def _rebuild(rows: tuple, end_us: int, blocked: tuple, more: int) -> TimelineChart:
+def _rebuild(rows: tuple, end_us: int, start_us: int, blocked: tuple, more: int) -> TimelineChart:
     return TimelineChart(tuple(Row(name, tuple(Bar(*b) for b in bars)) for name, bars in rows),
-                         end_us, blocked, more)
+                         end_us, start_us, blocked, more)
 
 
 def _union(bars: Any) -> tuple[tuple[int, int], ...]:
@@ -110,14 +118,16 @@ def _union(bars: Any) -> tuple[tuple[int, int], ...]:
     return tuple((a, b) for a, b in spans)
 
 
-def ticks(end_us: int, most: int = 5) -> tuple[list[int], str]:
-    """Round tick positions (µs) from 0 up to `end_us`, and the axis unit (ms or s)."""
-    end_ms = end_us / 1000
-    raw = end_ms / most
+def ticks(end_us: int, most: int = 5, start_us: int = 0) -> tuple[list[int], str]:
+    """Round tick positions (µs) from the last one at or before `start_us` up to `end_us`, and
+    the axis unit (ms or s)."""
+    start_ms, end_ms = start_us / 1000, end_us / 1000
+    raw = (end_ms - start_ms) / most
     mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
     step = max(next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw), 0.001)
     unit = "s" if end_ms >= 2000 else "ms"
-    return [round(i * step * 1000) for i in range(int(end_ms / step + 1e-9) + 1)], unit
+    first = math.floor(start_ms / step + 1e-9)  # at or before the start: the axis begins on a mark
+    return [round(i * step * 1000) for i in range(first, int(end_ms / step + 1e-9) + 1)], unit
 
 
 def _tick_label(us: int, unit: str) -> str:
@@ -129,14 +139,14 @@ def _tick_label(us: int, unit: str) -> str:
 X0, X1 = s.PAD + LABEL_W + 14, s.WIDTH - s.PAD - 12  # the time axis
 
 
-def _px(end_us: int) -> Any:
-    scale = (X1 - X0) / max(end_us, 1)
-    return lambda us: X0 + us * scale
+def _px(end_us: int, start_us: int = 0) -> Any:
+    scale = (X1 - X0) / max(end_us - start_us, 1)
+    return lambda us: X0 + (us - start_us) * scale
 
 
 def states(chart: TimelineChart) -> list[str]:
     """The states the chart shows, in legend order: a legend names only what is drawn."""
-    px = _px(chart.end_us)
+    px = _px(chart.end_us, ticks(chart.end_us, start_us=chart.start_us)[0][0])
     drawn = {colour for row in chart.rows for _, colour in running_columns(row.bars, px, X1)}
     out = ["running"] if s.RUNNING in drawn else []
     if drawn - {s.RUNNING}:
@@ -186,8 +196,14 @@ def running_columns(bars: tuple[Bar, ...], px: Any, x_end: float) -> list[tuple[
     it ran: hundreds of 60 µs steps look mostly idle, as they were, rather than solid. A short
     step on its own is drawn LONE px wide in the full colour: one run of 100 µs still shows."""
     cover: dict[int, float] = {}
+    out: list[tuple[int, tuple]] = []
     for bar in bars:
+        if bar.blocking:
+            continue  # drawn on top, striped
         a, b = px(bar.start_us), min(px(bar.end_us), x_end)
+        if b - a >= BIN:  # wide enough to show as it is
+            out += [(c, s.RUNNING) for c in range(round(a), round(b) + 1)]
+            continue
         for col in range(int(a), int(b) + 1):
             part = max(0.0, min(b, col + 1) - max(a, col))
             cover[col // BIN] = cover.get(col // BIN, 0.0) + part / BIN
@@ -198,7 +214,6 @@ def running_columns(bars: tuple[Bar, ...], px: Any, x_end: float) -> list[tuple[
             clusters[-1].append(i)
         else:
             clusters.append([i])
-    out: list[tuple[int, tuple]] = []
     for cluster in clusters:
         first, last = cluster[0] * BIN, (cluster[-1] + 1) * BIN
         if last - first <= LONE:
@@ -209,7 +224,11 @@ def running_columns(bars: tuple[Bar, ...], px: Any, x_end: float) -> list[tuple[
             share = 1.0 if cover[i] >= 0.5 else round(0.3 + 1.4 * cover[i], 1)
             colour = s.RUNNING if share >= 1.0 else _mix(s.RUNNING, s.BACKGROUND, share)
             out += [(c, colour) for c in range(i * BIN, min((i + 1) * BIN, int(x_end) + 1))]
-    return out
+    best: dict[int, tuple] = {}
+    for col, colour in out:
+        if best.get(col) != s.RUNNING:  # where a wide step and a bin meet, the step's colour wins
+            best[col] = colour
+    return sorted(best.items())
 
 
 def _runs(columns: list[tuple[int, tuple]]) -> list[tuple[int, int, tuple]]:
@@ -232,11 +251,11 @@ def draw_rows(draw: ImageDraw.ImageDraw, chart: TimelineChart, top: int, lang: s
               end_us: int | None = None) -> int:
     """Rows, stuck-loop bands, grid and axis from `top`; returns the bottom of the axis labels.
     `end_us` fixes the time scale (two charts drawn on one scale compare at a glance)."""
-    end_us = max(end_us or chart.end_us, 1)
+    end_us = max(end_us or chart.end_us, chart.start_us + 1)
     x0, x1 = X0, X1
     label_face, tick_face = s.font(26), s.font(22)
-    marks, unit = ticks(end_us)
-    px = _px(end_us)
+    marks, unit = ticks(end_us, start_us=chart.start_us)
+    px = _px(end_us, marks[0])
     nrows = len(chart.rows) + (chart.more > 0)
     bottom = top + nrows * ROW_H
 

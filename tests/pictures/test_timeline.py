@@ -128,3 +128,38 @@ def test_ticks_are_round_and_switch_to_seconds_past_two_seconds():
     marks, unit = ticks(2_500_000)
     assert unit == "s" and marks[-1] <= 2_500_000 and len(marks) <= 6
     assert ticks(300)[0][-1] <= 300
+    late = [3_000_000, 3_250_000, 3_500_000, 3_750_000, 4_000_000]
+    assert ticks(4_012_000, start_us=3_004_000) == (late, "s")
+
+
+def test_axis_skips_a_long_synchronous_start():
+    """Tasks that start after seconds of plain code get the width; a short lead keeps 0."""
+    late = Tl([Rec("s", "Task-1", 3_000_000, 3_000_100), Rec("s", "Task-1", 4_000_000, 4_000_100)])
+    assert TimelineChart.from_timeline(late).start_us == 3_000_000
+    assert TimelineChart.from_timeline(concurrent()).start_us == 0
+    decode(render_timeline(TimelineChart.from_timeline(late)))
+
+
+BLOCKER = """
+import asyncio, time
+
+async def blocker():
+    time.sleep(0.08)
+
+async def friend():
+    await asyncio.sleep(0.01)
+
+async def main():
+    await asyncio.gather(blocker(), friend())
+
+asyncio.run(main())
+"""
+
+
+async def test_a_real_sandbox_timeline_becomes_a_chart_with_its_blocking(sandbox):
+    """The records a real run writes give rows per task and a band where time.sleep held the loop."""
+    result = await sandbox.run(BLOCKER)
+    chart = TimelineChart.from_timeline(result.timeline)
+    assert {"Task-1", "Task-2", "Task-3"} <= {r.name for r in chart.rows}
+    assert chart.blocked and chart.blocked[0][1] - chart.blocked[0][0] >= 80_000
+    assert style.BLOCKED_BAND in colours(decode(render_timeline(chart, "en")))
