@@ -19,7 +19,10 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from bot.pictures import _style
+from bot.pictures._diagrams import DIAGRAMS, render_diagram
+from bot.pictures._stats import StatsPicture, render_stats
 from bot.pictures._style import PictureError
+from bot.pictures._timeline import TimelineChart, render_timeline
 
 
 def _warm() -> None:
@@ -57,16 +60,14 @@ class Pictures:
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
-    async def timeline(self, chart: Any, lang: str = "hi") -> bytes:
-        """The task timeline (a `TimelineChart`) as PNG bytes; equal charts hit the cache."""
-        from bot.pictures._timeline import render_timeline
-
+    async def timeline(self, chart: TimelineChart, lang: str = "hi") -> bytes:
+        """The task timeline as PNG bytes; equal charts hit the cache."""
         return await self._cached(("timeline", chart, lang), render_timeline, chart, lang)
 
     async def diagram(self, card: str, lang: str = "hi") -> bytes:
         """The diagram of a card (`card in DIAGRAMS`), drawn once per voice and kept for good."""
-        from bot.pictures._diagrams import render_diagram
-
+        if card not in DIAGRAMS:
+            raise PictureError(f"no diagram for the card {card!r}")
         key = (card, lang)
         if (data := self._diagrams.get(key)) is None:
             data = self._diagrams[key] = await self.render(render_diagram, card, lang)
@@ -74,10 +75,8 @@ class Pictures:
             self.hits += 1
         return data
 
-    async def stats(self, data: Any, lang: str = "hi") -> bytes:
-        """The /stats picture (a `StatsPicture`); not cached: it changes with every answer."""
-        from bot.pictures._stats import render_stats
-
+    async def stats(self, data: StatsPicture, lang: str = "hi") -> bytes:
+        """The /stats picture; not cached: it changes with every answer."""
         return await self.render(render_stats, data, lang)
 
     async def render(self, fn: Callable[..., bytes], *args: Any) -> bytes:

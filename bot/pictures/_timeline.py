@@ -92,14 +92,13 @@ class TimelineChart:
         if loop is not None:
             shown.append(Row(LOOP, tuple(loop)))
         end = max((r.end_us for r in records if r.kind in ("s", "b")), default=0)
-        first = min((b.start_us for bars in rows.values() for b in bars), default=0)
-        if loop:
-            first = min(first, *(b.start_us for b in loop))
+        everyone = [*rows.values(), loop or []]
+        first = min((b.start_us for bars in everyone for b in bars), default=0)
         # Synchronous code before asyncio.run (seconds of it, in sync-vs-async) would squeeze
         # the tasks into the right edge: the axis then starts at the first step.
         start = first if first > LEAD * end else 0
         return cls(rows=tuple(shown), end_us=max(end, 1), start_us=start,
-                   blocked=_union(b for bars in [*rows.values(), loop or []] for b in bars if b.blocking),
+                   blocked=_union(b for bars in everyone for b in bars if b.blocking),
                    more=max(0, len(names) - keep))
 
 
@@ -164,8 +163,7 @@ def legend(draw: ImageDraw.ImageDraw, y: int, lang: str, kinds: list[str]) -> in
     face = s.font(24)
     x = s.PAD
     for kind in kinds:
-        key = kind
-        label = word(lang, key)
+        label = word(lang, kind)
         width = 44 + 10 + face.getlength(label) + 30
         if x + width > s.WIDTH - s.PAD and x > s.PAD:
             x, y = s.PAD, y + 40

@@ -6,7 +6,7 @@ import pytest
 
 from bot.pictures import _style as style
 from bot.pictures._diagrams import DIAGRAMS, READY_CHIP, blocking_charts, render_diagram
-from bot.pictures._renderer import Pictures
+from bot.pictures._renderer import PictureError, Pictures
 from tests.pictures.test_timeline import colours, decode
 
 
@@ -43,3 +43,11 @@ async def test_diagrams_are_rendered_once_per_voice():
         assert await pictures.diagram("event-loop", "en") is first
         assert (pictures.renders, pictures.hits) == (1, 1)
         assert first == render_diagram("event-loop", "en")
+
+
+async def test_a_card_without_a_diagram_is_a_picture_error():
+    """Asking for a card that has no diagram fails at once, without starting a worker."""
+    async with Pictures() as pictures:
+        with pytest.raises(PictureError):
+            await pictures.diagram("await", "en")
+        assert pictures._pool is None

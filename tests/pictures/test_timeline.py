@@ -137,6 +137,8 @@ def test_axis_skips_a_long_synchronous_start():
     late = Tl([Rec("s", "Task-1", 3_000_000, 3_000_100), Rec("s", "Task-1", 4_000_000, 4_000_100)])
     assert TimelineChart.from_timeline(late).start_us == 3_000_000
     assert TimelineChart.from_timeline(concurrent()).start_us == 0
+    stuck_late = Tl([Rec("s", "loop", 2_000_000, 2_100_000)])  # only the loop, and late
+    assert TimelineChart.from_timeline(stuck_late).start_us == 2_000_000
     decode(render_timeline(TimelineChart.from_timeline(late)))
 
 
