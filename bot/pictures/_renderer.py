@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from concurrent.futures import ProcessPoolExecutor
@@ -29,6 +30,8 @@ def _warm() -> None:
     # A picture can wait a few ms; the chats cannot: on a busy host the kernel gives the bot's
     # loop the CPU first (the same idea as the sandbox's nice 19, milder: pictures are ours).
     os.nice(NICE)
+    # Ctrl-C reaches the whole process group; the bot's shutdown (aclose) stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Each worker opens the fonts once, before its first job.
     for size in (22, 24, 26, 32):
         _style.font(size)

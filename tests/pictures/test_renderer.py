@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.pictures._renderer import PictureError, Pictures
+from bot.pictures._renderer import NICE, PictureError, Pictures
 from bot.pictures._timeline import TimelineChart, render_timeline
 from tests.pictures.timelines import blocking, busy, concurrent
 
@@ -92,3 +92,17 @@ async def test_closed_pictures_refuse_work_and_nothing_starts_before_the_first_p
     await pictures.aclose()
     with pytest.raises(PictureError):
         await pictures.timeline(TimelineChart.from_timeline(concurrent()))
+
+
+def _nice_and_sigint() -> bytes:
+    import signal
+
+    return f"{os.nice(0)} {signal.getsignal(signal.SIGINT) == signal.SIG_IGN}".encode()
+
+
+async def test_workers_run_at_lower_priority_and_leave_ctrl_c_to_the_bot():
+    """A worker yields the CPU to the bot's loop and ignores SIGINT (the bot closes it)."""
+    async with Pictures() as pictures:
+        nice, ignored = (await pictures.render(_nice_and_sigint)).decode().split()
+    assert int(nice) >= os.nice(0) + NICE or int(nice) == 19
+    assert ignored == "True"
