@@ -50,4 +50,4 @@ async def test_a_card_without_a_diagram_is_a_picture_error():
     async with Pictures() as pictures:
         with pytest.raises(PictureError):
             await pictures.diagram("await", "en")
-        assert pictures._pool is None
+        assert pictures.started == 0

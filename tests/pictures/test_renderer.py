@@ -8,7 +8,8 @@ import time
 
 import pytest
 
-from bot.pictures._renderer import NICE, PictureError, Pictures
+from bot.pictures._protocol import NICE
+from bot.pictures._renderer import PictureError, Pictures
 from bot.pictures._timeline import TimelineChart, render_timeline
 from tests.pictures.timelines import blocking, busy, concurrent
 
@@ -22,7 +23,7 @@ def _pid() -> bytes:
 
 
 def _slow() -> bytes:
-    time.sleep(1)
+    time.sleep(30)
     return b""
 
 
@@ -75,20 +76,25 @@ async def test_a_dead_worker_gives_a_picture_error_and_the_next_picture_works():
         with pytest.raises(PictureError):
             await pictures.render(_die)
         assert await pictures.timeline(TimelineChart.from_timeline(concurrent()))
+        assert pictures.started == 2
 
 
 async def test_a_render_over_the_time_limit_gives_a_picture_error():
     """A picture slower than timeout_s is given up on, not awaited forever."""
+    start = time.perf_counter()
     async with Pictures(timeout_s=0.5) as pictures:
         await pictures.render(_pid)
         with pytest.raises(PictureError):
             await pictures.render(_slow)
+        assert await pictures.render(_pid)
+        assert pictures.started == 2
+    assert time.perf_counter() - start < 10  # the hung worker was killed, not waited out
 
 
 async def test_closed_pictures_refuse_work_and_nothing_starts_before_the_first_picture():
     """No worker exists until asked for; after aclose() every call is a PictureError."""
     pictures = Pictures()
-    assert pictures._pool is None
+    assert pictures.started == 0
     await pictures.aclose()
     with pytest.raises(PictureError):
         await pictures.timeline(TimelineChart.from_timeline(concurrent()))
@@ -106,3 +112,29 @@ async def test_workers_run_at_lower_priority_and_leave_ctrl_c_to_the_bot():
         nice, ignored = (await pictures.render(_nice_and_sigint)).decode().split()
     assert int(nice) >= os.nice(0) + NICE or int(nice) == 19
     assert ignored == "True"
+
+
+def children() -> set[int]:
+    """Live child processes of this test process."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == os.getpid() and fields[0] != "Z":
+                out.add(int(entry))
+    return out
+
+
+async def test_closing_leaves_no_process_behind():
+    """After aclose no worker (nor any helper process) of ours is left, even after a crash."""
+    before = children()
+    async with Pictures(workers=2) as pictures:
+        await asyncio.gather(pictures.render(_pid), pictures.render(_pid))
+        with pytest.raises(PictureError):
+            await pictures.render(_die)
+        assert children() - before
+    assert children() - before == set()
