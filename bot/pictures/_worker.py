@@ -28,7 +28,11 @@ def main() -> None:
     for size in (20, 22, 24, 26, 28, 30, 32):  # open the fonts once, before the first job
         _style.font(size)
         _style.font(size, bold=True)
-    jobs, answers = sys.stdin.buffer, sys.stdout.buffer
+    # Answers go out on a private copy of stdout; fd 1 becomes stderr, so a stray print from
+    # any library lands in the log instead of corrupting the next answer.
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    jobs = sys.stdin.buffer
     while (head := _read(jobs, HEAD.size)) is not None:
         body = _read(jobs, HEAD.unpack(head)[0])
         if body is None:

@@ -22,6 +22,11 @@ def _pid() -> bytes:
     return str(os.getpid()).encode()
 
 
+def _chatty() -> bytes:
+    print("a library that prints")
+    return b"picture"
+
+
 def _slow() -> bytes:
     time.sleep(30)
     return b""
@@ -138,3 +143,11 @@ async def test_closing_leaves_no_process_behind():
             await pictures.render(_die)
         assert children() - before
     assert children() - before == set()
+
+
+async def test_a_print_in_the_worker_does_not_corrupt_the_answers(capfd: pytest.CaptureFixture[str]):
+    """Whatever a library prints goes to stderr; the answer and the next ones stay intact."""
+    async with Pictures() as pictures:
+        assert await pictures.render(_chatty) == b"picture"
+        assert await pictures.render(_chatty) == b"picture"
+    assert "a library that prints" in capfd.readouterr().err
