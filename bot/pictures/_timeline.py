@@ -146,12 +146,22 @@ def _px(end_us: int, start_us: int = 0) -> Any:
 def states(chart: TimelineChart) -> list[str]:
     """The states the chart shows, in legend order: a legend names only what is drawn."""
     px = _px(chart.end_us, ticks(chart.end_us, start_us=chart.start_us)[0][0])
-    drawn = {colour for row in chart.rows for _, colour in running_columns(row.bars, px, X1)}
+    drawn: set[tuple] = set()
+    waiting = False
+    for row in chart.rows:
+        columns = running_columns(row.bars, px, X1)
+        drawn |= {colour for _, colour in columns}
+        if row.name == LOOP or waiting:
+            continue
+        covered = {c for c, _ in columns}
+        for bar in row.bars:
+            if bar.blocking:
+                covered |= set(range(round(px(bar.start_us)), round(px(bar.end_us)) + 1))
+        waiting = any(c not in covered for c in range(round(px(row.first_us)), round(px(row.last_us)) + 1))
     out = ["running"] if s.RUNNING in drawn else []
     if drawn - {s.RUNNING}:
         out.append("bursts")
-    if any(r.name != LOOP and sum(b.end_us - b.start_us for b in r.bars) < r.last_us - r.first_us
-           for r in chart.rows):
+    if waiting:
         out.append("waiting")
     if chart.blocked:
         out += ["blocking", "band"]
@@ -189,42 +199,46 @@ BIN = 3  # px: dense running is averaged over bins this wide (single pixels woul
 
 
 def running_columns(bars: tuple[Bar, ...], px: Any, x_end: float) -> list[tuple[int, tuple]]:
-    """The pixel columns where a task ran, each with its colour. Where steps are dense, a bin of
-    BIN px is the running colour when the task ran for at least half of it, and paler the less
-    it ran: hundreds of 60 µs steps look mostly idle, as they were, rather than solid. A short
-    step on its own is drawn LONE px wide in the full colour: one run of 100 µs still shows."""
-    cover: dict[int, float] = {}
+    """The pixel columns where a task ran, each with its colour. Where short steps crowd
+    together (several within LONE px of each other), each bin of BIN px is the running colour
+    when the task ran for at least half of it, and paler the less it ran: hundreds of 60 µs
+    steps look mostly idle, as they were, rather than solid. A short step on its own is drawn at
+    least LONE px wide in the full colour: one run of 100 µs still shows."""
     out: list[tuple[int, tuple]] = []
+    short: list[tuple[float, float]] = []
     for bar in bars:
         if bar.blocking:
             continue  # drawn on top, striped
         a, b = px(bar.start_us), min(px(bar.end_us), x_end)
         if b - a >= BIN:  # wide enough to show as it is
             out += [(c, s.RUNNING) for c in range(round(a), round(b) + 1)]
-            continue
-        for col in range(int(a), int(b) + 1):
-            part = max(0.0, min(b, col + 1) - max(a, col))
-            cover[col // BIN] = cover.get(col // BIN, 0.0) + part / BIN
-    bins = sorted(cover)
-    clusters: list[list[int]] = []
-    for i in bins:
-        if clusters and (i - clusters[-1][-1]) * BIN <= LONE:
-            clusters[-1].append(i)
         else:
-            clusters.append([i])
-    for cluster in clusters:
-        first, last = cluster[0] * BIN, (cluster[-1] + 1) * BIN
-        if last - first <= LONE:
-            out += [(c, s.RUNNING) for c in range(first, min(first + LONE, int(x_end) + 1))]
+            short.append((a, b))
+    groups: list[list[tuple[float, float]]] = []
+    for a, b in sorted(short):
+        if groups and a - groups[-1][-1][1] <= LONE:
+            groups[-1].append((a, b))
+        else:
+            groups.append([(a, b)])
+    last = int(x_end)
+    for group in groups:
+        if len(group) == 1:
+            a, _ = group[0]
+            out += [(c, s.RUNNING) for c in range(int(a), min(int(a) + LONE, last + 1))]
             continue
-        for i in cluster:
+        cover: dict[int, float] = {}
+        for a, b in group:
+            for col in range(int(a), int(b) + 1):
+                part = max(0.0, min(b, col + 1) - max(a, col))
+                cover[col // BIN] = cover.get(col // BIN, 0.0) + part / BIN
+        for i, share in cover.items():
             # Ten shades at most: neighbouring bins merge into one rectangle, and PNG packs them.
-            share = 1.0 if cover[i] >= 0.5 else round(0.3 + 1.4 * cover[i], 1)
+            share = 1.0 if share >= 0.5 else round(0.3 + 1.4 * share, 1)
             colour = s.RUNNING if share >= 1.0 else _mix(s.RUNNING, s.BACKGROUND, share)
-            out += [(c, colour) for c in range(i * BIN, min((i + 1) * BIN, int(x_end) + 1))]
+            out += [(c, colour) for c in range(i * BIN, min((i + 1) * BIN, last + 1))]
     best: dict[int, tuple] = {}
     for col, colour in out:
-        if best.get(col) != s.RUNNING:  # where a wide step and a bin meet, the step's colour wins
+        if best.get(col) != s.RUNNING:  # where a step and a pale bin meet, the step's colour wins
             best[col] = colour
     return sorted(best.items())
 

@@ -74,8 +74,16 @@ def test_each_state_drawn_has_its_colour_and_no_other_state_does():
 def test_dense_short_steps_are_drawn_pale_and_named_in_the_legend():
     """Hundreds of 60 µs steps are a pale bar (ran a little), not solid running."""
     chart = TimelineChart.from_timeline(busy())
-    assert states(chart)[0] == "bursts"
+    assert states(chart) == ["bursts"]  # and no waiting: the pale bars cover the grey line
     assert style.RUNNING not in colours(decode(render_timeline(chart)))
+
+
+def test_a_lone_short_step_is_drawn_in_the_full_colour():
+    """One 300 µs step on an 80 ms axis (2-3 px) is a solid mark, not a pale bin."""
+    tl = Tl([Rec("s", "Task-1", 1000, 1300), Rec("s", "loop", 5000, 80_000)])
+    chart = TimelineChart.from_timeline(tl)
+    assert states(chart) == ["running", "blocking", "band"]
+    assert style.RUNNING in colours(decode(render_timeline(chart)))
 
 
 def test_legend_names_only_the_states_shown():
