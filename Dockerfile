@@ -7,7 +7,7 @@ FROM python:3.11-slim-bookworm
 # lives in /usr/local and stays the bot's). setpriv/prlimit come with util-linux, which Debian
 # always installs. No compilers, no shell tools beyond the base image.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends bubblewrap python3 \
+    && apt-get install -y --no-install-recommends bubblewrap python3 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # The bot never needs root: a fixed, unprivileged uid (also the owner of the database volume).

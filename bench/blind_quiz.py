@@ -58,6 +58,7 @@ async def play_through_bot(n: int, lang: str = "hi") -> list[dict]:
     so every player gets fresh questions (the bot avoids a user's answered ones)."""
     from bot.core.app import Core
     from bot.core.content import Library
+    from bot.core.services import Services, bank_beside
     from bot.core.types import ChatKind, ChatRef, Command, UserRef
     from bot.storage import Storage
 
@@ -65,7 +66,7 @@ async def play_through_bot(n: int, lang: str = "hi") -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
         storage = await Storage.open(Path(tmp) / "blind.sqlite3")
         try:
-            core = Core(library, storage)
+            core = Core(library, Services.of(storage, quiz_bank=bank_beside(library)))
             width = max(len(e.question.choices) for e in Bank.from_dir(ROOT / "content" / "quiz").entries)
             ties = random.Random(17)
             players = {f"choice_{k}": (lambda texts, k=k: k) for k in range(1, width + 1)}
