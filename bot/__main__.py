@@ -37,7 +37,7 @@ async def amain(settings: Settings, once: str | None) -> int:
     from bot.core.content import ContentError, Library
     from bot.core.demos import load_demos
     from bot.host import watch_children_with_pidfds
-    from bot.sandbox import Sandbox
+    from bot.sandbox import RemoteSandbox, Sandbox
     from bot.storage import Storage
 
     watch_children_with_pidfds()  # before the sandbox starts its first process
@@ -60,9 +60,12 @@ async def amain(settings: Settings, once: str | None) -> int:
         instrument(core)
         core.demos = await asyncio.to_thread(load_demos, settings.content.path)
         # The sandbox (and its warm pool) lives as long as the core serves; it fails closed.
-        async with Sandbox.open(settings.sandbox.config()) as sandbox:
+        # With SANDBOX__URL, runs go to the sandbox service(s) there, never to a local sandbox.
+        opened = (RemoteSandbox.open(settings.sandbox.remote()) if settings.sandbox.url
+                  else Sandbox.open(settings.sandbox.config()))
+        async with opened as sandbox:
             core.sandbox = sandbox
-            if sandbox.available:
+            if sandbox.available or settings.sandbox.url:  # a service may come up later
                 core.runtime.register_sandbox(sandbox)
             if once is not None:
                 await ConsoleAdapter(core).once(once)
@@ -81,7 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"async-guru: {exc}", file=sys.stderr)
         return 2
-    secrets = [s.get_secret_value() for s in (settings.discord.token, settings.telegram.token) if s]
+    secrets = [s.get_secret_value() for s in (settings.discord.token, settings.telegram.token,
+                                              settings.sandbox.token) if s]
     # --once prints a reply for a person or a script: keep routine log lines out of the way.
     logs.configure("WARNING" if args.once is not None and settings.log.level == "INFO"
                    else settings.log.level, secrets)
