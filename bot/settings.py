@@ -135,10 +135,9 @@ class SandboxSettings(BaseModel):
     def _urls(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        for url in value.split(","):
-            url = url.strip()
-            if not (url.startswith(("http://", "https://")) or url.startswith("unix:/")):
-                raise ValueError("expected http://host:port or unix:/path, comma-separated")
+        urls = [u.strip() for u in value.split(",") if u.strip()]
+        if not urls or not all(u.startswith(("http://", "https://", "unix:/")) for u in urls):
+            raise ValueError("expected http://host:port or unix:/path, comma-separated")
         return value
 
     @property

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from bot.core.ports.sandbox import (
 from bot.sandbox import Sandbox
 from tests.conftest import cmd
 from tests.sandbox.fixtures import require, test_config
-from tests.sandbox.service import remote, sandbox_service
+from tests.sandbox.service import remote, sandbox_service, service_env
 
 TASKS = textwrap.dedent("""
     import asyncio
@@ -213,3 +215,26 @@ async def test_a_run_refused_everywhere_starts_no_cooldown(tmp_path: Path):
         for _ in range(2):
             with pytest.raises(Unavailable):
                 await events(sb, RunRequest.of("print(1)"), user_key="alice")
+
+
+def run_bot(text: str, tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:
+    """`python -m bot --once TEXT` with these sandbox settings (and none of the developer's)."""
+    env = service_env(STORAGE__PATH=str(tmp_path / "db.sqlite3"), DEFAULT_LANG="en", **settings)
+    return subprocess.run([sys.executable, "-m", "bot", "--once", text], cwd=tmp_path, env=env,
+                          text=True, capture_output=True, timeout=60)
+
+
+async def test_the_bot_runs_code_on_the_service_its_url_names(tmp_path: Path):
+    """`python -m bot` with SANDBOX__URL sends /run to that service; with the service gone it
+    says running code is off, although a local sandbox could run it here: never a fallback."""
+    sock = f"unix:{tmp_path / 'sb.sock'}"
+    async with sandbox_service(sock, tmp_path, SANDBOX__TOKEN="t0ken") as service:
+        service.require()
+        ran = await asyncio.to_thread(run_bot, "/run print(6 * 7)", tmp_path,
+                                      SANDBOX__URL=sock, SANDBOX__TOKEN="t0ken")
+    gone = await asyncio.to_thread(run_bot, "/run print(6 * 7)", tmp_path,
+                                   SANDBOX__URL=sock, SANDBOX__TOKEN="t0ken")
+    assert ran.returncode == 0 and "42" in ran.stdout, ran.stderr
+    assert gone.returncode == 0 and "42" not in gone.stdout
+    said = "".join(gone.stdout.split())  # the console wraps long lines (at hyphens, too)
+    assert "Runningcodeisunavailable" in said and sock in said
