@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from bot.core.monitor import SandboxLoad
-from bot.core.ports.sandbox import Busy, CoolingDown, Queued, RunRequest, RunResult, Unavailable
+from bot.core.ports.sandbox import Busy, CoolingDown, Limits, Queued, RunRequest, RunResult, Unavailable
 from bot.sandbox import _wire
 from bot.sandbox._server import HEARTBEAT_S
 
@@ -217,6 +217,15 @@ class RemoteSandbox:
             if isinstance(event, RunResult):
                 return event
         raise AssertionError("submit ended without a result")
+
+    @property
+    def limits(self) -> Limits | None:
+        """What a run gets without a budget: the first service's that can run code (as of the
+        last poll); None while none can."""
+        for endpoint in self._endpoints:
+            if endpoint.health is not None and endpoint.health.available:
+                return endpoint.health.limits
+        return None
 
     def load(self) -> SandboxLoad:
         """Queued, running and capacity over every service that can run code, as of the last
