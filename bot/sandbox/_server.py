@@ -29,12 +29,12 @@ import signal
 import socket
 import stat
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from aiohttp import web
 
-from bot.core.ports.sandbox import Busy, CoolingDown, Queued, RunResult, Unavailable
+from bot.core.ports.sandbox import Busy, CoolingDown, Queued, Unavailable
 from bot.sandbox import _wire
 from bot.sandbox._limits import Config
 from bot.sandbox._service import Sandbox
@@ -136,49 +136,56 @@ class SandboxServer:
             return self._refuse(400, "bad_request", str(exc))
         response = web.StreamResponse(headers={"Content-Type": _wire.CONTENT_TYPE})
         await response.prepare(request)
-        async with contextlib.aclosing(self.sandbox.submit(run_request)) as events:
-            async for event in self._with_heartbeats(events, response):
-                await response.write(_wire.line(event))
+        # The run's events are written from this task, each as soon as the sandbox yields it:
+        # the pool's refill (a fork, ~1 ms of this loop) then comes after the result is sent,
+        # not before. Heartbeats and the stop come from a task beside it.
+        keeper = _Keeper(asyncio.current_task(), response, self.stopping)
+        keeping = asyncio.create_task(keeper.run())
+        try:
+            async with contextlib.aclosing(self.sandbox.submit(run_request)) as events:
+                async for event in events:
+                    line = (_wire.Line(queued=event.position) if isinstance(event, Queued)
+                            else _wire.Line(result=event))
+                    await response.write(_wire.line(line))
+        except Busy as exc:
+            await response.write(_wire.line(_wire.Line(error="busy", retry_after=exc.retry_after)))
+        except (Unavailable, CoolingDown) as exc:  # no cooldown here: kept for completeness
+            await response.write(_wire.line(_wire.Line(error="unavailable", reason=str(exc))))
+        except asyncio.CancelledError:
+            # Cancelled by the keeper (the service stops): the run and its sandbox are gone;
+            # the client learns why. Any other cancel (the client left) goes on up.
+            if not keeper.stopped or asyncio.current_task().uncancel() > 0:
+                raise
+            await response.write(_wire.line(_wire.Line(error="unavailable", reason=STOPPING)))
+        finally:
+            keeping.cancel()
         return response
 
-    async def _with_heartbeats(self, events: AsyncIterator[Queued | RunResult],
-                               response: web.StreamResponse) -> AsyncIterator[_wire.Line]:
-        """The run's events as lines, with an empty line every HEARTBEAT_S between them; a
-        refusal becomes an error line; when the service stops, the run is cancelled (which kills
-        its sandbox) and the client told why."""
+
+class _Keeper:
+    """Beside a run's handler: an empty line every HEARTBEAT_S (a silent connection is a dead
+    one to the client), and the handler cancelled when the service stops."""
+
+    def __init__(self, handler: asyncio.Task, response: web.StreamResponse, stopping: asyncio.Event):
+        self.handler = handler
+        self.response = response
+        self.stopping = stopping
+        self.stopped = False
+
+    async def run(self) -> None:
         while True:
-            step = asyncio.ensure_future(anext(events))
             try:
-                while not step.done():
-                    stop = asyncio.ensure_future(self.stopping.wait())
-                    await asyncio.wait((step, stop), timeout=HEARTBEAT_S,
-                                       return_when=asyncio.FIRST_COMPLETED)
-                    stop.cancel()
-                    if step.done():
-                        break
-                    if self.stopping.is_set():
-                        yield _wire.Line(error="unavailable", reason=STOPPING)
-                        return
-                    await response.write(b"\n")
-                event = step.result()
-            except StopAsyncIteration:
-                return
-            except Busy as exc:
-                yield _wire.Line(error="busy", retry_after=exc.retry_after)
-                return
-            except (Unavailable, CoolingDown) as exc:  # no cooldown here: kept for completeness
-                yield _wire.Line(error="unavailable", reason=str(exc))
-                return
-            finally:
-                if not step.done():
-                    step.cancel()
-                    with contextlib.suppress(BaseException):
-                        await step
-            if isinstance(event, Queued):
-                yield _wire.Line(queued=event.position)
-            else:
-                yield _wire.Line(result=event)
-                return
+                async with asyncio.timeout(HEARTBEAT_S):
+                    await self.stopping.wait()
+            except TimeoutError:
+                try:
+                    await self.response.write(b"\n")
+                except (ConnectionError, RuntimeError):  # the client left: its handler is cancelled
+                    return
+                continue
+            self.stopped = True
+            self.handler.cancel()
+            return
 
 
 def watch_children_with_pidfds() -> None:
