@@ -159,3 +159,20 @@ def alive_after(pids: set[int], wait_s: float) -> set[int]:
     while (alive := {p for p in pids if os.path.exists(f"/proc/{p}")}) and time.monotonic() < deadline:
         time.sleep(0.05)
     return alive
+
+
+async def test_a_client_that_goes_away_ends_its_run(tmp_path: Path):
+    """A bot that drops the connection mid-run (it stopped, or was killed) does not leave the run
+    taking a slot until its wall time: the service kills that sandbox at once."""
+    async with sandbox_service("127.0.0.1:0", tmp_path) as service:
+        service.require()
+        request = RunRequest.of("import time\nprint('started', flush=True)\ntime.sleep(60)", wall_s=50)
+        async with aiohttp.ClientSession(service.address) as http:
+            response = await http.post("/run", data=_wire.encode(request))
+            await asyncio.sleep(1.5)
+            sandbox = set(descendants(service.proc.pid))
+            assert sandbox
+            response.close()  # the connection goes with it
+        assert alive_after(sandbox, 3.0) == set()
+        async with remote(service.address) as sb:  # and the slot is free again
+            assert (await sb.run("print('next')")).output == "next\n"
