@@ -172,6 +172,10 @@ class RemoteSandbox:
             if last is not None and now - last < self.config.cooldown_s:
                 raise CoolingDown(max(1, math.ceil(self.config.cooldown_s - (now - last))))
         body = _wire.encode(request)
+        # Noted before the first await, as the local sandbox does on admission: a second
+        # request of the same user meanwhile is cooling down. Forgotten if nothing runs.
+        previous = self._last_run.get(user_key) if user_key is not None else None
+        self._note_run(user_key, now)
         problems: list[str] = []
         busy: list[int] = []
         for endpoint in self._order(loop.time()):
@@ -193,12 +197,11 @@ class RemoteSandbox:
                         continue
                     # Accepted: from here this service runs it, or it fails; never a second run.
                     endpoint.answered()
-                    self._note_run(user_key, now)
                     line = first
                     while line.result is None:
                         if line.queued is not None:
                             yield Queued(line.queued)
-                        elif line.error == "busy":  # not after acceptance, but never trusted blindly
+                        elif line.error == "busy":  # only ever first; kept for completeness
                             raise Busy(line.retry_after or 1)
                         else:
                             raise Unavailable(f"{endpoint.url}: {line.reason or 'no reason given'}")
@@ -208,6 +211,11 @@ class RemoteSandbox:
                     return
             finally:
                 endpoint.in_flight -= 1
+        if user_key is not None:  # nothing ran: no cooldown from this request
+            if previous is None:
+                self._last_run.pop(user_key, None)
+            else:
+                self._last_run[user_key] = previous
         if busy:  # the others failed: the one with room soonest says when to come back
             raise Busy(min(busy))
         raise Unavailable(_summary(problems))

@@ -238,3 +238,16 @@ async def test_the_bot_runs_code_on_the_service_its_url_names(tmp_path: Path):
     assert gone.returncode == 0 and "42" not in gone.stdout
     said = "".join(gone.stdout.split())  # the console wraps long lines (at hyphens, too)
     assert "Runningcodeisunavailable" in said and sock in said
+
+
+async def test_a_users_second_run_during_the_first_is_cooling_down(tmp_path: Path):
+    """The cooldown starts when a run is sent, not when its answer comes: a second run of the
+    same user while the first one runs is refused, as the local sandbox refuses it."""
+    async with sandbox_service("127.0.0.1:0", tmp_path) as service, \
+            remote(service.address, cooldown_s=30.0) as sb:
+        service.require()
+        first = asyncio.create_task(events(sb, RunRequest.of("import time\ntime.sleep(1)"), user_key="alice"))
+        await asyncio.sleep(0.3)
+        with pytest.raises(CoolingDown):
+            await events(sb, RunRequest.of("print(2)"), user_key="alice")
+        assert (await first)[-1].ok
