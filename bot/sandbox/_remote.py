@@ -28,11 +28,10 @@ import aiohttp
 from bot.core.monitor import SandboxLoad
 from bot.core.ports.sandbox import Busy, CoolingDown, Limits, Queued, RunRequest, RunResult, Unavailable
 from bot.sandbox import _wire
-from bot.sandbox._server import HEARTBEAT_S
 
 log = logging.getLogger(__name__)
 
-READ_TIMEOUT_S = 3 * HEARTBEAT_S  # the service sends a line at least every HEARTBEAT_S
+READ_TIMEOUT_S = 3 * _wire.HEARTBEAT_S  # the service sends a line at least every HEARTBEAT_S
 LINE_BYTES = 4 * 1024 * 1024  # a result line: 64 KB of output escaped, plus a timeline
 
 

@@ -41,7 +41,6 @@ from bot.sandbox._service import Sandbox
 
 log = logging.getLogger(__name__)
 
-HEARTBEAT_S = 5.0  # an empty line this often while a run waits or runs (the client's read timeout)
 STOPPING = "the sandbox service is stopping"
 
 
@@ -175,7 +174,7 @@ class _Keeper:
     async def run(self) -> None:
         while True:
             try:
-                async with asyncio.timeout(HEARTBEAT_S):
+                async with asyncio.timeout(_wire.HEARTBEAT_S):
                     await self.stopping.wait()
             except TimeoutError:
                 try:

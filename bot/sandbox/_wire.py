@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 CONTENT_TYPE = "application/x-ndjson"
+HEARTBEAT_S = 5.0  # the service sends a line at least this often while a run waits or runs
 T = TypeVar("T")
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from bot.core.ports.sandbox import RunRequest, Unavailable
 from bot.sandbox import _wire
-from bot.sandbox._server import HEARTBEAT_S, Listen
+from bot.sandbox._server import Listen
 from tests.sandbox.fixtures import descendants
 from tests.sandbox.service import remote, sandbox_service, start
 
@@ -124,8 +124,8 @@ async def test_a_long_run_sends_heartbeats(tmp_path: Path):
     async with sandbox_service("127.0.0.1:0", tmp_path) as service, \
             aiohttp.ClientSession(service.address) as http:
         service.require()
-        request = RunRequest.of("import time\ntime.sleep(%s)\nprint('woke')" % (HEARTBEAT_S + 1),
-                                wall_s=HEARTBEAT_S + 5)
+        request = RunRequest.of("import time\ntime.sleep(%s)\nprint('woke')" % (_wire.HEARTBEAT_S + 1),
+                                wall_s=_wire.HEARTBEAT_S + 5)
         async with http.post("/run", data=_wire.encode(request)) as response:
             lines = [line async for line in response.content]
     assert lines[0] == b"\n"
