@@ -251,3 +251,22 @@ async def test_a_users_second_run_during_the_first_is_cooling_down(tmp_path: Pat
         with pytest.raises(CoolingDown):
             await events(sb, RunRequest.of("print(2)"), user_key="alice")
         assert (await first)[-1].ok
+
+
+async def test_inside_shows_the_services_load(tmp_path: Path, core: Core):
+    """/inside shows what the services report: a run executing on one of two one-slot services
+    is 1 of 2, as of the last poll."""
+    one_slot = {"SANDBOX__CONCURRENCY": "1"}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    async with (sandbox_service("127.0.0.1:0", tmp_path / "a", **one_slot) as a,
+                sandbox_service("127.0.0.1:0", tmp_path / "b", **one_slot) as b,
+                remote(a.address, b.address, poll_s=0.2) as sb):
+        a.require()
+        b.require()
+        core.runtime.register_sandbox(sb)
+        running = asyncio.create_task(sb.run("import time\ntime.sleep(2)"))
+        await asyncio.sleep(1.0)  # started, and polled since
+        reply = await core.handle(cmd("/inside"))
+        await running
+    assert "1/2 runs chal rahe, 0 queue mein" in reply.plain()  # the default language
