@@ -40,7 +40,7 @@ async def amain(settings: Settings, once: str | None) -> int:
     from bot.core.demos import load_demos
     from bot.core.services import DailyPace, Services, bank_beside
     from bot.host import watch_children_with_pidfds
-    from bot.sandbox import Sandbox
+    from bot.sandbox import RemoteSandbox, Sandbox
     from bot.storage import Storage
 
     watch_children_with_pidfds()  # before the sandbox starts its first process
@@ -60,7 +60,10 @@ async def amain(settings: Settings, once: str | None) -> int:
         demos = await asyncio.to_thread(load_demos, settings.content.path)
         bank = await asyncio.to_thread(bank_beside, library)
         # The sandbox (and its warm pool) lives as long as the core serves; it fails closed.
-        async with Sandbox.open(settings.sandbox.config()) as sandbox:
+        # With SANDBOX__URL, runs go to the sandbox service(s) there, never to a local sandbox.
+        opened = (RemoteSandbox.open(settings.sandbox.remote()) if settings.sandbox.url
+                  else Sandbox.open(settings.sandbox.config()))
+        async with opened as sandbox:
             practice = settings.practice
             services = Services.of(
                 storage, quiz_bank=bank, sandbox=sandbox, demos=demos,
@@ -70,7 +73,7 @@ async def amain(settings: Settings, once: str | None) -> int:
             from bot.host import instrument
 
             instrument(core)
-            if sandbox.available:
+            if sandbox.available or settings.sandbox.url:  # a service may come up later
                 core.runtime.register_sandbox(sandbox)
             if once is not None:
                 await ConsoleAdapter(core).once(once)
@@ -92,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     from bot.adapters import registry
 
     secrets = registry.secrets(settings)
+    if settings.sandbox.token is not None:
+        secrets.append(settings.sandbox.token.get_secret_value())
     # --once prints a reply for a person or a script: keep routine log lines out of the way.
     logs.configure("WARNING" if args.once is not None and settings.log.level == "INFO"
                    else settings.log.level, secrets)

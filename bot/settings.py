@@ -120,6 +120,35 @@ class SandboxSettings(BaseModel):
     file_mb: int = Field(8, ge=1)
     open_files: int = Field(64, ge=16)
     uid: int = Field(65534, ge=1)
+    # The sandbox as a service (python -m bot.sandbox --listen ...). URL set: this bot sends its
+    # runs there (comma-separated: spread, failed over) and starts no sandbox of its own.
+    url: str | None = None  # http://host:port or unix:/path/to.sock, comma-separated
+    token: SecretStr | None = None  # the bearer token both sides share
+    max_body_kb: int = Field(1024, ge=16, le=65536)  # the service refuses larger requests
+    socket_mode: Literal["0600", "0660"] = "0660"  # the service's unix socket
+    socket_gid: int | None = Field(None, ge=0)  # its group (who else may connect), if not ours
+
+    _none = field_validator("url", "token", "socket_gid", mode="before")(_empty_is_none)
+
+    @field_validator("url")
+    @classmethod
+    def _urls(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        urls = [u.strip() for u in value.split(",") if u.strip()]
+        if not urls or not all(u.startswith(("http://", "https://", "unix:/")) for u in urls):
+            raise ValueError("expected http://host:port or unix:/path, comma-separated")
+        return value
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return tuple(u.strip() for u in (self.url or "").split(",") if u.strip())
+
+    def remote(self):  # -> bot.sandbox.RemoteConfig
+        from bot.sandbox import RemoteConfig
+
+        return RemoteConfig(urls=self.urls, cooldown_s=self.cooldown_s,
+                            token=self.token.get_secret_value() if self.token else None)
 
     def config(self):  # -> bot.sandbox.Config (imported lazily: settings stay light)
         from bot.sandbox import Config, Limits

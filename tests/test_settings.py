@@ -51,3 +51,19 @@ def test_token_format_is_never_judged(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DISCORD__TOKEN", "not-a-real-looking-token")
     assert load_settings().discord.token is not None
+
+
+def test_sandbox_urls_are_split_and_checked(monkeypatch, tmp_path):
+    """SANDBOX__URL takes http(s)://host:port and unix:/path, comma-separated; anything else is
+    one line naming the setting."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SANDBOX__URL", " http://127.0.0.1:8081 , unix:/run/sb/sock,")
+    monkeypatch.setenv("SANDBOX__TOKEN", "s3cret")
+    sandbox = load_settings().sandbox
+    assert sandbox.urls == ("http://127.0.0.1:8081", "unix:/run/sb/sock")
+    assert "s3cret" not in repr(sandbox)
+    assert sandbox.remote().token == "s3cret"
+    for bad in ("127.0.0.1:8081", " , "):
+        monkeypatch.setenv("SANDBOX__URL", bad)
+        with pytest.raises(SettingsError, match="SANDBOX__URL"):
+            load_settings()
