@@ -36,13 +36,20 @@ PAYLOADS = (
 SECRETS = {"DISCORD__TOKEN": "discord-secret-4242", "SANDBOX__TOKEN": "sandbox-secret-4242"}
 
 
+@dataclass(frozen=True)
+class _Group:
+    path: Path
+
+
 @dataclass
 class ThroughService:
-    """What the payloads use of a sandbox (`run`, `config.limits`), served by the service: the
-    limits are the ones the service reports, so a payload checks the service's own."""
+    """What the payloads use of a sandbox (`run`, `config.limits`, `idle_group`), served by the
+    service: the limits are the ones the service reports, so a payload checks the service's
+    own, and its leftover checks look at the service's own sandboxes' cpu group."""
 
     remote: RemoteSandbox
     config: Config
+    idle_group: _Group | None = None
 
     async def run(self, code: str, **budget) -> RunResult:
         return await self.remote.run(code, **budget)
@@ -68,7 +75,11 @@ def through(service, monkeypatch) -> ThroughService:
     everything = sandbox_fixtures.descendants
     monkeypatch.setattr(sandbox_fixtures, "descendants", lambda pid=None: [
         p for p in everything(pid) if p != running.proc.pid])
-    return ThroughService(sandbox, Config(limits=sandbox.limits))
+    group = sandbox_fixtures.bot_sandbox_group(running.proc.pid)
+    # A group path that does not exist would make every leftover check pass unseen.
+    assert group is None or group.is_dir(), f"the service has no sandbox group at {group}"
+    return ThroughService(sandbox, Config(limits=sandbox.limits),
+                          _Group(group) if group is not None else None)
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
