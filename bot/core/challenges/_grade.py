@@ -1,0 +1,179 @@
+"""Grading a submission: the harness program around the learner's code, ONE call into the
+sandbox (`run_program`), and the verdict read back from the line that carries the run's nonce."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import string
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from bot.core.challenges._model import Challenge, CheckText
+
+if TYPE_CHECKING:
+    from bot.sandbox import RunResult, Sandbox
+
+MAX_CODE_CHARS = 4_000  # what Discord's modal holds
+OUTPUT_LIMIT = 16_000  # characters the learner's code may print per phase before it is a flood
+HARNESS = Path(__file__).with_name("_harness.py")
+
+
+class SubmissionError(ValueError):
+    """The code cannot be graded at all (empty, too long); `reason` is a stable key and
+    `message(lang)` the friendly reply."""
+
+    _TEXT: ClassVar[dict[str, CheckText]] = {
+        "empty": CheckText(hi="Code khali hai: challenge ka code bhejo.",
+                           en="The code is empty: send the challenge's code."),
+        "too-long": CheckText(hi="Code {size} characters ka hai; limit {limit} hai.",
+                              en="The code is {size} characters long; the limit is {limit}."),
+    }
+
+    def __init__(self, reason: str, **values: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.values = values
+
+    def message(self, lang: str) -> str:
+        return fill(self._TEXT[self.reason].get(lang), self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    challenge: str
+    passed: bool
+    check: str | None  # the first failed check (None when passed)
+    message: str  # in the learner's voice, numbers filled in ("" when passed)
+    misconception: str | None
+    card: str  # the card to read
+    program_s: float | None  # the learner's program as __main__ (None if it never ran)
+    starter_s: float | None  # the starter's time as a program, from the challenge
+    values: tuple[tuple[str, str], ...] = field(default=())  # what the failed check measured
+
+
+def check_code(code: str) -> str:
+    """The code as it will run; SubmissionError when it cannot be graded."""
+    if not code.strip():
+        raise SubmissionError("empty")
+    if len(code) > MAX_CODE_CHARS:
+        raise SubmissionError("too-long", size=len(code), limit=MAX_CODE_CHARS)
+    return code
+
+
+@cache
+def harness_text() -> str:
+    return HARNESS.read_text(encoding="utf-8")
+
+
+def build_program(challenge: Challenge, code: str, nonce: str) -> str:
+    """The harness, then one call with the nonce, the learner's code, the checks and the
+    limits as literals (repr: no text of the learner's can end the literal)."""
+    config = {"wall_s": challenge.meta.budget.wall_s, "cpu_s": challenge.meta.budget.cpu_s,
+              "output_limit": OUTPUT_LIMIT}
+    return (f"{harness_text()}\n\n_harness_main({nonce!r}, {code!r}, {challenge.checks!r}, "
+            f"{config!r})\n")
+
+
+async def run_program(sandbox: Sandbox, program: str, *, wall_s: float, cpu_s: int) -> RunResult:
+    """The one place this package calls the sandbox. The CPU budget is also set by the harness
+    itself (RLIMIT_CPU inside the run), so it holds while the sandbox takes only a wall time."""
+    from bot.sandbox import RunResult as Result
+
+    async for event in sandbox.submit(program, user_key=None, wall_s=wall_s):
+        if isinstance(event, Result):
+            return event
+    raise RuntimeError("the sandbox ended without a result")
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def fill(template: str, values: dict) -> str:
+    """The template with its {placeholders} filled; a missing one shows as '?', never raises."""
+    shown = _Blank({k: _shown(v) for k, v in values.items()})
+    try:
+        return string.Formatter().vformat(template, (), shown)
+    except (ValueError, IndexError, KeyError, AttributeError):
+        return template
+
+
+def parse(result: RunResult, nonce: str) -> tuple[str | None, dict, float | None]:
+    """(failed check or None, its values, program seconds) from a finished run."""
+    verdict = None
+    phase = "start"
+    prefix = nonce + " "
+    for line in result.output.splitlines():
+        if not line.startswith(prefix):
+            continue
+        kind, _, payload = line[len(prefix):].partition(" ")
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue
+        if kind == "phase" and isinstance(data, str):
+            phase = data
+        elif kind == "verdict" and isinstance(data, dict):
+            verdict = data
+    if verdict is not None:
+        values = verdict.get("values") if isinstance(verdict.get("values"), dict) else {}
+        check = verdict.get("check")
+        program_s = verdict.get("program_s")
+        return (check if isinstance(check, str) else None, values,
+                float(program_s) if isinstance(program_s, (int, float)) else None)
+    # No verdict: the sandbox stopped the run, or something ended the process early.
+    from bot.sandbox import Ending
+
+    what = {"program": "the program", "functions": "your functions"}.get(phase, "the grader")
+    if result.ending is Ending.TIME:
+        return "too-slow", {"what": what, "limit": round(result.wall_s, 1)}, None
+    if result.ending is Ending.CPU:
+        return "too-slow", {"what": what + " (CPU)", "limit": round(result.wall_s, 1)}, None
+    if result.ending is Ending.OUTPUT:
+        return "flood", {"limit": OUTPUT_LIMIT}, None
+    if result.ending is Ending.MEMORY:
+        return "memory", {}, None
+    reason = (f"exit status {result.exit_code}" if result.exit_code is not None
+              else result.signal_name or str(result.ending))
+    return "lost", {"reason": reason}, None
+
+
+def verdict_from(challenge: Challenge, check: str | None, values: dict, program_s: float | None,
+                 lang: str, misconception_cards: dict[str, str]) -> Verdict:
+    meta = challenge.meta
+    if check is None:
+        return Verdict(challenge.id, True, None, "", None, meta.card, program_s, meta.starter_s)
+    text = challenge.text(check)
+    if text is None:
+        message = f"check {check} failed" if lang == "en" else f"check {check} fail hua"
+        tag = None
+    else:
+        message = fill(text.get(lang), values)
+        tag = text.misconception
+    card = misconception_cards.get(tag, meta.card) if tag else meta.card
+    shown = tuple(sorted((str(k), _shown(v)) for k, v in values.items()))
+    return Verdict(challenge.id, False, check, message, tag, card, program_s, meta.starter_s, shown)
+
+
+async def grade(sandbox: Sandbox, challenge: Challenge, code: str, *, lang: str = "hi",
+                misconception_cards: dict[str, str] | None = None) -> Verdict:
+    """Run `code` against the challenge's hidden checks in the sandbox. Raises
+    SubmissionError for code that cannot be graded, and whatever the sandbox raises when it
+    cannot run (Unavailable, Busy)."""
+    code = check_code(code)
+    nonce = secrets.token_hex(12)
+    program = build_program(challenge, code, nonce)
+    budget = challenge.meta.budget
+    result = await run_program(sandbox, program, wall_s=budget.wall_s, cpu_s=budget.cpu_s)
+    check, values, program_s = parse(result, nonce)
+    return verdict_from(challenge, check, values, program_s, lang, misconception_cards or {})
