@@ -5,6 +5,7 @@ hidden checks and returns a frozen `Verdict`."""
 
 from bot.core.challenges._grade import (
     MAX_CODE_CHARS,
+    Outcome,
     SubmissionError,
     Verdict,
     build_program,
@@ -25,7 +26,21 @@ from bot.core.challenges._model import (
 )
 
 __all__ = [
-    "GENERIC", "MAX_CODE_CHARS", "Challenge", "ChallengeError", "Challenges", "Manifest",
-    "SubmissionError", "UnknownChallenge", "Verdict", "build_program", "check_code", "grade",
-    "load_challenge", "parse", "run_program", "verdict_from",
+    "GENERIC",
+    "MAX_CODE_CHARS",
+    "Challenge",
+    "ChallengeError",
+    "Challenges",
+    "Manifest",
+    "Outcome",
+    "SubmissionError",
+    "UnknownChallenge",
+    "Verdict",
+    "build_program",
+    "check_code",
+    "grade",
+    "load_challenge",
+    "parse",
+    "run_program",
+    "verdict_from",
 ]

@@ -52,6 +52,17 @@ class Verdict:
     program_s: float | None  # the learner's program as __main__ (None if it never ran)
     starter_s: float | None  # the starter's time as a program, from the challenge
     values: tuple[tuple[str, str], ...] = field(default=())  # what the failed check measured
+    stalled_s: float = 0.0  # how long the host did not run the program at all (a busy machine)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What the harness reported, before it is put in the learner's words."""
+
+    check: str | None
+    values: dict
+    program_s: float | None = None
+    stalled_s: float = 0.0
 
 
 def check_code(code: str) -> str:
@@ -108,8 +119,12 @@ def fill(template: str, values: dict) -> str:
         return template
 
 
-def parse(result: RunResult, nonce: str) -> tuple[str | None, dict, float | None]:
-    """(failed check or None, its values, program seconds) from a finished run."""
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def parse(result: RunResult, nonce: str) -> Outcome:
+    """The harness's report from a finished run; without one, why the run ended."""
     verdict = None
     phase = "start"
     prefix = nonce + " "
@@ -128,31 +143,32 @@ def parse(result: RunResult, nonce: str) -> tuple[str | None, dict, float | None
     if verdict is not None:
         values = verdict.get("values") if isinstance(verdict.get("values"), dict) else {}
         check = verdict.get("check")
-        program_s = verdict.get("program_s")
-        return (check if isinstance(check, str) else None, values,
-                float(program_s) if isinstance(program_s, (int, float)) else None)
+        return Outcome(check if isinstance(check, str) else None, values,
+                       _number(verdict.get("program_s")), _number(verdict.get("stalled")) or 0.0)
     # No verdict: the sandbox stopped the run, or something ended the process early.
     from bot.sandbox import Ending
 
     what = {"program": "the program", "functions": "your functions"}.get(phase, "the grader")
     if result.ending is Ending.TIME:
-        return "too-slow", {"what": what, "limit": round(result.wall_s, 1)}, None
+        return Outcome("too-slow", {"what": what, "limit": round(result.wall_s, 1)})
     if result.ending is Ending.CPU:
-        return "too-slow", {"what": what + " (CPU)", "limit": round(result.wall_s, 1)}, None
+        return Outcome("too-slow", {"what": what + " (CPU)", "limit": round(result.wall_s, 1)})
     if result.ending is Ending.OUTPUT:
-        return "flood", {"limit": OUTPUT_LIMIT}, None
+        return Outcome("flood", {"limit": OUTPUT_LIMIT})
     if result.ending is Ending.MEMORY:
-        return "memory", {}, None
+        return Outcome("memory", {})
     reason = (f"exit status {result.exit_code}" if result.exit_code is not None
               else result.signal_name or str(result.ending))
-    return "lost", {"reason": reason}, None
+    return Outcome("lost", {"reason": reason})
 
 
-def verdict_from(challenge: Challenge, check: str | None, values: dict, program_s: float | None,
-                 lang: str, misconception_cards: dict[str, str]) -> Verdict:
+def verdict_from(challenge: Challenge, outcome: Outcome, lang: str,
+                 misconception_cards: dict[str, str]) -> Verdict:
     meta = challenge.meta
+    check, values = outcome.check, outcome.values
     if check is None:
-        return Verdict(challenge.id, True, None, "", None, meta.card, program_s, meta.starter_s)
+        return Verdict(challenge.id, True, None, "", None, meta.card, outcome.program_s,
+                       meta.starter_s, stalled_s=outcome.stalled_s)
     text = challenge.text(check)
     if text is None:
         message = f"check {check} failed" if lang == "en" else f"check {check} fail hua"
@@ -162,7 +178,8 @@ def verdict_from(challenge: Challenge, check: str | None, values: dict, program_
         tag = text.misconception
     card = misconception_cards.get(tag, meta.card) if tag else meta.card
     shown = tuple(sorted((str(k), _shown(v)) for k, v in values.items()))
-    return Verdict(challenge.id, False, check, message, tag, card, program_s, meta.starter_s, shown)
+    return Verdict(challenge.id, False, check, message, tag, card, outcome.program_s, meta.starter_s,
+                   shown, outcome.stalled_s)
 
 
 async def grade(sandbox: Sandbox, challenge: Challenge, code: str, *, lang: str = "hi",
@@ -175,5 +192,4 @@ async def grade(sandbox: Sandbox, challenge: Challenge, code: str, *, lang: str 
     program = build_program(challenge, code, nonce)
     budget = challenge.meta.budget
     result = await run_program(sandbox, program, wall_s=budget.wall_s, cpu_s=budget.cpu_s)
-    check, values, program_s = parse(result, nonce)
-    return verdict_from(challenge, check, values, program_s, lang, misconception_cards or {})
+    return verdict_from(challenge, parse(result, nonce), lang, misconception_cards or {})

@@ -147,6 +147,7 @@ class Harness:
         self.step_s = 1e-7  # one step of a plain Python loop (`total += i * i`)
         self.executor = None
         self.on_syntax = None
+        self.watch = HostWatch()
 
     # -- helpers for the checks ----------------------------------------------------------
 
@@ -155,10 +156,15 @@ class Harness:
 
     def about(self, seconds, nominal):
         """True when `seconds` is about `nominal`: never much shorter, and longer only by a
-        ratio plus the calibrated lateness of a sleep on this machine, now."""
+        ratio plus the calibrated lateness of a sleep on this machine, now, plus any time the
+        host did not run this process at all."""
         low = nominal * 0.85 - 0.02
-        high = nominal * 1.5 + 6 * self.overshoot + 8 * self.base_lag + 0.1
-        return low <= seconds <= high
+        ideal = getattr(seconds, "ideal", None)
+        stalled = getattr(seconds, "stalled", 0.0)
+        if ideal is not None:  # measured beside the learner's code: the fairest yardstick
+            return low <= seconds <= max(ideal, nominal) * 1.3 + 0.05 + stalled
+        high = nominal * 1.3 + 3 * self.overshoot + 2 * self.base_lag + 0.05
+        return low <= seconds <= high + stalled
 
     def block_limit(self, limit):
         """A heartbeat lag longer than this means something held the loop: the challenge's
@@ -187,14 +193,28 @@ class Harness:
     def capture(self):
         return _Captured(self.config["output_limit"])
 
-    async def timed(self, awaitable, limit_s, what):
-        """Await the learner's coroutine with a time limit; (result, seconds)."""
+    async def timed(self, awaitable, limit_s, what, nominal=None):
+        """Await the learner's coroutine with a time limit; (result, seconds). With a
+        `nominal` time, an `asyncio.sleep(nominal)` of the harness runs beside it, in the same
+        loop at the same moment: the seconds remember how long that ideal took, the yardstick
+        `about` uses (a busy host delays both alike)."""
+
+        async def ideal():
+            begin = perf()
+            await asyncio.sleep(nominal)
+            return perf() - begin
+
         start = perf()
+        yardstick = asyncio.ensure_future(ideal()) if nominal is not None else None
         try:
-            result = await asyncio.wait_for(awaitable, limit_s)
+            result = await asyncio.wait_for(awaitable, limit_s + self.watch.stalled(start, perf()))
         except TimeoutError:
             self.fail("too-slow", what=what, limit=limit_s)
-        return result, perf() - start
+        finally:
+            took = Took(perf() - start, self.watch.stalled(start, perf()))
+            if yardstick is not None:
+                took.ideal = await yardstick
+        return result, took
 
     def plain_steps(self, n):
         """Calibrated seconds of an n-step plain Python loop on this machine, now."""
@@ -231,7 +251,8 @@ class Harness:
             async with self.heartbeat(0.005) as beat:
                 start = perf()
                 await asyncio.sleep(0.1)
-                return perf() - start - 0.1, beat.max_lag
+                end = perf()
+                return end - start - 0.1 - self.watch.stalled(start, end), beat.max_lag
 
         over, lag = asyncio.run(idle())
         self.overshoot, self.base_lag = max(0.0, over), max(0.0, lag)
@@ -284,7 +305,15 @@ class Harness:
                 run.prints.append((text, caller.co_name if caller.co_filename == FILE else ""))
             return real_print(*args, **kwargs)
 
+        granted = [0.0]
+
         def alarm(signum, frame):
+            # Time the host did not run this process at all is not the program's: grant it.
+            more = self.watch.stalled(start, perf()) - granted[0]
+            if more > 0.05:
+                granted[0] += more
+                signal.setitimer(signal.ITIMER_REAL, more)
+                return
             run.too_slow = True
             signal.setitimer(signal.ITIMER_REAL, 0.5)  # again, if this one is swallowed
             raise TooSlow(1)
@@ -387,6 +416,47 @@ class Harness:
             self.fail("exit", code=run.exit)
 
 
+class Took(float):
+    """Seconds measured, and how many of them the host held the whole process."""
+
+    def __new__(cls, seconds, stalled):
+        took = super().__new__(cls, seconds)
+        took.stalled = stalled
+        took.ideal = None
+        return took
+
+
+class HostWatch(threading.Thread):
+    """A thread that wakes every few ms and notes when it could not: then the host held this
+    whole process (a busy machine), which no code of the learner's causes. A loop held by the
+    learner's code (time.sleep, a long calculation) leaves this thread free: time.sleep lets
+    go of the GIL, and a busy thread hands it over every switch interval (5 ms)."""
+
+    TICK = 0.004
+    GAP = 0.025
+
+    def __init__(self):
+        super().__init__(daemon=True, name="harness-hostwatch")
+        self.stalls = []
+        self.lock = threading.Lock()
+
+    def run(self):
+        last = perf()
+        while True:
+            time.sleep(self.TICK)
+            now = perf()
+            if now - last - self.TICK > self.GAP:
+                with self.lock:
+                    self.stalls.append((last + self.TICK, now))
+                    del self.stalls[:-2000]
+            last = now
+
+    def stalled(self, start, end):
+        with self.lock:
+            stalls = list(self.stalls)
+        return sum(max(0.0, min(end, b) - max(start, a)) for a, b in stalls)
+
+
 class _Heartbeat:
     """A task of the harness that wakes every `interval`: its worst lateness shows how long
     anything held the event loop."""
@@ -400,10 +470,13 @@ class _Heartbeat:
         self.task = None
 
     async def _beat(self):
+        watch = self.harness.watch
         while True:
             start = perf()
             await asyncio.sleep(self.interval)
-            self.max_lag = max(self.max_lag, perf() - start - self.interval)
+            end = perf()
+            lag = end - start - self.interval - watch.stalled(start, end)
+            self.max_lag = max(self.max_lag, lag)
             self.beats += 1
 
     async def __aenter__(self):
@@ -415,7 +488,8 @@ class _Heartbeat:
         # The beat that is due now still counts: a loop held until the very end shows.
         start = perf()
         await asyncio.sleep(0)
-        self.max_lag = max(self.max_lag, perf() - start)
+        end = perf()
+        self.max_lag = max(self.max_lag, end - start - self.harness.watch.stalled(start, end))
         self.task.cancel()
         try:
             await self.task
@@ -458,6 +532,7 @@ def _harness_main(nonce, source, checks_source, config):
     exec(compile(checks_source, "<checks>", "exec", dont_inherit=True), checks)
     harness = Harness(nonce, source, config)
     harness.on_syntax = checks.get("syntax")
+    harness.watch.start()
     result = {"check": None, "values": {}, "program_s": None}
     phase = "compile"
     try:
@@ -470,6 +545,8 @@ def _harness_main(nonce, source, checks_source, config):
         main_limit = checks.get("MAIN_LIMIT_S", config["wall_s"] / 2)
         run = harness.run_main(tuple(checks.get("WATCH", ())), main_limit)
         result["program_s"] = round(run.seconds, 3)
+        if "first" in checks:  # a challenge may name a crash's cause before the generic checks
+            checks["first"](harness, run)
         harness.generic_main_checks(run, main_limit)
         if "program" in checks:
             checks["program"](harness, run)
@@ -507,5 +584,8 @@ def _harness_main(nonce, source, checks_source, config):
         result["values"] = {"error": f"{type(exc).__name__}: {str(exc)[:200]}",
                             "line": _learner_line(exc.__traceback__) or 0}
     result["phase"] = phase
+    result["stalled"] = round(harness.watch.stalled(0, perf()), 3)
+    result["calibration"] = {"overshoot": round(harness.overshoot, 4), "lag": round(harness.base_lag, 4),
+                             "step_ns": round(harness.step_s * 1e9, 1)}
     emit(nonce, "verdict", result)
     os._exit(0)  # threads the learner left running must not hold the verdict back

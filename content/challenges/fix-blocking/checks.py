@@ -31,9 +31,10 @@ async def functions(h, mod):
     async with h.heartbeat() as beat:
         with h.capture():
             (_, main_s), (alone, alone_s), (three, three_s) = await asyncio.gather(
-                h.timed(main(), 5.0, "main()"),
-                h.timed(fetch(5), 5.0, "fetch(5)"),
-                h.timed(asyncio.gather(fetch(4), fetch(6), fetch(8)), 5.0, "three fetch calls"))
+                h.timed(main(), 5.0, "main()", nominal=1.0),
+                h.timed(fetch(5), 5.0, "fetch(5)", nominal=1.0),
+                h.timed(asyncio.gather(fetch(4), fetch(6), fetch(8)), 5.0, "three fetch calls",
+                        nominal=1.0))
     if beat.blocked:
         h.fail("blocked-loop", lag=beat.max_lag)
     if alone != 50:

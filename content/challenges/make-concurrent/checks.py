@@ -25,7 +25,7 @@ async def functions(h, mod):
 
     h.replace(mod, "download", other_download)
     with h.capture() as out:
-        _, took = await h.timed(main(), 3.0, "main()")
+        _, took = await h.timed(main(), 3.0, "main()", nominal=0.5)
     setattr(mod, "download", download)
     if sorted(calls) != [("a", 0.5), ("b", 0.5), ("c", 0.5)]:
         h.fail("calls", got=sorted(calls))
