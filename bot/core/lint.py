@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.core import curriculum
+from bot.core.challenges import CHAL_CODES, lint_challenges
 from bot.core.content import Card, ContentError, load_card, normalize
 from bot.core.lint_quiz import QUIZ_CODES, check_card_links, lint_quiz, question_count
 from bot.core.types import CodeBlock
@@ -44,6 +45,7 @@ CODES: dict[str, str] = {
     "DEMO004": "invalid demo metadata",
 }
 CODES.update(QUIZ_CODES)  # the question bank's codes, QUIZ001.. (bot/core/lint_quiz.py)
+CODES.update(CHAL_CODES)  # the challenges' codes, CHAL001.. (bot/core/challenges/_lint.py)
 
 # One card voice must fit one Telegram message (4,096) with room for title, place and buttons.
 MAX_VOICE_CHARS = 3_800
@@ -173,7 +175,18 @@ def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
         findings += check_card_links(root / "quiz", {c.id: c.meta.quizzes for c, _ in cards},
                                      {c.id: p for c, p in cards})
     findings += check_demos(root, [card for card, _ in cards])
+    findings += lint_challenges(root, ids, [e.id for e in entries.values() if e.id != "summary"],
+                                _misconception_tags(root))
     return sorted(findings)
+
+
+def _misconception_tags(root: Path) -> set[str]:
+    from bot.core.quizbank import MISCONCEPTIONS_FILE, BankError, load_misconceptions
+
+    try:
+        return set(load_misconceptions(root / "quiz" / MISCONCEPTIONS_FILE))
+    except BankError:
+        return set()  # reported by the quiz lint
 
 
 def check_demos(root: Path, cards: list[Card]) -> list[Finding]:

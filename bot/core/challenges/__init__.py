@@ -15,6 +15,7 @@ from bot.core.challenges._grade import (
     run_program,
     verdict_from,
 )
+from bot.core.challenges._lint import CHAL_CODES, lint_challenges
 from bot.core.challenges._model import (
     GENERIC,
     Challenge,
@@ -26,6 +27,7 @@ from bot.core.challenges._model import (
 )
 
 __all__ = [
+    "CHAL_CODES",
     "GENERIC",
     "MAX_CODE_CHARS",
     "Challenge",
@@ -39,6 +41,7 @@ __all__ = [
     "build_program",
     "check_code",
     "grade",
+    "lint_challenges",
     "load_challenge",
     "parse",
     "run_program",

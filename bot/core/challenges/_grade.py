@@ -91,10 +91,8 @@ def build_program(challenge: Challenge, code: str, nonce: str) -> str:
 async def run_program(sandbox: Sandbox, program: str, *, wall_s: float, cpu_s: int) -> RunResult:
     """The one place this package calls the sandbox. The CPU budget is also set by the harness
     itself (RLIMIT_CPU inside the run), so it holds while the sandbox takes only a wall time."""
-    from bot.sandbox import RunResult as Result
-
     async for event in sandbox.submit(program, user_key=None, wall_s=wall_s):
-        if isinstance(event, Result):
+        if hasattr(event, "ending"):  # the RunResult; Queued(position) comes before it
             return event
     raise RuntimeError("the sandbox ended without a result")
 
@@ -145,17 +143,16 @@ def parse(result: RunResult, nonce: str) -> Outcome:
         check = verdict.get("check")
         return Outcome(check if isinstance(check, str) else None, values,
                        _number(verdict.get("program_s")), _number(verdict.get("stalled")) or 0.0)
-    # No verdict: the sandbox stopped the run, or something ended the process early.
-    from bot.sandbox import Ending
-
+    # No verdict: the sandbox stopped the run, or something ended the process early. (The
+    # endings are StrEnum values: compared as text, so the core needs no sandbox import.)
     what = {"program": "the program", "functions": "your functions"}.get(phase, "the grader")
-    if result.ending is Ending.TIME:
+    if result.ending == "time":
         return Outcome("too-slow", {"what": what, "limit": round(result.wall_s, 1)})
-    if result.ending is Ending.CPU:
+    if result.ending == "cpu":
         return Outcome("too-slow", {"what": what + " (CPU)", "limit": round(result.wall_s, 1)})
-    if result.ending is Ending.OUTPUT:
+    if result.ending == "output":
         return Outcome("flood", {"limit": OUTPUT_LIMIT})
-    if result.ending is Ending.MEMORY:
+    if result.ending == "memory":
         return Outcome("memory", {})
     reason = (f"exit status {result.exit_code}" if result.exit_code is not None
               else result.signal_name or str(result.ending))
