@@ -53,6 +53,7 @@ class Verdict:
     starter_s: float | None  # the starter's time as a program, from the challenge
     values: tuple[tuple[str, str], ...] = field(default=())  # what the failed check measured
     stalled_s: float = 0.0  # how long the host did not run the program at all (a busy machine)
+    extra_cpu_s: float | None = None  # CPU the grading used beyond the program's own run
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class Outcome:
     values: dict
     program_s: float | None = None
     stalled_s: float = 0.0
+    extra_cpu_s: float | None = None
 
 
 def check_code(code: str) -> str:
@@ -142,7 +144,8 @@ def parse(result: RunResult, nonce: str) -> Outcome:
         values = verdict.get("values") if isinstance(verdict.get("values"), dict) else {}
         check = verdict.get("check")
         return Outcome(check if isinstance(check, str) else None, values,
-                       _number(verdict.get("program_s")), _number(verdict.get("stalled")) or 0.0)
+                       _number(verdict.get("program_s")), _number(verdict.get("stalled")) or 0.0,
+                       _number(verdict.get("extra_cpu")))
     # No verdict: the sandbox stopped the run, or something ended the process early. (The
     # endings are StrEnum values: compared as text, so the core needs no sandbox import.)
     what = {"program": "the program", "functions": "your functions"}.get(phase, "the grader")
@@ -165,7 +168,7 @@ def verdict_from(challenge: Challenge, outcome: Outcome, lang: str,
     check, values = outcome.check, outcome.values
     if check is None:
         return Verdict(challenge.id, True, None, "", None, meta.card, outcome.program_s,
-                       meta.starter_s, stalled_s=outcome.stalled_s)
+                       meta.starter_s, stalled_s=outcome.stalled_s, extra_cpu_s=outcome.extra_cpu_s)
     text = challenge.text(check)
     if text is None:
         message = f"check {check} failed" if lang == "en" else f"check {check} fail hua"
@@ -176,7 +179,7 @@ def verdict_from(challenge: Challenge, outcome: Outcome, lang: str,
     card = misconception_cards.get(tag, meta.card) if tag else meta.card
     shown = tuple(sorted((str(k), _shown(v)) for k, v in values.items()))
     return Verdict(challenge.id, False, check, message, tag, card, outcome.program_s, meta.starter_s,
-                   shown, outcome.stalled_s)
+                   shown, outcome.stalled_s, outcome.extra_cpu_s)
 
 
 async def grade(sandbox: Sandbox, challenge: Challenge, code: str, *, lang: str = "hi",

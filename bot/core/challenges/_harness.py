@@ -97,10 +97,17 @@ class Run:
         self.calls = {}  # watched function name -> [[started in a loop, start, end], ...]
         self.prints = []  # (text, name of the function that printed it)
         self.too_slow = False
+        self.cpu = 0.0  # CPU seconds of this process and its children while it ran
 
     @property
     def lines(self):
         return [line.rstrip() for line in self.output.splitlines()]
+
+
+def _cpu():
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _learner_line(tb):
@@ -147,7 +154,6 @@ class Harness:
         self.step_s = 1e-7  # one step of a plain Python loop (`total += i * i`)
         self.executor = None
         self.on_syntax = None
-        self.watch = HostWatch()
 
     # -- helpers for the checks ----------------------------------------------------------
 
@@ -194,7 +200,8 @@ class Harness:
         return _Captured(self.config["output_limit"])
 
     async def timed(self, awaitable, limit_s, what, nominal=None):
-        """Await the learner's coroutine with a time limit; (result, seconds). With a
+        """Await the learner's coroutine with a time limit (extended by any time the host kept
+        this process from running); (result, seconds). With a
         `nominal` time, an `asyncio.sleep(nominal)` of the harness runs beside it, in the same
         loop at the same moment: the seconds remember how long that ideal took, the yardstick
         `about` uses (a busy host delays both alike)."""
@@ -204,21 +211,36 @@ class Harness:
             await asyncio.sleep(nominal)
             return perf() - begin
 
-        start = perf()
+        start, waited = perf(), all_waited()
         yardstick = asyncio.ensure_future(ideal()) if nominal is not None else None
+        task = asyncio.ensure_future(awaitable)
+        granted = 0.0
         try:
-            result = await asyncio.wait_for(awaitable, limit_s + self.watch.stalled(start, perf()))
-        except TimeoutError:
-            self.fail("too-slow", what=what, limit=limit_s)
+            while True:
+                await asyncio.wait({task}, timeout=max(0.0, start + limit_s + granted - perf()))
+                if task.done():
+                    break
+                # Time the host kept us waiting for a CPU is granted (up to the limit again).
+                more = min(all_waited() - waited, limit_s)
+                if more - granted > 0.05:
+                    granted = more
+                    continue
+                task.cancel()
+                self.fail("too-slow", what=what, limit=limit_s)
         finally:
-            took = Took(perf() - start, self.watch.stalled(start, perf()))
+            took = Took(perf() - start, all_waited() - waited)
             if yardstick is not None:
                 took.ideal = await yardstick
-        return result, took
+        return task.result(), took
 
     def plain_steps(self, n):
-        """Calibrated seconds of an n-step plain Python loop on this machine, now."""
+        """Calibrated CPU seconds of an n-step plain Python loop on this machine."""
         return n * self.step_s
+
+    def cpu(self):
+        """CPU seconds of this process so far (every thread; a process pool's workers only
+        once they are gone)."""
+        return _cpu()
 
     def predict_run(self, snippet):
         """Run a snippet (from the challenge, not the learner) and return its output lines."""
@@ -249,23 +271,22 @@ class Harness:
     def calibrate(self):
         async def idle():
             async with self.heartbeat(0.005) as beat:
-                start = perf()
+                start, waited = perf(), all_waited()
                 await asyncio.sleep(0.1)
-                end = perf()
-                return end - start - 0.1 - self.watch.stalled(start, end), beat.max_lag
+                return perf() - start - 0.1 - (all_waited() - waited), beat.max_lag
 
         over, lag = asyncio.run(idle())
         self.overshoot, self.base_lag = max(0.0, over), max(0.0, lag)
         best = None
-        for _ in range(3):
+        for _ in range(3):  # CPU time of this thread: a busy host does not inflate it
             n = 100_000
-            start = perf()
+            start = time.thread_time()
             total = 0
             for i in range(n):
                 total += i * i
-            took = perf() - start
+            took = time.thread_time() - start
             best = took if best is None else min(best, took)
-        self.step_s = best / n
+        self.step_s = max(best, 1e-4) / n
 
     def _module(self, name):
         mod = types.ModuleType(name)
@@ -309,7 +330,7 @@ class Harness:
 
         def alarm(signum, frame):
             # Time the host did not run this process at all is not the program's: grant it.
-            more = self.watch.stalled(start, perf()) - granted[0]
+            more = min(all_waited() - waited_start, limit_s) - granted[0]  # at most twice the limit
             if more > 0.05:
                 granted[0] += more
                 signal.setitimer(signal.ITIMER_REAL, more)
@@ -327,7 +348,8 @@ class Harness:
                 builtins.print = print_
                 threading.setprofile(profile)
                 sys.setprofile(profile)
-            start = perf()
+            start, waited_start = perf(), all_waited()
+            cpu_start = _cpu()
             signal.setitimer(signal.ITIMER_REAL, limit_s)
             try:
                 exec(self.code, mod.__dict__)
@@ -352,6 +374,7 @@ class Harness:
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
                 run.seconds = perf() - start
+                run.cpu = _cpu() - cpu_start
                 sys.setprofile(None)
                 threading.setprofile(None)
                 builtins.print = real_print
@@ -417,7 +440,8 @@ class Harness:
 
 
 class Took(float):
-    """Seconds measured, and how many of them the host held the whole process."""
+    """Seconds measured, and how many of them the host kept this process's threads waiting
+    for a CPU (summed over threads: an allowance, never a measure of the learner)."""
 
     def __new__(cls, seconds, stalled):
         took = super().__new__(cls, seconds)
@@ -426,35 +450,24 @@ class Took(float):
         return took
 
 
-class HostWatch(threading.Thread):
-    """A thread that wakes every few ms and notes when it could not: then the host held this
-    whole process (a busy machine), which no code of the learner's causes. A loop held by the
-    learner's code (time.sleep, a long calculation) leaves this thread free: time.sleep lets
-    go of the GIL, and a busy thread hands it over every switch interval (5 ms)."""
+def _schedstat_wait(path):
+    try:
+        with open(path, "rb") as f:
+            return int(f.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0  # no schedstat here: no allowance, the plain measure stands
 
-    TICK = 0.004
-    GAP = 0.025
 
-    def __init__(self):
-        super().__init__(daemon=True, name="harness-hostwatch")
-        self.stalls = []
-        self.lock = threading.Lock()
-
-    def run(self):
-        last = perf()
-        while True:
-            time.sleep(self.TICK)
-            now = perf()
-            if now - last - self.TICK > self.GAP:
-                with self.lock:
-                    self.stalls.append((last + self.TICK, now))
-                    del self.stalls[:-2000]
-            last = now
-
-    def stalled(self, start, end):
-        with self.lock:
-            stalls = list(self.stalls)
-        return sum(max(0.0, min(end, b) - max(start, a)) for a, b in stalls)
+def all_waited():
+    """Seconds the threads of this process spent runnable but not running (the kernel's
+    run-queue wait, summed over threads): the host's doing, never the learner's. A loop held by
+    the learner's code is running (a long calculation) or asleep (time.sleep), and neither
+    counts; a worker thread that holds the GIL while the host keeps it off the CPU does."""
+    try:
+        tids = os.listdir("/proc/self/task")
+    except OSError:
+        return 0.0
+    return sum(_schedstat_wait(f"/proc/self/task/{tid}/schedstat") for tid in tids)
 
 
 class _Heartbeat:
@@ -470,12 +483,10 @@ class _Heartbeat:
         self.task = None
 
     async def _beat(self):
-        watch = self.harness.watch
         while True:
-            start = perf()
+            start, waited = perf(), all_waited()
             await asyncio.sleep(self.interval)
-            end = perf()
-            lag = end - start - self.interval - watch.stalled(start, end)
+            lag = perf() - start - self.interval - (all_waited() - waited)
             self.max_lag = max(self.max_lag, lag)
             self.beats += 1
 
@@ -486,10 +497,9 @@ class _Heartbeat:
 
     async def __aexit__(self, *exc):
         # The beat that is due now still counts: a loop held until the very end shows.
-        start = perf()
+        start, waited = perf(), all_waited()
         await asyncio.sleep(0)
-        end = perf()
-        self.max_lag = max(self.max_lag, end - start - self.harness.watch.stalled(start, end))
+        self.max_lag = max(self.max_lag, perf() - start - (all_waited() - waited))
         self.task.cancel()
         try:
             await self.task
@@ -532,7 +542,6 @@ def _harness_main(nonce, source, checks_source, config):
     exec(compile(checks_source, "<checks>", "exec", dont_inherit=True), checks)
     harness = Harness(nonce, source, config)
     harness.on_syntax = checks.get("syntax")
-    harness.watch.start()
     result = {"check": None, "values": {}, "program_s": None}
     phase = "compile"
     try:
@@ -584,7 +593,9 @@ def _harness_main(nonce, source, checks_source, config):
         result["values"] = {"error": f"{type(exc).__name__}: {str(exc)[:200]}",
                             "line": _learner_line(exc.__traceback__) or 0}
     result["phase"] = phase
-    result["stalled"] = round(harness.watch.stalled(0, perf()), 3)
+    result["stalled"] = round(all_waited(), 3)
+    # The grading's own CPU: everything this run used but the program's run as __main__.
+    result["extra_cpu"] = round(_cpu() - (harness.run.cpu if harness.run else 0.0), 3)
     result["calibration"] = {"overshoot": round(harness.overshoot, 4), "lag": round(harness.base_lag, 4),
                              "step_ns": round(harness.step_s * 1e9, 1)}
     emit(nonce, "verdict", result)
