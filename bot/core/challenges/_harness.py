@@ -416,11 +416,10 @@ class Harness:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 exec(self.code, mod.__dict__)
-        except BaseException as exc:
-            # It ran as a program; failing only now means it behaves differently when imported
-            # (its top level depends on the loop's result): report it like a crash.
-            self.fail("crash", error=f"{type(exc).__name__}: {str(exc)[:200]}",
-                      line=_learner_line(exc.__traceback__) or 0)
+        except BaseException:
+            # It ran as a program, so this is its top level using what the neutralised entry
+            # point returned (None): the functions defined so far are what the checks need.
+            pass
         finally:
             sys.stdout, sys.stderr = old
             (asyncio.run, asyncio.Runner, asyncio.BaseEventLoop.run_until_complete,

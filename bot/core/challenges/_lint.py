@@ -206,23 +206,25 @@ async def _run_jobs(jobs: list[Job], sandbox) -> dict[str, Outcome]:
     return results
 
 
-async def _with_sandbox(jobs: list[Job]) -> dict[str, Outcome] | str:
+async def _with_sandbox(jobs: list[Job], config=None) -> dict[str, Outcome] | str:
     # The lint is a tool run beside the bot, not the bot's core at run time: it opens a sandbox
     # of its own with the default limits (imported here, so the core never imports it).
     from bot.sandbox import Config, Limits, Sandbox
 
-    config = Config(pool=0, cooldown_s=0.0, queue=len(jobs) + 1, limits=Limits(wall_s=MAX_WALL_S))
+    config = config or Config(pool=0, cooldown_s=0.0, queue=len(jobs) + 1,
+                              limits=Limits(wall_s=MAX_WALL_S))
     async with Sandbox.open(config) as sandbox:
         if not sandbox.available:
             return str(sandbox.reason)
         return await _run_jobs(jobs, sandbox)
 
 
-def run_in_sandbox(jobs: list[Job]) -> dict[str, Outcome] | None:
-    """Outcomes by job key; None when the sandbox cannot start here (outside CI)."""
+def run_in_sandbox(jobs: list[Job], config=None) -> dict[str, Outcome] | None:
+    """Outcomes by job key; None when the sandbox cannot start here (outside CI). `config`
+    (a bot.sandbox.Config) replaces the lint's own."""
     if not jobs:
         return {}
-    got = asyncio.run(_with_sandbox(jobs))
+    got = asyncio.run(_with_sandbox(jobs, config))
     if isinstance(got, str):
         if os.environ.get("CI") == "true":
             raise RuntimeError(f"the sandbox cannot start, so the challenges cannot be checked: {got}")
