@@ -52,7 +52,7 @@ class Verdict:
     program_s: float | None  # the learner's program as __main__ (None if it never ran)
     starter_s: float | None  # the starter's time as a program, from the challenge
     values: tuple[tuple[str, str], ...] = field(default=())  # what the failed check measured
-    stalled_s: float = 0.0  # how long the host did not run the program at all (a busy machine)
+    stalled_s: float = 0.0  # its threads' run-queue wait: a busy host, never the learner's doing
     extra_cpu_s: float | None = None  # CPU the grading used beyond the program's own run
 
 

@@ -8,6 +8,11 @@
 # speed) -> run the program as __main__ (output, exit, exceptions, never-awaited warnings,
 # time) -> load it again with its entry point neutralised -> the challenge's `functions` check
 # the learner's functions in the harness's own loop, under a heartbeat that sees a blocked loop.
+#
+# Timing is never an absolute number: "about X s" is judged against an asyncio.sleep(X) of the
+# harness run beside the learner's code in the same loop, and a heartbeat's lateness against an
+# idle loop's in this run. Time the kernel kept this process's threads waiting for a CPU (a busy
+# host: /proc's schedstat) is allowed for, never counted against the learner.
 import asyncio
 import builtins
 import concurrent.futures
