@@ -103,6 +103,7 @@ class Run:
         self.prints = []  # (text, name of the function that printed it)
         self.too_slow = False
         self.cpu = 0.0  # CPU seconds of this process and its children while it ran
+        self.max_block = 0.0  # the longest its event loop was held by one step
 
     @property
     def lines(self):
@@ -344,8 +345,28 @@ class Harness:
             signal.setitimer(signal.ITIMER_REAL, 0.5)  # again, if this one is swallowed
             raise TooSlow(1)
 
+        # The longest single step of any event loop the program runs (a callback or a task's
+        # step between two awaits) is how long it held its loop. The run-queue wait is read at
+        # most every 50 ms and after a long step, so what a busy host took is left out.
+        handle_run = asyncio.events.Handle._run
+        sample = [perf(), all_waited()]
+
+        def timed_step(handle):
+            begin = perf()
+            if begin - sample[0] > 0.05:
+                sample[0], sample[1] = begin, all_waited()
+            waited = sample[1]
+            try:
+                return handle_run(handle)
+            finally:
+                took = perf() - begin
+                if took > 0.05:
+                    held = took - (all_waited() - waited)
+                    run.max_block = max(run.max_block, held)
+
         old_out = sys.stdout, sys.stderr
         signal.signal(signal.SIGALRM, alarm)
+        asyncio.events.Handle._run = timed_step
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             sys.stdout = sys.stderr = cap
@@ -378,6 +399,7 @@ class Harness:
                 del tb  # its frames hold what the program left behind: let it be collected
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+                asyncio.events.Handle._run = handle_run
                 run.seconds = perf() - start
                 run.cpu = _cpu() - cpu_start
                 sys.setprofile(None)
