@@ -13,6 +13,14 @@
 # harness run beside the learner's code in the same loop, and a heartbeat's lateness against an
 # idle loop's in this run. Time the kernel kept this process's threads waiting for a CPU (a busy
 # host: /proc's schedstat) is allowed for, never counted against the learner.
+#
+# A challenge's checks.py may define (all optional): MAIN_LIMIT_S (the program's time limit),
+# WATCH (names of the learner's functions whose runs are recorded in run.calls, and whose
+# prints in run.prints), syntax(h, error, line), first(h, run) (before the generic checks of
+# the program's run), program(h, run) (after them) and async functions(h, mod). A check fails
+# with h.fail("id", **numbers); its words are in challenge.yaml. Helpers: h.func, h.replace (a
+# hidden variation), h.timed(aw, limit, what, nominal=...), h.about, h.heartbeat(interval,
+# limit), h.capture(), h.plain_steps(n) and h.cpu() (CPU time), h.predict_run(snippet).
 import asyncio
 import builtins
 import concurrent.futures
@@ -104,6 +112,7 @@ class Run:
         self.too_slow = False
         self.cpu = 0.0  # CPU seconds of this process and its children while it ran
         self.max_block = 0.0  # the longest its event loop was held by one step
+        self.waited = 0.0  # its threads' run-queue wait meanwhile (a busy host)
 
     @property
     def lines(self):
@@ -166,13 +175,14 @@ class Harness:
     def fail(self, check, **values):
         raise Fail(check, **values)
 
-    def about(self, seconds, nominal):
-        """True when `seconds` is about `nominal`: never much shorter, and longer only by a
-        ratio plus the calibrated lateness of a sleep on this machine, now, plus any time the
-        host did not run this process at all."""
+    def about(self, seconds, nominal, allowance=0.0):
+        """True when `seconds` is about `nominal`: never much shorter, and at most 1.3 times the
+        harness's own asyncio.sleep(nominal) run beside it (see `timed`), or without one, 1.3
+        times nominal plus this run's calibrated lateness of a sleep. Plus the time the host
+        kept this process waiting for a CPU (or `allowance`, measured by the caller)."""
         low = nominal * 0.85 - 0.02
         ideal = getattr(seconds, "ideal", None)
-        stalled = getattr(seconds, "stalled", 0.0)
+        stalled = max(getattr(seconds, "stalled", 0.0), allowance)
         if ideal is not None:  # measured beside the learner's code: the fairest yardstick
             return low <= seconds <= max(ideal, nominal) * 1.3 + 0.05 + stalled
         high = nominal * 1.3 + 3 * self.overshoot + 2 * self.base_lag + 0.05
@@ -402,6 +412,7 @@ class Harness:
                 asyncio.events.Handle._run = handle_run
                 run.seconds = perf() - start
                 run.cpu = _cpu() - cpu_start
+                run.waited = all_waited() - waited_start
                 sys.setprofile(None)
                 threading.setprofile(None)
                 builtins.print = real_print

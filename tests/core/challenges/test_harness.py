@@ -148,6 +148,7 @@ CASES: list[tuple[str, str, str, str | None]] = [
                                                  entry=RUN), "flood"),
     ("make-concurrent", "flood past the harness", "import os\nwhile True:\n    os.write(1, b'x' * 4096)\n",
      "flood"),
+    ("missing-await", "a NUL byte", "print(1)\x00\n", "syntax"),
     ("make-concurrent", "crash", DOWNLOAD.format(main='    raise ValueError("oops")', entry=RUN), "crash"),
 ]
 # Each required challenge's own files: the reference passes, the starter and every wrong answer
