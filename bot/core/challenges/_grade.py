@@ -123,8 +123,9 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def parse(result: RunResult, nonce: str) -> Outcome:
-    """The harness's report from a finished run; without one, why the run ended."""
+def parse(result: RunResult, nonce: str, cpu_s: float | None = None) -> Outcome:
+    """The harness's report from a finished run; without one, why the run ended (`cpu_s`: the
+    CPU budget, named when that is what ended it)."""
     verdict = None
     phase = "start"
     prefix = nonce + " "
@@ -148,11 +149,12 @@ def parse(result: RunResult, nonce: str) -> Outcome:
                        _number(verdict.get("extra_cpu")))
     # No verdict: the sandbox stopped the run, or something ended the process early. (The
     # endings are StrEnum values: compared as text, so the core needs no sandbox import.)
-    what = {"program": "the program", "functions": "your functions"}.get(phase, "the grader")
+    what = "main.py"  # the learner's file: a word both voices can carry as it is
     if result.ending == "time":
-        return Outcome("too-slow", {"what": what, "limit": round(result.wall_s, 1)})
+        return Outcome("too-slow", {"what": what, "limit": round(result.wall_s, 1), "phase": phase})
     if result.ending == "cpu":
-        return Outcome("too-slow", {"what": what + " (CPU)", "limit": round(result.wall_s, 1)})
+        limit = cpu_s if cpu_s is not None else round(result.wall_s, 1)
+        return Outcome("too-slow", {"what": what + " (CPU)", "limit": limit, "phase": phase})
     if result.ending == "output":
         return Outcome("flood", {"limit": OUTPUT_LIMIT})
     if result.ending == "memory":
@@ -192,4 +194,5 @@ async def grade(sandbox: Sandbox, challenge: Challenge, code: str, *, lang: str 
     program = build_program(challenge, code, nonce)
     budget = challenge.meta.budget
     result = await run_program(sandbox, program, wall_s=budget.wall_s, cpu_s=budget.cpu_s)
-    return verdict_from(challenge, parse(result, nonce), lang, misconception_cards or {})
+    outcome = parse(result, nonce, cpu_s=budget.cpu_s)
+    return verdict_from(challenge, outcome, lang, misconception_cards or {})

@@ -217,10 +217,10 @@ class Harness:
 
     async def timed(self, awaitable, limit_s, what, nominal=None):
         """Await the learner's coroutine with a time limit (extended by any time the host kept
-        this process from running); (result, seconds). With a
-        `nominal` time, an `asyncio.sleep(nominal)` of the harness runs beside it, in the same
-        loop at the same moment: the seconds remember how long that ideal took, the yardstick
-        `about` uses (a busy host delays both alike)."""
+        this process from running); (result, seconds). With a `nominal` time, an
+        asyncio.sleep(nominal) of the harness runs beside it, in the same loop at the same
+        moment: the seconds remember how long that ideal took, the yardstick `about` uses (a
+        busy host delays both alike)."""
 
         async def ideal():
             begin = perf()
@@ -466,7 +466,7 @@ class Harness:
 
     def generic_main_checks(self, run, limit_s):
         if run.too_slow:
-            self.fail("too-slow", what="program", limit=limit_s)
+            self.fail("too-slow", what="main.py", limit=limit_s)
         if run.unawaited:
             self.fail("never-awaited", name=run.unawaited[0])
         if run.error is not None:

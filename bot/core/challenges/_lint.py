@@ -195,7 +195,7 @@ async def _run_jobs(jobs: list[Job], sandbox) -> dict[str, Outcome]:
                 nonce = os.urandom(12).hex()
                 result = await run_program(sandbox, build_program(job.challenge, job.code, nonce),
                                            wall_s=budget.wall_s, cpu_s=budget.cpu_s)
-                outcome = parse(result, nonce)
+                outcome = parse(result, nonce, cpu_s=budget.cpu_s)
                 if not _surprising(job, outcome) or attempt == RETRIES:
                     break
         results[job.key] = _memo[job.key] = outcome

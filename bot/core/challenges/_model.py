@@ -5,7 +5,6 @@ learner's code) and `wrong/*.py` (known wrong answers, each listed with the chec
 from __future__ import annotations
 
 import difflib
-import re
 import string
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from bot.core.content import Voiced
 CHALLENGE_ID = r"^[a-z][a-z0-9-]{1,40}$"
 CHECK_ID = r"^[a-z][a-z0-9-]{1,40}$"
 MANIFEST = "challenge.yaml"
-MAX_WALL_S = 30.0  # a submission holds one sandbox slot at most this long
 
 Kind = Literal["fix-blocking", "missing-await", "move-await", "start-loop", "make-concurrent",
                "stop-starving", "cpu-tool", "predict"]
@@ -208,5 +206,3 @@ GENERIC: dict[str, CheckText] = {
     "lost": _v("Program grader ke khatam hone se pehle hi band ho gaya ({reason}).",
                "The program ended before the grader could finish ({reason})."),
 }
-
-KNOWN_NAME = re.compile(CHECK_ID)

@@ -1,5 +1,5 @@
 # Hidden checks of starvation (run in the sandbox by the harness; `h` is the harness).
-MAIN_LIMIT_S = 6.0
+MAIN_LIMIT_S = 4.0
 
 
 def squares(n):

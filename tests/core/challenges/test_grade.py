@@ -59,8 +59,9 @@ def test_a_run_without_verdict_says_why_it_ended():
     """Wall time, CPU, output and memory limits become too-slow, flood and memory."""
     phase = 'abcd phase "program"\n'
     slow = parse(result(phase, Ending.TIME, None), "abcd")
-    assert slow.check == "too-slow" and slow.values["what"] == "the program"
-    assert parse(result("", Ending.CPU, None), "abcd").check == "too-slow"
+    assert slow.check == "too-slow" and slow.values == {"what": "main.py", "limit": 1.0, "phase": "program"}
+    cpu = parse(result("", Ending.CPU, None), "abcd", cpu_s=6)
+    assert cpu.check == "too-slow" and cpu.values["limit"] == 6
     assert parse(result("x" * 100, Ending.OUTPUT, None), "abcd").check == "flood"
     assert parse(result("", Ending.MEMORY, None), "abcd").check == "memory"
     lost = parse(result("", Ending.EXIT, 3), "abcd")
