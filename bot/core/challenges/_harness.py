@@ -227,7 +227,7 @@ class Harness:
             await asyncio.sleep(nominal)
             return perf() - begin
 
-        start, waited = perf(), all_waited()
+        start, waited, loop_start = perf(), all_waited(), loop_waited()
         yardstick = asyncio.ensure_future(ideal()) if nominal is not None else None
         task = asyncio.ensure_future(awaitable)
         granted = 0.0
@@ -244,7 +244,7 @@ class Harness:
                 task.cancel()
                 self.fail("too-slow", what=what, limit=limit_s)
         finally:
-            took = Took(perf() - start, all_waited() - waited)
+            took = Took(perf() - start, loop_waited() - loop_start)
             if yardstick is not None:
                 took.ideal = await yardstick
         return task.result(), took
@@ -492,14 +492,20 @@ def _schedstat_wait(path):
         with open(path, "rb") as f:
             return int(f.read().split()[1]) / 1e9
     except (OSError, ValueError, IndexError):
-        return 0.0  # no schedstat here: no allowance, the plain measure stands
+        return 0.0  # gone, or no schedstat here (then no allowance: the plain measure stands)
+
+
+def loop_waited():
+    """Seconds the calling thread (the event loop's) spent runnable but not running: the
+    kernel's run-queue wait, the host's doing, never the learner's. A loop held by the
+    learner's code is running (a long calculation) or asleep (time.sleep), and neither counts.
+    Every wake-up of a loop goes through this thread, so it is the wait that delays them."""
+    return _schedstat_wait("/proc/thread-self/schedstat")
 
 
 def all_waited():
-    """Seconds the threads of this process spent runnable but not running (the kernel's
-    run-queue wait, summed over threads): the host's doing, never the learner's. A loop held by
-    the learner's code is running (a long calculation) or asleep (time.sleep), and neither
-    counts; a worker thread that holds the GIL while the host keeps it off the CPU does."""
+    """The same, summed over the threads of this process: a worker thread that holds the GIL
+    while the host keeps it off the CPU holds the loop up too."""
     try:
         tids = os.listdir("/proc/self/task")
     except OSError:

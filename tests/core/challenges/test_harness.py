@@ -1,6 +1,6 @@
 """The grader in the real sandbox: each required challenge's reference passes, its starter and
-honest wrong answers fail the intended check, other correct approaches pass, and bad programs
-(never ending, flooding, a syntax error) get a clear verdict.
+honest wrong answers fail the intended check, other correct approaches pass (for the other
+challenges too), and bad programs (never ending, flooding, a syntax error) get a clear verdict.
 
 All cases run at once in one sandbox (module fixture), as many at a time as it has slots."""
 
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -166,8 +167,12 @@ def content_cases(challenges: Challenges) -> list[tuple[str, str, str, str | Non
     return out
 
 
+# Other correct approaches to the other challenges (tests/core/challenges/right/<id>/<label>.py).
+RIGHT = Path(__file__).parent / "right"
+OTHERS = [(p.parent.name, f"right/{p.stem}", p.read_text(encoding="utf-8"), None)
+          for p in sorted(RIGHT.glob("*/*.py"))]
 CHALLENGES = Challenges.from_dir(CONTENT)
-ALL = content_cases(CHALLENGES) + CASES
+ALL = content_cases(CHALLENGES) + CASES + OTHERS
 SWALLOWS_ALARM = '''import time
 while True:
     try:
