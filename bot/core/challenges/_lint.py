@@ -52,7 +52,7 @@ CHAL_CODES: dict[str, str] = {
 # The sandbox's ceilings a challenge's budget must stay under (bot.sandbox.Limits defaults).
 MAX_WALL_S = 30.0
 MAX_CPU_S = 10
-RETRIES = 2  # a surprising result on a busy host is run again before it counts
+RETRIES = 2  # a surprising result (or a sandbox that did not start) on a busy host: again
 STARTER_RATIO = 4.0  # starter_s is a claim about a noisy machine: only a 4x miss is reported
 
 
@@ -189,12 +189,21 @@ async def _run_jobs(jobs: list[Job], sandbox) -> dict[str, Outcome]:
         if job.key in _memo:
             results[job.key] = _memo[job.key]
             return
+        from bot.sandbox import Unavailable
+
         budget = job.challenge.meta.budget
         async with gate:
             for attempt in range(RETRIES + 1):
                 nonce = os.urandom(12).hex()
-                result = await run_program(sandbox, build_program(job.challenge, job.code, nonce),
-                                           wall_s=budget.wall_s, cpu_s=budget.cpu_s)
+                program = build_program(job.challenge, job.code, nonce)
+                try:
+                    result = await run_program(sandbox, program, wall_s=budget.wall_s,
+                                               cpu_s=budget.cpu_s)
+                except Unavailable:  # one sandbox did not start in time (a busy host): again
+                    if attempt == RETRIES:
+                        raise
+                    await asyncio.sleep(1.0)
+                    continue
                 outcome = parse(result, nonce, cpu_s=budget.cpu_s)
                 if not _surprising(job, outcome) or attempt == RETRIES:
                     break
