@@ -18,8 +18,8 @@ async def functions(h, mod):
         got, _ = await h.timed(crunch(n), 3.0, f"crunch({n})")
         if got != squares(n):
             h.fail("result", n=n, want=squares(n), got=repr(got))
-    # Sizes from this machine's speed now: a plain loop over `large` takes ~0.4 s.
-    large = max(200_000, int(0.4 / h.step_s))
+    # Sizes from this machine's speed now: a plain loop over `large` takes ~0.3 s of CPU.
+    large = max(200_000, int(0.3 / h.step_s))
     small = large // 8
     plain = h.plain_steps(large)
     # CPU time, not wall time: a busy host stretches the wall clock, never the work done.
