@@ -166,6 +166,12 @@ class Challenges:
     def for_term(self, term: str) -> tuple[Challenge, ...]:
         return tuple(c for c in self.ordered if c.term == term)
 
+    def after(self, challenge_id: str) -> Challenge | None:
+        """The next challenge in path order (what a ✅ suggests), None after the last."""
+        ids = [c.id for c in self.ordered]
+        i = ids.index(challenge_id) if challenge_id in ids else len(ids)
+        return self.ordered[i + 1] if i + 1 < len(ids) else None
+
 
 def challenge_dirs(root: Path) -> list[Path]:
     folder = root / "challenges"

@@ -72,3 +72,11 @@ def test_every_check_message_exists_in_both_voices(challenges):
             text = c.text(check)
             assert text is not None and text.hi and text.en, (c.id, check)
     assert all(t.hi != t.en for t in GENERIC.values())
+
+
+def test_after_gives_the_next_in_path_order(challenges):
+    """After a challenge comes the next one by order; after the last, nothing."""
+    ordered = list(challenges)
+    assert challenges.after(ordered[0].id) is ordered[1]
+    assert challenges.after(ordered[-1].id) is None
+    assert challenges.after("no-such-id") is None
