@@ -39,7 +39,7 @@ run: $(STAMP)
 
 # The content lint runs code in the sandbox: its system packages come first.
 lint: $(STAMP) sandbox-deps
-	$(PY) -m bot.core.lint content/
+	$(PY) -m bot.lint content/
 	$(VENV)/bin/ruff check bot tests
 
 test: sandbox-deps fonts lint

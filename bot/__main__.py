@@ -47,7 +47,7 @@ async def amain(settings: Settings, once: str | None) -> int:
     try:
         library = await asyncio.to_thread(Library.from_dir, settings.content.path)
     except ContentError as exc:
-        raise StartupError(f"content is broken: {exc} (run: python -m bot.core.lint content/)"
+        raise StartupError(f"content is broken: {exc} (run: python -m bot.lint content/)"
                            ) from None
     if not library.terms:
         raise StartupError(f"no cards found under {settings.content.path}/terms")

@@ -120,7 +120,7 @@ def test_make_installs_the_sandbox_packages_before_the_lint() -> None:
     plan = subprocess.run(["make", "-n", "-W", "requirements-dev.lock", "test"], cwd=PROJECT_ROOT,
                           capture_output=True, text=True, check=True).stdout
     assert "--require-hashes -r requirements-dev.lock" in plan
-    assert plan.index("command -v bwrap") < plan.index("bot.core.lint") < plan.index("pytest")
+    assert plan.index("command -v bwrap") < plan.index("bot.lint ") < plan.index("pytest")
 
 
 def test_ci_runs_the_adapter_tests_at_the_lowest_allowed_versions() -> None:

@@ -1,4 +1,4 @@
-"""Content lint with stable codes: `python -m bot.core.lint content/`.
+"""Content lint with stable codes: `python -m bot.lint content/` (which hands it a sandbox).
 
 Each code has one failing fixture under `tests/core/lint_fixtures/<CODE>/`. The card checks
 compare each card with its curriculum entry: a card must carry every section and every line the
@@ -15,6 +15,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.core import curriculum
+from bot.core.challenges import CHAL_CODES, lint_challenges
+from bot.core.challenges._lint import SandboxOpener
 from bot.core.content import Card, ContentError, load_card, normalize
 from bot.core.lint_quiz import QUIZ_CODES, check_card_links, lint_quiz, question_count
 from bot.core.types import CodeBlock
@@ -44,6 +46,7 @@ CODES: dict[str, str] = {
     "DEMO004": "invalid demo metadata",
 }
 CODES.update(QUIZ_CODES)  # the question bank's codes, QUIZ001.. (bot/core/lint_quiz.py)
+CODES.update(CHAL_CODES)  # the challenges' codes, CHAL001.. (bot/core/challenges/_lint.py)
 
 # One card voice must fit one Telegram message (4,096) with room for title, place and buttons.
 MAX_VOICE_CHARS = 3_800
@@ -132,7 +135,8 @@ def check_card(card: Card, entry: curriculum.Entry | None, path: Path) -> list[F
     return out
 
 
-def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
+def lint(root: Path, curriculum_path: Path | None = None, *,
+         open_sandbox: SandboxOpener | None = None) -> list[Finding]:
     root = Path(root)
     curriculum_path = curriculum_path or root / "curriculum" / "async-terms-revision.txt"
     entries = {e.id: e for e in curriculum.load(curriculum_path)}
@@ -173,7 +177,18 @@ def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
         findings += check_card_links(root / "quiz", {c.id: c.meta.quizzes for c, _ in cards},
                                      {c.id: p for c, p in cards})
     findings += check_demos(root, [card for card, _ in cards])
+    findings += lint_challenges(root, ids, [e.id for e in entries.values() if e.id != "summary"],
+                                _misconception_tags(root), open_sandbox)
     return sorted(findings)
+
+
+def _misconception_tags(root: Path) -> set[str]:
+    from bot.core.quizbank import MISCONCEPTIONS_FILE, BankError, load_misconceptions
+
+    try:
+        return set(load_misconceptions(root / "quiz" / MISCONCEPTIONS_FILE))
+    except BankError:
+        return set()  # reported by the quiz lint
 
 
 def check_demos(root: Path, cards: list[Card]) -> list[Finding]:
@@ -220,13 +235,14 @@ def check_demos(root: Path, cards: list[Card]) -> list[Finding]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, open_sandbox: SandboxOpener | None = None) -> int:
+    """The command line; `open_sandbox` runs the challenges' programs (none: not run, a note)."""
     args = sys.argv[1:] if argv is None else argv
     root = Path(args[0] if args else "content")
     if not (root / "terms").is_dir():
         print(f"lint: {root}/terms is not a folder", file=sys.stderr)
         return 2
-    findings = lint(root)
+    findings = lint(root, open_sandbox=open_sandbox)
     for finding in findings:
         print(finding)
     cards = len(list((root / "terms").glob("*.md")))
@@ -235,5 +251,3 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if findings else 0
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())

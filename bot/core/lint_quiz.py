@@ -1,6 +1,6 @@
 """Lint of the question bank (`content/quiz/`), stable codes QUIZ001..QUIZ019.
 
-Called by `python -m bot.core.lint content/`; each code has one failing fixture under
+Called by `python -m bot.lint content/`; each code has one failing fixture under
 `tests/core/lint_fixtures/<CODE>/`. Whether a snippet's marked answer is what the interpreter
 does is checked by running it, in tests/core/test_quiz_snippets.py, not here.
 

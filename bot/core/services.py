@@ -106,6 +106,6 @@ def bank_beside(library: Library) -> Bank:
     try:
         return Bank.from_dir(root / "quiz", order) if root else Bank((), {}, order)
     except BankError as exc:
-        log.error("quiz: the question bank is broken (%s); run python -m bot.core.lint content/",
+        log.error("quiz: the question bank is broken (%s); run python -m bot.lint content/",
                   exc)
         return Bank((), {}, order)

@@ -177,10 +177,10 @@ class Sandbox:
             self._note_run(user_key, now)
             ticket: asyncio.Future[None] = loop.create_future()
             self._waiters.append(ticket)
-            yield Queued(len(self._waiters))
             try:
+                yield Queued(len(self._waiters))
                 await ticket  # _release hands its slot over
-            except asyncio.CancelledError:
+            except BaseException:  # cancelled, or the caller stopped listening (GeneratorExit)
                 if ticket in self._waiters:
                     self._waiters.remove(ticket)
                 elif ticket.done() and not ticket.cancelled():
@@ -217,10 +217,12 @@ class Sandbox:
         self._last_run[user_key] = now
 
     def _release(self) -> None:
-        if self._waiters:
-            self._waiters.popleft().set_result(None)
-        else:
-            self._running -= 1
+        while self._waiters:
+            ticket = self._waiters.popleft()
+            if not ticket.done():  # a waiter that already gave up takes no slot
+                ticket.set_result(None)
+                return
+        self._running -= 1
 
     async def _run_once(self, request: RunRequest, limits: Limits) -> RunResult:
         warm = None

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.lint import CODES, lint, main
+from bot.core.lint import CODES, lint
+from bot.lint import main, open_sandbox
 from tests.conftest import CONTENT
 
 FIXTURES = Path(__file__).parent / "lint_fixtures"
@@ -12,12 +13,12 @@ FIXTURES = Path(__file__).parent / "lint_fixtures"
 
 def test_real_content_has_no_findings():
     """Every card matches its curriculum entry and every other rule."""
-    assert [str(f) for f in lint(CONTENT)] == []
+    assert [str(f) for f in lint(CONTENT, open_sandbox=open_sandbox)] == []
 
 
 def test_valid_fixture_has_no_findings():
     """The base the failing fixtures are made from is itself clean."""
-    assert lint(FIXTURES / "valid") == []
+    assert lint(FIXTURES / "valid", open_sandbox=open_sandbox) == []
 
 
 @pytest.mark.parametrize("code", sorted(CODES))
@@ -25,7 +26,7 @@ def test_each_code_has_a_fixture_that_yields_exactly_it(code: str):
     """One failing fixture per code, and it trips that code only."""
     fixture = FIXTURES / code
     assert fixture.is_dir(), f"no fixture for {code}"
-    assert {f.code for f in lint(fixture)} == {code}
+    assert {f.code for f in lint(fixture, open_sandbox=open_sandbox)} == {code}
 
 
 def test_every_fixture_names_a_known_code():
@@ -35,7 +36,7 @@ def test_every_fixture_names_a_known_code():
 
 
 def test_command_line_exit_status(capsys):
-    """`python -m bot.core.lint DIR` exits 0 when clean, 1 with findings, 2 without terms/."""
+    """`python -m bot.lint DIR` exits 0 when clean, 1 with findings, 2 without terms/."""
     assert main([str(CONTENT)]) == 0
     assert main([str(FIXTURES / "TERM005")]) == 1
     assert "TERM005" in capsys.readouterr().out

@@ -51,7 +51,7 @@ def test_a_broken_bank_leaves_the_quiz_empty_and_says_so(tmp_path, caplog):
     with caplog.at_level(logging.ERROR):
         bank = bank_beside(library)
     assert not bank.entries
-    assert "python -m bot.core.lint content/" in caplog.text
+    assert "python -m bot.lint content/" in caplog.text
 
 
 def test_services_are_frozen_and_the_scheduler_is_declared_with_their_pace(library, storage):

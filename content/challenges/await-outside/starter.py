@@ -1,0 +1,7 @@
+import asyncio
+
+async def greet(name):
+    await asyncio.sleep(0.1)
+    print("namaste", name)
+
+await greet("duniya")

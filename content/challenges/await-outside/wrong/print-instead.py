@@ -1,0 +1,11 @@
+import asyncio
+
+async def greet(name):
+    await asyncio.sleep(0.1)
+    print("namaste", name)
+
+async def main():
+    await asyncio.sleep(0.1)
+    print("namaste duniya")
+
+asyncio.run(main())

@@ -1,0 +1,10 @@
+import asyncio
+
+async def fetch(i):
+    return i * 10
+
+async def main():
+    results = await asyncio.gather(*(fetch(i) for i in range(3)))
+    print(results)
+
+asyncio.run(main())

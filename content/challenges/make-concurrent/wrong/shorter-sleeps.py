@@ -1,0 +1,13 @@
+import asyncio
+
+async def download(name, seconds):
+    await asyncio.sleep(seconds)
+    return name.upper()
+
+async def main():
+    a = await download("a", 0.15)
+    b = await download("b", 0.15)
+    c = await download("c", 0.15)
+    print([a, b, c])
+
+asyncio.run(main())

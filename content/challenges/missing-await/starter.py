@@ -1,0 +1,11 @@
+import asyncio
+
+async def get_price():
+    await asyncio.sleep(0.1)
+    return 42
+
+async def main():
+    price = get_price()
+    print("price is", price + 1)
+
+asyncio.run(main())

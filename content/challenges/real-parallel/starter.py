@@ -1,0 +1,16 @@
+import asyncio
+
+def burn(n):
+    # Pure Python calculation.
+    total = 0
+    for i in range(n):
+        total += i % 7
+    return total
+
+async def burn_all(sizes):
+    return await asyncio.gather(*(asyncio.to_thread(burn, n) for n in sizes))
+
+async def main():
+    print(await burn_all([1_000_000, 1_000_000]))
+
+asyncio.run(main())

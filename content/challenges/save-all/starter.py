@@ -1,0 +1,14 @@
+import asyncio
+
+async def save(log, item):
+    await asyncio.sleep(0.05)  # writing to the database
+    log.append(item)
+
+async def main():
+    log = []
+    for item in ["a", "b", "c"]:
+        save(log, item)
+    await asyncio.sleep(0.2)
+    print(log)
+
+asyncio.run(main())

@@ -1,0 +1,23 @@
+import asyncio
+import time
+
+async def heartbeat(beats):
+    while True:
+        beats.append(time.monotonic())
+        await asyncio.sleep(0.05)
+
+async def crunch(n):
+    total = 0
+    for i in range(n):
+        total += i * i
+        await asyncio.sleep(0)
+    return total
+
+async def main():
+    beats = []
+    hb = asyncio.create_task(heartbeat(beats))
+    result = await crunch(10_000_000)
+    hb.cancel()
+    print(result, "beats", len(beats))
+
+asyncio.run(main())

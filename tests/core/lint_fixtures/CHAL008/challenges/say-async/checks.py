@@ -1,0 +1,2 @@
+def program(h, run)
+    pass
