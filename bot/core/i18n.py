@@ -148,6 +148,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "You already answered this one (your answer: {n}). One answer per question. A new one: /quiz",
     },
     "btn_next_question": {"hi": "Agla sawaal", "en": "Next question"},
+    "quiz_why_not": {"hi": "Aapka jawab kyun nahi:", "en": "Why not yours:"},
+    "answer_too_late": {
+        "hi": "Is sawaal ka time khatam ho gaya, ab jawab count nahi hoga. Agla sawaal aa raha hai!",
+        "en": "Time is up for this question; answers no longer count. The next one is coming!",
+    },
     # practice (issue 7): /practice
     "practice_title_new": {"hi": "Practice · naya sawaal · {term}", "en": "Practice · new question · {term}"},
     "practice_title_due": {"hi": "Practice · revision · {term}", "en": "Practice · review · {term}"},

@@ -161,6 +161,7 @@ class QuizPoll:
     explanation: str  # shown by the platform after a vote
     # Sent as a message before the poll: what the poll cannot hold (a code snippet, a recap).
     intro: tuple[Block, ...] = ()
+    open_period: int | None = None  # seconds the poll stays open (a timed round); None: open
 
 
 @dataclass(frozen=True, slots=True)

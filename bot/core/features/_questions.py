@@ -1,13 +1,22 @@
 """A posted question as replies: its text and answer buttons, a quiz poll where it fits, the
-row that a post is. /quiz, /practice and the daily post all show questions this way."""
+row that a post is. /quiz, /practice, rounds and the daily post all show questions this way.
+
+Every post deals its choices in its own random order (stored with it, so every view of that
+post and a restart agree): a player who never reads the question cannot learn positions.
+`order` below is that post's deal: the bank's choice numbers in the order they are shown;
+() stands for the bank's own order (posts made before shuffling)."""
 
 from __future__ import annotations
 
+import random
+from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.core.clock import iso
 from bot.core.i18n import t
-from bot.core.quizbank import Entry
+from bot.core.ports.storage import QuizPost
+from bot.core.quizbank import Entry, Question
 from bot.core.router import Context
 from bot.core.types import Block, Button, CodeBlock, Lang, Paragraph, QuizPoll, Reply, Span, Style
 
@@ -30,13 +39,26 @@ def one_line(text: str) -> str:
     return " / ".join(part.strip() for part in text.strip().splitlines() if part.strip())
 
 
-def question_blocks(entry: Entry, lang: Lang, post_id: int) -> list:
+_DEALER = random.SystemRandom()
+
+
+def deal(question: Question, rng: random.Random | None = None) -> tuple[int, ...]:
+    """A fresh order for one post: the bank's choice numbers, shuffled."""
+    return tuple((rng or _DEALER).sample(range(1, len(question.choices) + 1), len(question.choices)))
+
+
+def shown_order(question: Question, order: Sequence[int] = ()) -> tuple[int, ...]:
+    count = len(question.choices)
+    return tuple(order) if len(order) == count else tuple(range(1, count + 1))
+
+
+def question_blocks(entry: Entry, lang: Lang, post_id: int, order: Sequence[int] = ()) -> list:
     q = entry.question
     blocks: list = [Paragraph.plain(q.prompt.get(lang))]
     if q.code:
         blocks.append(CodeBlock(q.code.rstrip("\n"), "python"))
-    for n, choice in enumerate(q.choices, start=1):
-        text = choice.text.get(lang)
+    for n, original in enumerate(shown_order(q, order), start=1):
+        text = q.choice_text(original, lang)
         if "\n" in text.strip():
             blocks.append(Paragraph((Span(f"{n}."),)))
             blocks.append(CodeBlock(text.strip("\n"), "text"))
@@ -47,10 +69,13 @@ def question_blocks(entry: Entry, lang: Lang, post_id: int) -> list:
     return blocks
 
 
-def answer_buttons(entry: Entry, lang: Lang, post_id: int) -> tuple[tuple[Button, ...], ...]:
+def answer_buttons(entry: Entry, lang: Lang, post_id: int, order: Sequence[int] = ()
+                   ) -> tuple[tuple[Button, ...], ...]:
+    """One button per choice, in the post's order: button n stands for `/answer <post> n`."""
     rows = []
-    for n, choice in enumerate(entry.question.choices, start=1):
-        label = f"{n}. {one_line(choice.text.get(lang))}"
+    q = entry.question
+    for n, original in enumerate(shown_order(q, order), start=1):
+        label = f"{n}. {one_line(q.choice_text(original, lang))}"
         if len(label) > LABEL_MAX:
             label = label[: LABEL_MAX - 1] + "…"
         rows.append((Button(label, "answer", f"{post_id} {n}"),))
@@ -58,23 +83,28 @@ def answer_buttons(entry: Entry, lang: Lang, post_id: int) -> tuple[tuple[Button
 
 
 def question_reply(core: Core, entry: Entry, lang: Lang, post_id: int, *,
-                   tally: tuple[int, int] | None = None, title: str | None = None) -> Reply:
+                   order: Sequence[int] = (), tally: tuple[int, int] | None = None,
+                   title: str | None = None, extra: Sequence[Block] = ()) -> Reply:
     card = core.library.by_id.get(entry.term)
-    blocks = question_blocks(entry, lang, post_id)
+    blocks = question_blocks(entry, lang, post_id, order)
+    blocks.extend(extra)
     if tally is not None:
         blocks.append(Paragraph((Span(t(lang, "quiz_tally", n=tally[0], ok=tally[1]), Style.BOLD),)))
     head = title or t(lang, "quiz_title", term=card.title(lang) if card else entry.term)
-    return Reply(blocks=tuple(blocks), title=head, buttons=answer_buttons(entry, lang, post_id))
+    return Reply(blocks=tuple(blocks), title=head,
+                 buttons=answer_buttons(entry, lang, post_id, order))
 
 
-def quiz_poll(entry: Entry, lang: Lang, post_id: int, lead: tuple[Block, ...] = ()
-              ) -> QuizPoll | None:
+def quiz_poll(entry: Entry, lang: Lang, post_id: int, lead: tuple[Block, ...] = (),
+              order: Sequence[int] = (), open_period: int | None = None) -> QuizPoll | None:
     """The question as a quiz poll, or None when it does not fit a poll: a choice that is
     multi-line (program output) or too long, too many choices, a long explanation. A code
-    snippet cannot go into the poll's plain-text question: it goes into the intro message."""
+    snippet cannot go into the poll's plain-text question: it goes into the intro message.
+    Its options follow the post's order, so option k stands for `/answer <post> k+1`."""
     q = entry.question
+    shown = shown_order(q, order)
     question = q.prompt.get(lang).strip()
-    options = tuple(c.text.get(lang).strip() for c in q.choices)
+    options = tuple(q.choice_text(n, lang).strip() for n in shown)
     explanation = q.explain.get(lang).strip()
     fits = (
         1 <= len(question) <= POLL_QUESTION_MAX
@@ -87,11 +117,26 @@ def quiz_poll(entry: Entry, lang: Lang, post_id: int, lead: tuple[Block, ...] = 
         return None
     intro = lead + ((CodeBlock(q.code.rstrip("\n"), "python"),) if q.code else ())
     return QuizPoll(quiz_id=post_id, question=question, options=options,
-                    correct_index=q.answer - 1, explanation=explanation, intro=intro)
+                    correct_index=shown.index(q.answer), explanation=explanation, intro=intro,
+                    open_period=open_period)
 
 
 async def post_question(ctx: Context, entry: Entry, source: str = "quiz",
-                        owner_key: str | None = None) -> int:
-    now = iso(ctx.services.clock.now())
-    return await ctx.services.quiz.create_quiz_post(ctx.command.chat.key, entry.id, source,
-                                                    owner_key, now)
+                        owner_key: str | None = None, *, asked_by: str | None = None,
+                        closes_at: datetime | None = None) -> QuizPost:
+    """Store a new post of `entry` with a fresh deal of its choices."""
+    return await store_post(ctx.core, ctx.command.chat.key, entry, source, owner_key,
+                            asked_by=asked_by, closes_at=closes_at)
+
+
+async def store_post(core: Core, chat_key: str, entry: Entry, source: str = "quiz",
+                     owner_key: str | None = None, *, asked_by: str | None = None,
+                     closes_at: datetime | None = None) -> QuizPost:
+    services = core.services
+    now = iso(services.clock.now())
+    order = deal(entry.question)
+    closes = iso(closes_at) if closes_at is not None else None
+    post_id = await services.quiz.create_quiz_post(chat_key, entry.id, source, owner_key, now,
+                                                   choice_order=order, asked_by=asked_by,
+                                                   closes_at=closes)
+    return QuizPost(post_id, chat_key, entry.id, source, owner_key, now, order, asked_by, closes)

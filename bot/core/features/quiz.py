@@ -7,11 +7,13 @@ decides, so two quick clicks cannot both count.
 
 from __future__ import annotations
 
+import random
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.core.clock import iso, local_day
+from bot.core.clock import iso, local_day, parse_iso
 from bot.core.events import Answered
 from bot.core.features._questions import (
     LABEL_MAX,
@@ -25,15 +27,19 @@ from bot.core.features._questions import (
     post_question,
     question_reply,
     quiz_poll,
+    shown_order,
 )
 from bot.core.features._shared import chat_zone, echo
-from bot.core.quizbank import Entry
+from bot.core.quizbank import Bank, Entry
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
 from bot.core.types import Button, ChatKind, Lang, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
 
+# A vote sent just before a timed question closed may reach the bot a moment later (Telegram
+# delivers poll answers by polling): it still counts.
+LATE_VOTE_GRACE = timedelta(seconds=3)
 __all__ = [
     "POLL_EXPLANATION_LINE_BREAKS", "POLL_EXPLANATION_MAX", "POLL_OPTIONS_MAX", "POLL_OPTIONS_MIN",
     "POLL_OPTION_MAX", "POLL_QUESTION_MAX", "answer", "quiz", "quiz_poll", "register",
@@ -56,32 +62,54 @@ async def quiz(ctx: Context) -> Reply:
         if card.id not in bank.by_term:
             return Reply.text(ctx.t("quiz_no_questions", term=card.title(ctx.lang)), private=True)
         term_id = card.id
-    seen = await ctx.services.quiz.answered_questions(ctx.command.user.key)
-    entry = bank.pick(term=term_id, avoid=seen)
+    user = ctx.command.user.key
+    entry = fresh_question(bank, term_id, await ctx.services.quiz.question_use(user))
     if entry is None:  # pragma: no cover - bank.entries is non-empty
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
-    post_id = await post_question(ctx, entry)
-    reply = question_reply(ctx.core, entry, ctx.lang, post_id)
-    return replace(reply, poll=quiz_poll(entry, ctx.lang, post_id))
+    post = await post_question(ctx, entry, asked_by=user)
+    reply = question_reply(ctx.core, entry, ctx.lang, post.id, order=post.choice_order)
+    return replace(reply, poll=quiz_poll(entry, ctx.lang, post.id, order=post.choice_order))
 
 
-def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int) -> tuple[list, bool]:
-    """Right/wrong, the right answer, the explanation, the misconception the choice caught
-    and where to read more. Returns (blocks, correct)."""
+def fresh_question(bank: Bank, term: str | None, use: Mapping[str, int],
+                   avoid: frozenset[str] = frozenset(), rng: random.Random | None = None
+                   ) -> Entry | None:
+    """A question of `term` (or any) among those put to this learner least often, so none
+    comes back before the others were used; `avoid` (a round's earlier questions) only
+    when something else is left."""
+    pool = [e for e in (bank.by_term.get(term, ()) if term else bank.entries)]
+    pool = [e for e in pool if e.id not in avoid] or pool
+    if not pool:
+        return None
+    least = min(use.get(e.id, 0) for e in pool)
+    return (rng or random).choice([e for e in pool if use.get(e.id, 0) == least])
+
+
+def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int,
+                  order: Sequence[int] = ()) -> tuple[list, bool]:
+    """Right/wrong, the right answer (numbered as the post showed it), the picked wrong
+    choice's own explanation, the question's explanation, the misconception the choice caught
+    and where to read more. `choice` is the bank's number. Returns (blocks, correct)."""
     from bot.core.i18n import t
 
     q = entry.question
-    correct = choice == q.answer
+    feedback = q.feedback(choice)
+    correct = feedback.correct
     blocks: list = []
     if correct:
         blocks.append(Paragraph((Span(t(lang, "quiz_right"), Style.BOLD),)))
     else:
+        right_shown = shown_order(q, order).index(q.answer) + 1
         blocks.append(Paragraph((Span(t(lang, "quiz_wrong"), Style.BOLD),
-                                 Span(" " + t(lang, "quiz_right_was", n=q.answer) + " "),
+                                 Span(" " + t(lang, "quiz_right_was", n=right_shown) + " "),
                                  Span(one_line(q.choice_text(q.answer, lang)), Style.CODE
                                       if q.kind != "concept" else Style.PLAIN))))
+        why = q.why(choice, lang)
+        if why:
+            blocks.append(Paragraph((Span(t(lang, "quiz_why_not") + " ", Style.BOLD),
+                                     Span(why.strip()))))
     blocks.append(Paragraph.plain(q.explain.get(lang)))
-    tag = q.choices[choice - 1].misconception
+    tag = feedback.misconception
     mis = core.services.quiz_bank.misconceptions.get(tag) if tag else None
     if mis is not None and not correct:
         blocks.append(Paragraph((Span(t(lang, "quiz_misconception") + " ", Style.BOLD),
@@ -103,7 +131,7 @@ async def answer(ctx: Context):
     if len(words) != 2 or not all(w.isdigit() for w in words):
         yield Reply.text(ctx.t("answer_usage", got=echo(" ".join(words)) or "—"), private=True)
         return
-    post_id, choice = int(words[0]), int(words[1])
+    post_id, shown = int(words[0]), int(words[1])
     storage = ctx.services.quiz
     bank = ctx.services.quiz_bank
     post = await storage.quiz_post(post_id)
@@ -118,10 +146,15 @@ async def answer(ctx: Context):
         yield Reply.text(ctx.t("answer_retired"), private=True)
         return
     count = len(entry.question.choices)
-    if not 1 <= choice <= count:
+    if not 1 <= shown <= count:
         yield Reply.text(ctx.t("answer_range", count=count), private=True)
         return
     now = ctx.services.clock.now()
+    if post.closes_at is not None and now > parse_iso(post.closes_at) + LATE_VOTE_GRACE:
+        yield Reply.text(ctx.t("answer_too_late"), private=True)
+        return
+    # The post showed its own order: the answer is recorded by the bank's number.
+    choice = post.original(shown, count)
     tz = await chat_zone(ctx.services, cmd.chat.key)
     day = local_day(now, tz)
     correct = choice == entry.question.answer
@@ -131,10 +164,10 @@ async def answer(ctx: Context):
         yesterday=(day - timedelta(days=1)).isoformat())
     if not inserted:
         before = await storage.user_answer(post_id, cmd.user.key)
-        yield Reply.text(ctx.t("answer_twice", n=before.choice if before else "?"),
+        yield Reply.text(ctx.t("answer_twice", n=post.shown(before.choice, count) if before else "?"),
                          private=True)
         return
-    blocks, _ = result_blocks(ctx.core, entry, ctx.lang, choice)
+    blocks, _ = result_blocks(ctx.core, entry, ctx.lang, choice, post.choice_order)
     buttons: list[tuple[Button, ...]] = []
     card = ctx.core.library.by_id.get(entry.term)
     for addition in await ctx.core.answers.publish(ctx, Answered(post, entry, choice, correct, now)):
@@ -153,7 +186,8 @@ async def answer(ctx: Context):
         title = None
         if post.source == "daily" and card is not None:
             title = ctx.t("daily_quiz_title", term=card.title(ctx.lang))
-        reply = question_reply(ctx.core, entry, ctx.lang, post_id, tally=tally, title=title)
+        reply = question_reply(ctx.core, entry, ctx.lang, post_id, order=post.choice_order,
+                               tally=tally, title=title)
         yield Reply(blocks=reply.blocks, title=reply.title, buttons=reply.buttons,
                     edit_source=True)
 
