@@ -50,7 +50,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.base import AdapterFatal
+from bot.adapters.base import AdapterFatal, Refused
 from bot.adapters.memo import ReplyMemo
 from bot.adapters.telegram._answer import ChatAnswer, answer_query
 from bot.adapters.telegram._render import keyboard, render_chunks, tg_len
@@ -342,16 +342,31 @@ class TelegramAdapter:
         chat = ChatRef("telegram", sent.chat_id, ChatKind(sent.chat_kind))
         command = Command("answer", f"{sent.post_id} {vote.option_ids[0] + 1}", chat, user,
                           locale=vote.user.language_code)
-        # The voter already saw right/wrong and the explanation in the poll. In a group the
-        # result stays unsaid (no spam, and it would give the answer away); in the voter's own
-        # private chat it adds the misconception, the card and a "next question" button. A
-        # forwarded poll's votes from elsewhere are recorded quietly.
+        # The voter already saw right/wrong and the poll's general explanation. In the voter's
+        # own private chat the result follows: why their pick is wrong, the misconception, the
+        # card and a "next question" button. In a group the result stays unsaid there (no spam,
+        # and it would give the answer away): a wrong pick's result goes to the voter's private
+        # chat instead, when they have opened one with the bot. A forwarded poll's votes from
+        # elsewhere are recorded quietly.
         speak = chat.kind is ChatKind.PRIVATE and chat.id == user.id
         answer = ChatAnswer(self, context.bot, int(chat.id), group=False, user_id=vote.user.id,
                             lang=await self._lang(command))
+        private: list[Reply] = []
         async for reply in self.core.stream(command):
             if speak and not reply.edit_source:
                 await answer.show(reply)
+            elif reply.private:
+                private.append(reply)
+        if speak or chat.kind is not ChatKind.GROUP or not private:
+            return
+        recorded = await self.core.services.quiz.user_answer(sent.post_id, user.key)
+        if recorded is None or recorded.correct:
+            return  # a right vote: the poll said all there is
+        try:
+            for reply in private:
+                await answer.send_private(reply)
+        except Refused:
+            log.debug("telegram: %s never opened a private chat; the why stays unsent", user.key)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         kind = type(update.effective_message or update.callback_query or update.inline_query

@@ -4,6 +4,7 @@ fake Bot API server; votes (poll_answer) are recorded as the voter's /answer."""
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 
 import pytest
@@ -138,7 +139,45 @@ async def test_a_vote_in_a_private_chat_gets_the_full_result(fake: FakeTelegram,
     result = await fake.wait_for("sendMessage")
     assert result.params["chat_id"] == "42"
     assert "❌" in result.params["text"] and "/term await" in result.params["text"]
+    assert html.escape(q.why(wrong, "hi").strip(), quote=False) in result.params["text"]
     assert (await score_of(core, 42, 42)).answered == 1
+
+
+async def test_a_wrong_vote_in_a_group_sends_its_why_to_the_voters_private_chat(
+        fake: FakeTelegram, core: Core, bot: TelegramAdapter) -> None:
+    """The group hears nothing; the voter's own chat gets why their pick is wrong."""
+    entry = only(core, "await-2")
+    q = entry.question
+    await fake.send_text("/quiz", chat_id=GROUP)
+    poll_id = await poll_of(fake)
+    before = len(fake.calls)
+    wrong = next(n for n in range(1, len(q.choices) + 1) if n != q.answer)
+    await fake.poll_answer(poll_id, await option_of(core, poll_id, wrong), user_id=7)
+    result = await fake.wait_for("sendMessage", after=before)
+    assert result.params["chat_id"] == "7"
+    assert html.escape(q.why(wrong, "hi").strip(), quote=False) in result.params["text"]
+    assert not [c for c in fake.calls[before:]
+                if c.method == "sendMessage" and c.params["chat_id"] == str(GROUP)]
+
+
+async def test_a_wrong_vote_by_someone_the_bot_cannot_message_is_still_counted(
+        fake: FakeTelegram, core: Core, bot: TelegramAdapter) -> None:
+    """Telegram refuses the private chat: the vote counts and the group still hears nothing."""
+    entry = only(core, "await-2")
+    q = entry.question
+    await fake.send_text("/quiz", chat_id=GROUP)
+    poll_id = await poll_of(fake)
+    before = len(fake.calls)
+    fake.fail_once("sendMessage", 403, {
+        "ok": False, "error_code": 403,
+        "description": "Forbidden: bot can't initiate conversation with a user"})
+    wrong = next(n for n in range(1, len(q.choices) + 1) if n != q.answer)
+    await fake.poll_answer(poll_id, await option_of(core, poll_id, wrong), user_id=8)
+    score = await score_of(core, GROUP, 8)
+    assert (score.answered, score.correct) == (1, 0)
+    await asyncio.sleep(0.3)
+    assert not [c for c in fake.calls[before:]
+                if c.method == "sendMessage" and c.params["chat_id"] == str(GROUP)]
 
 
 async def test_a_vote_on_an_unknown_poll_is_ignored_quietly(fake: FakeTelegram, core: Core,
