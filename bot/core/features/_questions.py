@@ -9,14 +9,15 @@ post and a restart agree): a player who never reads the question cannot learn po
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Collection, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.clock import iso
+from bot.core.features._shared import echo
 from bot.core.i18n import t
 from bot.core.ports.storage import QuizPost
-from bot.core.quizbank import Entry, Question
+from bot.core.quizbank import Bank, Entry, Question
 from bot.core.router import Context
 from bot.core.types import Block, Button, CodeBlock, Lang, Paragraph, QuizPoll, Reply, Span, Style
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
     from bot.core.app import Core
 
 LABEL_MAX = 40
+# A vote cast just before a timed question closed may reach the bot a moment later (Telegram
+# delivers poll answers by polling): it still counts, and a round waits this long to reveal.
+ANSWER_GRACE = timedelta(seconds=3)
 
 # A question becomes a native quiz poll only within these bounds: conservative ones that the
 # platforms with quiz polls accept (Telegram's PollLimit, Nov 2026: question 300, option 100,
@@ -140,3 +144,35 @@ async def store_post(core: Core, chat_key: str, entry: Entry, source: str = "qui
                                                    choice_order=order, asked_by=asked_by,
                                                    closes_at=closes)
     return QuizPost(post_id, chat_key, entry.id, source, owner_key, now, order, asked_by, closes)
+
+
+def resolve_term(ctx: Context, query: str) -> tuple[str | None, Reply | None]:
+    """(the term a query names, None) or (None, a friendly refusal); an empty query is any
+    term: (None, None)."""
+    query = query.strip()
+    if not query:
+        return None, None
+    bank = ctx.services.quiz_bank
+    found = ctx.core.library.find(query)
+    card = found.card or (found.suggestions[0] if len(found.suggestions) == 1 else None)
+    if card is None:
+        hint = ", ".join(c.id for c in (found.mentions or found.suggestions)[:5])
+        key = "quiz_unknown_term_hint" if hint else "quiz_unknown_term"
+        return None, Reply.text(ctx.t(key, query=echo(query), hint=hint), private=True)
+    if card.id not in bank.by_term:
+        return None, Reply.text(ctx.t("quiz_no_questions", term=card.title(ctx.lang)), private=True)
+    return card.id, None
+
+
+def fresh_question(bank: Bank, term: str | None, use: Mapping[str, int],
+                   avoid: Collection[str] = frozenset(), rng: random.Random | None = None
+                   ) -> Entry | None:
+    """A question of `term` (or any) among those put to this learner least often, so none
+    comes back before the others were used; `avoid` (a round's earlier questions) only
+    while something else is left."""
+    pool = list(bank.by_term.get(term, ()) if term else bank.entries)
+    pool = [e for e in pool if e.id not in avoid] or pool
+    if not pool:
+        return None
+    least = min(use.get(e.id, 0) for e in pool)
+    return (rng or random).choice([e for e in pool if use.get(e.id, 0) == least])

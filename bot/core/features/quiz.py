@@ -7,8 +7,7 @@ decides, so two quick clicks cannot both count.
 
 from __future__ import annotations
 
-import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 from bot.core.clock import iso, local_day, parse_iso
 from bot.core.events import Answered
 from bot.core.features._questions import (
+    ANSWER_GRACE,
     LABEL_MAX,
     POLL_EXPLANATION_LINE_BREAKS,
     POLL_EXPLANATION_MAX,
@@ -23,45 +23,46 @@ from bot.core.features._questions import (
     POLL_OPTIONS_MAX,
     POLL_OPTIONS_MIN,
     POLL_QUESTION_MAX,
+    fresh_question,
     one_line,
     post_question,
     question_reply,
     quiz_poll,
+    resolve_term,
     shown_order,
 )
+from bot.core.features._rounds import (
+    ROUND_DEFAULT,
+    ROUND_MAX,
+    ROUND_MIN,
+    ROUND_SECONDS,
+    RoundRunner,
+    start_round,
+    stop_round,
+)
 from bot.core.features._shared import chat_zone, echo
-from bot.core.quizbank import Bank, Entry
-from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.quizbank import Entry
+from bot.core.router import CommandSpec, Context, OptionSpec, OptionType, SubcommandSpec, Text
 from bot.core.types import Button, ChatKind, Lang, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
 
-# A vote sent just before a timed question closed may reach the bot a moment later (Telegram
-# delivers poll answers by polling): it still counts.
-LATE_VOTE_GRACE = timedelta(seconds=3)
 __all__ = [
     "POLL_EXPLANATION_LINE_BREAKS", "POLL_EXPLANATION_MAX", "POLL_OPTIONS_MAX", "POLL_OPTIONS_MIN",
     "POLL_OPTION_MAX", "POLL_QUESTION_MAX", "answer", "quiz", "quiz_poll", "register",
     "result_blocks",
 ]
-async def quiz(ctx: Context) -> Reply:
-    """`/quiz [term]`: a question (of that term), preferring ones the user has not answered."""
+async def quiz(ctx: Context, args: str | None = None) -> Reply:
+    """`/quiz [term]`: a question (of that term), one the user has been asked least often."""
     bank = ctx.services.quiz_bank
+    args = ctx.command.args if args is None else args
     if not bank.entries:
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
-    query = (ctx.command.options.get("term") or ctx.command.args).strip()
-    term_id = None
-    if query:
-        found = ctx.core.library.find(query)
-        card = found.card or (found.suggestions[0] if len(found.suggestions) == 1 else None)
-        if card is None:
-            hint = ", ".join(c.id for c in (found.mentions or found.suggestions)[:5])
-            key = "quiz_unknown_term_hint" if hint else "quiz_unknown_term"
-            return Reply.text(ctx.t(key, query=echo(query), hint=hint), private=True)
-        if card.id not in bank.by_term:
-            return Reply.text(ctx.t("quiz_no_questions", term=card.title(ctx.lang)), private=True)
-        term_id = card.id
+    query = (ctx.command.options.get("term") or args).strip()
+    term_id, refusal = resolve_term(ctx, query)
+    if refusal is not None:
+        return refusal
     user = ctx.command.user.key
     entry = fresh_question(bank, term_id, await ctx.services.quiz.question_use(user))
     if entry is None:  # pragma: no cover - bank.entries is non-empty
@@ -69,20 +70,6 @@ async def quiz(ctx: Context) -> Reply:
     post = await post_question(ctx, entry, asked_by=user)
     reply = question_reply(ctx.core, entry, ctx.lang, post.id, order=post.choice_order)
     return replace(reply, poll=quiz_poll(entry, ctx.lang, post.id, order=post.choice_order))
-
-
-def fresh_question(bank: Bank, term: str | None, use: Mapping[str, int],
-                   avoid: frozenset[str] = frozenset(), rng: random.Random | None = None
-                   ) -> Entry | None:
-    """A question of `term` (or any) among those put to this learner least often, so none
-    comes back before the others were used; `avoid` (a round's earlier questions) only
-    when something else is left."""
-    pool = [e for e in (bank.by_term.get(term, ()) if term else bank.entries)]
-    pool = [e for e in pool if e.id not in avoid] or pool
-    if not pool:
-        return None
-    least = min(use.get(e.id, 0) for e in pool)
-    return (rng or random).choice([e for e in pool if use.get(e.id, 0) == least])
 
 
 def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int,
@@ -150,7 +137,7 @@ async def answer(ctx: Context):
         yield Reply.text(ctx.t("answer_range", count=count), private=True)
         return
     now = ctx.services.clock.now()
-    if post.closes_at is not None and now > parse_iso(post.closes_at) + LATE_VOTE_GRACE:
+    if post.closes_at is not None and now > parse_iso(post.closes_at) + ANSWER_GRACE:
         yield Reply.text(ctx.t("answer_too_late"), private=True)
         return
     # The post showed its own order: the answer is recorded by the bank's number.
@@ -192,15 +179,46 @@ async def answer(ctx: Context):
                     edit_source=True)
 
 
+TERM_OPTION = OptionSpec("term", Text(hi="kis term pe (khaali = koi bhi)", en="which term (empty = any)"),
+                         autocomplete="terms")
+
+
 def register(core: Core) -> None:
-    core.router.add(CommandSpec(
+    runner = RoundRunner(core)
+    core.run_in_background(runner)
+
+    async def quiz_command(ctx: Context) -> Reply:
+        """`/quiz [term]` (`/quiz ask [term]`), `/quiz round [n] [term]`, `/quiz stop`."""
+        sub, rest = spec.subcommand(ctx.command.args)
+        if sub is not None and sub.name == "round":
+            return await start_round(ctx, runner, rest)
+        if sub is not None and sub.name == "stop":
+            return await stop_round(ctx, runner)
+        return await quiz(ctx, rest)
+
+    spec = CommandSpec(
         name="quiz",
-        help=Text(hi="Ek sawaal: button dabao ya /answer likho",
-                  en="One question: tap an answer or type /answer"),
-        handler=quiz,
-        options=(OptionSpec("term", Text(hi="kis term pe (khaali = koi bhi)", en="which term (empty = any)"),
-                            autocomplete="terms"),),
-    ))
+        help=Text(hi="Ek sawaal, ya time wala round: /quiz round",
+                  en="One question, or a timed round: /quiz round"),
+        handler=quiz_command,
+        options=(TERM_OPTION,),
+        subcommands=(
+            SubcommandSpec("ask", Text(hi="Ek sawaal: button dabao ya /answer likho",
+                                       en="One question: tap an answer or type /answer"),
+                           options=(TERM_OPTION,), default=True),
+            SubcommandSpec("round", Text(
+                hi=f"{ROUND_MIN}-{ROUND_MAX} sawaal, har ek pe {ROUND_SECONDS} s, phir scoreboard",
+                en=f"{ROUND_MIN}-{ROUND_MAX} questions, {ROUND_SECONDS} s each, then a scoreboard"),
+                options=(OptionSpec("n", Text(hi=f"kitne sawaal ({ROUND_MIN}-{ROUND_MAX}, default "
+                                                 f"{ROUND_DEFAULT})",
+                                              en=f"how many questions ({ROUND_MIN}-{ROUND_MAX}, "
+                                                 f"default {ROUND_DEFAULT})"),
+                                    type=OptionType.INTEGER), TERM_OPTION)),
+            SubcommandSpec("stop", Text(hi="Chal raha round rokna (admin ya jisne shuru kiya)",
+                                        en="End the running round (an admin or its starter)")),
+        ),
+    )
+    core.router.add(spec)
     core.router.add(CommandSpec(
         name="answer",
         help=Text(hi="Quiz ka jawab: /answer <quiz-id> <n>", en="Answer a quiz: /answer <quiz-id> <n>"),
