@@ -217,16 +217,18 @@ class TelegramAdapter:
 
     # -- the core's port for messages the bot starts itself ---------------------------------
 
-    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
-        """Send a reply the bot starts itself (a daily post). Raises the core's TargetGone
-        when the bot was blocked or removed or the chat no longer exists, so the caller stops
-        posting there instead of retrying forever."""
+    async def deliver(self, chat: ChatRef, reply: Reply) -> str | None:
+        """Send a reply the bot starts itself (a daily post, a round's question): the id of
+        the message with its buttons, or None for a quiz poll (it shows its answer itself when
+        it closes). Raises the core's TargetGone when the bot was blocked or removed or the
+        chat no longer exists, so the caller stops posting there instead of retrying forever."""
         if self.application is None:
             raise RuntimeError("the Telegram adapter is not running")
         try:
             bot, chat_id = self.application.bot, int(chat.id)
-            if not (reply.poll and await self.send_poll(bot, chat_id, chat.kind, reply)):
-                await self.send_message(bot, chat_id, reply)
+            if reply.poll and await self.send_poll(bot, chat_id, chat.kind, reply):
+                return None
+            return str((await self.send_message(bot, chat_id, reply)).message_id)
         except Forbidden as exc:  # "bot was blocked by the user", "bot was kicked"
             raise TargetGone(f"telegram refused: {exc.message}") from None
         except ChatMigrated as exc:  # a group upgraded to a supergroup: its old id is dead
@@ -236,6 +238,21 @@ class TelegramAdapter:
             if "chat not found" in exc.message.lower():
                 raise TargetGone(f"telegram: {exc.message}") from None
             raise
+
+    async def edit_delivered(self, chat: ChatRef, message_id: str, reply: Reply) -> bool:
+        """Replace a message the bot posted (a round's question, by its answer)."""
+        if self.application is None:
+            return False
+        chunks = self._chunks(reply)
+        try:
+            await self.application.bot.edit_message_text(
+                chunks[0], chat_id=int(chat.id), message_id=int(message_id),
+                parse_mode=ParseMode.HTML, reply_markup=self._keyboard(reply),
+                link_preview_options=NO_PREVIEW)
+        except TelegramError as exc:
+            log.info("telegram: could not edit message %s in %s: %s", message_id, chat.key, exc)
+            return False
+        return True
 
     # -- incoming updates --------------------------------------------------------------------
 
@@ -396,9 +413,13 @@ class TelegramAdapter:
             reply_to = None
         try:
             # Non-anonymous: only then does Telegram report each vote (poll_answer).
+            # A timed question closes by itself (within Telegram's bounds for open_period).
+            period = (min(max(poll.open_period, PollLimit.MIN_OPEN_PERIOD), PollLimit.MAX_OPEN_PERIOD)
+                      if poll.open_period else None)
             message = await bot.send_poll(
                 chat_id, poll.question, list(poll.options), is_anonymous=False, type=Poll.QUIZ,
                 correct_option_ids=[poll.correct_index], explanation=poll.explanation or None,
+                open_period=period,
                 reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
                                   if reply_to is not None else None))
         except BadRequest as exc:
