@@ -264,7 +264,13 @@ async def stop_round(ctx: Context, runner: RoundRunner) -> Reply:
         return Reply.text(ctx.t("round_none"), private=True)
     if not (cmd.is_admin or rnd.started_by == cmd.user.key):
         return Reply.text(ctx.t("round_stop_refused"), private=True)
-    if not await store.round_end(rnd.id, "stopped", iso(ctx.services.clock.now())):
+    now = ctx.services.clock.now()
+    if not await store.round_end(rnd.id, "stopped", iso(now)):
         return Reply.text(ctx.t("round_none"), private=True)  # it ended just now
     runner.wake()
+    posts = await store.round_posts(rnd.id)
+    if posts and not posts[-1].revealed:  # the open question shows its answer now
+        last = posts[-1]
+        await runner.reveal(rnd, last.position, last.post_id, last.message_id)
+        await store.round_revealed(rnd.id, last.position, None)
     return await scoreboard(ctx.core, rnd, "stopped")

@@ -167,7 +167,9 @@ async def answer(ctx: Context):
         row.append(Button(ctx.t("btn_next_question"), "quiz", entry.term))
         buttons.append(tuple(row))
     yield Reply(blocks=tuple(blocks), buttons=tuple(buttons), private=True)
-    if cmd.chat.kind is ChatKind.GROUP and post.source != "practice":
+    # A timed question (a round's) keeps its message until the round reveals its answer and
+    # tally: an edit per answer would also drop its round title and timer.
+    if cmd.chat.kind is ChatKind.GROUP and post.source != "practice" and post.closes_at is None:
         # The chat sees only how many answered: the answer itself stays private.
         tally = await storage.post_tally(post_id)
         title = None

@@ -144,6 +144,7 @@ async def test_stop_by_its_starter_ends_the_round_with_the_board(core, clock, ch
     await answer(core, channel.questions()[-1], right=True)
     (board,) = await replies(core, "/quiz stop", GROUP, ALICE)
     assert not board.private and "roka" in board.title and "Alice" in board.plain()
+    assert "Time khatam" in channel.edits[-1][1].plain()  # the open question shows its answer
     clock.advance(seconds=60)
     await runner.tick()
     assert len(channel.questions()) == 1
@@ -209,3 +210,12 @@ async def test_quiz_with_a_term_still_asks_one_question(core):
         (reply,) = await replies(core, text)
         post = await core.services.quiz.quiz_post(post_of(reply))
         assert core.services.quiz_bank.by_id[post.question_id].term == "await"
+
+
+async def test_an_answer_to_a_round_question_is_private_and_edits_nothing(core, channel):
+    """The group's round question keeps its title and timer: no tally edit per answer."""
+    await replies(core, "/quiz round 3", GROUP)
+    await runner_of(core).tick()
+    question = channel.questions()[-1]
+    out = await replies(core, f"/answer {post_of(question)} 1", GROUP, ALICE)
+    assert len(out) == 1 and out[0].private and not out[0].edit_source
