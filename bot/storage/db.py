@@ -447,17 +447,14 @@ class Storage:
         return await self._all(QuizRound, "SELECT * FROM quiz_rounds WHERE status = 'running'"
                                " ORDER BY due, id")
 
-    async def round_add_post(self, round_id: int, position: int, post_id: int, due: str) -> None:
+    async def round_add_post(self, round_id: int, position: int, post_id: int, due: str,
+                             message_id: str | None = None) -> None:
         async with self._transaction():
             await self._db.execute(
-                "INSERT INTO quiz_round_posts (round_id, position, post_id) VALUES (?, ?, ?)",
-                (round_id, position, post_id))
+                "INSERT INTO quiz_round_posts (round_id, position, post_id, message_id)"
+                " VALUES (?, ?, ?, ?)", (round_id, position, post_id, message_id))
             await self._db.execute("UPDATE quiz_rounds SET asked = ?, due = ? WHERE id = ?",
                                    (position, due, round_id))
-
-    async def round_set_message(self, round_id: int, position: int, message_id: str) -> None:
-        await self._db.execute("UPDATE quiz_round_posts SET message_id = ? WHERE round_id = ?"
-                               " AND position = ?", (message_id, round_id, position))
 
     async def round_posts(self, round_id: int) -> list[RoundPost]:
         return await self._all(RoundPost, "SELECT * FROM quiz_round_posts WHERE round_id = ?"

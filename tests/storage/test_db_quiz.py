@@ -54,12 +54,17 @@ async def test_one_running_round_per_chat(storage: Storage):
     first = await storage.round_start(**args)
     assert first and await storage.round_start(**args) is None
     post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, NOW)
-    await storage.round_add_post(first, 1, post, "2026-11-25T06:00:20+00:00")
+    await storage.round_add_post(first, 1, post, "2026-11-25T06:00:20+00:00", "m-1")
+    [linked] = await storage.round_posts(first)
+    assert (linked.post_id, linked.message_id, linked.revealed) == (post, "m-1", False)
     await storage.record_answer(post_id=post, user_key="test:u", user_name="U", chat_key="test:g",
                                 question_id="sync-1", choice=1, correct=True, now=NOW,
                                 day="2026-11-25", yesterday="2026-11-24")
     row = await storage.round_running("test:g")
     assert (row.id, row.asked, row.due) == (first, 1, "2026-11-25T06:00:20+00:00")
+    await storage.round_revealed(first, 1, NOW)
+    assert (await storage.round_posts(first))[0].revealed
+    assert (await storage.round_get(first)).due == NOW
     assert await storage.round_end(first, "stopped", NOW)
     assert not await storage.round_end(first, "done", NOW)  # only a running round ends
     assert [(b.user_key, b.answered, b.correct) for b in await storage.round_board(first)] == [

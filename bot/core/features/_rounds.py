@@ -47,6 +47,9 @@ ROUND_SECONDS = 20  # each question's time
 # with its scoreboard rather than resumed: its players have long gone.
 STALE = timedelta(minutes=10)
 MAX_SLEEP = 300.0  # re-read the rounds at least this often
+# An adapter still connecting (just after a restart) or reconnecting cannot post: the step is
+# tried again this much later, until the round is stale.
+RETRY_S = 5.0
 
 
 class RoundRunner:
@@ -58,6 +61,7 @@ class RoundRunner:
         self.core = core
         self._wake = asyncio.Event()
         self._resumed: set[int] = set()  # rounds this process has already seen
+        self._retry_at: dict[int, datetime] = {}  # rounds whose platform could not post yet
 
     def wake(self) -> None:
         self._wake.set()
@@ -84,13 +88,23 @@ class RoundRunner:
             self._resumed.add(rnd.id)
             if rnd.due is not None and parse_iso(rnd.due) > now:
                 continue
+            if self._retry_at.get(rnd.id, now) > now:
+                continue
+            overdue = rnd.due is not None and now - parse_iso(rnd.due) > STALE
             try:
-                await self.step(rnd, now, stale=fresh and rnd.due is not None
-                                and now - parse_iso(rnd.due) > STALE)
+                await self.step(rnd, now, stale=overdue and (fresh or rnd.id in self._retry_at))
+                self._retry_at.pop(rnd.id, None)
+            except (ConnectionError, RuntimeError) as exc:  # the adapter is not connected yet
+                log.info("rounds: round %s in %s waits for its platform: %s", rnd.id,
+                         rnd.chat_key, exc)
+                self._retry_at[rnd.id] = now + timedelta(seconds=RETRY_S)
             except Exception:
                 log.exception("rounds: round %s in %s failed; closing it", rnd.id, rnd.chat_key)
+                self._retry_at.pop(rnd.id, None)
                 await self.finish(rnd, "closed")
-        dues = [parse_iso(r.due) for r in await store.rounds_running() if r.due]
+        running = await store.rounds_running()
+        dues = [max(parse_iso(r.due), self._retry_at.get(r.id, parse_iso(r.due)))
+                for r in running if r.due]
         if not dues:
             return MAX_SLEEP
         return min(MAX_SLEEP, max(0.0, (min(dues) - clock.now()).total_seconds()))
@@ -125,8 +139,6 @@ class RoundRunner:
         closes = now + timedelta(seconds=rnd.seconds)
         post = await store_post(core, rnd.chat_key, entry, "quiz", asked_by=rnd.started_by,
                                 closes_at=closes)
-        # Recorded before it is sent: a restart in between reveals (nothing) and goes on.
-        await store.round_add_post(rnd.id, position, post.id, iso(closes + ANSWER_GRACE))
         lang = _lang(rnd)
         card = core.library.by_id.get(entry.term)
         title = t(lang, "round_question_title", n=position, size=rnd.size,
@@ -136,9 +148,11 @@ class RoundRunner:
                                extra=(timer,))
         reply = replace(reply, poll=quiz_poll(entry, lang, post.id, order=post.choice_order,
                                               open_period=rnd.seconds))
+        # Linked to the round once it is out: a post that could not be sent is asked anew
+        # (one sent just before a crash still counts its answers in stats, not on the board).
         message_id = await core.services.deliver.deliver(_chat(rnd), reply)
-        if message_id is not None:
-            await store.round_set_message(rnd.id, position, message_id)
+        await store.round_add_post(rnd.id, position, post.id, iso(closes + ANSWER_GRACE),
+                                   message_id)
 
     async def reveal(self, rnd: QuizRound, position: int, post_id: int,
                      message_id: str | None) -> None:
@@ -170,15 +184,15 @@ class RoundRunner:
                         exc_info=True)
 
     async def finish(self, rnd: QuizRound, status: str) -> None:
-        """End the round and post its scoreboard (once: only a running round ends)."""
+        """Post the scoreboard and end the round (only a running round ends, so once). A
+        platform not connected yet raises before the round ends: it is tried again."""
         store = self.core.services.quiz
-        if not await store.round_end(rnd.id, status, iso(self.core.services.clock.now())):
-            return
         reply = await scoreboard(self.core, rnd, status)
         try:
             await self.core.services.deliver.deliver(_chat(rnd), reply)
         except (TargetGone, LookupError) as exc:
             log.info("rounds: the scoreboard of round %s was not posted: %s", rnd.id, exc)
+        await store.round_end(rnd.id, status, iso(self.core.services.clock.now()))
 
 
 async def scoreboard(core: Core, rnd: QuizRound, status: str) -> Reply:

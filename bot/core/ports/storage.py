@@ -231,10 +231,10 @@ class QuizStore(Protocol):
 
     async def rounds_running(self) -> list[QuizRound]: ...
 
-    async def round_add_post(self, round_id: int, position: int, post_id: int, due: str) -> None:
-        """Question `position` is posted: counted as asked, the round's next step due then."""
-
-    async def round_set_message(self, round_id: int, position: int, message_id: str) -> None: ...
+    async def round_add_post(self, round_id: int, position: int, post_id: int, due: str,
+                             message_id: str | None = None) -> None:
+        """Question `position` is posted (as that message, where the platform gave an id):
+        counted as asked, the round's next step due then."""
 
     async def round_posts(self, round_id: int) -> list[RoundPost]: ...
 

@@ -21,9 +21,12 @@ class Channel:
     def __init__(self) -> None:
         self.sent: list[tuple[str, Reply]] = []
         self.edits: list[tuple[str, Reply]] = []
+        self.down = False  # as an adapter still connecting after a restart
 
     async def deliver(self, chat: ChatRef, reply: Reply) -> str:
         await asyncio.sleep(0)
+        if self.down:
+            raise ConnectionError("the adapter is not connected")
         message_id = str(len(self.sent) + 1)
         self.sent.append((message_id, reply))
         return message_id
@@ -219,3 +222,21 @@ async def test_an_answer_to_a_round_question_is_private_and_edits_nothing(core, 
     question = channel.questions()[-1]
     out = await replies(core, f"/answer {post_of(question)} 1", GROUP, ALICE)
     assert len(out) == 1 and out[0].private and not out[0].edit_source
+
+
+async def test_a_platform_still_connecting_after_a_restart_delays_the_round_not_ends_it(
+        core, clock, channel):
+    """A post refused because the adapter is not connected yet is tried again a little later."""
+    await replies(core, "/quiz round 3", GROUP)
+    channel.down = True
+    runner = runner_of(core)
+    assert await runner.tick() == pytest.approx(5.0)
+    assert await core.services.quiz.round_running(GROUP.key) is not None
+    channel.down = False
+    clock.advance(seconds=5)
+    await runner.tick()
+    assert len(channel.questions()) == 1
+    for _ in range(3):
+        clock.advance(seconds=ROUND_SECONDS + GRACE_S)
+        await runner.tick()
+    assert len(channel.boards()) == 1 and await core.services.quiz.round_running(GROUP.key) is None
