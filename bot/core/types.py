@@ -180,6 +180,9 @@ class Reply:
     edit_source: bool = False
     # The same question as a native quiz poll, for adapters that can send one (None: no poll).
     poll: QuizPoll | None = None
+    # A timed question's answers count until then (UTC ISO-8601): a platform that can show a
+    # live countdown does (Discord's <t:…:R>); the text already says how long.
+    deadline: str | None = None
 
     @classmethod
     def text(cls, *paragraphs: str, title: str | None = None, private: bool = False,

@@ -147,7 +147,7 @@ class RoundRunner:
         reply = question_reply(core, entry, lang, post.id, order=post.choice_order, title=title,
                                extra=(timer,))
         reply = replace(reply, poll=quiz_poll(entry, lang, post.id, order=post.choice_order,
-                                              open_period=rnd.seconds))
+                                              open_period=rnd.seconds), deadline=iso(closes))
         # Linked to the round once it is out: a post that could not be sent is asked anew
         # (one sent just before a crash still counts its answers in stats, not on the board).
         message_id = await core.services.deliver.deliver(_chat(rnd), reply)

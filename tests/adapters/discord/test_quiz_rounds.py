@@ -105,6 +105,8 @@ async def test_a_round_posts_buttons_with_a_deadline_then_reveals_by_editing(
     await runner.tick()
     [post] = await fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")
     assert f"{ROUND_SECONDS}" in _text(post.json) and "1/3" in _text(post.json)
+    deadline = int(clock.now().timestamp()) + ROUND_SECONDS
+    assert f"<t:{deadline}:R>" in _text(post.json)  # a live countdown in each viewer's client
     message = next(m for m in fake.messages.values()
                    if m.get("components") and m["components"] == post.json["components"])
     ids = [c["custom_id"] for row in message["components"] for c in row["components"]]
