@@ -460,6 +460,11 @@ class Storage:
         return await self._all(RoundPost, "SELECT * FROM quiz_round_posts WHERE round_id = ?"
                                " ORDER BY position", (round_id,))
 
+    async def post_revealed(self, post_id: int) -> bool:
+        row = await self._row("SELECT MAX(revealed) AS r FROM quiz_round_posts WHERE post_id = ?",
+                              (post_id,))
+        return bool(row and row["r"])
+
     async def round_revealed(self, round_id: int, position: int, due: str | None) -> None:
         async with self._transaction():
             await self._db.execute("UPDATE quiz_round_posts SET revealed = 1 WHERE round_id = ?"

@@ -62,8 +62,9 @@ async def test_one_running_round_per_chat(storage: Storage):
                                 day="2026-11-25", yesterday="2026-11-24")
     row = await storage.round_running("test:g")
     assert (row.id, row.asked, row.due) == (first, 1, "2026-11-25T06:00:20+00:00")
+    assert not await storage.post_revealed(post)
     await storage.round_revealed(first, 1, NOW)
-    assert (await storage.round_posts(first))[0].revealed
+    assert (await storage.round_posts(first))[0].revealed and await storage.post_revealed(post)
     assert (await storage.round_get(first)).due == NOW
     assert await storage.round_end(first, "stopped", NOW)
     assert not await storage.round_end(first, "done", NOW)  # only a running round ends

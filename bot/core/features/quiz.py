@@ -137,7 +137,8 @@ async def answer(ctx: Context):
         yield Reply.text(ctx.t("answer_range", count=count), private=True)
         return
     now = ctx.services.clock.now()
-    if post.closes_at is not None and now > parse_iso(post.closes_at) + ANSWER_GRACE:
+    if post.closes_at is not None and (now > parse_iso(post.closes_at) + ANSWER_GRACE
+                                       or await storage.post_revealed(post_id)):
         yield Reply.text(ctx.t("answer_too_late"), private=True)
         return
     # The post showed its own order: the answer is recorded by the bank's number.

@@ -238,6 +238,9 @@ class QuizStore(Protocol):
 
     async def round_posts(self, round_id: int) -> list[RoundPost]: ...
 
+    async def post_revealed(self, post_id: int) -> bool:
+        """Whether a round already showed this question's answer (then it takes no more)."""
+
     async def round_revealed(self, round_id: int, position: int, due: str | None) -> None:
         """The question's answer was shown; the round's next step is due then."""
 

@@ -148,6 +148,8 @@ async def test_stop_by_its_starter_ends_the_round_with_the_board(core, clock, ch
     (board,) = await replies(core, "/quiz stop", GROUP, ALICE)
     assert not board.private and "roka" in board.title and "Alice" in board.plain()
     assert "Time khatam" in channel.edits[-1][1].plain()  # the open question shows its answer
+    (late,) = await replies(core, f"/answer {post_of(channel.questions()[-1])} 1", GROUP, BOB)
+    assert "time khatam" in late.plain().lower()  # and, shown, it takes no more answers
     clock.advance(seconds=60)
     await runner.tick()
     assert len(channel.questions()) == 1
