@@ -206,12 +206,12 @@ async def test_serve_keeps_serving_when_one_of_two_adapters_is_disabled(core):
 
 
 async def test_background_services_include_the_lag_monitor_and_health_when_enabled(core):
-    """The monitor and the daily scheduler always run; the health endpoint only with
-    HEALTH__ENABLED."""
+    """The monitor, the quiz round runner and the daily scheduler always run; the health
+    endpoint only with HEALTH__ENABLED."""
     off = background_services(load_settings(_env_file=None), core)
     on = background_services(load_settings(_env_file=None, health={"enabled": True}), core)
-    assert [s.name for s in off] == ["loop-monitor", "daily"]
-    assert [s.name for s in on] == ["loop-monitor", "daily", "health"]
+    assert [s.name for s in off] == ["loop-monitor", "quiz-rounds", "daily"]
+    assert [s.name for s in on] == ["loop-monitor", "quiz-rounds", "daily", "health"]
 
 
 async def test_instrument_adds_the_command_counter_once(core):

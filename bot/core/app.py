@@ -137,8 +137,8 @@ class Core:
         """Platforms with a registered deliverer (the scheduler posts only to those)."""
         return self.services.deliver.delivers_to()
 
-    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
-        await self.services.deliver.deliver(chat, reply)
+    async def deliver(self, chat: ChatRef, reply: Reply) -> str | None:
+        return await self.services.deliver.deliver(chat, reply)
 
     # -- background work the features own ---------------------------------------------------
 

@@ -148,6 +148,46 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "You already answered this one (your answer: {n}). One answer per question. A new one: /quiz",
     },
     "btn_next_question": {"hi": "Agla sawaal", "en": "Next question"},
+    "round_title": {"hi": "Quiz round", "en": "Quiz round"},
+    "round_any_term": {"hi": "saare terms", "en": "every term"},
+    "round_started": {
+        "hi": "Round shuru! {n} sawaal ({term}), har ek pe {seconds} second. Pehla sawaal aa raha hai.",
+        "en": "Round on! {n} questions ({term}), {seconds} seconds each. The first one is coming.",
+    },
+    "round_question_title": {"hi": "Round · {n}/{size} · {term}", "en": "Round · {n}/{size} · {term}"},
+    "round_timer": {"hi": "⏱ {seconds} second mein jawab do", "en": "⏱ {seconds} seconds to answer"},
+    "round_answer_was": {"hi": "⏱ Time khatam! Sahi jawab {n} tha:", "en": "⏱ Time's up! The answer was {n}:"},
+    "round_over_title": {"hi": "Round khatam · scoreboard", "en": "Round over · scoreboard"},
+    "round_stopped_title": {"hi": "Round roka gaya · scoreboard", "en": "Round stopped · scoreboard"},
+    "round_closed_note": {
+        "hi": "Bot beech mein band ho gaya tha, isliye round yahin khatam. Diye gaye saare jawab count hue.",
+        "en": "The bot was down for a while, so the round ends here. Every answer given still counts.",
+    },
+    "round_board_line": {"hi": "{ok}/{n} sahi", "en": "{ok}/{n} right"},
+    "round_board_empty": {"hi": "Kisi ne jawab nahi diya.", "en": "Nobody answered."},
+    "round_again": {"hi": "Ek aur round?", "en": "Another round?"},
+    "round_size": {
+        "hi": "Round mein {lo} se {hi} sawaal ho sakte hain, jaise /quiz round 5 await.",
+        "en": "A round has {lo} to {hi} questions, e.g. /quiz round 5 await.",
+    },
+    "round_already": {
+        "hi": "Is chat mein ek round pehle se chal raha hai. Wo khatam hone do, ya /quiz stop.",
+        "en": "A round is already running in this chat. Let it finish, or /quiz stop.",
+    },
+    "round_none": {"hi": "Abhi koi round nahi chal raha. Shuru karo: /quiz round", "en": "No round is running. Start one: /quiz round"},
+    "round_stop_refused": {
+        "hi": "Round sirf chat admin ya jisne shuru kiya wahi rok sakta hai.",
+        "en": "Only a chat admin or whoever started the round can stop it.",
+    },
+    "round_unavailable": {
+        "hi": "Yahan time wale rounds nahi chal sakte. Ek-ek sawaal lo: /quiz",
+        "en": "Timed rounds cannot run here. Take single questions: /quiz",
+    },
+    "quiz_why_not": {"hi": "Aapka jawab kyun nahi:", "en": "Why not yours:"},
+    "answer_too_late": {
+        "hi": "Is sawaal ka time khatam ho gaya, ab jawab count nahi hoga. Agla sawaal aa raha hai!",
+        "en": "Time is up for this question; answers no longer count. The next one is coming!",
+    },
     # practice (issue 7): /practice
     "practice_title_new": {"hi": "Practice · naya sawaal · {term}", "en": "Practice · new question · {term}"},
     "practice_title_due": {"hi": "Practice · revision · {term}", "en": "Practice · review · {term}"},

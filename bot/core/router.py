@@ -79,11 +79,18 @@ Handler = Callable[[Context], Awaitable[Reply] | AsyncIterator[Reply]]
 @dataclass(frozen=True, slots=True)
 class SubcommandSpec:
     """`/daily set <time> <zone>`: a platform with native subcommands (Discord) shows them as
-    such; everywhere the handler still receives `args` as typed, e.g. "set 09:00 Asia/Kolkata"."""
+    such; everywhere the handler still receives `args` as typed, e.g. "set 09:00 Asia/Kolkata"
+    (an adapter with native subcommands types them so: the name, then the option values in
+    the subcommand's order, and passes the values in `options` too).
+
+    A `default` subcommand is what the bare command means where commands are typed:
+    `/quiz await` is `/quiz ask await` on Telegram and the console. Discord cannot have both
+    (a command with subcommands takes no options of its own), so there it is named."""
 
     name: str
     help: Text
     options: tuple[OptionSpec, ...] = ()
+    default: bool = False
 Next = Callable[[Context], AsyncIterator[Reply]]
 Middleware = Callable[[Context, Next], AsyncIterator[Reply]]
 
@@ -102,8 +109,19 @@ class CommandSpec:
 
     def usage(self) -> str:
         if self.subcommands:
-            return f"/{self.name} " + "|".join(sub.name for sub in self.subcommands)
+            forms = [" ".join([f"/{self.name}", *(() if sub.default else (sub.name,)),
+                               *(_usage(o) for o in sub.options)]) for sub in self.subcommands]
+            return " · ".join(forms)
         return " ".join([f"/{self.name}", *(_usage(o) for o in self.options)])
+
+    def subcommand(self, args: str) -> tuple[SubcommandSpec | None, str]:
+        """The subcommand typed first in `args` and the rest; without one, the default
+        subcommand (None if there is none) and all of `args`."""
+        head, _, rest = args.strip().partition(" ")
+        for sub in self.subcommands:
+            if head.casefold() == sub.name:
+                return sub, rest.strip()
+        return next((sub for sub in self.subcommands if sub.default), None), args.strip()
 
     def describe(self) -> dict[str, Any]:
         """A stable description of what platforms see of this command (for sync hashing)."""
@@ -111,8 +129,8 @@ class CommandSpec:
             "name": self.name,
             "help": [self.help.hi, self.help.en],
             "options": [_describe(o) for o in self.options],
-            "subcommands": [[s.name, s.help.hi, s.help.en, [_describe(o) for o in s.options]]
-                            for s in self.subcommands],
+            "subcommands": [[s.name, s.help.hi, s.help.en, [_describe(o) for o in s.options],
+                             s.default] for s in self.subcommands],
             "access": self.access.value,
             "private": self.private,
         }

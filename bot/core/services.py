@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from bot.core.clock import SYSTEM_CLOCK, Clock
-from bot.core.ports.delivery import Deliverer
+from bot.core.ports.delivery import Deliverer, Editor
 from bot.core.ports.sandbox import SandboxPort
 from bot.core.ports.storage import (
     DailyStore,
@@ -62,11 +62,18 @@ class Deliveries:
     def deliverer(self, platform: str) -> Deliverer | None:
         return self._by_platform.get(platform)
 
-    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
+    async def deliver(self, chat: ChatRef, reply: Reply) -> str | None:
         deliverer = self._by_platform.get(chat.platform)
         if deliverer is None:
             raise LookupError(f"no adapter delivers to {chat.platform!r}")
-        await deliverer.deliver(chat, reply)
+        posted = await deliverer.deliver(chat, reply)
+        return posted if isinstance(posted, str) else None
+
+    async def edit(self, chat: ChatRef, message_id: str, reply: Reply) -> bool:
+        editor = self._by_platform.get(chat.platform)
+        if not isinstance(editor, Editor):
+            return False
+        return await editor.edit_delivered(chat, message_id, reply)
 
 
 @dataclass(frozen=True, slots=True)

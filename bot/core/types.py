@@ -161,6 +161,7 @@ class QuizPoll:
     explanation: str  # shown by the platform after a vote
     # Sent as a message before the poll: what the poll cannot hold (a code snippet, a recap).
     intro: tuple[Block, ...] = ()
+    open_period: int | None = None  # seconds the poll stays open (a timed round); None: open
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,9 @@ class Reply:
     edit_source: bool = False
     # The same question as a native quiz poll, for adapters that can send one (None: no poll).
     poll: QuizPoll | None = None
+    # A timed question's answers count until then (UTC ISO-8601): a platform that can show a
+    # live countdown does (Discord's <t:…:R>); the text already says how long.
+    deadline: str | None = None
 
     @classmethod
     def text(cls, *paragraphs: str, title: str | None = None, private: bool = False,

@@ -27,6 +27,8 @@ from bot.core.ports.storage import (
     DailyTarget,
     LedgerEntry,
     QuizPost,
+    QuizRound,
+    RoundPost,
     Score,
     SrsItem,
     TelegramPoll,
@@ -45,7 +47,8 @@ def _now() -> str:
 
 
 # Columns stored as 0/1 that the ports' rows hold as booleans.
-_BOOLEANS: dict[type, tuple[str, ...]] = {Answer: ("correct",), DailyTarget: ("enabled",)}
+_BOOLEANS: dict[type, tuple[str, ...]] = {Answer: ("correct",), DailyTarget: ("enabled",),
+                                          RoundPost: ("revealed",)}
 
 
 def _make(cls: type[R], row: Any) -> R:
@@ -53,7 +56,18 @@ def _make(cls: type[R], row: Any) -> R:
     values = dict(row)
     for name in _BOOLEANS.get(cls, ()):
         values[name] = bool(values[name])
+    if cls is QuizPost:
+        values["choice_order"] = order_of(values.get("choice_order"))
     return cls(**values)
+
+
+def order_text(order: tuple[int, ...]) -> str | None:
+    """A post's choice order as stored: "3,1,2"; None for the bank's own order."""
+    return ",".join(str(n) for n in order) if order else None
+
+
+def order_of(text: str | None) -> tuple[int, ...]:
+    return tuple(int(n) for n in text.split(",")) if text else ()
 
 
 def migrations() -> list[tuple[int, str, str]]:
@@ -305,10 +319,14 @@ class Storage:
         return next((_make(cls, row) for row in rows), None)
 
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
-                               owner_key: str | None, now: str) -> int:
+                               owner_key: str | None, now: str, *,
+                               choice_order: tuple[int, ...] = (), asked_by: str | None = None,
+                               closes_at: str | None = None) -> int:
         async with self._db.execute(
-            "INSERT INTO quiz_posts (chat_key, question_id, source, owner_key, posted_at)"
-            " VALUES (?, ?, ?, ?, ?)", (chat_key, question_id, source, owner_key, now),
+            "INSERT INTO quiz_posts (chat_key, question_id, source, owner_key, posted_at,"
+            " choice_order, asked_by, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (chat_key, question_id, source, owner_key, now, order_text(choice_order), asked_by,
+             closes_at),
         ) as cur:
             return int(cur.lastrowid or 0)
 
@@ -391,6 +409,81 @@ class Storage:
         rows = await self._rows("SELECT DISTINCT question_id FROM quiz_answers WHERE user_key = ?",
                                 (user_key,))
         return {r["question_id"] for r in rows}
+
+    async def question_use(self, user_key: str) -> dict[str, int]:
+        """Posts put to this user, per question: those they asked for and those they answered
+        (a group's daily post they answered counts; one they scrolled past does not)."""
+        rows = await self._rows(
+            "SELECT question_id, COUNT(*) AS n FROM quiz_posts p WHERE p.asked_by = :u"
+            " OR EXISTS (SELECT 1 FROM quiz_answers a WHERE a.post_id = p.id AND a.user_key = :u)"
+            " GROUP BY question_id", {"u": user_key})
+        return {r["question_id"]: int(r["n"]) for r in rows}
+
+    # timed rounds
+
+    async def round_start(self, *, chat_key: str, platform: str, chat_id: str, chat_kind: str,
+                          started_by: str, lang: str, term_id: str | None, size: int,
+                          seconds: int, now: str) -> int | None:
+        try:
+            async with self._db.execute(
+                "INSERT INTO quiz_rounds (chat_key, platform, chat_id, chat_kind, started_by,"
+                " lang, term_id, size, seconds, due, status, started_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?)",
+                (chat_key, platform, chat_id, chat_kind, started_by, lang, term_id, size,
+                 seconds, now, now),
+            ) as cur:
+                return int(cur.lastrowid or 0)
+        except sqlite3.IntegrityError:  # quiz_rounds_running: one running round per chat
+            return None
+
+    async def round_get(self, round_id: int) -> QuizRound | None:
+        return await self._one(QuizRound, "SELECT * FROM quiz_rounds WHERE id = ?", (round_id,))
+
+    async def round_running(self, chat_key: str) -> QuizRound | None:
+        return await self._one(QuizRound, "SELECT * FROM quiz_rounds WHERE chat_key = ?"
+                               " AND status = 'running'", (chat_key,))
+
+    async def rounds_running(self) -> list[QuizRound]:
+        return await self._all(QuizRound, "SELECT * FROM quiz_rounds WHERE status = 'running'"
+                               " ORDER BY due, id")
+
+    async def round_add_post(self, round_id: int, position: int, post_id: int, due: str,
+                             message_id: str | None = None) -> None:
+        async with self._transaction():
+            await self._db.execute(
+                "INSERT INTO quiz_round_posts (round_id, position, post_id, message_id)"
+                " VALUES (?, ?, ?, ?)", (round_id, position, post_id, message_id))
+            await self._db.execute("UPDATE quiz_rounds SET asked = ?, due = ? WHERE id = ?",
+                                   (position, due, round_id))
+
+    async def round_posts(self, round_id: int) -> list[RoundPost]:
+        return await self._all(RoundPost, "SELECT * FROM quiz_round_posts WHERE round_id = ?"
+                               " ORDER BY position", (round_id,))
+
+    async def post_revealed(self, post_id: int) -> bool:
+        row = await self._row("SELECT MAX(revealed) AS r FROM quiz_round_posts WHERE post_id = ?",
+                              (post_id,))
+        return bool(row and row["r"])
+
+    async def round_revealed(self, round_id: int, position: int, due: str | None) -> None:
+        async with self._transaction():
+            await self._db.execute("UPDATE quiz_round_posts SET revealed = 1 WHERE round_id = ?"
+                                   " AND position = ?", (round_id, position))
+            await self._db.execute("UPDATE quiz_rounds SET due = ? WHERE id = ?", (due, round_id))
+
+    async def round_end(self, round_id: int, status: str, now: str) -> bool:
+        async with self._db.execute(
+            "UPDATE quiz_rounds SET status = ?, ended_at = ?, due = NULL WHERE id = ?"
+            " AND status = 'running'", (status, now, round_id)) as cur:
+            return cur.rowcount == 1
+
+    async def round_board(self, round_id: int) -> list[BoardRow]:
+        return await self._all(
+            BoardRow, "SELECT a.user_key, COALESCE(s.user_name, '') AS user_name,"
+            " COUNT(*) AS answered, SUM(a.correct) AS correct FROM quiz_round_posts r"
+            " JOIN quiz_answers a ON a.post_id = r.post_id LEFT JOIN scores s"
+            " ON s.chat_key = a.chat_key AND s.user_key = a.user_key WHERE r.round_id = ?"
+            " GROUP BY a.user_key ORDER BY correct DESC, answered ASC, a.user_key", (round_id,))
 
     async def forget_user(self, user_key: str) -> int:
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
@@ -483,7 +576,8 @@ class Storage:
                 " AND next_day = ?", (next_day, next_due, chat_key, day))
 
     async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
-                          question_id: str, next_day: str, next_due: str, now: str) -> int | None:
+                          question_id: str, next_day: str, next_due: str, now: str,
+                          choice_order: tuple[int, ...] = ()) -> int | None:
         """Claim one target's post for one local day: ledger row 'claimed', the term marked
         shown, the question posted and the target moved to its next day, in one transaction.
         The post id, or None when that day already has a ledger row (never post twice).
@@ -502,8 +596,9 @@ class Storage:
                     "INSERT OR IGNORE INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
                     " VALUES (?, ?, ?, ?)", (chat_key, cycle, term_id, now))
                 post_id = int(conn.execute(
-                    "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at)"
-                    " VALUES (?, ?, 'daily', ?)", (chat_key, question_id, now)).lastrowid or 0)
+                    "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at,"
+                    " choice_order) VALUES (?, ?, 'daily', ?, ?)",
+                    (chat_key, question_id, now, order_text(choice_order))).lastrowid or 0)
                 conn.execute(
                     "UPDATE daily_ledger SET post_id = ? WHERE chat_key = ? AND local_day = ?",
                     (post_id, chat_key, day))

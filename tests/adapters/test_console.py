@@ -1,6 +1,7 @@
 """The console adapter in-process: same core, plain text out."""
 
 import io
+import re
 
 from bot.adapters.console import ConsoleAdapter
 from bot.core.types import ChatRef, Reply
@@ -27,3 +28,29 @@ async def test_console_is_the_deliverer_for_console_chats(core):
     ConsoleAdapter(core, out)
     await core.deliver(ChatRef("console", "local"), Reply.text("term of the day"))
     assert "term of the day" in out.getvalue()
+
+
+async def test_a_timed_round_plays_out_in_the_console(core):
+    """`/quiz round 3` prints three timed questions, each answerable as typed, then the board."""
+    from datetime import UTC, datetime
+
+    from bot.core.features._rounds import ROUND_SECONDS, RoundRunner
+    from tests.conftest import rewire
+    from tests.core.features.conftest import FakeClock
+
+    clock = FakeClock(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    rewire(core, clock=clock)
+    out = io.StringIO()
+    console = ConsoleAdapter(core, out)
+    await console.once("/quiz round 3")
+    runner = next(s for s in core.services_to_run() if isinstance(s, RoundRunner))
+    await runner.tick()
+    post_id = re.search(r"/answer (\d+) <n>", out.getvalue())[1]
+    await console.once(f"/answer {post_id} 1")  # typed, as the buttons stand for
+    for _ in range(3):
+        clock.advance(seconds=ROUND_SECONDS + 3)
+        await runner.tick()
+    text = out.getvalue()
+    assert [n for n in ("1/3", "2/3", "3/3") if n in text] == ["1/3", "2/3", "3/3"]
+    board = text[text.index("scoreboard"):]
+    assert "/1" in board  # the typed answer is on the board

@@ -26,10 +26,26 @@ def test_usage_shows_required_and_optional_options():
 
 
 def test_usage_lists_subcommands():
-    """A command with subcommands shows them as alternatives."""
+    """A command with subcommands shows each form; the default one without its name."""
     spec = CommandSpec("daily", Text("d", "d"), _ok, subcommands=(
         SubcommandSpec("set", Text("s", "s")), SubcommandSpec("off", Text("o", "o"))))
-    assert spec.usage() == "/daily set|off"
+    assert spec.usage() == "/daily set · /daily off"
+    term = OptionSpec("term", Text("t", "t"))
+    quiz = CommandSpec("quiz", Text("q", "q"), _ok, subcommands=(
+        SubcommandSpec("ask", Text("a", "a"), (term,), default=True),
+        SubcommandSpec("round", Text("r", "r"), (OptionSpec("n", Text("n", "n")), term))))
+    assert quiz.usage() == "/quiz [term] · /quiz round [n] [term]"
+
+
+def test_a_typed_subcommand_is_found_else_the_default_takes_the_words():
+    """`/quiz round 5` names a subcommand; `/quiz await` is the default one's argument."""
+    quiz = CommandSpec("quiz", Text("q", "q"), _ok, subcommands=(
+        SubcommandSpec("ask", Text("a", "a"), default=True), SubcommandSpec("round", Text("r", "r"))))
+    assert [(s.name if s else None, rest) for s, rest in (
+        quiz.subcommand("ROUND 5 await"), quiz.subcommand(" await "), quiz.subcommand(""))] == [
+        ("round", "5 await"), ("ask", "await"), ("ask", "")]
+    daily = CommandSpec("daily", Text("d", "d"), _ok, subcommands=(SubcommandSpec("set", Text("s", "s")),))
+    assert daily.subcommand("status") == (None, "status")
 
 
 def test_describe_changes_when_what_platforms_see_changes():

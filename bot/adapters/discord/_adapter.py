@@ -28,6 +28,8 @@ from bot.adapters.discord._commands import (
     code_of_message,
     command_payloads,
     context_menu_name,
+    focused_option,
+    invoked,
     multiline_option,
     payload_hash,
     scope_of,
@@ -210,10 +212,10 @@ class DiscordAdapter:
             await self._on_message_command(interaction, data)
             return
         name = str(data.get("name", ""))
-        values = {o["name"]: str(o["value"]) for o in data.get("options", []) if "value" in o}
         spec = self.core.router.get(name)
+        args, values = invoked(spec, data)
         option = multiline_option(spec) if spec else None
-        command = self._command(interaction, name, _args(spec, values), values)
+        command = self._command(interaction, name, args, values)
         if spec is not None and option is not None and not values.get(option.name, "").strip():
             lang = await self._lang(command)
             await interaction.response.send_modal(CodeModal(
@@ -251,11 +253,10 @@ class DiscordAdapter:
     async def _on_autocomplete(self, interaction: discord.Interaction) -> None:
         """From the in-memory index, never deferred (Discord does not allow it), <= 25."""
         data = cast(dict[str, Any], interaction.data or {})
-        focused = next((o for o in data.get("options", []) if o.get("focused")), None)
         spec = self.core.router.get(str(data.get("name", "")))
+        focused, option = focused_option(spec, data)
         choices: list[discord.app_commands.Choice[str]] = []
         if focused is not None and spec is not None:
-            option = next((o for o in spec.options if o.name == focused["name"]), None)
             if option is not None and option.autocomplete == "terms":
                 lang = await self._lang(self._command(interaction, spec.name, "", {}))
                 for card in self.core.library.complete(str(focused.get("value", "")),
@@ -323,10 +324,11 @@ class DiscordAdapter:
 
     # -- messages the bot starts itself (core.deliver) ---------------------------------------
 
-    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
-        """Post to a channel. Raises the core's TargetGone when Discord refuses (403) or the
-        channel is gone (404): the caller stops posting there, since repeated 403s count
-        towards Discord's invalid-request ban. ConnectionError when not connected."""
+    async def deliver(self, chat: ChatRef, reply: Reply) -> str | None:
+        """Post to a channel; the id of the last message (the one with the buttons). Raises
+        the core's TargetGone when Discord refuses (403) or the channel is gone (404): the
+        caller stops posting there, since repeated 403s count towards Discord's
+        invalid-request ban. ConnectionError when not connected."""
         client = self.client
         if client is None or client.is_closed() or not client.is_ready():
             raise ConnectionError("the Discord adapter is not connected")
@@ -338,16 +340,18 @@ class DiscordAdapter:
             if not isinstance(channel, discord.abc.Messageable):
                 raise TargetGone(f"discord: {chat.key} is not a text channel")
             lang = await self._lang(Command("", "", chat, UserRef("discord", "0")))
+            sent: discord.Message | None = None
             try:
                 for page in render(reply, lang):
-                    await channel.send(embeds=page.embeds, view=page_view(page),
-                                       allowed_mentions=NO_MENTIONS)
+                    sent = await channel.send(embeds=page.embeds, view=page_view(page),
+                                              allowed_mentions=NO_MENTIONS)
             except discord.Forbidden:  # perhaps no Embed Links permission: plain text
                 texts = plain_pages(reply)
                 view = view_for(reply)  # the buttons still go under the last page (quiz answers)
                 for i, text in enumerate(texts):
-                    await channel.send(text, view=view if view and i == len(texts) - 1 else MISSING,
-                                       allowed_mentions=NO_MENTIONS)
+                    sent = await channel.send(text, view=view if view and i == len(texts) - 1
+                                              else MISSING, allowed_mentions=NO_MENTIONS)
+            return str(sent.id) if sent is not None else None
         except discord.Forbidden as exc:
             raise TargetGone(f"discord: may not post to {chat.key}: {exc.text}") from None
         except discord.NotFound as exc:
@@ -358,13 +362,27 @@ class DiscordAdapter:
             raise
 
 
+    async def edit_delivered(self, chat: ChatRef, message_id: str, reply: Reply) -> bool:
+        """Replace a posted message (a round's question, by its answer). A channel message
+        can be edited at any age, unlike an interaction's (15 minutes)."""
+        client = self.client
+        if client is None or client.is_closed() or not client.is_ready():
+            return False
+        channel = client.get_channel(int(chat.id)) or client.get_partial_messageable(int(chat.id))
+        if not isinstance(channel, discord.abc.Messageable) or not hasattr(channel, "get_partial_message"):
+            return False
+        lang = await self._lang(Command("", "", chat, UserRef("discord", "0")))
+        first, *_ = render(reply, lang)
+        try:
+            await channel.get_partial_message(int(message_id)).edit(
+                embeds=first.embeds, view=first.view, allowed_mentions=NO_MENTIONS)
+        except discord.HTTPException as exc:
+            log.info("discord: could not edit message %s in %s: %s", message_id, chat.key, exc)
+            return False
+        return True
+
+
 NOT_A_TEXT_CHANNEL = 50008  # Discord's JSON error code: "Cannot send messages in a non-text channel"
-
-
-def _args(spec: CommandSpec | None, values: Mapping[str, str]) -> str:
-    """The typed form of the options, in the spec's order, for handlers that read `args`."""
-    names = [o.name for o in spec.options] if spec else list(values)
-    return " ".join(values[n] for n in names if values.get(n))
 
 
 def _field(components: list[dict[str, Any]], custom_id: str) -> str | None:

@@ -15,7 +15,7 @@ import logging
 import re
 from typing import Any
 
-from bot.core.router import CommandSpec, OptionSpec
+from bot.core.router import CommandSpec, OptionSpec, OptionType
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,8 @@ CHOICES_MAX = 25
 CONTEXT_NAME_MAX = 32
 
 CHAT_INPUT, MESSAGE = 1, 3  # application command types
-STRING = 3  # option type
+SUB_COMMAND, STRING, INTEGER, BOOLEAN = 1, 3, 4, 5  # option types
+_TYPES = {OptionType.STRING: STRING, OptionType.INTEGER: INTEGER, OptionType.BOOLEAN: BOOLEAN}
 GUILD, BOT_DM = 0, 1  # interaction contexts
 GUILD_INSTALL = 0  # integration type
 
@@ -49,7 +50,7 @@ def context_menu_name(spec: CommandSpec) -> str:
 
 def _option(opt: OptionSpec) -> dict[str, Any]:
     data: dict[str, Any] = {
-        "type": STRING,
+        "type": _TYPES[opt.type],
         "name": opt.name,
         "description": _describe(opt.help.en, opt.name),
         # A multi-line option is never required on Discord: without it a modal asks for it.
@@ -62,6 +63,46 @@ def _option(opt: OptionSpec) -> dict[str, Any]:
     return data
 
 
+def _options(specs: tuple[OptionSpec, ...]) -> list[dict[str, Any]]:
+    options = [_option(o) for o in specs[:OPTIONS_MAX]]
+    # Discord requires required options first; specs keep their order otherwise.
+    options.sort(key=lambda o: not o["required"])
+    return options
+
+
+def invoked(spec: CommandSpec | None, data: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """The typed form (`args`) and the option values of an invocation. A subcommand is typed
+    as its name, then its option values in the spec's order (what the core's handler reads
+    where commands are typed: "round 5 await")."""
+    options = data.get("options", [])
+    sub = next((o for o in options if o.get("type") == SUB_COMMAND), None)
+    if sub is not None:
+        values = {o["name"]: str(o["value"]) for o in sub.get("options", []) if "value" in o}
+        found = next((s for s in spec.subcommands if s.name == sub.get("name")), None) if spec else None
+        names = [o.name for o in found.options] if found else list(values)
+        return " ".join([str(sub.get("name", "")), *(values[n] for n in names if values.get(n))]), values
+    values = {o["name"]: str(o["value"]) for o in options if "value" in o}
+    names = [o.name for o in spec.options] if spec else list(values)
+    return " ".join(values[n] for n in names if values.get(n)), values
+
+
+def focused_option(spec: CommandSpec | None, data: dict[str, Any]
+                   ) -> tuple[dict[str, Any] | None, OptionSpec | None]:
+    """The option being typed in an autocomplete request (inside a subcommand or not) and its
+    spec."""
+    options = data.get("options", [])
+    sub = next((o for o in options if o.get("type") == SUB_COMMAND), None)
+    specs: tuple[OptionSpec, ...] = spec.options if spec else ()
+    if sub is not None:
+        options = sub.get("options", [])
+        found = next((s for s in spec.subcommands if s.name == sub.get("name")), None) if spec else None
+        specs = found.options if found else ()
+    focused = next((o for o in options if o.get("focused")), None)
+    if focused is None:
+        return None, None
+    return focused, next((o for o in specs if o.name == focused.get("name")), None)
+
+
 def command_payloads(specs: list[CommandSpec]) -> list[dict[str, Any]]:
     """Discord's JSON for these specs. The English help is the description: Discord localises
     descriptions by client locale, and Hinglish (Latin script) is no client locale."""
@@ -70,9 +111,15 @@ def command_payloads(specs: list[CommandSpec]) -> list[dict[str, Any]]:
         if not NAME_RE.match(spec.name):
             log.warning("discord: /%s is not a valid slash command name; not synced", spec.name)
             continue
-        options = [_option(o) for o in spec.options[:OPTIONS_MAX]]
-        # Discord requires required options first; specs keep their order otherwise.
-        options.sort(key=lambda o: not o["required"])
+        if spec.subcommands:
+            # A command with subcommands takes no options of its own on Discord: each form,
+            # the default one included, is a subcommand with its options.
+            options = [{"type": SUB_COMMAND, "name": sub.name,
+                        "description": _describe(sub.help.en, sub.name),
+                        "options": _options(sub.options)}
+                       for sub in spec.subcommands[:OPTIONS_MAX] if NAME_RE.match(sub.name)]
+        else:
+            options = _options(spec.options)
         payloads.append({
             "type": CHAT_INPUT,
             "name": spec.name,

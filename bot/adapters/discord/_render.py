@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import discord
 
@@ -152,6 +153,9 @@ def _chunks(reply: Reply) -> list[str]:
         previous_bullet = bullet
     if reply.url and not reply.title:
         out.append(f"<{reply.url}>")
+    if reply.deadline:
+        # Discord counts down in each viewer's own client.
+        out.append(f"⏱ <t:{int(datetime.fromisoformat(reply.deadline).timestamp())}:R>")
     return out
 
 

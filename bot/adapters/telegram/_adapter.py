@@ -50,7 +50,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.adapters.base import AdapterFatal
+from bot.adapters.base import AdapterFatal, Refused
 from bot.adapters.memo import ReplyMemo
 from bot.adapters.telegram._answer import ChatAnswer, answer_query
 from bot.adapters.telegram._render import keyboard, render_chunks, tg_len
@@ -217,16 +217,18 @@ class TelegramAdapter:
 
     # -- the core's port for messages the bot starts itself ---------------------------------
 
-    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
-        """Send a reply the bot starts itself (a daily post). Raises the core's TargetGone
-        when the bot was blocked or removed or the chat no longer exists, so the caller stops
-        posting there instead of retrying forever."""
+    async def deliver(self, chat: ChatRef, reply: Reply) -> str | None:
+        """Send a reply the bot starts itself (a daily post, a round's question): the id of
+        the message with its buttons, or None for a quiz poll (it shows its answer itself when
+        it closes). Raises the core's TargetGone when the bot was blocked or removed or the
+        chat no longer exists, so the caller stops posting there instead of retrying forever."""
         if self.application is None:
             raise RuntimeError("the Telegram adapter is not running")
         try:
             bot, chat_id = self.application.bot, int(chat.id)
-            if not (reply.poll and await self.send_poll(bot, chat_id, chat.kind, reply)):
-                await self.send_message(bot, chat_id, reply)
+            if reply.poll and await self.send_poll(bot, chat_id, chat.kind, reply):
+                return None
+            return str((await self.send_message(bot, chat_id, reply)).message_id)
         except Forbidden as exc:  # "bot was blocked by the user", "bot was kicked"
             raise TargetGone(f"telegram refused: {exc.message}") from None
         except ChatMigrated as exc:  # a group upgraded to a supergroup: its old id is dead
@@ -236,6 +238,21 @@ class TelegramAdapter:
             if "chat not found" in exc.message.lower():
                 raise TargetGone(f"telegram: {exc.message}") from None
             raise
+
+    async def edit_delivered(self, chat: ChatRef, message_id: str, reply: Reply) -> bool:
+        """Replace a message the bot posted (a round's question, by its answer)."""
+        if self.application is None:
+            return False
+        chunks = self._chunks(reply)
+        try:
+            await self.application.bot.edit_message_text(
+                chunks[0], chat_id=int(chat.id), message_id=int(message_id),
+                parse_mode=ParseMode.HTML, reply_markup=self._keyboard(reply),
+                link_preview_options=NO_PREVIEW)
+        except TelegramError as exc:
+            log.info("telegram: could not edit message %s in %s: %s", message_id, chat.key, exc)
+            return False
+        return True
 
     # -- incoming updates --------------------------------------------------------------------
 
@@ -342,16 +359,31 @@ class TelegramAdapter:
         chat = ChatRef("telegram", sent.chat_id, ChatKind(sent.chat_kind))
         command = Command("answer", f"{sent.post_id} {vote.option_ids[0] + 1}", chat, user,
                           locale=vote.user.language_code)
-        # The voter already saw right/wrong and the explanation in the poll. In a group the
-        # result stays unsaid (no spam, and it would give the answer away); in the voter's own
-        # private chat it adds the misconception, the card and a "next question" button. A
-        # forwarded poll's votes from elsewhere are recorded quietly.
+        # The voter already saw right/wrong and the poll's general explanation. In the voter's
+        # own private chat the result follows: why their pick is wrong, the misconception, the
+        # card and a "next question" button. In a group the result stays unsaid there (no spam,
+        # and it would give the answer away): a wrong pick's result goes to the voter's private
+        # chat instead, when they have opened one with the bot. A forwarded poll's votes from
+        # elsewhere are recorded quietly.
         speak = chat.kind is ChatKind.PRIVATE and chat.id == user.id
         answer = ChatAnswer(self, context.bot, int(chat.id), group=False, user_id=vote.user.id,
                             lang=await self._lang(command))
+        private: list[Reply] = []
         async for reply in self.core.stream(command):
             if speak and not reply.edit_source:
                 await answer.show(reply)
+            elif reply.private:
+                private.append(reply)
+        if speak or chat.kind is not ChatKind.GROUP or not private:
+            return
+        recorded = await self.core.services.quiz.user_answer(sent.post_id, user.key)
+        if recorded is None or recorded.correct:
+            return  # a right vote: the poll said all there is
+        try:
+            for reply in private:
+                await answer.send_private(reply)
+        except Refused:
+            log.debug("telegram: %s never opened a private chat; the why stays unsent", user.key)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         kind = type(update.effective_message or update.callback_query or update.inline_query
@@ -381,9 +413,13 @@ class TelegramAdapter:
             reply_to = None
         try:
             # Non-anonymous: only then does Telegram report each vote (poll_answer).
+            # A timed question closes by itself (within Telegram's bounds for open_period).
+            period = (min(max(poll.open_period, PollLimit.MIN_OPEN_PERIOD), PollLimit.MAX_OPEN_PERIOD)
+                      if poll.open_period else None)
             message = await bot.send_poll(
                 chat_id, poll.question, list(poll.options), is_anonymous=False, type=Poll.QUIZ,
                 correct_option_ids=[poll.correct_index], explanation=poll.explanation or None,
+                open_period=period,
                 reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
                                   if reply_to is not None else None))
         except BadRequest as exc:

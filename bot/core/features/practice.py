@@ -87,13 +87,13 @@ async def practice(ctx: Context) -> Reply:
         nxt = await services.practice.srs_next_due(user.key)
         when = _when(ctx, parse_iso(nxt), now) if nxt else "—"
         return Reply.text(ctx.t("practice_done", when=when), private=True)
-    post_id = await post_question(ctx, entry, "practice", owner_key=user.key)
+    post = await post_question(ctx, entry, "practice", owner_key=user.key)
     card = core.library.by_id.get(entry.term)
     term = card.title(ctx.lang) if card else entry.term
     title = {"due": ctx.t("practice_title_due", term=term),
              "card": ctx.t("practice_title_card", term=term),
              "new": ctx.t("practice_title_new", term=term)}[why]
-    reply = question_reply(core, entry, ctx.lang, post_id, title=title)
+    reply = question_reply(core, entry, ctx.lang, post.id, order=post.choice_order, title=title)
     return Reply(blocks=reply.blocks, title=reply.title, buttons=reply.buttons, private=True)
 
 

@@ -7,13 +7,15 @@ decides, so two quick clicks cannot both count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from bot.core.clock import iso, local_day
+from bot.core.clock import iso, local_day, parse_iso
 from bot.core.events import Answered
 from bot.core.features._questions import (
+    ANSWER_GRACE,
     LABEL_MAX,
     POLL_EXPLANATION_LINE_BREAKS,
     POLL_EXPLANATION_MAX,
@@ -21,14 +23,26 @@ from bot.core.features._questions import (
     POLL_OPTIONS_MAX,
     POLL_OPTIONS_MIN,
     POLL_QUESTION_MAX,
+    fresh_question,
     one_line,
     post_question,
     question_reply,
     quiz_poll,
+    resolve_term,
+    shown_order,
+)
+from bot.core.features._rounds import (
+    ROUND_DEFAULT,
+    ROUND_MAX,
+    ROUND_MIN,
+    ROUND_SECONDS,
+    RoundRunner,
+    start_round,
+    stop_round,
 )
 from bot.core.features._shared import chat_zone, echo
 from bot.core.quizbank import Entry
-from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.router import CommandSpec, Context, OptionSpec, OptionType, SubcommandSpec, Text
 from bot.core.types import Button, ChatKind, Lang, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -39,49 +53,50 @@ __all__ = [
     "POLL_OPTION_MAX", "POLL_QUESTION_MAX", "answer", "quiz", "quiz_poll", "register",
     "result_blocks",
 ]
-async def quiz(ctx: Context) -> Reply:
-    """`/quiz [term]`: a question (of that term), preferring ones the user has not answered."""
+async def quiz(ctx: Context, args: str | None = None) -> Reply:
+    """`/quiz [term]`: a question (of that term), one the user has been asked least often."""
     bank = ctx.services.quiz_bank
+    args = ctx.command.args if args is None else args
     if not bank.entries:
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
-    query = (ctx.command.options.get("term") or ctx.command.args).strip()
-    term_id = None
-    if query:
-        found = ctx.core.library.find(query)
-        card = found.card or (found.suggestions[0] if len(found.suggestions) == 1 else None)
-        if card is None:
-            hint = ", ".join(c.id for c in (found.mentions or found.suggestions)[:5])
-            key = "quiz_unknown_term_hint" if hint else "quiz_unknown_term"
-            return Reply.text(ctx.t(key, query=echo(query), hint=hint), private=True)
-        if card.id not in bank.by_term:
-            return Reply.text(ctx.t("quiz_no_questions", term=card.title(ctx.lang)), private=True)
-        term_id = card.id
-    seen = await ctx.services.quiz.answered_questions(ctx.command.user.key)
-    entry = bank.pick(term=term_id, avoid=seen)
+    query = (ctx.command.options.get("term") or args).strip()
+    term_id, refusal = resolve_term(ctx, query)
+    if refusal is not None:
+        return refusal
+    user = ctx.command.user.key
+    entry = fresh_question(bank, term_id, await ctx.services.quiz.question_use(user))
     if entry is None:  # pragma: no cover - bank.entries is non-empty
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
-    post_id = await post_question(ctx, entry)
-    reply = question_reply(ctx.core, entry, ctx.lang, post_id)
-    return replace(reply, poll=quiz_poll(entry, ctx.lang, post_id))
+    post = await post_question(ctx, entry, asked_by=user)
+    reply = question_reply(ctx.core, entry, ctx.lang, post.id, order=post.choice_order)
+    return replace(reply, poll=quiz_poll(entry, ctx.lang, post.id, order=post.choice_order))
 
 
-def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int) -> tuple[list, bool]:
-    """Right/wrong, the right answer, the explanation, the misconception the choice caught
-    and where to read more. Returns (blocks, correct)."""
+def result_blocks(core: Core, entry: Entry, lang: Lang, choice: int,
+                  order: Sequence[int] = ()) -> tuple[list, bool]:
+    """Right/wrong, the right answer (numbered as the post showed it), the picked wrong
+    choice's own explanation, the question's explanation, the misconception the choice caught
+    and where to read more. `choice` is the bank's number. Returns (blocks, correct)."""
     from bot.core.i18n import t
 
     q = entry.question
-    correct = choice == q.answer
+    feedback = q.feedback(choice)
+    correct = feedback.correct
     blocks: list = []
     if correct:
         blocks.append(Paragraph((Span(t(lang, "quiz_right"), Style.BOLD),)))
     else:
+        right_shown = shown_order(q, order).index(q.answer) + 1
         blocks.append(Paragraph((Span(t(lang, "quiz_wrong"), Style.BOLD),
-                                 Span(" " + t(lang, "quiz_right_was", n=q.answer) + " "),
+                                 Span(" " + t(lang, "quiz_right_was", n=right_shown) + " "),
                                  Span(one_line(q.choice_text(q.answer, lang)), Style.CODE
                                       if q.kind != "concept" else Style.PLAIN))))
+        why = q.why(choice, lang)
+        if why:
+            blocks.append(Paragraph((Span(t(lang, "quiz_why_not") + " ", Style.BOLD),
+                                     Span(why.strip()))))
     blocks.append(Paragraph.plain(q.explain.get(lang)))
-    tag = q.choices[choice - 1].misconception
+    tag = feedback.misconception
     mis = core.services.quiz_bank.misconceptions.get(tag) if tag else None
     if mis is not None and not correct:
         blocks.append(Paragraph((Span(t(lang, "quiz_misconception") + " ", Style.BOLD),
@@ -103,7 +118,7 @@ async def answer(ctx: Context):
     if len(words) != 2 or not all(w.isdigit() for w in words):
         yield Reply.text(ctx.t("answer_usage", got=echo(" ".join(words)) or "—"), private=True)
         return
-    post_id, choice = int(words[0]), int(words[1])
+    post_id, shown = int(words[0]), int(words[1])
     storage = ctx.services.quiz
     bank = ctx.services.quiz_bank
     post = await storage.quiz_post(post_id)
@@ -118,10 +133,16 @@ async def answer(ctx: Context):
         yield Reply.text(ctx.t("answer_retired"), private=True)
         return
     count = len(entry.question.choices)
-    if not 1 <= choice <= count:
+    if not 1 <= shown <= count:
         yield Reply.text(ctx.t("answer_range", count=count), private=True)
         return
     now = ctx.services.clock.now()
+    if post.closes_at is not None and (now > parse_iso(post.closes_at) + ANSWER_GRACE
+                                       or await storage.post_revealed(post_id)):
+        yield Reply.text(ctx.t("answer_too_late"), private=True)
+        return
+    # The post showed its own order: the answer is recorded by the bank's number.
+    choice = post.original(shown, count)
     tz = await chat_zone(ctx.services, cmd.chat.key)
     day = local_day(now, tz)
     correct = choice == entry.question.answer
@@ -131,10 +152,10 @@ async def answer(ctx: Context):
         yesterday=(day - timedelta(days=1)).isoformat())
     if not inserted:
         before = await storage.user_answer(post_id, cmd.user.key)
-        yield Reply.text(ctx.t("answer_twice", n=before.choice if before else "?"),
+        yield Reply.text(ctx.t("answer_twice", n=post.shown(before.choice, count) if before else "?"),
                          private=True)
         return
-    blocks, _ = result_blocks(ctx.core, entry, ctx.lang, choice)
+    blocks, _ = result_blocks(ctx.core, entry, ctx.lang, choice, post.choice_order)
     buttons: list[tuple[Button, ...]] = []
     card = ctx.core.library.by_id.get(entry.term)
     for addition in await ctx.core.answers.publish(ctx, Answered(post, entry, choice, correct, now)):
@@ -147,26 +168,60 @@ async def answer(ctx: Context):
         row.append(Button(ctx.t("btn_next_question"), "quiz", entry.term))
         buttons.append(tuple(row))
     yield Reply(blocks=tuple(blocks), buttons=tuple(buttons), private=True)
-    if cmd.chat.kind is ChatKind.GROUP and post.source != "practice":
+    # A timed question (a round's) keeps its message until the round reveals its answer and
+    # tally: an edit per answer would also drop its round title and timer.
+    if cmd.chat.kind is ChatKind.GROUP and post.source != "practice" and post.closes_at is None:
         # The chat sees only how many answered: the answer itself stays private.
         tally = await storage.post_tally(post_id)
         title = None
         if post.source == "daily" and card is not None:
             title = ctx.t("daily_quiz_title", term=card.title(ctx.lang))
-        reply = question_reply(ctx.core, entry, ctx.lang, post_id, tally=tally, title=title)
+        reply = question_reply(ctx.core, entry, ctx.lang, post_id, order=post.choice_order,
+                               tally=tally, title=title)
         yield Reply(blocks=reply.blocks, title=reply.title, buttons=reply.buttons,
                     edit_source=True)
 
 
+TERM_OPTION = OptionSpec("term", Text(hi="kis term pe (khaali = koi bhi)", en="which term (empty = any)"),
+                         autocomplete="terms")
+
+
 def register(core: Core) -> None:
-    core.router.add(CommandSpec(
+    runner = RoundRunner(core)
+    core.run_in_background(runner)
+
+    async def quiz_command(ctx: Context) -> Reply:
+        """`/quiz [term]` (`/quiz ask [term]`), `/quiz round [n] [term]`, `/quiz stop`."""
+        sub, rest = spec.subcommand(ctx.command.args)
+        if sub is not None and sub.name == "round":
+            return await start_round(ctx, runner, rest)
+        if sub is not None and sub.name == "stop":
+            return await stop_round(ctx, runner)
+        return await quiz(ctx, rest)
+
+    spec = CommandSpec(
         name="quiz",
-        help=Text(hi="Ek sawaal: button dabao ya /answer likho",
-                  en="One question: tap an answer or type /answer"),
-        handler=quiz,
-        options=(OptionSpec("term", Text(hi="kis term pe (khaali = koi bhi)", en="which term (empty = any)"),
-                            autocomplete="terms"),),
-    ))
+        help=Text(hi="Ek sawaal, ya time wala round: /quiz round",
+                  en="One question, or a timed round: /quiz round"),
+        handler=quiz_command,
+        options=(TERM_OPTION,),
+        subcommands=(
+            SubcommandSpec("ask", Text(hi="Ek sawaal: button dabao ya /answer likho",
+                                       en="One question: tap an answer or type /answer"),
+                           options=(TERM_OPTION,), default=True),
+            SubcommandSpec("round", Text(
+                hi=f"{ROUND_MIN}-{ROUND_MAX} sawaal, har ek pe {ROUND_SECONDS} s, phir scoreboard",
+                en=f"{ROUND_MIN}-{ROUND_MAX} questions, {ROUND_SECONDS} s each, then a scoreboard"),
+                options=(OptionSpec("n", Text(hi=f"kitne sawaal ({ROUND_MIN}-{ROUND_MAX}, default "
+                                                 f"{ROUND_DEFAULT})",
+                                              en=f"how many questions ({ROUND_MIN}-{ROUND_MAX}, "
+                                                 f"default {ROUND_DEFAULT})"),
+                                    type=OptionType.INTEGER), TERM_OPTION)),
+            SubcommandSpec("stop", Text(hi="Chal raha round rokna (admin ya jisne shuru kiya)",
+                                        en="End the running round (an admin or its starter)")),
+        ),
+    )
+    core.router.add(spec)
     core.router.add(CommandSpec(
         name="answer",
         help=Text(hi="Quiz ka jawab: /answer <quiz-id> <n>", en="Answer a quiz: /answer <quiz-id> <n>"),

@@ -26,7 +26,9 @@ from bot.core.ports.storage import (
     PracticeStore,
     Preferences,
     QuizPost,
+    QuizRound,
     QuizStore,
+    RoundPost,
     Score,
     SrsItem,
     Store,
@@ -36,6 +38,7 @@ from bot.core.ports.storage import (
 __all__ = [
     "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyStore", "DailyTarget",
     "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState", "PracticeStore",
-    "Preferences", "Queued", "QuizPost", "QuizStore", "RunRequest", "RunResult", "SandboxPort",
+    "Preferences", "Queued", "QuizPost", "QuizRound", "QuizStore", "RoundPost", "RunRequest",
+    "RunResult", "SandboxPort",
     "Score", "SrsItem", "Store", "TargetGone", "TelegramPoll", "Unavailable",
 ]

@@ -1,8 +1,13 @@
-"""Delivery: the one port for messages the bot starts itself (daily posts)."""
+"""Delivery: the one port for messages the bot starts itself (daily posts, timed rounds).
+
+A deliverer may return an id of the message it posted (the one carrying the answer buttons)
+and may offer `edit_delivered` to replace that message later (a round reveals its answer so);
+a platform that cannot, or whose post shows the answer by itself (a quiz poll that closes),
+returns None."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.types import ChatRef, Reply
 
@@ -16,7 +21,15 @@ class TargetGone(Exception):
 class Deliverer(Protocol):
     """One platform's way to post a reply to a chat (each adapter is one)."""
 
-    async def deliver(self, chat: ChatRef, reply: Reply) -> None: ...
+    async def deliver(self, chat: ChatRef, reply: Reply) -> str | None: ...
+
+
+@runtime_checkable
+class Editor(Protocol):
+    """A deliverer that can replace a message it posted."""
+
+    async def edit_delivered(self, chat: ChatRef, message_id: str, reply: Reply) -> bool:
+        """Replace the message; False when the platform would not (too old, deleted)."""
 
 
 class Delivery(Protocol):
@@ -25,6 +38,9 @@ class Delivery(Protocol):
     def delivers_to(self) -> frozenset[str]:
         """Platforms that can be posted to now."""
 
-    async def deliver(self, chat: ChatRef, reply: Reply) -> None:
+    async def deliver(self, chat: ChatRef, reply: Reply) -> str | None:
         """Post `reply`; raises TargetGone for a chat that is gone for good, LookupError for a
-        platform without a deliverer."""
+        platform without a deliverer. The posted message's id where it can be edited later."""
+
+    async def edit(self, chat: ChatRef, message_id: str, reply: Reply) -> bool:
+        """Replace a delivered message; False where the platform cannot."""

@@ -21,6 +21,55 @@ class QuizPost:
     source: str  # "quiz", "daily" or "practice"
     owner_key: str | None  # /practice: only this user may answer
     posted_at: str
+    # Shown place k held the bank's choice number choice_order[k-1]; () = the bank's order (every
+    # post made before choices were shuffled). Answers are stored by the bank's number.
+    choice_order: tuple[int, ...] = ()
+    asked_by: str | None = None  # whose /quiz or round it was
+    closes_at: str | None = None  # a timed question takes answers until then
+
+    def order(self, count: int) -> tuple[int, ...]:
+        """The bank's choice numbers in the order this post showed them."""
+        return self.choice_order if len(self.choice_order) == count else tuple(range(1, count + 1))
+
+    def original(self, shown: int, count: int) -> int:
+        """The bank's number of the choice shown at place `shown` (1-based)."""
+        return self.order(count)[shown - 1]
+
+    def shown(self, original: int, count: int) -> int:
+        """Where this post showed the bank's choice `original` (1-based)."""
+        return self.order(count).index(original) + 1
+
+
+@dataclass(frozen=True, slots=True)
+class QuizRound:
+    """A timed round in one chat: `size` questions, `seconds` each, then a scoreboard."""
+
+    id: int
+    chat_key: str
+    platform: str
+    chat_id: str
+    chat_kind: str
+    started_by: str
+    lang: str
+    term_id: str | None
+    size: int
+    seconds: int
+    asked: int  # questions posted so far
+    due: str | None  # when its next step is due
+    status: str  # running, done, stopped (by /quiz stop) or closed (found stale at a restart)
+    started_at: str
+    ended_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundPost:
+    """One question of a round: the post, and the message a reveal may edit."""
+
+    round_id: int
+    position: int
+    post_id: int
+    message_id: str | None
+    revealed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +189,9 @@ class QuizStore(Protocol):
     """Posted questions, answers, scores and streaks."""
 
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
-                               owner_key: str | None, now: str) -> int:
+                               owner_key: str | None, now: str, *,
+                               choice_order: tuple[int, ...] = (), asked_by: str | None = None,
+                               closes_at: str | None = None) -> int:
         """The new post's id."""
 
     async def quiz_post(self, post_id: int) -> QuizPost | None: ...
@@ -163,6 +214,41 @@ class QuizStore(Protocol):
         """Top users by correct answers (then fewer answers): all time, or since an instant."""
 
     async def answered_questions(self, user_key: str) -> set[str]: ...
+
+    async def question_use(self, user_key: str) -> dict[str, int]:
+        """How often each question was put to this user: posts they asked for or answered."""
+
+    # Timed rounds.
+
+    async def round_start(self, *, chat_key: str, platform: str, chat_id: str, chat_kind: str,
+                          started_by: str, lang: str, term_id: str | None, size: int,
+                          seconds: int, now: str) -> int | None:
+        """The new round's id, due at once; None when the chat already has a running round."""
+
+    async def round_get(self, round_id: int) -> QuizRound | None: ...
+
+    async def round_running(self, chat_key: str) -> QuizRound | None: ...
+
+    async def rounds_running(self) -> list[QuizRound]: ...
+
+    async def round_add_post(self, round_id: int, position: int, post_id: int, due: str,
+                             message_id: str | None = None) -> None:
+        """Question `position` is posted (as that message, where the platform gave an id):
+        counted as asked, the round's next step due then."""
+
+    async def round_posts(self, round_id: int) -> list[RoundPost]: ...
+
+    async def post_revealed(self, post_id: int) -> bool:
+        """Whether a round already showed this question's answer (then it takes no more)."""
+
+    async def round_revealed(self, round_id: int, position: int, due: str | None) -> None:
+        """The question's answer was shown; the round's next step is due then."""
+
+    async def round_end(self, round_id: int, status: str, now: str) -> bool:
+        """End a running round (done, stopped or closed); False when it was not running."""
+
+    async def round_board(self, round_id: int) -> list[BoardRow]:
+        """The round's players by correct answers (then fewer answers)."""
 
     async def forget_user(self, user_key: str) -> int:
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
@@ -194,7 +280,8 @@ class DailyStore(Protocol):
         """Record a day that will not be posted and move the target to its next day."""
 
     async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
-                          question_id: str, next_day: str, next_due: str, now: str) -> int | None:
+                          question_id: str, next_day: str, next_due: str, now: str,
+                          choice_order: tuple[int, ...] = ()) -> int | None:
         """Claim one target's post for one local day (ledger 'claimed', term shown, question
         posted, target moved on, all at once): the post id, or None if the day has a row."""
 

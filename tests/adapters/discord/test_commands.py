@@ -48,3 +48,15 @@ def test_code_of_message() -> None:
     assert code_of_message("`print(3)`") == "print(3)"
     assert code_of_message("print(4)") == "print(4)"
     assert code_of_message("   ") == ""
+
+
+def test_a_subcommand_invocation_is_typed_as_its_name_then_its_values(core: Core) -> None:
+    """`/quiz round n:5 term:await` reaches the core as "round 5 await", values kept too."""
+    from bot.adapters.discord._commands import invoked
+
+    spec = core.router.get("quiz")
+    data = {"name": "quiz", "options": [{"type": 1, "name": "round", "options": [
+        {"name": "term", "type": 3, "value": "await"}, {"name": "n", "type": 4, "value": 5}]}]}
+    assert invoked(spec, data) == ("round 5 await", {"term": "await", "n": "5"})
+    assert invoked(spec, {"name": "quiz", "options": [{"name": "term", "type": 3, "value": "gil"}]}
+                   ) == ("gil", {"term": "gil"})

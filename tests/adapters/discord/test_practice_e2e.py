@@ -66,7 +66,8 @@ async def _right_and_wrong(core: Core, custom_ids: list[str]) -> tuple[str, str]
     post_id = int(custom_ids[0].split()[1])
     post = await core.services.quiz.quiz_post(post_id)
     assert post is not None
-    right = core.services.quiz_bank.by_id[post.question_id].question.answer  # type: ignore[attr-defined]
+    q = core.services.quiz_bank.by_id[post.question_id].question  # type: ignore[attr-defined]
+    right = post.shown(q.answer, len(q.choices))  # the buttons follow the post's own order
     by_choice = {int(c.split()[2]): c for c in custom_ids}
     return by_choice[right], next(c for n, c in by_choice.items() if n != right)
 

@@ -4,6 +4,7 @@ fake Bot API server; votes (poll_answer) are recorded as the voter's /answer."""
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 
 import pytest
@@ -45,6 +46,23 @@ async def poll_of(fake: FakeTelegram) -> str:
     return fake.message_of(call)["poll"]["id"]
 
 
+async def order_of(core: Core, poll_id: str) -> tuple[int, ...]:
+    """The bank's choice numbers in the order the poll's options showed them (posts shuffle)."""
+    for _ in range(100):  # the poll is remembered just after Telegram answers sendPoll
+        sent = await core.services.platform.telegram_poll(poll_id)
+        if sent is not None:
+            break
+        await asyncio.sleep(0.02)
+    assert sent is not None
+    post = await core.services.quiz.quiz_post(sent.post_id)
+    return post.order(len(core.services.quiz_bank.by_id[post.question_id].question.choices))
+
+
+async def option_of(core: Core, poll_id: str, original: int) -> int:
+    """The poll option (0-based) that shows the bank's choice `original`."""
+    return (await order_of(core, poll_id)).index(original)
+
+
 async def test_quiz_is_sent_as_a_non_anonymous_quiz_poll(fake: FakeTelegram, core: Core,
                                                          bot: TelegramAdapter) -> None:
     """/quiz in a group sends sendPoll: type quiz, not anonymous, the right option, the explanation."""
@@ -54,10 +72,13 @@ async def test_quiz_is_sent_as_a_non_anonymous_quiz_poll(fake: FakeTelegram, cor
     call = await fake.wait_for("sendPoll")
     assert call.params["chat_id"] == str(GROUP)
     assert call.params["type"] == "quiz" and call.params["is_anonymous"] == "false"
-    assert call.json("correct_option_ids") == [q.answer - 1]
+    order = await order_of(core, fake.message_of(call)["poll"]["id"])
+    assert sorted(order) == list(range(1, len(q.choices) + 1))
+    # The options in the post's own order; the right one marked where it was shown.
+    assert call.json("correct_option_ids") == [order.index(q.answer)]
     assert call.params["explanation"] == q.explain.hi
     assert call.params["question"] == q.prompt.hi
-    assert [o["text"] for o in call.json("options")] == [c.text.hi for c in q.choices]
+    assert [o["text"] for o in call.json("options")] == [q.choices[n - 1].text.hi for n in order]
     assert not fake.called("sendMessage")  # no snippet to show first, and no button message
 
 
@@ -72,7 +93,8 @@ async def test_a_code_question_sends_the_snippet_before_the_poll(fake: FakeTeleg
     assert "await time.sleep(0.1)" in snippet.params["text"]
     assert "reply_markup" not in snippet.params  # the poll is the answer
     assert fake.calls.index(snippet) < fake.calls.index(poll)
-    assert poll.json("correct_option_ids") == [entry.question.answer - 1]
+    assert poll.json("correct_option_ids") == [await option_of(
+        core, fake.message_of(poll)["poll"]["id"], entry.question.answer)]
 
 
 async def test_a_vote_in_a_group_is_recorded_and_not_announced(fake: FakeTelegram, core: Core,
@@ -81,7 +103,8 @@ async def test_a_vote_in_a_group_is_recorded_and_not_announced(fake: FakeTelegra
     entry = only(core, "await-2")
     await fake.send_text("/quiz", chat_id=GROUP)
     poll_id = await poll_of(fake)
-    await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=7, name="Ravi")
+    await fake.poll_answer(poll_id, await option_of(core, poll_id, entry.question.answer),
+                           user_id=7, name="Ravi")
     score = await score_of(core, GROUP, 7)
     assert (score.answered, score.correct, score.user_name) == (1, 1, "Ravi")
     await asyncio.sleep(0.3)
@@ -94,10 +117,11 @@ async def test_a_second_vote_by_the_same_user_does_not_count(fake: FakeTelegram,
     entry = only(core, "await-2")
     await fake.send_text("/quiz", chat_id=GROUP)
     poll_id = await poll_of(fake)
-    wrong = next(i for i in range(len(entry.question.choices)) if i != entry.question.answer - 1)
+    right = await option_of(core, poll_id, entry.question.answer)
+    wrong = next(i for i in range(len(entry.question.choices)) if i != right)
     await fake.poll_answer(poll_id, wrong, user_id=7)
     await score_of(core, GROUP, 7)
-    await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=7)
+    await fake.poll_answer(poll_id, right, user_id=7)
     await asyncio.sleep(0.5)
     score = await score_of(core, GROUP, 7)
     assert (score.answered, score.correct) == (1, 0)
@@ -110,12 +134,50 @@ async def test_a_vote_in_a_private_chat_gets_the_full_result(fake: FakeTelegram,
     q = entry.question
     await fake.send_text("/quiz")
     poll_id = await poll_of(fake)
-    wrong = next(i for i in range(len(q.choices)) if i != q.answer - 1 and q.choices[i].misconception)
-    await fake.poll_answer(poll_id, wrong)
+    wrong = next(i for i in range(1, len(q.choices) + 1) if i != q.answer and q.choices[i - 1].misconception)
+    await fake.poll_answer(poll_id, await option_of(core, poll_id, wrong))
     result = await fake.wait_for("sendMessage")
     assert result.params["chat_id"] == "42"
     assert "❌" in result.params["text"] and "/term await" in result.params["text"]
+    assert html.escape(q.why(wrong, "hi").strip(), quote=False) in result.params["text"]
     assert (await score_of(core, 42, 42)).answered == 1
+
+
+async def test_a_wrong_vote_in_a_group_sends_its_why_to_the_voters_private_chat(
+        fake: FakeTelegram, core: Core, bot: TelegramAdapter) -> None:
+    """The group hears nothing; the voter's own chat gets why their pick is wrong."""
+    entry = only(core, "await-2")
+    q = entry.question
+    await fake.send_text("/quiz", chat_id=GROUP)
+    poll_id = await poll_of(fake)
+    before = len(fake.calls)
+    wrong = next(n for n in range(1, len(q.choices) + 1) if n != q.answer)
+    await fake.poll_answer(poll_id, await option_of(core, poll_id, wrong), user_id=7)
+    result = await fake.wait_for("sendMessage", after=before)
+    assert result.params["chat_id"] == "7"
+    assert html.escape(q.why(wrong, "hi").strip(), quote=False) in result.params["text"]
+    assert not [c for c in fake.calls[before:]
+                if c.method == "sendMessage" and c.params["chat_id"] == str(GROUP)]
+
+
+async def test_a_wrong_vote_by_someone_the_bot_cannot_message_is_still_counted(
+        fake: FakeTelegram, core: Core, bot: TelegramAdapter) -> None:
+    """Telegram refuses the private chat: the vote counts and the group still hears nothing."""
+    entry = only(core, "await-2")
+    q = entry.question
+    await fake.send_text("/quiz", chat_id=GROUP)
+    poll_id = await poll_of(fake)
+    before = len(fake.calls)
+    fake.fail_once("sendMessage", 403, {
+        "ok": False, "error_code": 403,
+        "description": "Forbidden: bot can't initiate conversation with a user"})
+    wrong = next(n for n in range(1, len(q.choices) + 1) if n != q.answer)
+    await fake.poll_answer(poll_id, await option_of(core, poll_id, wrong), user_id=8)
+    score = await score_of(core, GROUP, 8)
+    assert (score.answered, score.correct) == (1, 0)
+    await asyncio.sleep(0.3)
+    assert not [c for c in fake.calls[before:]
+                if c.method == "sendMessage" and c.params["chat_id"] == str(GROUP)]
 
 
 async def test_a_vote_on_an_unknown_poll_is_ignored_quietly(fake: FakeTelegram, core: Core,
@@ -184,7 +246,8 @@ async def test_a_daily_post_is_a_recap_then_a_poll_whose_votes_count(
     data = [b["callback_data"] for row in recap.params["reply_markup"]["inline_keyboard"]
             for b in row]
     assert data == ["term await"]
-    await fake.poll_answer(fake.message_of(poll)["poll"]["id"], entry.question.answer - 1, user_id=5)
+    poll_id = fake.message_of(poll)["poll"]["id"]
+    await fake.poll_answer(poll_id, await option_of(core, poll_id, entry.question.answer), user_id=5)
     assert (await score_of(core, GROUP, 5)).correct == 1
 
 
@@ -210,5 +273,6 @@ async def test_a_vote_after_a_restart_is_still_recorded(fake: FakeTelegram, core
         await fake.send_text("/quiz", chat_id=GROUP)
         poll_id = await poll_of(fake)
     async with running(TelegramAdapter(settings_for(fake), core)):
-        await fake.poll_answer(poll_id, entry.question.answer - 1, user_id=3)
+        await fake.poll_answer(poll_id, await option_of(core, poll_id, entry.question.answer),
+                               user_id=3)
         assert (await score_of(core, GROUP, 3)).correct == 1

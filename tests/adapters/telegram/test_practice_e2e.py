@@ -53,7 +53,8 @@ async def _right_and_wrong(core: Core, data: list[str]) -> tuple[str, str]:
     """The callback data of the right answer and of one wrong answer of a posted question."""
     post = await core.services.quiz.quiz_post(int(data[0].split()[1]))
     assert post is not None
-    right = core.services.quiz_bank.by_id[post.question_id].question.answer  # type: ignore[attr-defined]
+    q = core.services.quiz_bank.by_id[post.question_id].question  # type: ignore[attr-defined]
+    right = post.shown(q.answer, len(q.choices))  # the buttons follow the post's own order
     by_choice = {int(d.split()[2]): d for d in data}
     return by_choice[right], next(d for n, d in by_choice.items() if n != right)
 

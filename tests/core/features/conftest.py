@@ -106,3 +106,10 @@ def answer_line(reply: Reply, n: int) -> str:
     """The command line behind answer button n of a question reply."""
     lines = [b.command_line for row in reply.buttons for b in row if b.command == "answer"]
     return lines[n - 1]
+
+
+async def shown_as(core: Core, post_id: int, original: int) -> int:
+    """The place where post `post_id` showed the bank's choice `original` (posts shuffle)."""
+    post = await core.services.quiz.quiz_post(post_id)
+    entry = core.services.quiz_bank.by_id[post.question_id]
+    return post.shown(original, len(entry.question.choices))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import fsrs
 
 from bot.core.features.practice import rating_for
-from tests.core.features.conftest import ALICE, answer_line, replies
+from tests.core.features.conftest import ALICE, answer_line, replies, shown_as
 
 
 async def practice_once(core, choose="right"):
@@ -15,7 +15,7 @@ async def practice_once(core, choose="right"):
     choices = entry.question.choices
     n = entry.question.answer if choose == "right" else next(
         i for i in range(1, len(choices) + 1) if i != entry.question.answer and choices[i - 1].misconception)
-    (result,) = await replies(core, f"/answer {post_id} {n}")
+    (result,) = await replies(core, f"/answer {post_id} {await shown_as(core, post_id, n)}")
     return q, entry, result
 
 

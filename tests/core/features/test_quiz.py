@@ -15,7 +15,7 @@ from bot.core.features.quiz import (
 from bot.core.quizbank import Bank, Choice, Entry
 from bot.core.types import CodeBlock, QuizPoll, Span
 from tests.conftest import rewire
-from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, replies
+from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, replies, shown_as
 
 
 async def _question(core, text="/quiz await", chat=DM):
@@ -24,6 +24,11 @@ async def _question(core, text="/quiz await", chat=DM):
     post = await core.services.quiz.quiz_post(post_id)
     entry = core.services.quiz_bank.by_id[post.question_id]
     return reply, post_id, entry
+
+
+async def _right(core, post_id, entry) -> str:
+    """The /answer line for the right choice, at the place this post showed it."""
+    return f"/answer {post_id} {await shown_as(core, post_id, entry.question.answer)}"
 
 
 async def test_quiz_posts_a_question_with_answer_buttons(core):
@@ -38,7 +43,7 @@ async def test_quiz_posts_a_question_with_answer_buttons(core):
 async def test_right_answer_is_private_with_explanation_and_card(core):
     """The answer says right, explains, and links the card, privately."""
     _, post_id, entry = await _question(core)
-    (result,) = await replies(core, f"/answer {post_id} {entry.question.answer}")
+    (result,) = await replies(core, await _right(core, post_id, entry))
     text = result.plain()
     assert result.private and "✅" in text and entry.question.explain.hi in text
     assert "/term await" in text
@@ -49,7 +54,7 @@ async def test_wrong_answer_names_the_misconception_and_its_card(core):
     _, post_id, entry = await _question(core)
     q = entry.question
     wrong = next(i for i in range(1, len(q.choices) + 1) if i != q.answer)
-    (result,) = await replies(core, f"/answer {post_id} {wrong}")
+    (result,) = await replies(core, f"/answer {post_id} {await shown_as(core, post_id, wrong)}")
     mis = core.services.quiz_bank.misconceptions[q.choices[wrong - 1].misconception]
     assert "❌" in result.plain() and mis.text.hi in result.plain()
     assert f"/term {mis.card}" in result.plain()
@@ -58,7 +63,7 @@ async def test_wrong_answer_names_the_misconception_and_its_card(core):
 async def test_one_answer_per_user_per_question(core):
     """A second answer by the same user is refused and does not count."""
     _, post_id, entry = await _question(core)
-    await replies(core, f"/answer {post_id} {entry.question.answer}")
+    await replies(core, await _right(core, post_id, entry))
     (again,) = await replies(core, f"/answer {post_id} 1")
     assert "ek jawab" in again.plain().lower()
     score = await core.services.quiz.score(DM.key, ALICE.key)
@@ -68,7 +73,7 @@ async def test_one_answer_per_user_per_question(core):
 async def test_group_answer_is_private_then_a_public_tally(core):
     """In a group the answerer gets a private result, the chat an edited tally only."""
     _, post_id, entry = await _question(core, chat=GROUP)
-    await replies(core, f"/answer {post_id} {entry.question.answer}", GROUP, ALICE)
+    await replies(core, await _right(core, post_id, entry), GROUP, ALICE)
     result, tally = await replies(core, f"/answer {post_id} 1", GROUP, BOB)
     assert result.private and not tally.private and tally.edit_source
     assert "2 jawab" in tally.plain() and entry.question.explain.hi not in tally.plain()
@@ -98,13 +103,29 @@ async def test_quiz_for_unknown_term_is_friendly(core):
 
 async def test_quiz_prefers_questions_not_yet_answered(core):
     """As many /quiz await in a row as await has questions, answered in between, cover them all."""
-    every = {e.id for e in core.quiz_bank.by_term["await"]}
+    every = {e.id for e in core.services.quiz_bank.by_term["await"]}
     seen = set()
     for _ in range(len(every)):
         _, post_id, entry = await _question(core)
         seen.add(entry.id)
         await replies(core, f"/answer {post_id} 1")
     assert seen == every
+
+
+async def test_no_question_repeats_before_the_terms_others_even_unanswered(core):
+    """Asked twice over a term's questions without answering, each comes once per pass."""
+    every = [e.id for e in core.services.quiz_bank.by_term["await"]]
+    asked = [(await _question(core))[2].id for _ in range(2 * len(every))]
+    assert sorted(asked[:len(every)]) == sorted(every) == sorted(asked[len(every):])
+
+
+async def test_another_learners_questions_do_not_count_as_mine(core):
+    """Bob's /quiz history leaves Alice's first pass over a term complete."""
+    every = {e.id for e in core.services.quiz_bank.by_term["await"]}
+    for _ in range(len(every) - 1):
+        await replies(core, "/quiz await", DM, BOB)
+    mine = {(await _question(core))[2].id for _ in range(len(every))}
+    assert mine == every
 
 
 async def test_display_name_is_span_text(core):
@@ -147,9 +168,11 @@ async def test_quiz_reply_carries_a_poll_when_the_question_fits(core):
     rewire(core, quiz_bank=Bank([entry], core.services.quiz_bank.misconceptions))
     reply, post_id, _ = await _question(core, "/quiz")
     q = entry.question
+    order = (await core.services.quiz.quiz_post(post_id)).order(len(q.choices))
+    # The options in the post's own order, as its buttons show them.
     assert reply.poll == QuizPoll(quiz_id=post_id, question=q.prompt.hi,
-                                  options=tuple(c.text.hi for c in q.choices),
-                                  correct_index=q.answer - 1, explanation=q.explain.hi)
+                                  options=tuple(q.choices[n - 1].text.hi for n in order),
+                                  correct_index=order.index(q.answer), explanation=q.explain.hi)
     assert reply.buttons  # the buttons stay for every platform without polls
 
 
@@ -191,3 +214,74 @@ async def test_the_group_tally_after_an_answer_has_no_poll(core):
     _, post_id, _ = await _question(core, chat=GROUP)
     result, tally = await replies(core, f"/answer {post_id} 1", GROUP, BOB)
     assert tally.edit_source and tally.poll is None and result.poll is None
+
+
+async def test_each_post_deals_its_own_order_and_keeps_it(core):
+    """Buttons, the text and the stored post agree on one order; across posts the orders vary."""
+    orders = set()
+    for _ in range(12):
+        reply, post_id, entry = await _question(core)
+        q = entry.question
+        order = (await core.services.quiz.quiz_post(post_id)).order(len(q.choices))
+        labels = [b.label for row in reply.buttons for b in row if b.command == "answer"]
+        assert [label.split(". ", 1)[0] for label in labels] == [str(n) for n in range(1, len(order) + 1)]
+        for shown, original in enumerate(order, start=1):
+            assert f"{shown}. {q.choice_text(original, 'hi').strip()}" in reply.plain()
+        orders.add(order)
+    assert len(orders) > 1  # 12 deals all alike would be 1 in thousands
+
+
+async def test_the_group_tally_shows_the_posts_order_again(core):
+    """After an answer in a group, the re-rendered question keeps the post's order."""
+    reply, post_id, _ = await _question(core, chat=GROUP)
+    _, tally = await replies(core, f"/answer {post_id} 1", GROUP, ALICE)
+    assert tally.buttons == reply.buttons
+
+
+async def test_an_answer_by_shown_place_is_recorded_by_the_banks_number(core):
+    """`/answer <post> k` stores the choice shown at k; right and wrong follow the bank."""
+    _, post_id, entry = await _question(core)
+    q = entry.question
+    post = await core.services.quiz.quiz_post(post_id)
+    count = len(q.choices)
+    wrong_place = next(k for k in range(1, count + 1) if post.original(k, count) != q.answer)
+    (result,) = await replies(core, f"/answer {post_id} {wrong_place}")
+    stored = await core.services.quiz.user_answer(post_id, ALICE.key)
+    assert stored.choice == post.original(wrong_place, len(q.choices)) and not stored.correct
+    # The right answer is named by the place this post showed it at.
+    assert f"Sahi jawab {post.shown(q.answer, len(q.choices))} tha" in result.plain()
+
+
+async def test_a_wrong_pick_shows_its_own_why_in_the_learners_voice(core):
+    """Each wrong choice, picked, shows that choice's explanation (and not another's)."""
+    _, post_id, entry = await _question(core)
+    q = entry.question
+    wrong = [n for n in range(1, len(q.choices) + 1) if n != q.answer]
+    (result,) = await replies(core, f"/answer {post_id} {await shown_as(core, post_id, wrong[0])}")
+    text = result.plain()
+    assert q.why(wrong[0], "hi").strip() in text
+    assert all(q.why(n, "hi").strip() not in text for n in wrong[1:])
+    await core.services.prefs.set_user_lang(BOB.key, "en")
+    _, post_id, entry = await _question(core)
+    q = entry.question
+    wrong_n = next(n for n in range(1, len(q.choices) + 1) if n != q.answer)
+    (result,) = await replies(core, f"/answer {post_id} {await shown_as(core, post_id, wrong_n)}",
+                              DM, BOB)
+    assert q.why(wrong_n, "en").strip() in result.plain()
+
+
+async def test_a_right_pick_shows_no_why(core):
+    """The right answer gets the question's explanation, not a wrong choice's."""
+    _, post_id, entry = await _question(core)
+    (result,) = await replies(core, await _right(core, post_id, entry))
+    assert "kyun nahi" not in result.plain()
+
+
+async def test_a_post_made_before_shuffling_answers_as_it_was_shown(core):
+    """A post with no stored order showed the bank's order: `/answer <post> n` is choice n."""
+    entry = core.services.quiz_bank.by_id["await-2"]
+    post_id = await core.services.quiz.create_quiz_post(DM.key, entry.id, "quiz", None,
+                                                        "2026-11-24T06:00:00+00:00")
+    (result,) = await replies(core, f"/answer {post_id} {entry.question.answer}")
+    assert "✅" in result.plain()
+    assert (await core.services.quiz.user_answer(post_id, ALICE.key)).choice == entry.question.answer

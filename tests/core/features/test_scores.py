@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, replies
+from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, replies, shown_as
 
 
 async def answer_one(core, chat=DM, user=ALICE, right=True):
@@ -13,7 +13,7 @@ async def answer_one(core, chat=DM, user=ALICE, right=True):
     entry = core.services.quiz_bank.by_id[(await core.services.quiz.quiz_post(post_id)).question_id]
     n = entry.question.answer if right else next(
         i for i in range(1, len(entry.question.choices) + 1) if i != entry.question.answer)
-    await replies(core, f"/answer {post_id} {n}", chat, user)
+    await replies(core, f"/answer {post_id} {await shown_as(core, post_id, n)}", chat, user)
 
 
 async def test_streak_counts_consecutive_days_and_keeps_the_best(core, clock):

@@ -19,6 +19,7 @@ from bot.core.clock import (
     parse_iso,
     zone,
 )
+from bot.core.features._questions import post_question
 from bot.core.features._shared import echo
 from bot.core.features.daily._post import daily_reply, next_term, pick_question
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
@@ -115,9 +116,9 @@ async def _now(ctx: Context) -> Reply:
     term, cycle = await next_term(core, key)
     entry = pick_question(core, term)
     now = iso(ctx.services.clock.now())
-    post_id = await ctx.services.quiz.create_quiz_post(key, entry.id, "daily", None, now)
+    post = await post_question(ctx, entry, "daily")
     await ctx.services.daily.daily_mark_shown(key, cycle, term, now)
-    return daily_reply(core, entry, ctx.lang, post_id)
+    return daily_reply(core, entry, ctx.lang, post.id, post.choice_order)
 
 
 async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bot.core.features._questions import answer_buttons, question_blocks, quiz_poll
@@ -37,7 +38,8 @@ async def post_lang(core: Core, chat_key: str) -> Lang:
     return value if value in ("hi", "en") else core.default_lang  # type: ignore[return-value]
 
 
-def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int) -> Reply:
+def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int, order: Sequence[int] = ()
+                ) -> Reply:
     card = core.library.by_id[entry.term]
     blocks: list = []
     sections = card.sections(lang)
@@ -48,9 +50,9 @@ def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int) -> Reply:
                              Span(f"/term {card.id}", Style.CODE))))
     blocks.append(Heading(t(lang, "daily_quiz_heading")))
     # As a poll: the recap is the message before it (with the snippet, if any).
-    poll = quiz_poll(entry, lang, post_id, lead=tuple(blocks))
-    blocks.extend(question_blocks(entry, lang, post_id))
-    buttons = (*answer_buttons(entry, lang, post_id),
+    poll = quiz_poll(entry, lang, post_id, lead=tuple(blocks), order=order)
+    blocks.extend(question_blocks(entry, lang, post_id, order))
+    buttons = (*answer_buttons(entry, lang, post_id, order),
                (Button(card.title(lang)[:40], "term", card.id),))
     return Reply(blocks=tuple(blocks), title=t(lang, "daily_title", term=card.title(lang)),
                  buttons=buttons, poll=poll)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from aiolimiter import AsyncLimiter
 
 from bot.core.clock import Clock, iso, local_day, local_instant, parse_hhmm, parse_iso, zone
+from bot.core.features._questions import deal
 from bot.core.features.daily._post import daily_reply, next_term, pick_question, post_lang
 from bot.core.ports.delivery import TargetGone
 from bot.core.ports.storage import DailyTarget
@@ -171,14 +172,16 @@ class DailyScheduler:
         async with sem, limiter:
             term, cycle = await next_term(self.core, key)
             entry = pick_question(self.core, term)
+            order = deal(entry.question)
             post_id = await storage.daily_claim(
                 chat_key=key, day=day_text, term_id=term, cycle=cycle, question_id=entry.id,
-                next_day=nday.isoformat(), next_due=iso(ndue), now=iso(self.clock.now()))
+                next_day=nday.isoformat(), next_due=iso(ndue), now=iso(self.clock.now()),
+                choice_order=order)
             if post_id is None:
                 log.info("daily: %s already has a ledger row for %s; not posting", key, day_text)
                 return False
             chat = ChatRef(target.platform, target.chat_id, ChatKind(target.chat_kind))
-            reply = daily_reply(self.core, entry, await post_lang(self.core, key), post_id)
+            reply = daily_reply(self.core, entry, await post_lang(self.core, key), post_id, order)
             self.in_flight += 1
             try:
                 await self.core.deliver(chat, reply)
