@@ -390,6 +390,31 @@ STRINGS: dict[str, dict[str, str]] = {
     "run_no_output": {"hi": "(koi output nahi)", "en": "(no output)"},
     "run_cut": {"hi": "… {lines} line(s) kaat di gayi taaki reply ek message mein aaye.", "en": "… {lines} line(s) were cut so the reply fits one message."},
     "run_timeline": {"hi": "Timeline: kaunsa task kab chala", "en": "Timeline: which task ran when"},
+    # pictures and files beside a reply, and "edit and run again"
+    "run_timeline_alt": {
+        "hi": "Timeline ki tasveer: {tasks} task, samay baayen se daayen. Neela: chal raha hai, grey: wait kar raha hai, dhaari-daar narangi: loop ko block kar raha hai.",
+        "en": "Timeline picture: {tasks} task(s), time runs left to right. Blue: running, grey: waiting, striped orange: blocking the loop.",
+    },
+    "run_file": {"hi": "Poora output ({lines} lines) is file mein hai.", "en": "The whole output ({lines} lines) is in this file."},
+    "run_file_cut": {
+        "hi": "Output {limit} KiB par kaat diya gaya: program ne isse zyada print kiya.",
+        "en": "Output cut at {limit} KiB: the program printed more.",
+    },
+    "btn_edit_run": {"hi": "✏️ Badlo, phir chalao", "en": "✏️ Edit and run again"},
+    "edit_title": {"hi": "Aapka code", "en": "Your code"},
+    "edit_copy": {
+        "hi": "Code copy karo, badlo, aur /run ke saath phir bhejo.",
+        "en": "Copy the code, change it, and send it again with /run.",
+    },
+    "edit_gone": {
+        "hi": "Ye code ab mere paas nahi hai (main {days} din tak rakhta hoon, ya /forget se mit gaya). /run ke saath phir bhejo.",
+        "en": "I no longer have that code (I keep it for {days} days, or /forget deleted it). Send it again with /run.",
+    },
+    "stats_alt": {
+        "hi": "Stats ki tasveer: har term ka progress (padha, quiz diya, sahi, due) aur pichhle dino ki streak.",
+        "en": "Stats picture: each term's progress (read, quizzed, right, due) and the streak over the last days.",
+    },
+    "diagram_alt": {"hi": "{title}: diagram", "en": "{title}: a diagram"},
     "explain_title": {"hi": "Ye error kyun aaya?", "en": "Why this error?"},
     "explain_card": {"hi": "Card", "en": "Card"},
     "explain_await_outside_async": {

@@ -9,6 +9,7 @@ another user; every request goes through PTB's AIORateLimiter, which also retrie
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import re
 import time
@@ -22,6 +23,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InputFile,
     InputTextMessageContent,
     LinkPreviewOptions,
     Message,
@@ -34,6 +36,7 @@ from telegram.constants import (
     BotCommandLimit,
     ChatMemberStatus,
     ChatType,
+    MessageLimit,
     ParseMode,
     PollLimit,
 )
@@ -404,7 +407,7 @@ class TelegramAdapter:
         """Replace a message's text with the reply; None when it cannot be (too long, or
         Telegram refuses), so the caller sends a new message instead."""
         chunks = self._chunks(reply)
-        if len(chunks) != 1:
+        if len(chunks) != 1 or reply.has_files:  # a text message cannot become a photo
             return None
         try:
             edited = await bot.edit_message_text(
@@ -421,6 +424,8 @@ class TelegramAdapter:
     async def send_message(self, bot: Bot, chat_id: int, reply: Reply, *,
                         reply_to: int | None = None) -> Message:
         """Send every chunk; the buttons go under the last one. Returns the last message."""
+        if reply.has_files:
+            return await self._send_with_files(bot, chat_id, reply, reply_to=reply_to)
         chunks = self._chunks(reply)
         markup = self._keyboard(reply)
         sent: Message | None = None
@@ -431,6 +436,51 @@ class TelegramAdapter:
                 reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
                                   if reply_to is not None and i == 0 else None),
             )
+        assert sent is not None
+        return sent
+
+    async def _send_with_files(self, bot: Bot, chat_id: int, reply: Reply, *,
+                               reply_to: int | None = None) -> Message:
+        """A reply with a picture or a file. The picture goes as a photo captioned with the
+        reply when the reply fits a caption (without the text it replaces), else after the text
+        with its alt text as the caption; a file goes last, as a document (the core's alt texts
+        and file captions are a sentence or two, far under a caption's limit). The buttons go
+        under the last message."""
+        image, document = reply.image, reply.document
+        shown = reply.with_picture_shown()
+        chunks = render_chunks(shown)
+        markup = self._keyboard(reply)
+        quote = (ReplyParameters(reply_to, allow_sending_without_reply=True)
+                 if reply_to is not None else None)
+        sent: Message | None = None
+
+        final = "document" if document else "photo" if image else "text"
+
+        def last(step: str) -> InlineKeyboardMarkup | None:
+            return markup if step == final else None
+
+        captioned = (image is not None and len(chunks) == 1
+                     and tg_len(chunks[0]) <= MessageLimit.CAPTION_LENGTH)
+        if not captioned:
+            for i, chunk in enumerate(chunks):
+                sent = await bot.send_message(
+                    chat_id, chunk, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
+                    reply_markup=last("text") if i == len(chunks) - 1 else None,
+                    reply_parameters=quote if i == 0 else None)
+                quote = None
+        if image is not None:
+            caption = chunks[0] if captioned else html.escape(image.alt, quote=False)
+            sent = await bot.send_photo(
+                chat_id, InputFile(image.png, filename=image.name),
+                caption=caption,
+                parse_mode=ParseMode.HTML, reply_markup=last("photo"), reply_parameters=quote)
+            quote = None
+        if document is not None:
+            sent = await bot.send_document(
+                chat_id, InputFile(document.data, filename=document.name),
+                caption=html.escape(document.caption, quote=False) or None,
+                parse_mode=ParseMode.HTML, reply_markup=last("document"),
+                reply_parameters=quote)
         assert sent is not None
         return sent
 

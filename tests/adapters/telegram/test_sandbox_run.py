@@ -9,6 +9,8 @@ import pytest
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
+from tests.adapters.pictures import pictured, png_size
+from tests.adapters.telegram.conftest import running, settings_for
 from tests.adapters.telegram.fake_telegram import FakeTelegram
 from tests.sandbox.fixtures import sandboxed
 
@@ -40,3 +42,31 @@ async def test_demo_is_answered_with_its_claim_and_real_output(fake: FakeTelegra
     call = await fake.wait_for("sendMessage", sent_or_edited("threads used by all tasks: 1"))
     data = [b["callback_data"] for row in call.json("reply_markup")["inline_keyboard"] for b in row]
     assert "demo event-loop" in data and "demo event-loop code" in data
+
+
+CONCURRENT = """import asyncio
+
+async def worker(name, delay):
+    await asyncio.sleep(delay)
+    print(name, "done")
+
+async def main():
+    await asyncio.gather(worker("a", 0.1), worker("b", 0.2))
+
+asyncio.run(main())
+"""
+
+
+async def test_a_concurrent_run_sends_its_timeline_as_a_photo(fake: FakeTelegram, core: Core) -> None:
+    """/run of a concurrent program: the result comes as a photo holding a real PNG, captioned
+    with the reply (the text timeline left out: the picture shows it)."""
+    async with pictured(core), running(TelegramAdapter(settings_for(fake), core)):
+        await fake.send_text("/run\n```py\n" + CONCURRENT + "```")
+        call = await fake.wait_for("sendPhoto", within=30)
+    upload = call.params["_files"]["photo"]
+    assert upload.filename == "timeline.png"
+    assert png_size(upload.data)[0] == 960
+    assert call.params["parse_mode"] == "HTML"
+    assert "exit code 0" in call.params["caption"] and "a done\nb done" in call.params["caption"]
+    assert "█" not in call.params["caption"]  # the text timeline: the picture replaces it
+    assert not [c for c in fake.called("sendMessage") if "exit code" in c.params["text"]]
