@@ -11,7 +11,7 @@ import discord
 from discord.utils import MISSING
 
 from bot.adapters.base import Answer, Refused
-from bot.adapters.discord._render import Page
+from bot.adapters.discord._render import Page, files
 from bot.core.types import Lang, Reply
 
 log = logging.getLogger(__name__)
@@ -45,31 +45,36 @@ class InteractionAnswer(Answer[Shown]):
     async def send(self, reply: Reply) -> Shown | None:
         first, *rest = self.render(reply, self.lang)
         itx, private = self.itx, reply.private
+        uploads = files(reply)  # with the first message (its embed shows the picture)
         shown: Shown | None = None
         if not itx.response.is_done():
             await itx.response.send_message(embeds=first.embeds, view=page_view(first),
-                                            ephemeral=private, allowed_mentions=NO_MENTIONS)
+                                            files=uploads or MISSING, ephemeral=private,
+                                            allowed_mentions=NO_MENTIONS)
             shown = await itx.original_response() if not reply.final else None
         elif self.deferred:
             self.deferred = False
             if private == self.deferred_ephemeral:
                 shown = await itx.edit_original_response(embeds=first.embeds, view=first.view,
+                                                         attachments=uploads or MISSING,
                                                          allowed_mentions=NO_MENTIONS)
             else:  # visibility differs: follow up, and drop a public "thinking…"
                 shown = await itx.followup.send(embeds=first.embeds, view=page_view(first),
-                                                ephemeral=private, wait=True,
-                                                allowed_mentions=NO_MENTIONS)
+                                                files=uploads or MISSING, ephemeral=private,
+                                                wait=True, allowed_mentions=NO_MENTIONS)
                 if not self.deferred_ephemeral:
                     await itx.delete_original_response()
         else:
             shown = await itx.followup.send(embeds=first.embeds, view=page_view(first),
-                                            ephemeral=private, wait=True,
-                                            allowed_mentions=NO_MENTIONS)
+                                            files=uploads or MISSING, ephemeral=private,
+                                            wait=True, allowed_mentions=NO_MENTIONS)
         return await self._follow_up(rest, private, shown)
 
     async def edit(self, target: Shown, reply: Reply) -> Shown | None:
         first, *rest = self.render(reply, self.lang)
+        # The edited message's attachments become the reply's own (none for a text reply).
         shown = await target.edit(embeds=first.embeds, view=first.view,
+                                  attachments=files(reply) if reply.has_files else MISSING,
                                   allowed_mentions=NO_MENTIONS)
         return await self._follow_up(rest, reply.private, shown)
 

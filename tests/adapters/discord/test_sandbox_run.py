@@ -10,6 +10,7 @@ import pytest
 from bot.adapters.discord import DiscordAdapter
 from bot.core.app import Core
 from tests.adapters.discord.fake_discord import APP_ID, FakeDiscord
+from tests.adapters.pictures import pictured, png_size
 from tests.sandbox.fixtures import sandboxed
 
 
@@ -54,3 +55,37 @@ async def test_run_without_code_opens_a_modal_and_runs_what_is_typed(bot: Discor
     await fake.send_interaction(submit)
     embed = await final_embed(fake, submit)
     assert "line 0\nline 1\nline 2" in embed["description"]
+
+
+CONCURRENT = """import asyncio
+
+async def worker(name, delay):
+    await asyncio.sleep(delay)
+    print(name, "done")
+
+async def main():
+    await asyncio.gather(worker("a", 0.1), worker("b", 0.2))
+
+asyncio.run(main())
+"""
+
+
+async def test_a_concurrent_run_shows_its_timeline_picture_in_the_embed(bot: DiscordAdapter,
+                                                                         fake: FakeDiscord,
+                                                                         core: Core) -> None:
+    """/run of a concurrent program: the deferred answer is filled with the embed and a real
+    PNG uploaded beside it (multipart, payload_json), shown as the embed's image with alt text;
+    the text timeline stays out of the embed."""
+    async with pictured(core):
+        itx = fake.interaction(2, {"id": "1", "name": "run", "type": 1, "options": [
+            {"name": "code", "type": 3, "value": CONCURRENT}]})
+        await fake.send_interaction(itx)
+        embed = await final_embed(fake, itx)
+    [*_, last] = fake.find("PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/@original")
+    [upload] = last.files
+    assert upload.filename == "timeline.png"  # sent as octet-stream: Discord sniffs the type
+    assert png_size(upload.data)[0] == 960
+    assert embed["image"]["url"] == "attachment://timeline.png"
+    [attachment] = last.json["attachments"]
+    assert attachment["filename"] == "timeline.png" and "Timeline" in attachment["description"]
+    assert "a done\nb done" in embed["description"] and "█" not in embed["description"]
