@@ -396,6 +396,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Timeline picture: {tasks} task(s), time runs left to right. Blue: running, grey: waiting, striped orange: blocking the loop.",
     },
     "run_file": {"hi": "Poora output ({lines} lines) is file mein hai.", "en": "The whole output ({lines} lines) is in this file."},
+    "run_file_kept": {
+        "hi": "Output ki pehli {lines} lines is file mein hain.",
+        "en": "The first {lines} lines of the output are in this file.",
+    },
     "run_file_cut": {
         "hi": "Output {limit} KiB par kaat diya gaya: program ne isse zyada print kiya.",
         "en": "Output cut at {limit} KiB: the program printed more.",

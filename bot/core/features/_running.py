@@ -115,7 +115,7 @@ def output_document(ctx: Context, result: RunResult) -> Document:
     """All the output the sandbox kept, as a text file (said so at its end when it was cut)."""
     text = result.output
     lines = text.count("\n") + (not text.endswith("\n") and bool(text))
-    caption = ctx.t("run_file", lines=lines)
+    caption = ctx.t("run_file_kept" if result.output_cut else "run_file", lines=lines)
     if result.output_cut:
         kib = result.limits.output_bytes // 1024
         note = ctx.t("run_file_cut", limit=kib)

@@ -89,3 +89,19 @@ async def test_a_concurrent_run_shows_its_timeline_picture_in_the_embed(bot: Dis
     [attachment] = last.json["attachments"]
     assert attachment["filename"] == "timeline.png" and "Timeline" in attachment["description"]
     assert "a done\nb done" in embed["description"] and "█" not in embed["description"]
+
+
+async def test_a_long_output_arrives_as_an_attachment(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Output longer than a message: the embed shows its head and the whole output is a text
+    file attached to the same message."""
+    itx = fake.interaction(2, {"id": "1", "name": "run", "type": 1, "options": [
+        {"name": "code", "type": 3, "value": "for i in range(3000): print('line', i)"}]})
+    await fake.send_interaction(itx)
+    embed = await final_embed(fake, itx)
+    assert "line 0" in embed["description"] and "image" not in embed
+    [*_, last] = fake.find("PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/@original")
+    [upload] = last.files
+    assert upload.filename == "output.txt"
+    assert upload.data.decode().splitlines() == [f"line {i}" for i in range(3000)]
+    [attachment] = last.json["attachments"]
+    assert "3000" in attachment["description"]

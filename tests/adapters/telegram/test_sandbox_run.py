@@ -70,3 +70,17 @@ async def test_a_concurrent_run_sends_its_timeline_as_a_photo(fake: FakeTelegram
     assert "exit code 0" in call.params["caption"] and "a done\nb done" in call.params["caption"]
     assert "█" not in call.params["caption"]  # the text timeline: the picture replaces it
     assert not [c for c in fake.called("sendMessage") if "exit code" in c.params["text"]]
+
+
+async def test_a_long_output_arrives_as_a_document(fake: FakeTelegram, bot: TelegramAdapter) -> None:
+    """Output longer than a message: the short reply shows its head, then a document holds
+    every line, with the buttons under it (the last message)."""
+    await fake.send_text("/run for i in range(3000): print('line', i)")
+    call = await fake.wait_for("sendDocument", within=30)
+    upload = call.params["_files"]["document"]
+    assert upload.filename == "output.txt"
+    assert upload.data.decode().splitlines() == [f"line {i}" for i in range(3000)]
+    assert "3000" in call.params["caption"]
+    head = next(c for c in fake.called("sendMessage") if "line 0" in c.params["text"])
+    assert "line 2999" in head.params["text"] and "reply_markup" not in head.params
+    assert fake.calls.index(head) < fake.calls.index(call)

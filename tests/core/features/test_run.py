@@ -65,6 +65,27 @@ async def test_long_output_is_cut_to_one_message(sandbox_core: Core):
     assert codes(reply)[0].endswith("4999")
 
 
+async def test_long_output_comes_whole_as_a_text_file(sandbox_core: Core):
+    """Beside the short reply, a file holds every line, and says how many."""
+    reply = await sandbox_core.handle(cmd("/run for i in range(5000): print(i)"))
+    doc = reply.document
+    assert doc is not None and doc.name == "output.txt"
+    assert doc.text.splitlines() == [str(i) for i in range(5000)]
+    assert "5000" in doc.caption
+    short = await sandbox_core.handle(cmd("/run print(1)", user=BOB))
+    assert short.document is None
+
+
+async def test_output_past_the_sandbox_cap_is_said_cut_in_the_file(sandbox_core: Core):
+    """Past the sandbox's output cap the file holds what was kept and says it was cut there."""
+    reply = await sandbox_core.handle(cmd("/run\nwhile True:\n    print('x' * 99)"))
+    doc = reply.document
+    assert doc is not None
+    assert doc.caption.startswith("Output ki pehli") and "64 KiB par kaat diya gaya" in doc.caption
+    assert doc.text.endswith("\n\n[Output 64 KiB par kaat diya gaya: program ne isse zyada print kiya.]\n")
+    assert 60 * 1024 < len(doc.data) < 66 * 1024
+
+
 async def test_async_code_gets_a_timeline(sandbox_core: Core):
     """An async snippet's reply carries the task timeline with the blocked loop."""
     reply = await sandbox_core.handle(cmd(
