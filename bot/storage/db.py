@@ -392,6 +392,11 @@ class Storage:
                                 (user_key,))
         return {r["question_id"] for r in rows}
 
+    async def answers_in_chat(self, chat_key: str, user_key: str) -> list[Answer]:
+        return await self._all(
+            Answer, "SELECT * FROM quiz_answers WHERE chat_key = ? AND user_key = ?"
+            " ORDER BY answered_at, post_id", (chat_key, user_key))
+
     async def forget_user(self, user_key: str) -> int:
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
         removed = 0

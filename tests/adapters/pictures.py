@@ -7,10 +7,12 @@ import contextlib
 import os
 import struct
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
 from bot.core.app import Core
+from bot.core.clock import iso
 from bot.pictures import Pictures
 from bot.pictures.port import PictureService
 from tests.conftest import rewire
@@ -38,3 +40,15 @@ def png_size(data: bytes) -> tuple[int, int]:
     length, kind = struct.unpack(">I4s", data[8:16])
     assert kind == b"IHDR" and length == 13
     return struct.unpack(">II", data[16:24])
+
+
+async def give_an_answer(core: Core, chat_key: str, user_key: str) -> None:
+    """One right answer to the bank's first question, recorded as /answer would (today)."""
+    entry = core.services.quiz_bank.ordered[0]
+    now = core.services.clock.now()
+    post = await core.services.quiz.create_quiz_post(chat_key, entry.id, "quiz", None, iso(now))
+    today = now.date()
+    await core.services.quiz.record_answer(
+        post_id=post, user_key=user_key, user_name="Asha", chat_key=chat_key, question_id=entry.id,
+        choice=entry.question.answer, correct=True, now=iso(now), day=today.isoformat(),
+        yesterday=(today - timedelta(days=1)).isoformat())

@@ -164,6 +164,9 @@ class QuizStore(Protocol):
 
     async def answered_questions(self, user_key: str) -> set[str]: ...
 
+    async def answers_in_chat(self, chat_key: str, user_key: str) -> list[Answer]:
+        """Every answer of one user in one chat, oldest first (the /stats picture)."""
+
     async def forget_user(self, user_key: str) -> int:
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
 
