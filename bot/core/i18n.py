@@ -183,15 +183,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "board_line": {"hi": "{ok} sahi / {n}", "en": "{ok} right / {n}"},
     "board_empty": {"hi": "Abhi koi nahi. Pehle bano: /quiz", "en": "Nobody yet. Be the first: /quiz"},
     "forget_ask": {
-        "hi": "Pakka? Isse aapke saare quiz jawab, scores, streaks aur practice reviews (har chat mein) mit jaayenge. Wapas nahi aayenge. Haan ho to: /forget confirm",
-        "en": "Sure? This deletes all your quiz answers, scores, streaks and practice reviews (in every chat). It cannot be undone. If yes: /forget confirm",
+        "hi": "Pakka? Isse aapke saare quiz jawab, scores, streaks, practice reviews aur /run ka rakha hua code (har chat mein) mit jaayenge. Wapas nahi aayenge. Haan ho to: /forget confirm",
+        "en": "Sure? This deletes all your quiz answers, scores, streaks, practice reviews and the code kept from your /run (in every chat). It cannot be undone. If yes: /forget confirm",
     },
     "btn_forget_confirm": {"hi": "Haan, sab mita do", "en": "Yes, delete it all"},
     "forget_done": {
-        "hi": "Ho gaya: aapke scores aur reviews mita diye. Nayi shuruaat: /quiz",
-        "en": "Done: your scores and reviews are deleted. A fresh start: /quiz",
+        "hi": "Ho gaya: aapke scores, reviews aur rakha hua code mita diye. Nayi shuruaat: /quiz",
+        "en": "Done: your scores, reviews and kept code are deleted. A fresh start: /quiz",
     },
-    "forget_nothing": {"hi": "Mitane ko kuch nahi hai: aapka koi score ya review nahi hai.", "en": "Nothing to delete: you have no scores or reviews."},
+    "forget_nothing": {"hi": "Mitane ko kuch nahi hai: aapka koi score, review ya rakha hua code nahi hai.", "en": "Nothing to delete: you have no scores, reviews or kept code."},
     "forget_usage": {
         "hi": "“{got}” samajh nahi aaya. Mitane ke liye: /forget confirm",
         "en": "I did not understand “{got}”. To delete: /forget confirm",

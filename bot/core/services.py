@@ -24,6 +24,7 @@ from bot.core.ports.storage import (
     PracticeStore,
     Preferences,
     QuizStore,
+    SnippetStore,
     Store,
 )
 from bot.core.quizbank import Bank, BankError
@@ -85,6 +86,7 @@ class Services:
     daily: DailyStore
     practice: PracticeStore
     platform: PlatformState
+    snippets: SnippetStore
     quiz_bank: Bank
     clock: Clock = SYSTEM_CLOCK
     sandbox: SandboxPort | None = None  # None: running code is off on this host
@@ -97,7 +99,7 @@ class Services:
     def of(cls, store: Store, *, quiz_bank: Bank, **others) -> Services:
         """Every storage port served by one store (bot.storage.Storage), plus the others."""
         return cls(prefs=store, quiz=store, daily=store, practice=store, platform=store,
-                   quiz_bank=quiz_bank, **others)
+                   snippets=store, quiz_bank=quiz_bank, **others)
 
 
 def bank_beside(library: Library) -> Bank:

@@ -11,7 +11,9 @@ import discord
 from discord.utils import MISSING
 
 from bot.adapters.base import Answer, Refused
+from bot.adapters.discord._buttons import CODE_MAX, CodeModal
 from bot.adapters.discord._render import Page, files
+from bot.core.i18n import t
 from bot.core.types import Lang, Reply
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,17 @@ class InteractionAnswer(Answer[Shown]):
                                             files=uploads or MISSING, ephemeral=private,
                                             wait=True, allowed_mentions=NO_MENTIONS)
         return await self._follow_up(rest, private, shown)
+
+    async def send_form(self, reply: Reply) -> bool:
+        """The code modal, prefilled: only as the interaction's first response (a modal cannot
+        follow a defer) and only for code that fits its field."""
+        form = reply.form
+        if form is None or self.itx.response.is_done() or len(form.code) > CODE_MAX:
+            return False
+        await self.itx.response.send_modal(CodeModal(
+            form.command, form.option, title=t(self.lang, "discord_modal_title", name=form.command),
+            label=t(self.lang, "edit_title"), default=form.code))
+        return True
 
     async def edit(self, target: Shown, reply: Reply) -> Shown | None:
         first, *rest = self.render(reply, self.lang)

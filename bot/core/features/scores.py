@@ -129,16 +129,19 @@ async def leaderboard(ctx: Context) -> Reply:
 
 
 async def forget(ctx: Context) -> Reply:
-    """`/forget` asks; `/forget confirm` deletes the user's answers, scores and reviews."""
+    """`/forget` asks; `/forget confirm` deletes the user's answers, scores and reviews, and
+    the code kept from their runs."""
     user = ctx.command.user
     word = ctx.command.args.strip().casefold()
     storage = ctx.services.quiz
+    snippets = ctx.services.snippets
     if word in ("confirm", "yes", "haan"):
-        removed = await storage.forget_user(user.key)
+        removed = await storage.forget_user(user.key) + await snippets.snippets_forget(user.key)
         return Reply.text(ctx.t("forget_done" if removed else "forget_nothing"), private=True)
     if word:
         return Reply.text(ctx.t("forget_usage", got=echo(word)), private=True)
-    if not await storage.user_has_practice_data(user.key):
+    if not (await storage.user_has_practice_data(user.key)
+            or await snippets.user_has_snippets(user.key)):
         return Reply.text(ctx.t("forget_nothing"), private=True)
     return Reply(blocks=(Paragraph.plain(ctx.t("forget_ask")),),
                  buttons=((Button(ctx.t("btn_forget_confirm"), "forget", "confirm"),),),
@@ -160,8 +163,8 @@ def register(core: Core) -> None:
     ), "top")
     core.router.add(CommandSpec(
         name="forget",
-        help=Text(hi="Apne scores aur reviews mita do (pehle poochhega)",
-                  en="Delete your scores and reviews (asks first)"),
+        help=Text(hi="Apne scores, reviews aur rakha hua code mita do (pehle poochhega)",
+                  en="Delete your scores, reviews and kept code (asks first)"),
         handler=forget,
         private=True,
     ))

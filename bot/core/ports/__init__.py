@@ -28,6 +28,8 @@ from bot.core.ports.storage import (
     QuizPost,
     QuizStore,
     Score,
+    Snippet,
+    SnippetStore,
     SrsItem,
     Store,
     TelegramPoll,
@@ -37,5 +39,6 @@ __all__ = [
     "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyStore", "DailyTarget",
     "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState", "PracticeStore",
     "Preferences", "Queued", "QuizPost", "QuizStore", "RunRequest", "RunResult", "SandboxPort",
-    "Score", "SrsItem", "Store", "TargetGone", "TelegramPoll", "Unavailable",
+    "Score", "Snippet", "SnippetStore", "SrsItem", "Store", "TargetGone", "TelegramPoll",
+    "Unavailable",
 ]
