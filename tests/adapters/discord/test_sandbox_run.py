@@ -105,3 +105,30 @@ async def test_a_long_output_arrives_as_an_attachment(bot: DiscordAdapter, fake:
     assert upload.data.decode().splitlines() == [f"line {i}" for i in range(3000)]
     [attachment] = last.json["attachments"]
     assert "3000" in attachment["description"]
+
+
+async def test_edit_and_run_again_opens_the_modal_prefilled(bot: DiscordAdapter,
+                                                            fake: FakeDiscord) -> None:
+    """The run's "edit and run again" button opens the code modal holding the code; what is
+    submitted from it runs."""
+    bot.defer_after = 2.0  # the modal must be the click's first response, as in production
+    code = "for i in range(2):\n    print('first', i)"
+    itx = fake.interaction(2, {"id": "1", "name": "run", "type": 1, "options": [
+        {"name": "code", "type": 3, "value": code}]})
+    await fake.send_interaction(itx)
+    await final_embed(fake, itx)
+    message = fake.messages["@original:" + itx["token"]]
+    [edit_id] = [c["custom_id"] for row in message["components"] for c in row["components"]
+                 if c["custom_id"].startswith("ag:edit ")]
+    click = fake.interaction(3, {"custom_id": edit_id, "component_type": 2}, message=message)
+    await fake.send_interaction(click)
+    [modal] = await fake.wait_for("POST", f"/interactions/{click['id']}/")
+    assert modal.json["type"] == 9 and modal.json["data"]["custom_id"] == "agm:run:code"
+    [[field]] = [row["components"] for row in modal.json["data"]["components"]]
+    assert field["value"] == code and field["custom_id"] == "code"
+    changed = code.replace("first", "second")
+    submit = fake.interaction(5, {"custom_id": "agm:run:code", "components": [
+        {"type": 1, "components": [{"type": 4, "custom_id": "code", "value": changed}]}]})
+    await fake.send_interaction(submit)
+    embed = await final_embed(fake, submit)
+    assert "second 0\nsecond 1" in embed["description"]

@@ -84,3 +84,20 @@ async def test_a_long_output_arrives_as_a_document(fake: FakeTelegram, bot: Tele
     head = next(c for c in fake.called("sendMessage") if "line 0" in c.params["text"])
     assert "line 2999" in head.params["text"] and "reply_markup" not in head.params
     assert fake.calls.index(head) < fake.calls.index(call)
+
+
+async def test_edit_and_run_again_sends_the_code_back_ready_to_copy(fake: FakeTelegram,
+                                                                    bot: TelegramAdapter) -> None:
+    """The run's "edit and run again" button (its callback data a short id, well under 64
+    bytes) answers with the code in a copyable Python block."""
+    code = "for i in range(2):\n    print('<i>', i)"
+    await fake.send_text("/run\n```py\n" + code + "\n```")
+    result = await fake.wait_for("sendMessage", sent_or_edited("exit code 0"))
+    keyboard = result.json("reply_markup")["inline_keyboard"]
+    [data] = [b["callback_data"] for row in keyboard for b in row
+              if b["callback_data"].startswith("edit ")]
+    assert len(data.encode()) <= 64
+    await fake.click(data, fake.message_of(result))
+    back = await fake.wait_for("sendMessage", lambda c: "language-python" in c.params["text"])
+    assert ('<pre><code class="language-python">for i in range(2):\n'
+            "    print('&lt;i&gt;', i)</code></pre>") in back.params["text"]
