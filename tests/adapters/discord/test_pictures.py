@@ -4,13 +4,17 @@ payload_json) and shown as the embed's image."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 
 import pytest
+from PIL import Image as PILImage
 
 from bot.adapters.discord import DiscordAdapter
 from bot.core.app import Core
 from bot.core.i18n import t
+from bot.core.router import CommandSpec, Text
+from bot.core.types import Image, Paragraph, Reply
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, USER_ID, FakeDiscord, Request
 from tests.adapters.pictures import give_an_answer, pictured, png_size
 
@@ -66,3 +70,23 @@ async def test_the_blocking_card_shows_its_diagram(bot: DiscordAdapter, fake: Fa
     assert data["embeds"][-1]["image"]["url"] == "attachment://blocking.png"
     [upload] = response.files
     assert png_size(upload.data)[0] == 960
+
+
+async def test_a_picture_after_progress_is_uploaded_with_the_edit(bot: DiscordAdapter,
+                                                                  fake: FakeDiscord, core: Core) -> None:
+    """The result replaces the progress message in place, its picture uploaded with the edit."""
+    png = io.BytesIO()
+    PILImage.new("RGB", (4, 3), (0, 114, 178)).save(png, "PNG")
+
+    async def work(ctx):
+        yield Reply.text("queued: 1 ahead", final=False)
+        yield Reply(blocks=(Paragraph.plain("done"),), image=Image("t.png", png.getvalue(), "alt"))
+
+    core.router.add(CommandSpec("work", Text(hi="w", en="w"), work, hidden=True))
+    itx = fake.interaction(2, _slash("work"))
+    await fake.send_interaction(itx)
+    [first] = await fake.wait_for("POST", f"/interactions/{itx['id']}/")
+    assert "queued" in first.json["data"]["embeds"][0]["description"] and not first.files
+    [edit] = await fake.wait_for("PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/")
+    assert edit.json["embeds"][0]["image"]["url"] == "attachment://t.png"
+    assert [u.filename for u in edit.files] == ["t.png"] and png_size(edit.files[0].data) == (4, 3)

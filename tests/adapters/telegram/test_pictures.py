@@ -3,14 +3,18 @@ cards' diagrams arrive as photos (multipart uploads of real PNGs), captioned wit
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 
 import pytest
+from PIL import Image as PILImage
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
+from bot.core.types import Image, Paragraph, Reply
 from tests.adapters.pictures import give_an_answer, pictured, png_size
 from tests.adapters.telegram.fake_telegram import FakeTelegram
+from tests.adapters.telegram.test_adapter import add_command
 
 
 @pytest.fixture
@@ -53,3 +57,29 @@ async def test_a_card_without_a_diagram_stays_text(fake: FakeTelegram, bot: Tele
     await fake.send_text("/term await")
     await fake.wait_for("sendMessage", lambda c: "reply_markup" in c.params)
     assert not fake.called("sendPhoto")
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    PILImage.new("RGB", (4, 3), (0, 114, 178)).save(out, "PNG")
+    return out.getvalue()
+
+
+async def test_a_picture_after_progress_replaces_the_progress_message(fake: FakeTelegram,
+                                                                      core: Core,
+                                                                      bot: TelegramAdapter) -> None:
+    """A text message cannot become a photo: the result is sent anew and the progress message
+    ("queued…") is deleted."""
+    async def work(ctx):
+        yield Reply.text("queued: 1 ahead", final=False)
+        yield Reply(blocks=(Paragraph.plain("done"),), image=Image("t.png", _png(), "alt"))
+
+    add_command(core, "work", work)
+    await fake.send_text("/work")
+    progress = await fake.wait_for("sendMessage", lambda c: "queued" in c.params["text"])
+    photo = await fake.wait_for("sendPhoto")
+    assert photo.params["caption"] == "done"
+    assert png_size(photo.params["_files"]["photo"].data) == (4, 3)
+    deleted = await fake.wait_for("deleteMessage")
+    assert int(deleted.params["message_id"]) == fake.message_of(progress)["message_id"]
+    assert not fake.called("editMessageText")
