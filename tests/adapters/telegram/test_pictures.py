@@ -11,7 +11,7 @@ from PIL import Image as PILImage
 
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
-from bot.core.types import Image, Paragraph, Reply
+from bot.core.types import Button, CodeBlock, Heading, Image, Paragraph, Reply
 from tests.adapters.pictures import give_an_answer, pictured, png_size
 from tests.adapters.telegram.fake_telegram import FakeTelegram
 from tests.adapters.telegram.test_adapter import add_command
@@ -83,3 +83,23 @@ async def test_a_picture_after_progress_replaces_the_progress_message(fake: Fake
     deleted = await fake.wait_for("deleteMessage")
     assert int(deleted.params["message_id"]) == fake.message_of(progress)["message_id"]
     assert not fake.called("editMessageText")
+
+
+async def test_a_refused_picture_is_replaced_by_the_text_it_stands_for(fake: FakeTelegram,
+                                                                       core: Core,
+                                                                       bot: TelegramAdapter) -> None:
+    """Telegram refuses the photo: the reply comes as text, with the text the picture replaced
+    and the buttons, so nothing is lost."""
+    timeline = (Heading("Timeline"), CodeBlock("Task-1  ██░░"))
+
+    async def drawn(ctx):
+        yield Reply(blocks=(Paragraph.plain("done"), *timeline), buttons=((Button("again", "drawn"),),),
+                    image=Image("t.png", _png(), "alt", replaces=timeline))
+
+    add_command(core, "drawn", drawn)
+    fake.fail_once("sendPhoto", 400, {"ok": False, "error_code": 400,
+                                      "description": "Bad Request: PHOTO_INVALID_DIMENSIONS"})
+    await fake.send_text("/drawn")
+    text = await fake.wait_for("sendMessage", lambda c: "Task-1" in c.params["text"])
+    assert "done" in text.params["text"] and text.json("reply_markup")["inline_keyboard"]
+    assert fake.called("sendPhoto:failed") and not fake.called("sendPhoto")

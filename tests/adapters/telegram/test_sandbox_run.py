@@ -73,8 +73,8 @@ async def test_a_concurrent_run_sends_its_timeline_as_a_photo(fake: FakeTelegram
 
 
 async def test_a_long_output_arrives_as_a_document(fake: FakeTelegram, bot: TelegramAdapter) -> None:
-    """Output longer than a message: the short reply shows its head, then a document holds
-    every line, with the buttons under it (the last message)."""
+    """Output longer than a message: the short reply shows its head (its buttons under it),
+    then a document holds every line."""
     await fake.send_text("/run for i in range(3000): print('line', i)")
     call = await fake.wait_for("sendDocument", within=30)
     upload = call.params["_files"]["document"]
@@ -82,8 +82,8 @@ async def test_a_long_output_arrives_as_a_document(fake: FakeTelegram, bot: Tele
     assert upload.data.decode().splitlines() == [f"line {i}" for i in range(3000)]
     assert "3000" in call.params["caption"]
     head = next(c for c in fake.called("sendMessage") if "line 0" in c.params["text"])
-    assert "line 2999" in head.params["text"] and "reply_markup" not in head.params
-    assert fake.calls.index(head) < fake.calls.index(call)
+    assert "line 2999" in head.params["text"] and "reply_markup" in head.params
+    assert fake.calls.index(head) < fake.calls.index(call) and "reply_markup" not in call.params
 
 
 async def test_edit_and_run_again_sends_the_code_back_ready_to_copy(fake: FakeTelegram,
