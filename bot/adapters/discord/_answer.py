@@ -4,7 +4,8 @@ interaction's response, deferred "thinking…" response, followups and ephemeral
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 import discord
@@ -45,6 +46,9 @@ class InteractionAnswer(Answer[Shown]):
             self.deferred, self.deferred_ephemeral = True, self.private
 
     async def send(self, reply: Reply) -> Shown | None:
+        return await _or_text_alone(self._send, reply)
+
+    async def _send(self, reply: Reply) -> Shown | None:
         first, *rest = self.render(reply, self.lang)
         itx, private = self.itx, reply.private
         uploads = files(reply)  # with the first message (its embed shows the picture)
@@ -84,6 +88,9 @@ class InteractionAnswer(Answer[Shown]):
         return True
 
     async def edit(self, target: Shown, reply: Reply) -> Shown | None:
+        return await _or_text_alone(lambda r: self._edit(target, r), reply)
+
+    async def _edit(self, target: Shown, reply: Reply) -> Shown | None:
         first, *rest = self.render(reply, self.lang)
         # The edited message's attachments become the reply's own (none for a text reply).
         shown = await target.edit(embeds=first.embeds, view=first.view,
@@ -119,6 +126,22 @@ class InteractionAnswer(Answer[Shown]):
             await self.itx.followup.send(embeds=page.embeds, view=page_view(page), ephemeral=private,
                                          allowed_mentions=NO_MENTIONS)
         return None if pages else shown
+
+
+async def _or_text_alone(show: Callable[[Reply], Awaitable[Shown | None]], reply: Reply
+                         ) -> Shown | None:
+    """Show the reply; when Discord refuses its upload (400, 413), show it without the files:
+    its text holds what they stand for (the text timeline, the head of the output)."""
+    if not reply.has_files:
+        return await show(reply)
+    try:
+        return await show(reply)
+    except discord.HTTPException as exc:
+        if exc.status not in (400, 413):
+            raise
+        log.warning("discord: the files of a reply were refused (%s %s); sending its text",
+                    exc.status, exc.text)
+    return await show(replace(reply, image=None, document=None))
 
 
 def page_view(page: Page) -> Any:

@@ -71,6 +71,7 @@ class FakeDiscord:
     voice_channels: set[str] = field(default_factory=set)  # not text: posting there answers 400
     reject_commands: bool = False  # PUT commands answers 400 (an invalid command)
     reject_identify: bool = False  # the gateway closes with 4004 (authentication failed)
+    refuse_uploads: bool = False  # a request carrying files answers 413 (too large)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_500_000_000_000_000_001)
@@ -248,6 +249,8 @@ class FakeDiscord:
             self.requests.append(Request(request.method, request.path, dict(request.query), body,
                                          files=uploads))
             self._new_request.notify_all()
+        if uploads and self.refuse_uploads:
+            return _json({"message": "Request entity too large", "code": 40005}, status=413)
         # Interaction callbacks and webhooks are authorised by their token in the URL.
         if request.path.startswith("/api/") and "/interactions/" not in request.path \
                 and "/webhooks/" not in request.path \

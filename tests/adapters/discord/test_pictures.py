@@ -14,7 +14,7 @@ from bot.adapters.discord import DiscordAdapter
 from bot.core.app import Core
 from bot.core.i18n import t
 from bot.core.router import CommandSpec, Text
-from bot.core.types import Image, Paragraph, Reply
+from bot.core.types import CodeBlock, Heading, Image, Paragraph, Reply
 from tests.adapters.discord.fake_discord import APP_ID, CHANNEL_ID, USER_ID, FakeDiscord, Request
 from tests.adapters.pictures import give_an_answer, pictured, png_size
 
@@ -90,3 +90,23 @@ async def test_a_picture_after_progress_is_uploaded_with_the_edit(bot: DiscordAd
     [edit] = await fake.wait_for("PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/")
     assert edit.json["embeds"][0]["image"]["url"] == "attachment://t.png"
     assert [u.filename for u in edit.files] == ["t.png"] and png_size(edit.files[0].data) == (4, 3)
+
+
+async def test_a_refused_upload_leaves_the_text_it_stands_for(bot: DiscordAdapter, fake: FakeDiscord,
+                                                              core: Core) -> None:
+    """Discord refuses the files (413): the reply is sent again without them, its text (the
+    text timeline the picture replaced) whole."""
+    timeline = (Heading("Timeline"), CodeBlock("Task-1  ██░░"))
+
+    async def drawn(ctx):
+        yield Reply(blocks=(Paragraph.plain("done"), *timeline),
+                    image=Image("t.png", b"\x89PNG", "alt", replaces=timeline))
+
+    core.router.add(CommandSpec("drawn", Text(hi="d", en="d"), drawn, hidden=True))
+    fake.refuse_uploads = True
+    itx = fake.interaction(2, _slash("drawn"))
+    await fake.send_interaction(itx)
+    [refused, sent] = await fake.wait_for("POST", f"/interactions/{itx['id']}/", count=2)
+    assert refused.files and not sent.files
+    [embed] = sent.json["data"]["embeds"]
+    assert "Task-1" in embed["description"] and "image" not in embed
