@@ -4,8 +4,9 @@ values in, this package's charts drawn in a worker process, every failure as the
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Hashable
+from collections.abc import Awaitable, Hashable
 
 from bot.core.ports.pictures import NoPicture, StatsSheet
 from bot.core.timeline import Timeline
@@ -17,12 +18,17 @@ from bot.pictures._timeline import TimelineChart
 
 log = logging.getLogger(__name__)
 
+# A reply waits at most this long for its picture (a queue of pictures behind a busy worker
+# included), then goes as text alone: a picture is worth a moment, not a stalled answer.
+WAIT_S = 3.0
+
 
 class PictureService:
     """Implements `PicturesPort` over a `Pictures` its owner opened (and closes)."""
 
-    def __init__(self, pictures: Pictures) -> None:
+    def __init__(self, pictures: Pictures, *, wait_s: float = WAIT_S) -> None:
         self.pictures = pictures
+        self.wait_s = wait_s
 
     @classmethod
     def if_drawable(cls, pictures: Pictures) -> PictureService | None:
@@ -39,10 +45,8 @@ class PictureService:
 
     async def timeline(self, timeline: Timeline, lang: str, *, key: Hashable | None = None
                        ) -> bytes:
-        try:
-            return await self.pictures.timeline(TimelineChart.from_timeline(timeline), lang, key=key)
-        except PictureError as exc:
-            raise NoPicture(str(exc)) from exc
+        chart = TimelineChart.from_timeline(timeline)
+        return await self._within(self.pictures.timeline(chart, lang, key=key))
 
     async def stats(self, sheet: StatsSheet, lang: str) -> bytes:
         picture = StatsPicture(
@@ -50,13 +54,16 @@ class PictureService:
                         for t in sheet.terms),
             today=sheet.today, active_days=sheet.active_days, streak=sheet.streak,
             best_streak=sheet.best_streak)
-        try:
-            return await self.pictures.stats(picture, lang)
-        except PictureError as exc:
-            raise NoPicture(str(exc)) from exc
+        return await self._within(self.pictures.stats(picture, lang))
 
     async def diagram(self, card_id: str, lang: str) -> bytes:
+        return await self._within(self.pictures.diagram(card_id, lang))
+
+    async def _within(self, drawing: Awaitable[bytes]) -> bytes:
         try:
-            return await self.pictures.diagram(card_id, lang)
+            async with asyncio.timeout(self.wait_s):
+                return await drawing
         except PictureError as exc:
             raise NoPicture(str(exc)) from exc
+        except TimeoutError:
+            raise NoPicture(f"no picture within {self.wait_s:g} s") from None

@@ -55,3 +55,14 @@ def test_without_the_font_pictures_are_off(monkeypatch: pytest.MonkeyPatch, tmp_
     monkeypatch.setattr("bot.pictures.port.REGULAR", tmp_path / "none.ttf")
     assert PictureService.if_drawable(Pictures()) is None
     assert _style.REGULAR.name == "DejaVuSans.ttf"  # the module itself is untouched
+
+
+async def test_a_picture_that_takes_too_long_is_no_picture():
+    """A reply waits for its picture at most `wait_s` (a queue behind a busy worker included),
+    then goes as text: the port says NoPicture."""
+    async with Pictures() as pictures:
+        port = PictureService(pictures, wait_s=0.001)
+        with pytest.raises(NoPicture, match="within"):
+            await port.stats(StatsSheet((), date(2026, 12, 6)), "en")
+        port.wait_s = 10.0
+        assert png_size(await port.stats(StatsSheet((), date(2026, 12, 6)), "en"))[0] == 960
