@@ -1,6 +1,6 @@
-"""`python -m bot`: settings -> logging -> content -> storage, sandbox -> services -> core ->
-adapters. Every implementation of a core port is built here, once, and handed to the core in
-one frozen `Services`.
+"""`python -m bot`: settings -> logging -> content -> storage, sandbox, pictures -> services ->
+core -> adapters. Every implementation of a core port is built here, once, and handed to the
+core in one frozen `Services`.
 
 `python -m bot --once "/term await"` handles one command line with the console adapter (no
 platform adapter, no scheduler, no stdin), prints the reply as plain text and exits 0. A
@@ -40,6 +40,8 @@ async def amain(settings: Settings, once: str | None) -> int:
     from bot.core.demos import load_demos
     from bot.core.services import DailyPace, Services, bank_beside
     from bot.host import watch_children_with_pidfds
+    from bot.pictures import Pictures
+    from bot.pictures.port import PictureService
     from bot.sandbox import RemoteSandbox, Sandbox
     from bot.storage import Storage
 
@@ -63,10 +65,13 @@ async def amain(settings: Settings, once: str | None) -> int:
         # With SANDBOX__URL, runs go to the sandbox service(s) there, never to a local sandbox.
         opened = (RemoteSandbox.open(settings.sandbox.remote()) if settings.sandbox.url
                   else Sandbox.open(settings.sandbox.config()))
-        async with opened as sandbox:
+        # So do the picture workers (started on the first picture; none without the font).
+        async with opened as sandbox, Pictures() as pictures:
             practice = settings.practice
             services = Services.of(
                 storage, quiz_bank=bank, sandbox=sandbox, demos=demos,
+                # --once prints text: no picture would be seen.
+                pictures=None if once is not None else PictureService.if_drawable(pictures),
                 daily_pace=DailyPace(concurrency=practice.daily_concurrency,
                                      rate_per_second=practice.daily_rate_per_second))
             core = Core(library, services, default_lang=settings.default_lang)

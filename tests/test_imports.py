@@ -53,13 +53,13 @@ def offenders(folder: Path, banned: tuple[str, ...]) -> list[str]:
             if any(name == b or name.startswith(b + ".") for b in banned)]
 
 
-CORE_BANNED = ("discord", "telegram", "aiosqlite", "bot.storage", "bot.sandbox", "bot.host",
-               "bot.adapters")
+CORE_BANNED = ("discord", "telegram", "aiosqlite", "PIL", "bot.storage", "bot.sandbox",
+               "bot.pictures", "bot.host", "bot.adapters")
 
 
 def test_the_core_imports_no_sdk_and_no_implementation():
-    """bot/core depends on its ports only: no chat SDK, no database driver, no storage,
-    sandbox, host or adapter module."""
+    """bot/core depends on its ports only: no chat SDK, no database driver, no drawing
+    library, no storage, sandbox, pictures, host or adapter module."""
     assert offenders(BOT / "core", CORE_BANNED) == []
 
 

@@ -53,6 +53,8 @@ class Answer(ABC, Generic[H]):
       with a short note; if that is refused, its start as a notice with a hint how to open the
       private chat; only when even the notice is spent, in place.
     - A public quiz question goes out as the platform's native poll when it has one.
+    - Code to edit (`reply.form`) opens the platform's form where it has one and can open it
+      now; elsewhere the reply shows the code to copy.
     - A long-running command is acknowledged at once and shows a busy sign (renewed every
       `busy_every` seconds) until its last reply; a quick one that is still working after
       `ack_after` seconds is acknowledged then (Discord's 3 s window). The acknowledgement
@@ -100,6 +102,9 @@ class Answer(ABC, Generic[H]):
         if reply.private and not self.private_here and await self._show_privately(reply):
             return
         if reply.poll is not None and not reply.private and await self.send_poll(reply):
+            self.progress = None
+            return
+        if reply.form is not None and await self.send_form(reply):
             self.progress = None
             return
         handle: H | None = None
@@ -155,6 +160,11 @@ class Answer(ABC, Generic[H]):
 
     async def send_poll(self, reply: Reply) -> bool:
         """Send `reply.poll` as the platform's native poll; False to send the reply instead."""
+        return False
+
+    async def send_form(self, reply: Reply) -> bool:
+        """Open `reply.form` as the platform's form, prefilled, for its user alone; False to
+        show the reply instead (no forms here, or not now)."""
         return False
 
     async def notice(self, reply: Reply, *, hint: bool = False) -> bool:

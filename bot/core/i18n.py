@@ -223,15 +223,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "board_line": {"hi": "{ok} sahi / {n}", "en": "{ok} right / {n}"},
     "board_empty": {"hi": "Abhi koi nahi. Pehle bano: /quiz", "en": "Nobody yet. Be the first: /quiz"},
     "forget_ask": {
-        "hi": "Pakka? Isse aapke saare quiz jawab, scores, streaks aur practice reviews (har chat mein) mit jaayenge. Wapas nahi aayenge. Haan ho to: /forget confirm",
-        "en": "Sure? This deletes all your quiz answers, scores, streaks and practice reviews (in every chat). It cannot be undone. If yes: /forget confirm",
+        "hi": "Pakka? Isse aapke saare quiz jawab, scores, streaks, practice reviews aur /run ka rakha hua code (har chat mein) mit jaayenge. Wapas nahi aayenge. Haan ho to: /forget confirm",
+        "en": "Sure? This deletes all your quiz answers, scores, streaks, practice reviews and the code kept from your /run (in every chat). It cannot be undone. If yes: /forget confirm",
     },
     "btn_forget_confirm": {"hi": "Haan, sab mita do", "en": "Yes, delete it all"},
     "forget_done": {
-        "hi": "Ho gaya: aapke scores aur reviews mita diye. Nayi shuruaat: /quiz",
-        "en": "Done: your scores and reviews are deleted. A fresh start: /quiz",
+        "hi": "Ho gaya: aapke scores, reviews aur rakha hua code mita diye. Nayi shuruaat: /quiz",
+        "en": "Done: your scores, reviews and kept code are deleted. A fresh start: /quiz",
     },
-    "forget_nothing": {"hi": "Mitane ko kuch nahi hai: aapka koi score ya review nahi hai.", "en": "Nothing to delete: you have no scores or reviews."},
+    "forget_nothing": {"hi": "Mitane ko kuch nahi hai: aapka koi score, review ya rakha hua code nahi hai.", "en": "Nothing to delete: you have no scores, reviews or kept code."},
     "forget_usage": {
         "hi": "“{got}” samajh nahi aaya. Mitane ke liye: /forget confirm",
         "en": "I did not understand “{got}”. To delete: /forget confirm",
@@ -430,6 +430,35 @@ STRINGS: dict[str, dict[str, str]] = {
     "run_no_output": {"hi": "(koi output nahi)", "en": "(no output)"},
     "run_cut": {"hi": "… {lines} line(s) kaat di gayi taaki reply ek message mein aaye.", "en": "… {lines} line(s) were cut so the reply fits one message."},
     "run_timeline": {"hi": "Timeline: kaunsa task kab chala", "en": "Timeline: which task ran when"},
+    # pictures and files beside a reply, and "edit and run again"
+    "run_timeline_alt": {
+        "hi": "Timeline ki tasveer: {tasks} task, samay baayen se daayen. Neela: chal raha hai, grey: wait kar raha hai, dhaari-daar narangi: loop ko block kar raha hai.",
+        "en": "Timeline picture: {tasks} task(s), time runs left to right. Blue: running, grey: waiting, striped orange: blocking the loop.",
+    },
+    "run_file": {"hi": "Poora output ({lines} lines) is file mein hai.", "en": "The whole output ({lines} lines) is in this file."},
+    "run_file_kept": {
+        "hi": "Output ki pehli {lines} lines is file mein hain.",
+        "en": "The first {lines} lines of the output are in this file.",
+    },
+    "run_file_cut": {
+        "hi": "Output {limit} KiB par kaat diya gaya: program ne isse zyada print kiya.",
+        "en": "Output cut at {limit} KiB: the program printed more.",
+    },
+    "btn_edit_run": {"hi": "✏️ Badlo, phir chalao", "en": "✏️ Edit and run again"},
+    "edit_title": {"hi": "Aapka code", "en": "Your code"},
+    "edit_copy": {
+        "hi": "Code copy karo, badlo, aur /run ke saath phir bhejo.",
+        "en": "Copy the code, change it, and send it again with /run.",
+    },
+    "edit_gone": {
+        "hi": "Ye code ab mere paas nahi hai (main {days} din tak rakhta hoon, ya /forget se mit gaya). /run ke saath phir bhejo.",
+        "en": "I no longer have that code (I keep it for {days} days, or /forget deleted it). Send it again with /run.",
+    },
+    "stats_alt": {
+        "hi": "Stats ki tasveer: har term ka progress (padha, quiz diya, sahi, due) aur pichhle dino ki streak.",
+        "en": "Stats picture: each term's progress (read, quizzed, right, due) and the streak over the last days.",
+    },
+    "diagram_alt": {"hi": "{title}: diagram", "en": "{title}: a diagram"},
     "explain_title": {"hi": "Ye error kyun aaya?", "en": "Why this error?"},
     "explain_card": {"hi": "Card", "en": "Card"},
     "explain_await_outside_async": {

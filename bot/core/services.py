@@ -1,6 +1,6 @@
 """The core's services: one frozen object holding an implementation of every port.
 
-`bot/__main__.py` builds it once (storage, sandbox, clock, demos, quiz bank, delivery, the daily
+`bot/__main__.py` builds it once (storage, sandbox, pictures, clock, demos, quiz bank, delivery, the daily
 pace from settings) and hands it to `Core`; features read what they need from
 `ctx.services` and never attach anything to the core. Tests build it the same way, with a fake
 clock or another store where they need one.
@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.core.clock import SYSTEM_CLOCK, Clock
 from bot.core.ports.delivery import Deliverer, Editor
+from bot.core.ports.pictures import PicturesPort
 from bot.core.ports.sandbox import SandboxPort
 from bot.core.ports.storage import (
     DailyStore,
@@ -23,6 +24,7 @@ from bot.core.ports.storage import (
     PracticeStore,
     Preferences,
     QuizStore,
+    SnippetStore,
     Store,
 )
 from bot.core.quizbank import Bank, BankError
@@ -91,9 +93,11 @@ class Services:
     daily: DailyStore
     practice: PracticeStore
     platform: PlatformState
+    snippets: SnippetStore
     quiz_bank: Bank
     clock: Clock = SYSTEM_CLOCK
     sandbox: SandboxPort | None = None  # None: running code is off on this host
+    pictures: PicturesPort | None = None  # None: replies stay text only (e.g. no font here)
     demos: Mapping[str, Demo] = field(default_factory=dict)  # by id
     deliver: Deliveries = field(default_factory=Deliveries)
     daily_pace: DailyPace = DailyPace()
@@ -102,7 +106,7 @@ class Services:
     def of(cls, store: Store, *, quiz_bank: Bank, **others) -> Services:
         """Every storage port served by one store (bot.storage.Storage), plus the others."""
         return cls(prefs=store, quiz=store, daily=store, practice=store, platform=store,
-                   quiz_bank=quiz_bank, **others)
+                   snippets=store, quiz_bank=quiz_bank, **others)
 
 
 def bank_beside(library: Library) -> Bank:

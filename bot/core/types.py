@@ -8,8 +8,9 @@ edit). Rich fields always degrade to plain text, so a new platform works on day 
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import AsyncIterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Literal
 
@@ -17,6 +18,8 @@ Lang = Literal["hi", "en"]
 LANGS: tuple[Lang, ...] = ("hi", "en")
 DEFAULT_LANG: Lang = "hi"
 
+# A file name an attachment may have: plain, no folder, no hidden file.
+FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}")
 # Telegram's callback_data limit; Discord's custom_id (100) is looser, so this bounds both.
 BUTTON_PAYLOAD_MAX_BYTES = 64
 
@@ -165,6 +168,52 @@ class QuizPoll:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """A picture sent with a reply (a PNG). What it shows is also in the reply's blocks, so an
+    adapter that cannot send pictures (the console) loses nothing: `replaces` names the blocks
+    the picture shows better, which an adapter that sends it may leave out."""
+
+    name: str  # the file name, e.g. "timeline.png"
+    png: bytes = field(repr=False)
+    alt: str  # what the picture shows, in words (alt text, a caption's first line)
+    replaces: tuple[Block, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not FILE_NAME.fullmatch(self.name) or not self.name.endswith(".png"):
+            raise ValueError(f"an image's name is a plain file name ending .png: {self.name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A text file sent with a reply (a long program output). The reply's blocks already hold
+    its head, so an adapter that cannot send files shows that; `caption` says what the file
+    holds."""
+
+    name: str  # e.g. "output.txt"
+    text: str = field(repr=False)
+    caption: str = ""
+
+    def __post_init__(self) -> None:
+        if not FILE_NAME.fullmatch(self.name):
+            raise ValueError(f"a document's name is a plain file name: {self.name!r}")
+
+    @property
+    def data(self) -> bytes:
+        return self.text.encode("utf-8", errors="replace")
+
+
+@dataclass(frozen=True, slots=True)
+class CodeForm:
+    """Code handed back to its author to change and send again: a platform with forms opens
+    one (Discord's modal for `/command`'s `option`, prefilled with `code`); the reply's blocks
+    show the same code ready to copy everywhere else."""
+
+    command: str  # the command the form submits to, e.g. "run"
+    option: str  # its multi-line option, e.g. "code"
+    code: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What a handler returns. `blocks` is the body in a small neutral rich-text model that
     every adapter can render (and escape) its own way."""
@@ -183,6 +232,21 @@ class Reply:
     # A timed question's answers count until then (UTC ISO-8601): a platform that can show a
     # live countdown does (Discord's <t:…:R>); the text already says how long.
     deadline: str | None = None
+    image: Image | None = None  # a picture (PNG) beside the text
+    document: Document | None = None  # a text file beside the text
+    form: CodeForm | None = None  # code to edit and send again, for platforms with forms
+
+    @property
+    def has_files(self) -> bool:
+        return self.image is not None or self.document is not None
+
+    def with_picture_shown(self) -> Reply:
+        """The reply as an adapter that sends its image shows it: without the blocks the
+        picture replaces (the text timeline beside the timeline picture)."""
+        if self.image is None or not self.image.replaces:
+            return self
+        gone = self.image.replaces
+        return replace(self, blocks=tuple(b for b in self.blocks if b not in gone))
 
     @classmethod
     def text(cls, *paragraphs: str, title: str | None = None, private: bool = False,

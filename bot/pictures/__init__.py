@@ -10,7 +10,9 @@ process, so the event loop never waits for a drawing:
         png = await pictures.stats(StatsPicture(...), lang)
         png = await pictures.diagram("event-loop", lang)   # a card id in DIAGRAMS
 
-Any failure is a PictureError, on which the caller sends the text it would have sent anyway.
+`bot.pictures.port.PictureService(pictures)` serves the core's pictures port with them (that
+module alone imports the core: a worker imports this package without it). Any failure is a
+PictureError, on which the caller sends the text it would have sent anyway.
 The render_* functions draw in the calling thread (tests, benchmarks).
 """
 

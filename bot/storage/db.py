@@ -30,6 +30,7 @@ from bot.core.ports.storage import (
     QuizRound,
     RoundPost,
     Score,
+    Snippet,
     SrsItem,
     TelegramPoll,
 )
@@ -84,9 +85,36 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-class Storage:
+class SnippetRows:
+    """The snippet port's SQL (bot/core/ports/storage.py: SnippetStore), mixed into Storage."""
+
+    _db: aiosqlite.Connection
+
+    async def snippet_add(self, *, snippet_id: str, user_key: str, code: str, now: str,
+                          expire_before: str) -> None:
+        await self._db.execute("DELETE FROM run_snippets WHERE created_at < ?", (expire_before,))
+        await self._db.execute(
+            "INSERT INTO run_snippets (id, user_key, code, created_at) VALUES (?, ?, ?, ?)",
+            (snippet_id, user_key, code, now))
+
+    async def snippet(self, snippet_id: str, *, not_before: str) -> Snippet | None:
+        rows = await self._db.execute_fetchall(
+            "SELECT * FROM run_snippets WHERE id = ? AND created_at >= ?", (snippet_id, not_before))
+        return next((_make(Snippet, row) for row in rows), None)
+
+    async def snippets_forget(self, user_key: str) -> int:
+        async with self._db.execute("DELETE FROM run_snippets WHERE user_key = ?", (user_key,)) as cur:
+            return max(cur.rowcount, 0)
+
+    async def user_has_snippets(self, user_key: str) -> bool:
+        rows = await self._db.execute_fetchall(
+            "SELECT 1 FROM run_snippets WHERE user_key = ? LIMIT 1", (user_key,))
+        return bool(rows)
+
+
+class Storage(SnippetRows):
     """One object implementing every storage port: Preferences, QuizStore, DailyStore,
-    PracticeStore and PlatformState."""
+    PracticeStore, PlatformState and SnippetStore."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._db = conn
@@ -484,6 +512,11 @@ class Storage:
             " JOIN quiz_answers a ON a.post_id = r.post_id LEFT JOIN scores s"
             " ON s.chat_key = a.chat_key AND s.user_key = a.user_key WHERE r.round_id = ?"
             " GROUP BY a.user_key ORDER BY correct DESC, answered ASC, a.user_key", (round_id,))
+
+    async def answers_in_chat(self, chat_key: str, user_key: str) -> list[Answer]:
+        return await self._all(
+            Answer, "SELECT * FROM quiz_answers WHERE chat_key = ? AND user_key = ?"
+            " ORDER BY answered_at, post_id", (chat_key, user_key))
 
     async def forget_user(self, user_key: str) -> int:
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""

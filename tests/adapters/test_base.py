@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterable
 import pytest
 
 from bot.adapters.base import Answer, Refused
-from bot.core.types import QuizPoll, Reply
+from bot.core.types import CodeBlock, CodeForm, QuizPoll, Reply
 
 
 class Room(Answer[int]):
@@ -20,11 +20,12 @@ class Room(Answer[int]):
     def __init__(self, *, private_here: bool = True, can_edit: bool = True,
                  source: int | None = None, private_chat: bool = True, notice_max: int = 20,
                  polls: bool = False, ack_after: float | None = None,
-                 busy_every: float | None = None) -> None:
+                 busy_every: float | None = None, forms: bool = False) -> None:
         super().__init__()
         self._private_here, self.can_edit, self.source = private_here, can_edit, source
         self.private_chat, self.notice_max, self.polls = private_chat, notice_max, polls
         self.ack_after, self.busy_every = ack_after, busy_every
+        self.forms = forms
         self.messages: dict[int, str] = {} if source is None else {source: "the clicked post"}
         self.log: list[str] = []
         self.notice_spent = False
@@ -59,6 +60,11 @@ class Room(Answer[int]):
         if self.polls and reply.poll is not None:
             self.log.append(f"poll {reply.poll.question}")
         return self.polls
+
+    async def send_form(self, reply: Reply) -> bool:
+        if self.forms and reply.form is not None:
+            self.log.append(f"form /{reply.form.command} {reply.form.code}")
+        return self.forms
 
     async def notice(self, reply: Reply, *, hint: bool = False) -> bool:
         text = reply.plain()
@@ -264,3 +270,12 @@ async def test_a_failing_command_stops_the_busy_sign():
     signs = room.busy_signs
     await asyncio.sleep(0.05)
     assert room.busy_signs == signs
+
+
+async def test_code_to_edit_opens_a_form_where_there_is_one_else_shows_the_code():
+    """A platform with forms opens one prefilled (and nothing else is sent); elsewhere the
+    reply, which shows the code, is sent."""
+    back = Reply(blocks=(CodeBlock("print(1)"),), form=CodeForm("run", "code", "print(1)"),
+                 private=True)
+    assert await play(Room(forms=True), [back]) == ["form /run print(1)"]
+    assert await play(Room(), [back]) == ["send 100 print(1) (only them)"]

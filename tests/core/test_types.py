@@ -64,3 +64,29 @@ def test_reply_plain_fallback_has_every_block():
     )
     assert reply.plain() == ("await\nRules\n• Only async\nawait asyncio.sleep(1)\n"
                              "https://docs.python.org/3/")
+
+
+def test_a_reply_shown_with_its_picture_leaves_out_what_the_picture_replaces():
+    """The text timeline stays in the reply (the fallback) and goes only where the picture goes."""
+    from bot.core.types import CodeBlock, Heading, Image, Paragraph, Reply
+
+    timeline = (Heading("Timeline"), CodeBlock("a ██"))
+    reply = Reply(blocks=(Paragraph.plain("ok"), *timeline, Paragraph.plain("why")),
+                  image=Image("timeline.png", b"png", "a timeline", replaces=timeline))
+    assert "a ██" in reply.plain()
+    assert reply.with_picture_shown().blocks == (Paragraph.plain("ok"), Paragraph.plain("why"))
+    assert Reply(blocks=timeline).with_picture_shown().blocks == timeline
+
+
+def test_attachment_names_are_plain_file_names():
+    """No folder, no hidden file, and an image is a .png."""
+    import pytest
+
+    from bot.core.types import Document, Image
+
+    for bad in ("../x.png", ".hidden.png", "a/b.png", "timeline.jpg"):
+        with pytest.raises(ValueError):
+            Image(bad, b"", "alt")
+    with pytest.raises(ValueError):
+        Document("../output.txt", "text")
+    assert Document("output.txt", "é").data == "é".encode()

@@ -1,4 +1,5 @@
-"""The pictures package stands alone: no platform SDK, no core, sandbox, storage or adapters."""
+"""The pictures package stands alone: no platform SDK, no core, sandbox, storage or adapters;
+only its port module (the core's pictures port served by it) imports the core's ports."""
 
 from __future__ import annotations
 
@@ -16,6 +17,16 @@ def test_importing_pictures_pulls_in_no_sdk_and_no_other_bot_package():
     code = ("import sys, bot.pictures; print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('discord', 'telegram', 'aiohttp') or m.startswith(('bot.core', 'bot.sandbox', "
             "'bot.storage', 'bot.adapters'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_the_port_module_imports_the_core_ports_and_nothing_of_the_platforms():
+    """bot.pictures.port implements the core's port: it imports the core, never an adapter,
+    the sandbox or storage (nor an SDK)."""
+    code = ("import sys, bot.pictures.port; print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('discord', 'telegram', 'aiohttp') or m.startswith(('bot.sandbox', 'bot.storage', "
+            "'bot.adapters', 'bot.core.features'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -276,6 +276,7 @@ async def test_every_read_returns_the_ports_frozen_rows(storage: Storage):
         LedgerEntry,
         QuizPost,
         Score,
+        Snippet,
         SrsItem,
         TelegramPoll,
     )
@@ -299,6 +300,8 @@ async def test_every_read_returns_the_ports_frozen_rows(storage: Storage):
         (await storage.srs_get("test:u", "q:sync-1"), SrsItem),
         ((await storage.srs_due("test:u", now))[0], SrsItem),
         (await storage.telegram_poll("p1"), TelegramPoll),
+        ((await storage.answers_in_chat("test:g", "test:u"))[0], Answer),
+        (await _snippet(storage), Snippet),
     ]
     for row, kind in reads:
         assert type(row) is kind and dataclasses.is_dataclass(row)
@@ -309,3 +312,28 @@ async def test_every_read_returns_the_ports_frozen_rows(storage: Storage):
     assert answer is not None and answer.correct is True
     assert target is not None and target.enabled is True
     assert (await storage.quiz_post(post)).owner_key == "test:u"
+
+
+async def _snippet(storage: Storage):
+    await storage.snippet_add(snippet_id="s1", user_key="test:u", code="print(1)",
+                              now="2026-11-25T06:00:00+00:00", expire_before="2026-11-18T06:00:00+00:00")
+    return await storage.snippet("s1", not_before="2026-11-18T06:00:00+00:00")
+
+
+async def test_kept_code_expires_and_is_forgotten(storage: Storage):
+    """A snippet older than the keeping time is not handed out, and is deleted when a new one
+    is kept; /forget's delete removes only that user's."""
+    day = "2026-11-{:02d}T06:00:00+00:00".format
+    await storage.snippet_add(snippet_id="old", user_key="test:u", code="a", now=day(1),
+                              expire_before=day(1))
+    assert (await storage.snippet("old", not_before=day(1))).code == "a"
+    assert await storage.snippet("old", not_before=day(2)) is None  # expired: not handed out
+    await storage.snippet_add(snippet_id="new", user_key="test:u", code="b", now=day(9),
+                              expire_before=day(2))
+    await storage.snippet_add(snippet_id="bob", user_key="test:bob", code="c", now=day(9),
+                              expire_before=day(2))
+    assert await storage.snippet("old", not_before=day(1)) is None  # deleted by the prune
+    assert await storage.user_has_snippets("test:u")
+    assert await storage.snippets_forget("test:u") == 1
+    assert not await storage.user_has_snippets("test:u")
+    assert (await storage.snippet("bob", not_before=day(2))).code == "c"

@@ -34,7 +34,7 @@ from bot.adapters.discord._commands import (
     payload_hash,
     scope_of,
 )
-from bot.adapters.discord._render import plain_pages, render, view_for
+from bot.adapters.discord._render import files, plain_pages, render, view_for
 from bot.adapters.memo import ReplyMemo
 from bot.core.app import TargetGone
 from bot.core.i18n import t
@@ -342,8 +342,9 @@ class DiscordAdapter:
             lang = await self._lang(Command("", "", chat, UserRef("discord", "0")))
             sent: discord.Message | None = None
             try:
-                for page in render(reply, lang):
+                for i, page in enumerate(render(reply, lang)):
                     sent = await channel.send(embeds=page.embeds, view=page_view(page),
+                                              files=(files(reply) or None) if i == 0 else None,
                                               allowed_mentions=NO_MENTIONS)
             except discord.Forbidden:  # perhaps no Embed Links permission: plain text
                 texts = plain_pages(reply)

@@ -55,9 +55,10 @@ class CodeModal(discord.ui.Modal):
     submit is answered by the adapter from the custom id (`on_interaction`), which also works
     for a modal opened before a restart."""
 
-    def __init__(self, command: str, option: str, *, title: str, label: str) -> None:
+    def __init__(self, command: str, option: str, *, title: str, label: str,
+                 default: str | None = None) -> None:
         super().__init__(title=title[:45], timeout=900, custom_id=f"{MODAL_PREFIX}{command}:{option}")
         self.add_item(discord.ui.TextInput(
             label=label[:45], style=discord.TextStyle.paragraph, custom_id=option,
-            max_length=CODE_MAX, required=True,
+            max_length=CODE_MAX, required=True, default=default,
         ))

@@ -7,6 +7,7 @@ would answer 400.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,6 +26,7 @@ CONTENT_MAX = 2000  # plain message content
 BUTTONS_PER_ROW = 5
 ROWS_MAX = 5
 BUTTON_LABEL_MAX = 80
+ALT_MAX = 1024  # an attachment's description (its alt text)
 # A reply longer than this many messages is cut, with the cut said: a flood of messages helps
 # nobody, and each one costs a request against the rate limit.
 MESSAGES_MAX = 3
@@ -178,7 +180,30 @@ def _descriptions(chunks: list[str]) -> list[str]:
 def render(reply: Reply, lang: Lang = "hi") -> list[Page]:
     """The messages that show a reply: the first embed has the title and docs link; embeds
     are packed into messages under the 6,000-char total; past `MESSAGES_MAX` messages the rest
-    is cut with a note that says how much. Buttons go on the last message."""
+    is cut with a note that says how much. Buttons go on the last message. A picture is shown
+    in the first message's last embed (`attachment://`, uploaded with that message: `files`)
+    in place of the text it replaces."""
+    pages = _render(reply.with_picture_shown(), lang)
+    if reply.image is not None:
+        pages[0].embeds[-1].set_image(url=f"attachment://{reply.image.name}")
+    pages[-1].view = view_for(reply)
+    return pages
+
+
+def files(reply: Reply) -> list[discord.File]:
+    """The reply's picture and text file as uploads for its first message: new objects for each
+    send (discord.py closes a file once it is sent). The alt text is the picture's description."""
+    out: list[discord.File] = []
+    if reply.image is not None:
+        out.append(discord.File(io.BytesIO(reply.image.png), reply.image.name,
+                                description=reply.image.alt[:ALT_MAX]))
+    if reply.document is not None:
+        out.append(discord.File(io.BytesIO(reply.document.data), reply.document.name,
+                                description=reply.document.caption[:ALT_MAX] or None))
+    return out
+
+
+def _render(reply: Reply, lang: Lang) -> list[Page]:
     title = reply.title[:TITLE_MAX - 1] + "…" if reply.title and len(reply.title) > TITLE_MAX else reply.title
     descriptions = _descriptions(_chunks(reply)) or ([] if title else ["\u200b"])
     pages: list[Page] = []
@@ -212,7 +237,6 @@ def render(reply: Reply, lang: Lang = "hi") -> list[Page]:
             desc = kept + ("\n```" if kept.count("```") % 2 else "")
         note = escape(t(lang, "discord_cut", count=cut_chars))
         last.description = f"{desc}\n\n{note}" if desc else note
-    pages[-1].view = view_for(reply)
     return pages
 
 

@@ -9,6 +9,7 @@ another user; every request goes through PTB's AIORateLimiter, which also retrie
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import re
 import time
@@ -22,6 +23,7 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
+    InputFile,
     InputTextMessageContent,
     LinkPreviewOptions,
     Message,
@@ -34,6 +36,7 @@ from telegram.constants import (
     BotCommandLimit,
     ChatMemberStatus,
     ChatType,
+    MessageLimit,
     ParseMode,
     PollLimit,
 )
@@ -440,7 +443,7 @@ class TelegramAdapter:
         """Replace a message's text with the reply; None when it cannot be (too long, or
         Telegram refuses), so the caller sends a new message instead."""
         chunks = self._chunks(reply)
-        if len(chunks) != 1:
+        if len(chunks) != 1 or reply.has_files:  # a text message cannot become a photo
             return None
         try:
             edited = await bot.edit_message_text(
@@ -457,16 +460,67 @@ class TelegramAdapter:
     async def send_message(self, bot: Bot, chat_id: int, reply: Reply, *,
                         reply_to: int | None = None) -> Message:
         """Send every chunk; the buttons go under the last one. Returns the last message."""
-        chunks = self._chunks(reply)
+        if reply.has_files:
+            return await self._send_with_files(bot, chat_id, reply, reply_to=reply_to)
+        return await self._send_chunks(bot, chat_id, self._chunks(reply), self._keyboard(reply),
+                                       reply_to)
+
+    async def _send_with_files(self, bot: Bot, chat_id: int, reply: Reply, *,
+                               reply_to: int | None = None) -> Message:
+        """A reply with a picture or a file. The picture goes as a photo captioned with the
+        reply when the reply fits a caption (without the text it replaces), else after the text
+        with its alt text as the caption (the core's alt texts and file captions are a sentence
+        or two, far under a caption's limit); the buttons go under the photo, with the result.
+        A file follows as a document. A picture Telegram refuses is replaced by the text it
+        stands for; a refused file leaves the head of the output the reply already shows."""
+        image, document = reply.image, reply.document
+        shown = reply.with_picture_shown()
+        chunks = self._chunks(shown)
         markup = self._keyboard(reply)
+        quote = reply_to
+        sent: Message | None = None
+        captioned = (image is not None and len(chunks) == 1
+                     and tg_len(chunks[0]) <= MessageLimit.CAPTION_LENGTH)
+        if not captioned:
+            sent = await self._send_chunks(bot, chat_id, chunks, None if image else markup, quote)
+            quote = None
+        if image is not None:
+            caption = chunks[0] if captioned else html.escape(image.alt, quote=False)
+            try:
+                sent = await bot.send_photo(
+                    chat_id, InputFile(image.png, filename=image.name), caption=caption,
+                    parse_mode=ParseMode.HTML, reply_markup=markup, reply_parameters=_quote(quote))
+            except BadRequest as exc:
+                if "chat not found" in exc.message.lower():
+                    raise
+                log.warning("telegram: chat %s refused a picture (%s); sending its text", chat_id,
+                            exc.message)
+                instead = (replace(reply, image=None, document=None) if captioned
+                           else Reply(blocks=image.replaces, buttons=reply.buttons))
+                sent = await self._send_chunks(bot, chat_id, self._chunks(instead),
+                                               self._keyboard(instead), quote)
+        if document is not None:
+            try:
+                await bot.send_document(
+                    chat_id, InputFile(document.data, filename=document.name),
+                    caption=html.escape(document.caption, quote=False) or None,
+                    parse_mode=ParseMode.HTML)
+            except BadRequest as exc:
+                if "chat not found" in exc.message.lower():
+                    raise
+                log.warning("telegram: chat %s refused a file (%s)", chat_id, exc.message)
+        assert sent is not None
+        return sent
+
+    async def _send_chunks(self, bot: Bot, chat_id: int, chunks: list[str],
+                           markup: InlineKeyboardMarkup | None, reply_to: int | None) -> Message:
+        """Messages of HTML chunks: the first quotes `reply_to`, the last carries `markup`."""
         sent: Message | None = None
         for i, chunk in enumerate(chunks):
             sent = await bot.send_message(
                 chat_id, chunk, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW,
                 reply_markup=markup if i == len(chunks) - 1 else None,
-                reply_parameters=(ReplyParameters(reply_to, allow_sending_without_reply=True)
-                                  if reply_to is not None and i == 0 else None),
-            )
+                reply_parameters=_quote(reply_to) if i == 0 else None)
         assert sent is not None
         return sent
 
@@ -524,6 +578,12 @@ def poll_fits(poll: QuizPoll) -> bool:
         and tg_len(poll.explanation) <= PollLimit.MAX_EXPLANATION_LENGTH
         and poll.explanation.count("\n") <= PollLimit.MAX_EXPLANATION_LINE_FEEDS
     )
+
+
+def _quote(message_id: int | None) -> ReplyParameters | None:
+    """Quote the user's command (groups), and still send when it was deleted meanwhile."""
+    return (ReplyParameters(message_id, allow_sending_without_reply=True)
+            if message_id is not None else None)
 
 
 def _chat_ref(chat: Chat) -> ChatRef:

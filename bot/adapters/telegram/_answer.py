@@ -62,6 +62,14 @@ class ChatAnswer(Answer[Message]):
         return await self.outbox.send_message(self.bot, self.chat_id, reply, reply_to=self.reply_to)
 
     async def edit(self, target: Message, reply: Reply) -> Message:
+        if reply.has_files and target is self.progress:
+            # A text message cannot become a photo or a file: the result is sent anew and the
+            # progress it replaces ("queued") goes away.
+            sent = await self.outbox.send_message(self.bot, self.chat_id, reply,
+                                                  reply_to=self.reply_to)
+            with contextlib.suppress(TelegramError):
+                await self.bot.delete_message(target.chat.id, target.message_id)
+            return sent
         edited = await self.outbox.edit_message(self.bot, target, reply)
         if edited is None:
             raise Refused("Telegram would not edit the message")

@@ -3,14 +3,19 @@ show (shared here so that those features never import one another)."""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.core.content import Card
+from bot.core.ports.pictures import NoPicture
 from bot.core.router import Context
-from bot.core.types import Button, Heading, Lang, Paragraph, Reply, Span, Style
+from bot.core.types import Button, Heading, Image, Lang, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
+
+log = logging.getLogger(__name__)
 
 
 def card_reply(core: Core, card: Card, lang: Lang) -> Reply:
@@ -68,7 +73,27 @@ def _t(lang: Lang, key: str) -> str:
 async def show_card(ctx: Context, card: Card) -> Reply:
     if card.id != "summary":
         await ctx.services.prefs.mark_seen(ctx.command.user.key, card.id)
-    return card_reply(ctx.core, card, ctx.lang)
+    reply = card_reply(ctx.core, card, ctx.lang)
+    image = await card_diagram(ctx, card)
+    if image is None:
+        return reply
+    # One reply object per card and voice, picture included, as for the text alone.
+    return ctx.core.library.memo(("card_reply_diagram", card.id, ctx.lang),
+                                 lambda: replace(reply, image=image))
+
+
+async def card_diagram(ctx: Context, card: Card) -> Image | None:
+    """The card's diagram (the event loop's, blocking's), where it has one and pictures are on.
+    Drawn once per voice and kept by the pictures service."""
+    pictures = ctx.services.pictures
+    if pictures is None or not pictures.has_diagram(card.id):
+        return None
+    try:
+        png = await pictures.diagram(card.id, ctx.lang)
+    except NoPicture as exc:
+        log.warning("cards: no diagram for %s (%s); the text stands", card.id, exc)
+        return None
+    return Image(f"{card.id}.png", png, ctx.t("diagram_alt", title=card.title(ctx.lang)))
 
 
 async def next_on_path(ctx: Context) -> Reply:

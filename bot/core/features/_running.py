@@ -4,14 +4,19 @@ errors. /run and /demo both run code this way, through the sandbox port."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+import logging
+from collections.abc import AsyncIterator, Hashable, Sequence
+from dataclasses import dataclass
 
 from bot.core import explain
 from bot.core.neutral import clip, output_block
+from bot.core.ports.pictures import NoPicture
 from bot.core.ports.sandbox import Busy, CoolingDown, Ending, Queued, RunRequest, RunResult, Unavailable
 from bot.core.router import Context
 from bot.core.timeline import render as render_timeline
-from bot.core.types import Block, Button, Heading, Paragraph, Reply, Span, Style
+from bot.core.types import Block, Button, Document, Heading, Image, Paragraph, Reply, Span, Style
+
+log = logging.getLogger(__name__)
 
 # The whole reply must fit one chat message everywhere (Discord: 2,000 characters, the
 # smallest): title, ending, output, timeline and explanations together stay under REPLY_CHARS.
@@ -44,14 +49,26 @@ def ending_text(ctx: Context, result: RunResult) -> str:
             return ctx.t("run_signal", signal=result.signal_name, wall=wall)
 
 
-def result_blocks(ctx: Context, result: RunResult, *, room: int = REPLY_CHARS
-                  ) -> tuple[list[Block], list[Button]]:
+@dataclass(frozen=True, slots=True)
+class Laid:
+    """A run's result laid out for a reply: its blocks, buttons to the matching cards, the text
+    timeline's blocks (what a timeline picture replaces) and whether the output was cut."""
+
+    blocks: tuple[Block, ...]
+    buttons: tuple[Button, ...]
+    timeline: tuple[Block, ...] = ()
+    output_cut: bool = False
+
+
+def result_blocks(ctx: Context, result: RunResult, *, room: int = REPLY_CHARS) -> Laid:
     """Ending in words, output, timeline and explanations, plus buttons to the matching cards.
     The output gets what is left of `room` characters once the rest is laid out."""
     tail: list[Block] = []
     timeline = render_timeline(result.timeline) if result.timeline.has_tasks() else ""
+    timeline_blocks: tuple[Block, ...] = ()
     if timeline:
-        tail += [Heading(ctx.t("run_timeline")), output_block(timeline)]
+        timeline_blocks = (Heading(ctx.t("run_timeline")), output_block(timeline))
+        tail += timeline_blocks
     buttons: list[Button] = []
     found = explain.explain(result.output)
     if found:
@@ -76,13 +93,43 @@ def result_blocks(ctx: Context, result: RunResult, *, room: int = REPLY_CHARS
         head.append(Paragraph((Span(ctx.t("run_no_output"), Style.ITALIC),)))
     if cut or result.output_cut:
         head.append(Paragraph.plain(ctx.t("run_cut", lines=cut or "…")))
-    return head + tail, buttons
+    return Laid(tuple(head + tail), tuple(buttons), timeline_blocks, bool(cut or result.output_cut))
+
+
+async def timeline_image(ctx: Context, result: RunResult, replaces: tuple[Block, ...], *,
+                         key: Hashable | None = None) -> Image | None:
+    """The run's task timeline as a picture, where it had tasks and pictures are on."""
+    pictures = ctx.services.pictures
+    if pictures is None or not result.timeline.has_tasks():
+        return None
+    try:
+        png = await pictures.timeline(result.timeline, ctx.lang, key=key)
+    except NoPicture as exc:
+        log.warning("run: no timeline picture (%s); the text timeline stands", exc)
+        return None
+    tasks = len({r.name for r in result.timeline.steps if r.name != "loop"})
+    return Image("timeline.png", png, ctx.t("run_timeline_alt", tasks=tasks), replaces=replaces)
+
+
+def output_document(ctx: Context, result: RunResult) -> Document:
+    """All the output the sandbox kept, as a text file (said so at its end when it was cut)."""
+    text = result.output
+    lines = text.count("\n") + (not text.endswith("\n") and bool(text))
+    caption = ctx.t("run_file_kept" if result.output_cut else "run_file", lines=lines)
+    if result.output_cut:
+        kib = result.limits.output_bytes // 1024
+        note = ctx.t("run_file_cut", limit=kib)
+        text = f"{text.rstrip(chr(10))}\n\n[{note}]\n"
+        caption += " " + note
+    return Document("output.txt", text, caption)
 
 
 async def execute(ctx: Context, code: str, *, title: str, wall_s: float | None = None,
-                  before: Sequence[Block] = (), buttons: Sequence[Button] = ()
-                  ) -> AsyncIterator[Reply]:
-    """Run code for the user behind ctx: queue position as progress, then the result."""
+                  before: Sequence[Block] = (), buttons: Sequence[Button] = (),
+                  picture_key: Hashable | None = None) -> AsyncIterator[Reply]:
+    """Run code for the user behind ctx: queue position as progress, then the result, with
+    the timeline as a picture and a cut output whole as a file (for adapters that send them).
+    `picture_key`: runs with equal keys share one timeline picture (a demo's id)."""
     sandbox = ctx.services.sandbox
     if sandbox is None or not sandbox.available:
         reason = sandbox.reason if sandbox is not None else "no sandbox configured"
@@ -96,9 +143,12 @@ async def execute(ctx: Context, code: str, *, title: str, wall_s: float | None =
                 yield Reply.text(ctx.t("run_queued", ahead=event.position), final=False)
                 continue
             room = REPLY_CHARS - len(Reply(blocks=tuple(before), title=title).plain())
-            blocks, card_buttons = result_blocks(ctx, event, room=room)
-            rows = [tuple(row) for row in (list(buttons), card_buttons[:3]) if row]
-            yield Reply(blocks=(*before, *blocks), title=title, buttons=tuple(rows))
+            laid = result_blocks(ctx, event, room=room)
+            rows = [tuple(row) for row in (list(buttons), laid.buttons[:3]) if row]
+            image = await timeline_image(ctx, event, laid.timeline, key=picture_key)
+            document = output_document(ctx, event) if laid.output_cut else None
+            yield Reply(blocks=(*before, *laid.blocks), title=title, buttons=tuple(rows),
+                        image=image, document=document)
     except Busy as exc:
         yield Reply.text(ctx.t("run_busy", seconds=exc.retry_after), private=True)
     except CoolingDown as exc:

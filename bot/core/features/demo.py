@@ -60,8 +60,9 @@ async def demo(ctx: Context) -> AsyncIterator[Reply]:
         return
     buttons = [Button(ctx.t("btn_run_again"), "demo", found.id),
                Button(ctx.t("demo_code"), "demo", f"{found.id} code")]
+    # A demo's tasks do the same every run: its picture is drawn once per voice.
     async for reply in execute(ctx, found.code, title=title, wall_s=found.meta.wall_s,
-                               before=(claim,), buttons=buttons):
+                               before=(claim,), buttons=buttons, picture_key=("demo", found.id)):
         yield reply
 
 

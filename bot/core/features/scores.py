@@ -6,17 +6,23 @@ its own markup, and never into a format string that is parsed again.
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from collections import Counter
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from bot.core.clock import iso, local_day, week_start
+from bot.core.clock import iso, local_day, parse_iso, week_start
 from bot.core.features._shared import chat_zone, echo
+from bot.core.ports.pictures import NoPicture, StatsSheet, TermMastery
 from bot.core.ports.storage import BoardRow
 from bot.core.router import CommandSpec, Context, Text
-from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
+from bot.core.types import Button, Heading, Image, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
+
+log = logging.getLogger(__name__)
 
 NAME_MAX = 32
 TOP = 10
@@ -52,7 +58,48 @@ async def stats(ctx: Context) -> Reply:
               *(Paragraph.plain(line, bullet=True) for line in lines))
     return Reply(blocks=blocks, title=ctx.t("stats_title"),
                  buttons=((Button(ctx.t("btn_quiz"), "quiz"), Button(ctx.t("btn_practice"), "practice")),),
-                 private=True)
+                 private=True, image=await stats_image(ctx, today, tz, streak, row.best_streak))
+
+
+async def stats_sheet(ctx: Context, today: date, tz: ZoneInfo, streak: int, best: int) -> StatsSheet:
+    """Every term in curriculum order (card seen, quiz answers given and right in this chat,
+    a review due) and the local days of this chat with an answer."""
+    cmd, services = ctx.command, ctx.services
+    answers = await services.quiz.answers_in_chat(cmd.chat.key, cmd.user.key)
+    seen = await services.prefs.seen_terms(cmd.user.key)
+    due_items = await services.practice.srs_due(cmd.user.key, iso(services.clock.now()), limit=1000)
+    bank = services.quiz_bank
+    given: Counter[str] = Counter()
+    right: Counter[str] = Counter()
+    for answer in answers:
+        entry = bank.by_id.get(answer.question_id)
+        if entry is not None:
+            given[entry.term] += 1
+            right[entry.term] += answer.correct
+    due: set[str] = set()
+    for item in due_items:
+        kind, _, name = item.item.partition(":")
+        entry = bank.by_id.get(name) if kind == "q" else None
+        due.add(entry.term if entry is not None else name)
+    terms = tuple(TermMastery(card.title(ctx.lang), seen=card.id in seen, quizzed=given[card.id],
+                              right=right[card.id], due=card.id in due)
+                  for card in ctx.core.library.terms)
+    days = frozenset(local_day(parse_iso(a.answered_at), tz) for a in answers)
+    return StatsSheet(terms, today, days, streak, best)
+
+
+async def stats_image(ctx: Context, today: date, tz: ZoneInfo, streak: int, best: int
+                      ) -> Image | None:
+    """The mastery grid and the streak strip as a picture, beside the text (pictures on)."""
+    pictures = ctx.services.pictures
+    if pictures is None:
+        return None
+    try:
+        png = await pictures.stats(await stats_sheet(ctx, today, tz, streak, best), ctx.lang)
+    except NoPicture as exc:
+        log.warning("stats: no picture (%s); the text stands", exc)
+        return None
+    return Image("stats.png", png, ctx.t("stats_alt"))
 
 
 def _board(ctx: Context, rows: list[BoardRow]) -> list:
@@ -82,16 +129,19 @@ async def leaderboard(ctx: Context) -> Reply:
 
 
 async def forget(ctx: Context) -> Reply:
-    """`/forget` asks; `/forget confirm` deletes the user's answers, scores and reviews."""
+    """`/forget` asks; `/forget confirm` deletes the user's answers, scores and reviews, and
+    the code kept from their runs."""
     user = ctx.command.user
     word = ctx.command.args.strip().casefold()
     storage = ctx.services.quiz
+    snippets = ctx.services.snippets
     if word in ("confirm", "yes", "haan"):
-        removed = await storage.forget_user(user.key)
+        removed = await storage.forget_user(user.key) + await snippets.snippets_forget(user.key)
         return Reply.text(ctx.t("forget_done" if removed else "forget_nothing"), private=True)
     if word:
         return Reply.text(ctx.t("forget_usage", got=echo(word)), private=True)
-    if not await storage.user_has_practice_data(user.key):
+    if not (await storage.user_has_practice_data(user.key)
+            or await snippets.user_has_snippets(user.key)):
         return Reply.text(ctx.t("forget_nothing"), private=True)
     return Reply(blocks=(Paragraph.plain(ctx.t("forget_ask")),),
                  buttons=((Button(ctx.t("btn_forget_confirm"), "forget", "confirm"),),),
@@ -113,8 +163,8 @@ def register(core: Core) -> None:
     ), "top")
     core.router.add(CommandSpec(
         name="forget",
-        help=Text(hi="Apne scores aur reviews mita do (pehle poochhega)",
-                  en="Delete your scores and reviews (asks first)"),
+        help=Text(hi="Apne scores, reviews aur rakha hua code mita do (pehle poochhega)",
+                  en="Delete your scores, reviews and kept code (asks first)"),
         handler=forget,
         private=True,
     ))

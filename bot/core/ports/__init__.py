@@ -30,6 +30,8 @@ from bot.core.ports.storage import (
     QuizStore,
     RoundPost,
     Score,
+    Snippet,
+    SnippetStore,
     SrsItem,
     Store,
     TelegramPoll,
@@ -39,6 +41,6 @@ __all__ = [
     "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyStore", "DailyTarget",
     "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState", "PracticeStore",
     "Preferences", "Queued", "QuizPost", "QuizRound", "QuizStore", "RoundPost", "RunRequest",
-    "RunResult", "SandboxPort",
-    "Score", "SrsItem", "Store", "TargetGone", "TelegramPoll", "Unavailable",
+    "RunResult", "SandboxPort", "Score", "Snippet", "SnippetStore", "SrsItem", "Store",
+    "TargetGone", "TelegramPoll", "Unavailable",
 ]

@@ -163,6 +163,16 @@ class TelegramPoll:
     sent_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """Code a user ran with /run, kept for a while so that they can change it and run it again."""
+
+    id: str
+    user_key: str
+    code: str
+    created_at: str
+
+
 class Preferences(Protocol):
     """Languages chosen with /lang, a chat's time zone, and the cards a user has seen."""
 
@@ -250,6 +260,9 @@ class QuizStore(Protocol):
     async def round_board(self, round_id: int) -> list[BoardRow]:
         """The round's players by correct answers (then fewer answers)."""
 
+    async def answers_in_chat(self, chat_key: str, user_key: str) -> list[Answer]:
+        """Every answer of one user in one chat, oldest first (the /stats picture)."""
+
     async def forget_user(self, user_key: str) -> int:
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
 
@@ -333,5 +346,22 @@ class PlatformState(Protocol):
         """The posted question and chat a poll stands for, or None for a poll never sent."""
 
 
-class Store(Preferences, QuizStore, DailyStore, PracticeStore, PlatformState, Protocol):
+class SnippetStore(Protocol):
+    """/run's code, kept for "edit and run again"."""
+
+    async def snippet_add(self, *, snippet_id: str, user_key: str, code: str, now: str,
+                          expire_before: str) -> None:
+        """Keep one snippet; snippets created before `expire_before` are deleted meanwhile."""
+
+    async def snippet(self, snippet_id: str, *, not_before: str) -> Snippet | None:
+        """The snippet, unless it is gone or was created before `not_before` (expired)."""
+
+    async def snippets_forget(self, user_key: str) -> int:
+        """Delete every snippet of a user; how many there were."""
+
+    async def user_has_snippets(self, user_key: str) -> bool: ...
+
+
+class Store(Preferences, QuizStore, DailyStore, PracticeStore, PlatformState, SnippetStore,
+            Protocol):
     """One store serving every area (what bot.storage.Storage is)."""

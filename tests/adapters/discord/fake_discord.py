@@ -11,12 +11,15 @@ Run it alone to try the bot by hand: `python -m tests.adapters.discord.fake_disc
 from __future__ import annotations
 
 import asyncio
+import email.policy
 import itertools
 import json
 import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.message import Message
+from email.parser import BytesParser
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -35,6 +38,16 @@ WAIT = 10.0  # seconds a test waits for the bot's request before failing
 EVERYDAY = (1 << 10) | (1 << 11) | (1 << 14) | (1 << 31)  # view, send, embed links, use app commands
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded: one `files[n]` part of a multipart body."""
+
+    field: str  # "files[0]", ...
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Request:
     method: str
@@ -42,6 +55,7 @@ class Request:
     query: dict[str, str]
     json: Any
     at: float = field(default_factory=time.monotonic)  # when it arrived (benchmarks)
+    files: list[Upload] = field(default_factory=list)
 
 
 @dataclass
@@ -57,6 +71,7 @@ class FakeDiscord:
     voice_channels: set[str] = field(default_factory=set)  # not text: posting there answers 400
     reject_commands: bool = False  # PUT commands answers 400 (an invalid command)
     reject_identify: bool = False  # the gateway closes with 4004 (authentication failed)
+    refuse_uploads: bool = False  # a request carrying files answers 413 (too large)
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_500_000_000_000_000_001)
@@ -186,17 +201,38 @@ class FakeDiscord:
 
     def bot_message(self, *, components: list[dict[str, Any]] | None = None,
                     content: str = "", embeds: list[dict[str, Any]] | None = None,
-                    author: dict[str, Any] | None = None) -> dict[str, Any]:
+                    author: dict[str, Any] | None = None,
+                    attachments: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         ident = str(next(self._ids))
         message = {
             "id": ident, "channel_id": CHANNEL_ID, "author": author or self.bot_user(),
             "content": content, "timestamp": _now(), "edited_timestamp": None, "tts": False,
-            "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "mention_everyone": False, "mentions": [], "mention_roles": [],
+            "attachments": attachments or [],
             "embeds": embeds or [], "pinned": False, "type": 0, "flags": 0,
             "components": components or [],
         }
         self.messages[ident] = message
         return message
+
+    def _message_body(self, request: web.Request, raw: bytes) -> dict[str, Any]:
+        """A message's JSON, with the files uploaded beside it as its `attachments`."""
+        content_type = request.headers.get("Content-Type", "")
+        body = _body(raw, content_type)
+        if not isinstance(body, dict):
+            return {}
+        uploads = _uploads(raw, content_type)
+        if uploads:
+            # An interaction callback nests the message under "data".
+            target = body["data"] if isinstance(body.get("data"), dict) else body
+            described = {str(a.get("id")): a for a in target.get("attachments", [])}
+            target["attachments"] = [{
+                "id": str(next(self._ids)), "filename": u.filename, "size": len(u.data),
+                "url": f"{self.api_base}/attachments/{u.filename}", "proxy_url": "",
+                "content_type": u.content_type,
+                "description": described.get(str(i), {}).get("description")}
+                for i, u in enumerate(uploads)]
+        return body
 
     def bot_user(self) -> dict[str, Any]:
         return {"id": BOT_ID, "username": "async-guru", "discriminator": "0", "global_name": None,
@@ -207,10 +243,14 @@ class FakeDiscord:
     @web.middleware
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
         raw = await request.read()  # cached: handlers read it again
-        body = _body(raw, request.content_type) if raw else None
+        body = _body(raw, request.headers.get("Content-Type", "")) if raw else None
+        uploads = _uploads(raw, request.headers.get("Content-Type", "")) if raw else []
         async with self._new_request:
-            self.requests.append(Request(request.method, request.path, dict(request.query), body))
+            self.requests.append(Request(request.method, request.path, dict(request.query), body,
+                                         files=uploads))
             self._new_request.notify_all()
+        if uploads and self.refuse_uploads:
+            return _json({"message": "Request entity too large", "code": 40005}, status=413)
         # Interaction callbacks and webhooks are authorised by their token in the URL.
         if request.path.startswith("/api/") and "/interactions/" not in request.path \
                 and "/webhooks/" not in request.path \
@@ -245,14 +285,15 @@ class FakeDiscord:
         return _json(stored)
 
     async def _callback(self, request: web.Request) -> web.Response:
-        body = _body(await request.read(), request.content_type)
+        body = self._message_body(request, await request.read())
         kind = body.get("type")
         response: dict[str, Any] = {"interaction": {"id": request.match_info["id"], "type": 2}}
         data = body.get("data") or {}
         if kind in (4, 5):  # message, deferred message: the original response exists
             message = self.bot_message(content=data.get("content") or "",
                                        embeds=data.get("embeds"),
-                                       components=data.get("components"))
+                                       components=data.get("components"),
+                                       attachments=data.get("attachments"))
             self.messages["@original:" + request.match_info["token"]] = message
             response["interaction"]["response_message_id"] = message["id"]
             response["interaction"]["response_message_loading"] = kind == 5
@@ -269,12 +310,12 @@ class FakeDiscord:
         return _json(self._original(request))
 
     async def _edit_message(self, request: web.Request) -> web.Response:
-        body = _body(await request.read(), request.content_type)
+        body = self._message_body(request, await request.read())
         if "token" in request.match_info:
             message = self._original(request)
         else:
             message = self.messages.setdefault(request.match_info["message"], self.bot_message())
-        for key in ("content", "embeds", "components"):
+        for key in ("content", "embeds", "components", "attachments"):
             if key in body:
                 message[key] = body[key] or ([] if key != "content" else "")
         message["edited_timestamp"] = _now()
@@ -284,9 +325,10 @@ class FakeDiscord:
         return web.Response(status=204)
 
     async def _followup(self, request: web.Request) -> web.Response:
-        body = _body(await request.read(), request.content_type)
+        body = self._message_body(request, await request.read())
         message = self.bot_message(content=body.get("content") or "", embeds=body.get("embeds"),
-                                   components=body.get("components"))
+                                   components=body.get("components"),
+                                   attachments=body.get("attachments"))
         message["flags"] = body.get("flags", 0)
         return _json(message)
 
@@ -301,11 +343,12 @@ class FakeDiscord:
         if request.match_info["channel"] in self.voice_channels:
             return _json({"message": "Cannot send messages in a non-text channel", "code": 50008},
                          status=400)
-        body = _body(await request.read(), request.content_type)
+        body = self._message_body(request, await request.read())
         if body.get("embeds") and request.match_info["channel"] in self.no_embed_channels:
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         message = self.bot_message(content=body.get("content") or "", embeds=body.get("embeds"),
-                                   components=body.get("components"))
+                                   components=body.get("components"),
+                                   attachments=body.get("attachments"))
         message["channel_id"] = request.match_info["channel"]
         return _json(message)
 
@@ -352,16 +395,33 @@ def _json(data: Any, *, status: int = 200) -> web.Response:
                         headers={"Content-Type": "application/json"})
 
 
+def _parts(raw: bytes, content_type: str) -> list[Message]:
+    """The parts of a multipart/form-data body (content_type: the header, with its boundary)."""
+    parsed = BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + raw)
+    return [part for part in parsed.iter_parts()] if parsed.is_multipart() else []
+
+
 def _body(raw: bytes, content_type: str) -> Any:
     if content_type.startswith("multipart/"):
-        # discord.py sends JSON as the "payload_json" part when there are files; none here.
-        text = raw.decode(errors="replace")
-        start = text.find("{")
-        return json.loads(text[start:text.rfind("}") + 1]) if start >= 0 else {}
+        # With files, discord.py sends the JSON as the "payload_json" part, the files as
+        # "files[n]" parts (and their ids and descriptions under "attachments" in the JSON).
+        for part in _parts(raw, content_type):
+            if part.get_param("name", header="content-disposition") == "payload_json":
+                return json.loads(part.get_payload(decode=True))
+        return {}
     try:
         return json.loads(raw)
     except ValueError:
         return raw.decode(errors="replace")
+
+
+def _uploads(raw: bytes, content_type: str) -> list[Upload]:
+    if not content_type.startswith("multipart/"):
+        return []
+    return [Upload(str(part.get_param("name", header="content-disposition")),
+                   part.get_filename() or "", part.get_content_type(), part.get_payload(decode=True))
+            for part in _parts(raw, content_type) if part.get_filename() is not None]
 
 
 def _now() -> str:

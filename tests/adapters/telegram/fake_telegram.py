@@ -38,6 +38,15 @@ class Call:
         return json.loads(value) if isinstance(value, str) else value
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded, as the multipart body carried it."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 # PTB sends every non-string parameter JSON-encoded in a form field.
 JSON_PARAMS = {"reply_markup", "results", "commands", "reply_parameters", "link_preview_options",
                "allowed_updates", "button", "scope", "options", "correct_option_ids"}
@@ -106,6 +115,11 @@ class FakeTelegram:
         else:
             form = await request.post()
             params = {k: _decode(k, v) for k, v in form.items() if isinstance(v, str)}
+            # An upload (sendPhoto, sendDocument) is multipart: each file as (name, bytes).
+            uploads = {k: Upload(v.filename, v.content_type, v.file.read())
+                       for k, v in form.items() if isinstance(v, web.FileField)}
+            if uploads:
+                params["_files"] = uploads
         if self._failures.get(method):
             status, body = self._failures[method].pop(0)
             await self._record(Call(method + ":failed", params))
@@ -237,6 +251,35 @@ class FakeTelegram:
         p["_message"] = message
         return message
 
+    def _media_message(self, p: dict[str, Any], kind: str) -> dict[str, Any] | web.Response:
+        """The message of a sendPhoto / sendDocument: the upload becomes its file object."""
+        upload = p.get("_files", {}).get(kind)
+        if upload is None:  # the bot only ever uploads (a file id or URL is never sent)
+            return web.json_response({"ok": False, "error_code": 400,
+                                      "description": f"Bad Request: no {kind} uploaded"}, status=400)
+        file_id = f"file{next(self._ids)}"
+        chat_id = int(p["chat_id"])
+        message: dict[str, Any] = {"message_id": next(self._message_ids), "date": int(time.time()),
+                                   "chat": self.chat(chat_id), "from": self.bot_user}
+        if kind == "photo":
+            message["photo"] = [{"file_id": file_id, "file_unique_id": file_id, "width": 960,
+                                 "height": 540, "file_size": len(upload.data)}]
+        else:
+            message["document"] = {"file_id": file_id, "file_unique_id": file_id,
+                                   "file_name": upload.filename, "file_size": len(upload.data)}
+        if p.get("caption"):
+            message["caption"] = p["caption"]
+        if isinstance(p.get("reply_markup"), dict):
+            message["reply_markup"] = p["reply_markup"]
+        p["_message"] = message
+        return message
+
+    async def _m_sendPhoto(self, p: dict[str, Any]) -> dict[str, Any] | web.Response:
+        return self._media_message(p, "photo")
+
+    async def _m_sendDocument(self, p: dict[str, Any]) -> dict[str, Any] | web.Response:
+        return self._media_message(p, "document")
+
     async def _m_sendPoll(self, p: dict[str, Any]) -> dict[str, Any] | web.Response:
         chat_id = int(p["chat_id"])
         anonymous = p.get("is_anonymous", "true") != "false"
@@ -276,7 +319,7 @@ class FakeTelegram:
         return True
 
     _m_deleteWebhook = _m_setWebhook = _m_setMyCommands = _true
-    _m_sendChatAction = _m_answerCallbackQuery = _m_answerInlineQuery = _true
+    _m_sendChatAction = _m_answerCallbackQuery = _m_answerInlineQuery = _m_deleteMessage = _true
 
     # -- by hand -----------------------------------------------------------------------------
 
@@ -297,7 +340,8 @@ class FakeTelegram:
         return web.json_response({"update_id": update_id})
 
     async def _calls_http(self, request: web.Request) -> web.Response:
-        shown = [{"method": c.method, "params": {k: v for k, v in c.params.items() if k != "_message"}}
+        shown = [{"method": c.method, "params": {k: v for k, v in c.params.items()
+                                                 if k not in ("_message", "_files")}}
                  for c in self.calls]
         return web.json_response(shown)
 

@@ -4,7 +4,8 @@
 from bot.core.app import Core
 from bot.core.demos import load_demos
 from bot.core.types import CodeBlock
-from tests.conftest import CONTENT, cmd, rewire
+from tests.adapters.pictures import pictured
+from tests.conftest import BOB, CONTENT, cmd, rewire
 
 
 def lines(reply) -> list[str]:
@@ -50,3 +51,17 @@ async def test_cards_offer_their_demos(core: Core):
     assert "/demo starvation" in lines(reply)
     every = {d for card in core.library.terms for d in card.meta.demos}
     assert every == set(load_demos(CONTENT))
+
+
+async def test_a_demos_timeline_picture_is_drawn_once_per_voice(sandbox_core: Core):
+    """Two runs of one demo carry the same timeline picture (its tasks do the same each run):
+    drawn once, the second from the renderer's cache; the text timeline stays in the reply."""
+    async with pictured(sandbox_core):
+        pictures = sandbox_core.services.pictures.pictures
+        first = await sandbox_core.handle(cmd("/demo event-loop"))
+        second = await sandbox_core.handle(cmd("/demo event-loop", user=BOB))
+        assert first.image is not None and first.image.name == "timeline.png"
+        assert second.image.png is first.image.png
+        assert pictures.renders == 1 and pictures.hits == 1
+    assert set(first.image.replaces) <= set(first.blocks)
+    assert any(isinstance(b, CodeBlock) and b.code.startswith("t(ms)") for b in first.image.replaces)

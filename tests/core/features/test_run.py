@@ -65,6 +65,60 @@ async def test_long_output_is_cut_to_one_message(sandbox_core: Core):
     assert codes(reply)[0].endswith("4999")
 
 
+async def test_long_output_comes_whole_as_a_text_file(sandbox_core: Core):
+    """Beside the short reply, a file holds every line, and says how many."""
+    reply = await sandbox_core.handle(cmd("/run for i in range(5000): print(i)"))
+    doc = reply.document
+    assert doc is not None and doc.name == "output.txt"
+    assert doc.text.splitlines() == [str(i) for i in range(5000)]
+    assert "5000" in doc.caption
+    short = await sandbox_core.handle(cmd("/run print(1)", user=BOB))
+    assert short.document is None
+
+
+async def test_output_past_the_sandbox_cap_is_said_cut_in_the_file(sandbox_core: Core):
+    """Past the sandbox's output cap the file holds what was kept and says it was cut there."""
+    reply = await sandbox_core.handle(cmd("/run\nwhile True:\n    print('x' * 99)"))
+    doc = reply.document
+    assert doc is not None
+    assert doc.caption.startswith("Output ki pehli") and "64 KiB par kaat diya gaya" in doc.caption
+    assert doc.text.endswith("\n\n[Output 64 KiB par kaat diya gaya: program ne isse zyada print kiya.]\n")
+    assert 60 * 1024 < len(doc.data) < 66 * 1024
+
+
+async def test_a_run_can_be_edited_and_run_again_from_its_button(sandbox_core: Core):
+    """The result's first button is /edit <id>: it hands the code back (to copy, and as a form
+    for /run's code), to anyone who clicks; a made-up id gets a friendly answer."""
+    code = "for i in range(2):\n    print(i)"
+    reply = await sandbox_core.handle(cmd(f"/run\n```py\n{code}\n```"))
+    [edit] = reply.buttons[0]
+    assert edit.command == "edit" and len(edit.payload.encode()) <= 64
+    back = await sandbox_core.handle(cmd(edit.command_line, user=BOB))
+    assert back.private and codes(back) == [code]
+    assert (back.form.command, back.form.option, back.form.code) == ("run", "code", code)
+    unknown = await sandbox_core.handle(cmd("/edit nosuchid"))
+    assert unknown.private and unknown.form is None and "7" in unknown.plain()
+
+
+async def test_forget_deletes_the_kept_code(sandbox_core: Core):
+    """/forget offers to delete kept code alone too, and /forget confirm deletes it."""
+    reply = await sandbox_core.handle(cmd("/run print(1)"))
+    [edit] = reply.buttons[0]
+    ask = await sandbox_core.handle(cmd("/forget"))
+    assert [b.command_line for row in ask.buttons for b in row] == ["/forget confirm"]
+    await sandbox_core.handle(cmd("/forget confirm"))
+    gone = await sandbox_core.handle(cmd(edit.command_line))
+    assert gone.form is None and not codes(gone)
+
+
+async def test_refused_runs_keep_no_code(sandbox_core: Core):
+    """A run refused by the cooldown has no edit button and keeps nothing."""
+    await sandbox_core.handle(cmd("/run print(1)", user=BOB))
+    refused = await sandbox_core.handle(cmd("/run print(2)", user=BOB))
+    assert refused.private and not refused.buttons
+    assert await sandbox_core.services.snippets.snippets_forget(BOB.key) == 1
+
+
 async def test_async_code_gets_a_timeline(sandbox_core: Core):
     """An async snippet's reply carries the task timeline with the blocked loop."""
     reply = await sandbox_core.handle(cmd(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, replies, shown_as
+from bot.core.features._shared import chat_zone
+from bot.core.features.scores import stats_sheet
+from bot.core.router import Context
+from tests.adapters.pictures import pictured, png_size
+from tests.core.features.conftest import ALICE, BOB, DM, GROUP, answer_line, cmd, replies, shown_as
 
 
 async def answer_one(core, chat=DM, user=ALICE, right=True):
@@ -44,6 +48,36 @@ async def test_stats_show_answers_accuracy_and_streak(core):
     await answer_one(core, right=False)
     (reply,) = await replies(core, "/stats")
     assert "Jawab: 2, sahi: 1 (50%)" in reply.plain() and "Streak: 1" in reply.plain()
+
+
+async def test_the_stats_sheet_holds_every_term_and_the_days_with_answers(core, clock):
+    """Terms in curriculum order: answers given and right on the answered term, the card seen;
+    the strip's days are the local days with an answer in this chat."""
+    await replies(core, "/term await")
+    await answer_one(core, right=True)
+    clock.advance(days=1)
+    await answer_one(core, right=False)
+    answers = await core.services.quiz.answers_in_chat(DM.key, ALICE.key)
+    ctx = Context(cmd("/stats"), "en", core)
+    tz = await chat_zone(core.services, DM.key)
+    sheet = await stats_sheet(ctx, clock.now().date(), tz, 2, 2)
+    assert [t.label for t in sheet.terms] == [c.title("en") for c in core.library.terms]
+    assert sum(t.quizzed for t in sheet.terms) == 2 and sum(t.right for t in sheet.terms) == 1
+    assert next(t for t, c in zip(sheet.terms, core.library.terms, strict=True) if c.id == "await").seen
+    assert len(sheet.active_days) == 2 and sheet.today in sheet.active_days
+    terms = {core.services.quiz_bank.by_id[a.question_id].term for a in answers}
+    assert {c.id for t, c in zip(sheet.terms, core.library.terms, strict=True) if t.quizzed} == terms
+
+
+async def test_stats_carry_a_picture_when_pictures_are_on(core):
+    """With the pictures service, /stats carries a PNG beside the same text; without, text only."""
+    await answer_one(core)
+    (plain,) = await replies(core, "/stats")
+    assert plain.image is None
+    async with pictured(core):
+        (reply,) = await replies(core, "/stats")
+    assert reply.image is not None and reply.image.name == "stats.png"
+    assert png_size(reply.image.png)[0] == 960 and reply.plain() == plain.plain()
 
 
 async def test_stats_streak_shows_zero_after_a_missed_day(core, clock):

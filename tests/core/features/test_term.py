@@ -2,7 +2,9 @@
 
 from bot.core.app import Core
 from bot.core.types import CodeBlock, Heading
+from tests.adapters.pictures import pictured, png_size
 from tests.conftest import BOB, cmd
+from tests.core.features.conftest import replies
 
 
 def headings(reply):
@@ -109,3 +111,18 @@ async def test_a_card_reply_is_built_once_per_voice_and_shared(core: Core):
     await core.handle(cmd("/lang en"))
     english = await core.handle(cmd("/term await"))
     assert english is not first and english.blocks != first.blocks
+
+
+async def test_the_event_loop_and_blocking_cards_carry_their_diagram(core):
+    """With pictures on, those two cards carry a PNG (the same reply object each time), the
+    others none; with pictures off, none."""
+    (off,) = await replies(core, "/term event-loop")
+    assert off.image is None
+    async with pictured(core):
+        (loop,) = await replies(core, "/term event-loop")
+        (again,) = await replies(core, "/term event-loop")
+        (blocking,) = await replies(core, "/term blocking")
+        (plain,) = await replies(core, "/term await")
+    assert loop is again and png_size(loop.image.png)[0] == 960
+    assert blocking.image is not None and blocking.image.name == "blocking.png"
+    assert plain.image is None and loop.blocks == off.blocks
