@@ -33,7 +33,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Only a chat admin can change this setting.",
     },
     # /term
-    "term_list_title": {"hi": "Saare 15 terms", "en": "All 15 terms"},
+    "term_list_title": {"hi": "Saare {n} terms", "en": "All {n} terms"},
+    "term_list_sheet": {"hi": "Revision sheet ke {n} terms", "en": "The revision sheet's {n} terms"},
+    "term_list_beyond": {"hi": "Level 2: revision sheet se aage ({n} terms)",
+                         "en": "Level 2: beyond the revision sheet ({n} terms)"},
+    "level_2": {"hi": "Level 2", "en": "Level 2"},
+    "beyond_mark": {"hi": "Level 2 · revision sheet se aage", "en": "Level 2 · beyond the revision sheet"},
     "term_list_hint": {
         "hi": "Koi bhi term kholo: /term <naam>, jaise /term await. Shuru se seekhna ho to /learn.",
         "en": "Open any term with /term <name>, e.g. /term await. To go through them in order: /learn.",
@@ -61,8 +66,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "btn_quiz_me": {"hi": "Quiz lo", "en": "Quiz me"},
     # /learn
     "learn_done": {
-        "hi": "Shabaash! Aapne saare 15 terms dekh liye. Ab /summary dekho, ya kisi term pe wapas jao: /term",
-        "en": "Well done! You have seen all 15 terms. Now read /summary, or revisit any term: /term",
+        "hi": "Shabaash! Aapne saare {n} terms dekh liye, level 2 bhi. Ab /summary dekho, ya kisi term pe wapas jao: /term",
+        "en": "Well done! You have seen all {n} terms, level 2 included. Now read /summary, or revisit any term: /term",
+    },
+    "learn_sheet_done": {
+        "hi": "Revision sheet ke saare {n} terms ho gaye! Ab level 2: asyncio jaisa real code mein likha jaata hai.",
+        "en": "You have done all {n} terms of the revision sheet! Now level 2: asyncio as real code uses it.",
     },
     # /lang
     "lang_now": {
@@ -175,6 +184,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "stats_answered": {"hi": "Jawab: {n}, sahi: {ok} ({pct}%)", "en": "Answered: {n}, right: {ok} ({pct}%)"},
     "stats_streak": {"hi": "Streak: {n} din (best: {best})", "en": "Streak: {n} day(s) in a row (best: {best})"},
     "stats_due": {"hi": "Practice mein due: {n}", "en": "Due in practice: {n}"},
+    "stats_terms": {"hi": "Cards dekhe: sheet {a}/{n}, level 2 {b}/{m}",
+                    "en": "Cards seen: the sheet {a}/{n}, level 2 {b}/{m}"},
     "btn_quiz": {"hi": "Quiz", "en": "Quiz"},
     "btn_practice": {"hi": "Practice", "en": "Practice"},
     "board_title": {"hi": "Leaderboard", "en": "Leaderboard"},

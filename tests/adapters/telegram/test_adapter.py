@@ -47,7 +47,7 @@ async def test_term_await_is_answered_with_the_card(fake: FakeTelegram, bot: Tel
     call = await fake.wait_for("sendMessage")
     assert call.params["chat_id"] == "42"
     assert call.params["parse_mode"] == "HTML"
-    assert call.params["text"].startswith("<b>await · 11/15</b>")
+    assert call.params["text"].startswith("<b>await · 11/24</b>")
     assert '<pre><code class="language-python">await asyncio.sleep(1)</code></pre>' in call.params["text"]
     data = [b["callback_data"] for row in call.json("reply_markup")["inline_keyboard"] for b in row]
     assert "term event-loop" in data and "lang en await" in data
@@ -59,7 +59,7 @@ async def test_command_addressed_to_this_bot_in_a_group_is_answered(
     update = await fake.send_text(f"/term@{BOT_USERNAME} await", chat_id=GROUP)
     call = await fake.wait_for("sendMessage")
     assert call.params["chat_id"] == str(GROUP)
-    assert "await · 11/15" in call.params["text"]
+    assert "await · 11/24" in call.params["text"]
     assert call.json("reply_parameters")["message_id"] >= 1000 and update
 
 
@@ -95,7 +95,7 @@ async def test_deep_link_start_opens_the_card(fake: FakeTelegram, bot: TelegramA
     """`/start term_await` (t.me/<bot>?start=term_await) opens the await card."""
     await fake.send_text("/start term_await")
     call = await fake.wait_for("sendMessage")
-    assert call.params["text"].startswith("<b>await · 11/15</b>")
+    assert call.params["text"].startswith("<b>await · 11/24</b>")
 
 
 async def test_a_button_runs_its_command_as_the_clicker(fake: FakeTelegram, core: Core,

@@ -93,7 +93,8 @@ async def _status(ctx: Context) -> Reply:
         blocks.append(Paragraph.plain(ctx.t(key_, time=target.at_time, tz=target.tz,
                                             reason=reason)))
     _cycle, seen = await storage.daily_rotation(key)
-    blocks.append(Paragraph.plain(ctx.t("daily_rotation", n=len(seen), total=len(ctx.core.library.terms))))
+    total = len(ctx.core.library.curriculum)
+    blocks.append(Paragraph.plain(ctx.t("daily_rotation", n=len(seen), total=total)))
     rows = await storage.daily_ledger(key, STATUS_DAYS)
     if rows:
         blocks.append(Heading(ctx.t("daily_log")))

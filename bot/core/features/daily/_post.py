@@ -17,7 +17,7 @@ async def next_term(core: Core, chat_key: str) -> tuple[str, int]:
     """(term id, rotation cycle): the first term in curriculum order not yet shown in this
     chat's current cycle; once all were shown, a new cycle starts."""
     bank = core.services.quiz_bank
-    terms = [c.id for c in core.library.terms if c.id in bank.by_term]
+    terms = [c.id for c in core.library.curriculum if c.id in bank.by_term]
     cycle, seen = await core.services.daily.daily_rotation(chat_key)
     remaining = [term for term in terms if term not in seen]
     if not remaining:
