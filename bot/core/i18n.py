@@ -213,8 +213,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "daily_quiz_heading": {"hi": "Aaj ka sawaal", "en": "Today's question"},
     "daily_full_card": {"hi": "Poora card:", "en": "The full card:"},
     "daily_usage": {
-        "hi": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now",
-        "en": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now",
+        "hi": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now · /daily track all",
+        "en": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now · /daily track all",
+    },
+    "daily_track_curriculum": {
+        "hi": "Terms: sirf revision sheet ke {n}. Level 2 ({beyond}) bhi chahiye to: /daily track all",
+        "en": "Terms: the revision sheet's {n} only. To add level 2 ({beyond}): /daily track all",
+    },
+    "daily_track_all": {
+        "hi": "Terms: saare {n}, pehle revision sheet ke {sheet}, phir level 2 ke {beyond}. Sirf sheet pe wapas: /daily track curriculum",
+        "en": "Terms: all {n}, the revision sheet's {sheet}, then level 2's {beyond}. Back to the sheet only: /daily track curriculum",
+    },
+    "daily_track_usage": {
+        "hi": "Badalne ke liye (chat admin): /daily track all ya /daily track curriculum",
+        "en": "To change it (a chat admin): /daily track all or /daily track curriculum",
+    },
+    "daily_track_bad": {
+        "hi": "“{got}” koi track nahi hai. Likho: /daily track all (level 2 ke saath) ya /daily track curriculum (sirf sheet)",
+        "en": "“{got}” is not a track. Use /daily track all (with level 2) or /daily track curriculum (the sheet only)",
     },
     "daily_set_usage": {
         "hi": "Time aur time zone do, jaise: /daily set 09:00 Asia/Kolkata",
