@@ -171,6 +171,16 @@ async def test_inline_query_offers_matching_cards(fake: FakeTelegram, bot: Teleg
     assert button["url"] == f"https://t.me/{BOT_USERNAME}?start=term_await"
 
 
+async def test_inline_query_finds_a_level_two_card_by_its_api_name(fake: FakeTelegram,
+                                                                     bot: TelegramAdapter) -> None:
+    """`@bot asyncio.TaskGroup` offers the level-2 card first, placed on the whole path."""
+    await fake.inline("asyncio.TaskGroup")
+    results = (await fake.wait_for("answerInlineQuery")).json("results")
+    assert results[0]["id"] == "taskgroup"
+    text = results[0]["input_message_content"]["message_text"]
+    assert text.startswith("<b>TaskGroup aur ExceptionGroup · 18/24 · Level 2</b>")
+
+
 async def test_retry_after_is_honoured_and_the_message_delivered(fake: FakeTelegram,
                                                                  bot: TelegramAdapter) -> None:
     """An HTTP 429 with retry_after=1 is waited out and the message still arrives."""
