@@ -192,9 +192,7 @@ def lint(root: Path, curriculum_path: Path | None = None) -> list[Finding]:
         findings += check_card_links(root / "quiz", {c.id: c.meta.quizzes for c, _ in cards},
                                      {c.id: p for c, p in cards})
     findings += check_demos(root, [card for card, _ in cards])
-    # By key, not by class: run as `python -m bot.core.lint`, this module is loaded twice and
-    # lint_quiz's findings are the other copy's Finding, which dataclass ordering refuses.
-    return sorted(findings, key=lambda f: (f.path, f.code, f.message))
+    return sorted(findings)
 
 
 def check_demos(root: Path, cards: list[Card]) -> list[Finding]:
