@@ -39,7 +39,7 @@ def test_once_uses_the_console_even_with_tokens_set(tmp_path):
     """Tokens set do not start platform adapters in --once mode."""
     out = run("--once", "/term await", tmp_path=tmp_path,
               env={"DISCORD__TOKEN": "x", "TELEGRAM__TOKEN": "y"})
-    assert out.returncode == 0 and "await · 11/15" in out.stdout
+    assert out.returncode == 0 and "await · 11/24" in out.stdout
 
 
 def test_bad_setting_is_one_line_and_exit_two(tmp_path):
@@ -62,11 +62,11 @@ def test_console_serves_stdin_and_exits_zero_at_end_of_input(tmp_path):
     out = run(tmp_path=tmp_path, stdin="/lang en\n/term coroutine\n```\nnot closed\n")
     assert out.returncode == 0, out.stderr
     assert "From now on I'll talk to you in English" in out.stdout
-    assert "coroutine · 10/15" in out.stdout.replace("Coroutine", "coroutine")
+    assert "coroutine · 10/24" in out.stdout.replace("Coroutine", "coroutine")
 
 
 def test_progress_persists_across_runs(tmp_path):
     """The console user is the same across runs: /learn continues where it stopped."""
     run("--once", "/learn", tmp_path=tmp_path)
     out = run("--once", "/learn", tmp_path=tmp_path)
-    assert "2/15" in out.stdout
+    assert "2/24" in out.stdout

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import frontmatter
 from markdown_it import MarkdownIt
@@ -39,6 +39,9 @@ TERM_IDS: tuple[str, ...] = (
     "await-outside-function", "asyncio-run",
 )
 SUMMARY_ID = "summary"
+# Track 1 is the revision sheet (the curriculum); track 2 goes beyond it (TaskGroup, timeouts ...).
+CURRICULUM_TRACK = 1
+BEYOND_TRACK = 2
 CARD_IDS: tuple[str, ...] = (*TERM_IDS, SUMMARY_ID)
 
 # Known section keys. The Hinglish labels are the curriculum's own; English ones are defaults.
@@ -67,6 +70,8 @@ class CardMeta(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     id: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
     order: int = Field(ge=1, le=99)
+    # 1: a curriculum term; 2: level 2, beyond the revision sheet (no curriculum lines to carry).
+    track: Literal[1, 2] = CURRICULUM_TRACK
     title: Voiced
     aliases: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
@@ -92,6 +97,11 @@ class Card:
     @property
     def id(self) -> str:
         return self.meta.id
+
+    @property
+    def beyond(self) -> bool:
+        """A level-2 card: past the revision sheet."""
+        return self.meta.track == BEYOND_TRACK
 
     def title(self, lang: Lang) -> str:
         return self.meta.title.get(lang)
@@ -279,9 +289,12 @@ class Library:
     def __init__(self, cards: Iterable[Card]) -> None:
         by_id = {c.id: c for c in cards}
         self.by_id = by_id
+        # The whole path: the curriculum's terms, then level 2 (their orders come after).
         self.terms: tuple[Card, ...] = tuple(
             sorted((c for c in by_id.values() if c.id != SUMMARY_ID), key=lambda c: c.meta.order)
         )
+        self.curriculum: tuple[Card, ...] = tuple(c for c in self.terms if not c.beyond)
+        self.beyond: tuple[Card, ...] = tuple(c for c in self.terms if c.beyond)
         self.summary = by_id.get(SUMMARY_ID)
         self._keys: dict[str, str] = {}  # normalized name/alias -> card id
         for card in (*self.terms, *([self.summary] if self.summary else [])):
@@ -306,7 +319,12 @@ class Library:
         return cls(load_cards(root))
 
     def position(self, card: Card) -> tuple[int, int]:
+        """The card's place on the whole path (both tracks): (17, 24)."""
         return self.terms.index(card) + 1, len(self.terms)
+
+    def track(self, name: str) -> tuple[Card, ...]:
+        """The terms of a daily track: "curriculum" (the sheet's 15) or "all" (both tracks)."""
+        return self.terms if name == "all" else self.curriculum
 
     def neighbours(self, card: Card) -> tuple[Card | None, Card | None]:
         i = self.terms.index(card)

@@ -33,7 +33,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Only a chat admin can change this setting.",
     },
     # /term
-    "term_list_title": {"hi": "Saare 15 terms", "en": "All 15 terms"},
+    "term_list_title": {"hi": "Saare {n} terms", "en": "All {n} terms"},
+    "term_list_sheet": {"hi": "Revision sheet ke {n} terms", "en": "The revision sheet's {n} terms"},
+    "term_list_beyond": {"hi": "Level 2: revision sheet se aage ({n} terms)",
+                         "en": "Level 2: beyond the revision sheet ({n} terms)"},
+    "level_2": {"hi": "Level 2", "en": "Level 2"},
+    "beyond_mark": {"hi": "Level 2 · revision sheet se aage", "en": "Level 2 · beyond the revision sheet"},
     "term_list_hint": {
         "hi": "Koi bhi term kholo: /term <naam>, jaise /term await. Shuru se seekhna ho to /learn.",
         "en": "Open any term with /term <name>, e.g. /term await. To go through them in order: /learn.",
@@ -61,8 +66,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "btn_quiz_me": {"hi": "Quiz lo", "en": "Quiz me"},
     # /learn
     "learn_done": {
-        "hi": "Shabaash! Aapne saare 15 terms dekh liye. Ab /summary dekho, ya kisi term pe wapas jao: /term",
-        "en": "Well done! You have seen all 15 terms. Now read /summary, or revisit any term: /term",
+        "hi": "Shabaash! Aapne saare {n} terms dekh liye, level 2 bhi. Ab /summary dekho, ya kisi term pe wapas jao: /term",
+        "en": "Well done! You have seen all {n} terms, level 2 included. Now read /summary, or revisit any term: /term",
+    },
+    "learn_sheet_done": {
+        "hi": "Revision sheet ke saare {n} terms ho gaye! Ab level 2: asyncio jaisa real code mein likha jaata hai.",
+        "en": "You have done all {n} terms of the revision sheet! Now level 2: asyncio as real code uses it.",
     },
     # /lang
     "lang_now": {
@@ -215,6 +224,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "stats_answered": {"hi": "Jawab: {n}, sahi: {ok} ({pct}%)", "en": "Answered: {n}, right: {ok} ({pct}%)"},
     "stats_streak": {"hi": "Streak: {n} din (best: {best})", "en": "Streak: {n} day(s) in a row (best: {best})"},
     "stats_due": {"hi": "Practice mein due: {n}", "en": "Due in practice: {n}"},
+    "stats_terms": {"hi": "Cards dekhe: sheet {a}/{n}, level 2 {b}/{m}",
+                    "en": "Cards seen: the sheet {a}/{n}, level 2 {b}/{m}"},
     "btn_quiz": {"hi": "Quiz", "en": "Quiz"},
     "btn_practice": {"hi": "Practice", "en": "Practice"},
     "board_title": {"hi": "Leaderboard", "en": "Leaderboard"},
@@ -242,8 +253,24 @@ STRINGS: dict[str, dict[str, str]] = {
     "daily_quiz_heading": {"hi": "Aaj ka sawaal", "en": "Today's question"},
     "daily_full_card": {"hi": "Poora card:", "en": "The full card:"},
     "daily_usage": {
-        "hi": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now",
-        "en": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now",
+        "hi": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now · /daily track all",
+        "en": "Daily post: /daily set 09:00 Asia/Kolkata · /daily off · /daily status · /daily now · /daily track all",
+    },
+    "daily_track_curriculum": {
+        "hi": "Terms: sirf revision sheet ke {n}. Level 2 ({beyond}) bhi chahiye to: /daily track all",
+        "en": "Terms: the revision sheet's {n} only. To add level 2 ({beyond}): /daily track all",
+    },
+    "daily_track_all": {
+        "hi": "Terms: saare {n}, pehle revision sheet ke {sheet}, phir level 2 ke {beyond}. Sirf sheet pe wapas: /daily track curriculum",
+        "en": "Terms: all {n}, the revision sheet's {sheet}, then level 2's {beyond}. Back to the sheet only: /daily track curriculum",
+    },
+    "daily_track_usage": {
+        "hi": "Badalne ke liye (chat admin): /daily track all ya /daily track curriculum",
+        "en": "To change it (a chat admin): /daily track all or /daily track curriculum",
+    },
+    "daily_track_bad": {
+        "hi": "“{got}” koi track nahi hai. Likho: /daily track all (level 2 ke saath) ya /daily track curriculum (sirf sheet)",
+        "en": "“{got}” is not a track. Use /daily track all (with level 2) or /daily track curriculum (the sheet only)",
     },
     "daily_set_usage": {
         "hi": "Time aur time zone do, jaise: /daily set 09:00 Asia/Kolkata",

@@ -40,6 +40,7 @@ CODES: dict[str, str] = {
     "TERM016": "front matter does not parse",
     "TERM017": "curriculum term without a card, or card without a curriculum term",
     "TERM018": "order differs from the curriculum number",
+    "TERM019": "a level-2 card (track: 2) is a curriculum term, or is not ordered after the curriculum",
     "DEMO001": "a card links a demo that does not exist, or a demo lacks its program or metadata",
     "DEMO002": "demo program does not compile",
     "DEMO003": "demo and card do not link each other",
@@ -151,16 +152,31 @@ def lint(root: Path, curriculum_path: Path | None = None, *,
             broken.add(path.stem)
             continue
         cards.append((card, path))
-        findings += check_card(card, entries.get(card.id), path)
+        findings += check_card(card, None if card.beyond else entries.get(card.id), path)
 
     ids = {card.id for card, _ in cards} | broken
     for entry in entries.values():
         if entry.id not in ids:
             findings.append(Finding(str(root / "terms"), "TERM017", f"no card for {entry.id!r}"))
     owner: dict[str, str] = {}
+    last = max((e.number for e in entries.values()), default=0)
+    beyond_orders: dict[int, str] = {}
     for card, path in cards:
-        if card.id not in entries:
-            findings.append(Finding(str(path), "TERM017", f"{card.id!r} is not a curriculum term"))
+        if card.beyond:
+            # Level 2 has no curriculum lines; it follows the whole sheet, one place per card.
+            if card.id in entries:
+                findings.append(Finding(str(path), "TERM019",
+                                        f"{card.id!r} is a curriculum term, yet says track: 2"))
+            elif card.meta.order <= last:
+                findings.append(Finding(str(path), "TERM019",
+                                        f"order {card.meta.order} is inside the curriculum (1..{last})"))
+            elif card.meta.order in beyond_orders:
+                findings.append(Finding(str(path), "TERM019", f"order {card.meta.order} is also "
+                                        f"{beyond_orders[card.meta.order]!r}'s"))
+            beyond_orders.setdefault(card.meta.order, card.id)
+        elif card.id not in entries:
+            findings.append(Finding(str(path), "TERM017", f"{card.id!r} is not a curriculum term "
+                                    "(a card beyond the sheet says track: 2)"))
         for rel in card.meta.related:
             if rel not in ids or rel == card.id:
                 findings.append(Finding(str(path), "TERM008", f"related {rel!r} is not another card"))
@@ -174,6 +190,9 @@ def lint(root: Path, curriculum_path: Path | None = None, *,
     if (root / "quiz").is_dir():
         terms = [e.id for e in entries.values() if e.id != "summary"]
         findings += lint_quiz(root / "quiz", ids, terms)
+        findings += [Finding(str(root / "quiz"), "QUIZ009", f"no quiz file for {card.id!r}")
+                     for card, _ in cards
+                     if card.beyond and not (root / "quiz" / f"{card.id}.yaml").exists()]
         findings += check_card_links(root / "quiz", {c.id: c.meta.quizzes for c, _ in cards},
                                      {c.id: p for c, p in cards})
     findings += check_demos(root, [card for card, _ in cards])

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from bot.core.ports.storage import (
+    DAILY_TRACKS,
     Answer,
     BoardRow,
     DailyTarget,
@@ -123,6 +124,7 @@ class Storage(SnippetRows):
         self._user_langs: dict[str, str] = {}
         self._chat_langs: dict[str, str] = {}
         self._chat_tzs: dict[str, str] = {}  # chat -> its daily schedule's zone (daily_set)
+        self._daily_tracks: dict[str, str] = {}  # chat -> 'all' or 'curriculum' (daily_set_track)
         self._posts: dict[int, QuizPost] = {}  # recently read posted questions (never changed)
         self._seen: dict[str, dict[str, str]] = {}  # user -> term -> first seen, not yet written
         self._seen_writer: asyncio.Task[None] | None = None
@@ -143,6 +145,7 @@ class Storage(SnippetRows):
         await storage._migrate(migrations())
         await storage._load_langs()
         await storage._load_chat_tzs()
+        await storage._load_daily_tracks()
         return storage
 
     async def close(self) -> None:
@@ -669,6 +672,25 @@ class Storage(SnippetRows):
             (chat_key, chat_key))
         cycle = rows[0]["cycle"] if rows else 0
         return cycle, {r["term_id"] for r in rows}
+
+    # A chat's daily track lives in memory like its zone: read on every post of a fan-out, so
+    # never a database hop there; loaded at startup, kept in step by daily_set_track.
+
+    async def _load_daily_tracks(self) -> None:
+        self._daily_tracks = {r[0]: r[1] for r in await self._db.execute_fetchall(
+            "SELECT chat_key, track FROM daily_tracks")}
+
+    async def daily_track(self, chat_key: str) -> str:
+        return self._daily_tracks.get(chat_key, DAILY_TRACKS[0])
+
+    async def daily_set_track(self, chat_key: str, track: str, now: str) -> None:
+        if track not in DAILY_TRACKS:
+            raise ValueError(f"unknown daily track {track!r}: one of {DAILY_TRACKS}")
+        await self._db.execute(
+            "INSERT INTO daily_tracks (chat_key, track, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_key) DO UPDATE SET track = excluded.track,"
+            " updated_at = excluded.updated_at", (chat_key, track, now))
+        self._daily_tracks[chat_key] = track  # after the write: a refused one changes nothing
 
     async def daily_mark_shown(self, chat_key: str, cycle: int, term_id: str, now: str) -> None:
         await self._db.execute(

@@ -11,7 +11,7 @@ async def test_once_prints_the_final_reply(core):
     """`once` renders the reply of one command line."""
     out = io.StringIO()
     await ConsoleAdapter(core, out).once("/term coroutine")
-    assert "Coroutine · 10/15" in out.getvalue()
+    assert "Coroutine · 10/24" in out.getvalue()
 
 
 async def test_interactive_reads_multiline_fenced_input(core):
@@ -19,7 +19,7 @@ async def test_interactive_reads_multiline_fenced_input(core):
     out = io.StringIO()
     await ConsoleAdapter(core, out).interactive(io.StringIO("/help ```\nterm\n```\n/term await\n"))
     text = out.getvalue()
-    assert "await · 11/15" in text
+    assert "await · 11/24" in text
 
 
 async def test_console_is_the_deliverer_for_console_chats(core):

@@ -29,10 +29,25 @@ SPELLINGS = {
 }
 
 
+LEVEL_2 = ("create-task", "gather", "taskgroup", "timeouts", "cancellation", "semaphore", "queue",
+           "to-thread", "async-with-for")
+
+
 def test_every_card_id_has_a_card(library: Library):
-    """All 15 terms and the summary are there, and the terms are in curriculum order."""
-    assert set(library.by_id) == set(CARD_IDS)
-    assert tuple(c.id for c in library.terms) == TERM_IDS
+    """All 15 terms and the summary are there, the terms in curriculum order, then level 2."""
+    assert set(library.by_id) == set(CARD_IDS) | set(LEVEL_2)
+    assert tuple(c.id for c in library.curriculum) == TERM_IDS
+    assert tuple(c.id for c in library.beyond) == LEVEL_2
+    assert library.terms == library.curriculum + library.beyond
+
+
+def test_level_two_cards_are_marked_as_track_two(library: Library):
+    """The track field tells the sheet (1) from level 2 (2); the summary belongs to the sheet."""
+    assert {c.meta.track for c in library.curriculum} == {1}
+    assert {c.meta.track for c in library.beyond} == {2}
+    assert library.summary is not None and not library.summary.beyond
+    assert library.position(library.by_id["gather"]) == (17, 24)
+    assert library.track("curriculum") == library.curriculum and library.track("all") == library.terms
 
 
 def test_every_card_has_both_voices_with_the_same_sections(library: Library):

@@ -41,3 +41,49 @@ def test_command_line_exit_status(capsys):
     assert main([str(FIXTURES / "TERM005")]) == 1
     assert "TERM005" in capsys.readouterr().out
     assert main([str(FIXTURES / "nowhere")]) == 2
+
+
+def _with_card(tmp_path: Path, front: str) -> Path:
+    """The valid tree plus one card beyond the curriculum, whose front matter starts with `front`."""
+    import shutil
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURES / "valid", root)
+    body = (FIXTURES / "TERM019" / "terms" / "taskgroup.md").read_text(encoding="utf-8")
+    body = body.replace("order: 2\ntrack: 2\n", front)
+    (root / "terms" / "taskgroup.md").write_text(body, encoding="utf-8")
+    return root
+
+
+def test_level_two_card_needs_no_curriculum_lines(tmp_path: Path):
+    """A `track: 2` card ordered after the sheet is clean with sections of its own."""
+    assert lint(_with_card(tmp_path, "order: 3\ntrack: 2\n")) == []
+
+
+def test_card_beyond_the_curriculum_without_track_fails(tmp_path: Path):
+    """Without `track: 2` a card the curriculum lacks is TERM017, pointing at the track."""
+    findings = lint(_with_card(tmp_path, "order: 3\n"))
+    assert [f.code for f in findings] == ["TERM017"]
+    assert "track: 2" in findings[0].message
+
+
+def test_unknown_track_is_an_invalid_value(tmp_path: Path):
+    """Only tracks 1 and 2 exist."""
+    assert [f.code for f in lint(_with_card(tmp_path, "order: 3\ntrack: 3\n"))] == ["TERM003"]
+
+
+def test_level_two_cards_share_no_place(tmp_path: Path):
+    """Two level-2 cards with the same order: TERM019 for the second."""
+    root = _with_card(tmp_path, "order: 3\ntrack: 2\n")
+    other = (root / "terms" / "taskgroup.md").read_text(encoding="utf-8")
+    (root / "terms" / "semaphore.md").write_text(
+        other.replace("id: taskgroup", "id: semaphore").replace("TaskGroup", "Semaphore"),
+        encoding="utf-8")
+    assert [f.code for f in lint(root)] == ["TERM019"]
+
+
+def test_level_two_card_needs_a_quiz_file(tmp_path: Path):
+    """Where there is a question bank, a level-2 card without its quiz file is QUIZ009."""
+    root = _with_card(tmp_path, "order: 3\ntrack: 2\n")
+    (root / "quiz").mkdir()
+    assert "no quiz file for 'taskgroup'" in {f.message for f in lint(root) if f.code == "QUIZ009"}

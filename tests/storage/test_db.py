@@ -267,6 +267,33 @@ async def test_a_chats_zone_is_kept_in_step_with_its_schedule(tmp_path: Path):
         await db.close()
 
 
+async def test_a_chats_daily_track_defaults_to_the_sheet_and_survives_a_restart(tmp_path: Path):
+    """No row: "curriculum". "all" is stored per chat (migration 0009), read from memory, loaded
+    again at startup; an unknown track and a refused write change nothing."""
+    db = await Storage.open(tmp_path / "t.sqlite3")
+    try:
+        assert await db.daily_track("test:g") == "curriculum"
+        await db.daily_set_track("test:g", "all", "2026-11-24T00:00:00+00:00")
+        assert (await db.daily_track("test:g"), await db.daily_track("test:h")) == ("all", "curriculum")
+        with pytest.raises(ValueError):
+            await db.daily_set_track("test:g", "level-3", "2026-11-24T00:00:00+00:00")
+        await db._db.execute(
+            "CREATE TEMP TRIGGER refuse BEFORE UPDATE ON daily_tracks"
+            " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
+        with pytest.raises(sqlite3.DatabaseError):
+            await db.daily_set_track("test:g", "curriculum", "2026-11-24T00:00:00+00:00")
+        assert await db.daily_track("test:g") == "all"
+        with pytest.raises(sqlite3.IntegrityError):  # the schema refuses it too
+            await db._db.execute("INSERT INTO daily_tracks VALUES ('test:x', 'everything', '')")
+    finally:
+        await db.close()
+    db = await Storage.open(tmp_path / "t.sqlite3")
+    try:
+        assert await db.daily_track("test:g") == "all"  # loaded at startup
+    finally:
+        await db.close()
+
+
 async def test_every_read_returns_the_ports_frozen_rows(storage: Storage):
     """Storage answers with the core's frozen row types (booleans as booleans), never dicts."""
     from bot.core.ports import (

@@ -30,18 +30,22 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
     for section in card.sections(lang):
         blocks.append(Heading(section.label))
         blocks.extend(section.blocks)
+    if card.beyond:  # said on the card itself: level 2 is not on the revision sheet
+        blocks.append(Paragraph((Span(_t(lang, "beyond_mark"), Style.ITALIC),)))
     other: Lang = "en" if lang == "hi" else "hi"
     buttons: list[tuple[Button, ...]] = []
     if card in lib.terms:
         pos, total = lib.position(card)
         title = f"{card.title(lang)} · {pos}/{total}"
+        if card.beyond:
+            title += f" · {_t(lang, 'level_2')}"
         prev, nxt = lib.neighbours(card)
         nav = []
         if prev:
             nav.append(Button(f"{_t(lang, 'btn_prev')}: {prev.title(lang)}"[:40], "term", prev.id))
         if nxt:
             nav.append(Button(f"{nxt.title(lang)}: {_t(lang, 'btn_next')}"[:40], "term", nxt.id))
-        else:
+        if not nxt or (nxt.beyond and not card.beyond):  # the sheet's end: its summary too
             nav.append(Button(_t(lang, "btn_summary"), "summary"))
         buttons.append(tuple(nav))
         related = [lib.by_id[r] for r in card.meta.related if r in lib.by_id][:5]
@@ -97,10 +101,16 @@ async def card_diagram(ctx: Context, card: Card) -> Image | None:
 
 
 async def next_on_path(ctx: Context) -> Reply:
-    """The first card the user has not seen yet, in curriculum order (or "all done")."""
+    """The first card the user has not seen yet along the whole path: the sheet's terms, then
+    level 2 (or "all done"). Stepping past the sheet says so above the first level-2 card."""
+    lib = ctx.core.library
     seen = await ctx.services.prefs.seen_terms(ctx.command.user.key)
-    for card in ctx.core.library.terms:
+    for card in lib.terms:
         if card.id not in seen:
-            return await show_card(ctx, card)
-    return Reply(blocks=(Paragraph.plain(ctx.t("learn_done")),),
+            reply = await show_card(ctx, card)
+            if card.beyond and not any(c.id in seen for c in lib.beyond):  # the first step past
+                note = Paragraph.plain(ctx.t("learn_sheet_done", n=len(lib.curriculum)))
+                reply = replace(reply, blocks=(note, *reply.blocks))
+            return reply
+    return Reply(blocks=(Paragraph.plain(ctx.t("learn_done", n=len(lib.terms))),),
                  buttons=((Button(_t(ctx.lang, "btn_summary"), "summary"),),))

@@ -35,13 +35,22 @@ def display_name(name: str, user_key: str) -> str:
     return cleaned if len(cleaned) <= NAME_MAX else cleaned[: NAME_MAX - 1] + "…"
 
 
+async def _cards_seen(ctx: Context) -> str:
+    """The user's cards seen on each track of the path: the sheet's and level 2's."""
+    lib = ctx.core.library
+    seen = await ctx.services.prefs.seen_terms(ctx.command.user.key)
+    return ctx.t("stats_terms", a=sum(c.id in seen for c in lib.curriculum), n=len(lib.curriculum),
+                 b=sum(c.id in seen for c in lib.beyond), m=len(lib.beyond))
+
+
 async def stats(ctx: Context) -> Reply:
     cmd = ctx.command
     row = await ctx.services.quiz.score(cmd.chat.key, cmd.user.key)
     now = ctx.services.clock.now()
     due = len(await ctx.services.practice.srs_due(cmd.user.key, iso(now), limit=1000))
     if row is None:
-        return Reply(blocks=(Paragraph.plain(ctx.t("stats_none")),),
+        return Reply(blocks=(Paragraph.plain(ctx.t("stats_none")),
+                             Paragraph.plain(await _cards_seen(ctx), bullet=True)),
                      buttons=((Button(ctx.t("btn_quiz"), "quiz"),),), private=True)
     tz = await chat_zone(ctx.services, cmd.chat.key)
     today = local_day(now, tz)
@@ -53,6 +62,7 @@ async def stats(ctx: Context) -> Reply:
         ctx.t("stats_answered", n=row.answered, ok=row.correct, pct=pct),
         ctx.t("stats_streak", n=streak, best=row.best_streak),
         ctx.t("stats_due", n=due),
+        await _cards_seen(ctx),
     ]
     blocks = (Paragraph((Span(display_name(cmd.user.name, cmd.user.key), Style.BOLD),)),
               *(Paragraph.plain(line, bullet=True) for line in lines))

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.core.features._cards import card_reply, next_on_path, show_card
 from bot.core.features._shared import echo
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
-from bot.core.types import Button, Paragraph, Reply, Span, Style
+from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -16,18 +16,27 @@ __all__ = ["card_reply", "learn", "register", "summary", "term", "term_list"]
 
 
 def term_list(ctx: Context) -> Reply:
+    """Both tracks, numbered along the whole path: the sheet's terms, then level 2 under its
+    own heading (it goes beyond the sheet). Buttons in rows of 5 per track: 5 rows for 15 + 9,
+    Discord's most."""
     lib = ctx.core.library
-    blocks: list = [
-        Paragraph((Span(f"{i}. "), Span(card.title(ctx.lang), Style.BOLD),
-                   Span(" — "), Span(f"/term {card.id}", Style.CODE)))
-        for i, card in enumerate(lib.terms, start=1)
-    ]
+    blocks: list = []
+    rows: list[tuple[Button, ...]] = []
+    tracks = [("term_list_sheet", lib.curriculum), ("term_list_beyond", lib.beyond)]
+    for heading, cards in tracks:
+        if not cards:
+            continue
+        if lib.beyond:
+            blocks.append(Heading(ctx.t(heading, n=len(cards))))
+        numbered = [(lib.position(card)[0], card) for card in cards]
+        blocks += [Paragraph((Span(f"{i}. "), Span(card.title(ctx.lang), Style.BOLD),
+                              Span(" — "), Span(f"/term {card.id}", Style.CODE)))
+                   for i, card in numbered]
+        rows += [tuple(Button(f"{i}. {c.id}", "term", c.id) for i, c in numbered[s:s + 5])
+                 for s in range(0, len(numbered), 5)]
     blocks.append(Paragraph.plain(ctx.t("term_list_hint")))
-    rows = [
-        tuple(Button(f"{i}. {c.id}", "term", c.id) for i, c in enumerate(lib.terms[s:s + 5], s + 1))
-        for s in range(0, len(lib.terms), 5)
-    ]
-    return Reply(blocks=tuple(blocks), title=ctx.t("term_list_title"), buttons=tuple(rows))
+    return Reply(blocks=tuple(blocks), title=ctx.t("term_list_title", n=len(lib.terms)),
+                 buttons=tuple(rows))
 
 
 async def term(ctx: Context) -> Reply:

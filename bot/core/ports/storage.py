@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
+# The terms a chat's daily posts rotate through; the first is the default.
+DAILY_TRACKS: tuple[str, ...] = ("curriculum", "all")
+
 
 @dataclass(frozen=True, slots=True)
 class QuizPost:
@@ -313,6 +316,13 @@ class DailyStore(Protocol):
         """The chat's current rotation cycle and the terms already shown in it."""
 
     async def daily_mark_shown(self, chat_key: str, cycle: int, term_id: str, now: str) -> None: ...
+
+    async def daily_track(self, chat_key: str) -> str:
+        """The terms the chat's daily posts rotate through: "curriculum" (the revision sheet,
+        also for a chat that never chose) or "all" (the sheet, then level 2)."""
+
+    async def daily_set_track(self, chat_key: str, track: str, now: str) -> None:
+        """Choose the chat's track (one of DAILY_TRACKS); ValueError for any other."""
 
 
 class PracticeStore(Protocol):

@@ -107,6 +107,15 @@ async def test_autocomplete_answers_at_most_25_terms(bot: DiscordAdapter, fake: 
     assert choices[0]["value"] == "await"
 
 
+async def test_autocomplete_offers_level_two_by_api_spelling(bot: DiscordAdapter, fake: FakeDiscord) -> None:
+    """Typing `wait_f` in /term suggests the timeouts card (asyncio.wait_for) first."""
+    itx = fake.interaction(4, {"id": "1", "name": "term", "type": 1, "options": [
+        {"name": "term", "type": 3, "value": "wait_f", "focused": True}]})
+    await fake.send_interaction(itx)
+    choices = (await _callback(fake, itx))["data"]["choices"]
+    assert choices[0]["value"] == "timeouts"
+
+
 async def test_empty_autocomplete_lists_terms(bot: DiscordAdapter, fake: FakeDiscord) -> None:
     """An empty query suggests the curriculum's terms, never more than 25."""
     itx = fake.interaction(4, {"id": "1", "name": "term", "type": 1, "options": [

@@ -47,7 +47,7 @@ async def test_term_await_is_answered_with_the_card(fake: FakeTelegram, bot: Tel
     call = await fake.wait_for("sendMessage")
     assert call.params["chat_id"] == "42"
     assert call.params["parse_mode"] == "HTML"
-    assert call.params["text"].startswith("<b>await · 11/15</b>")
+    assert call.params["text"].startswith("<b>await · 11/24</b>")
     assert '<pre><code class="language-python">await asyncio.sleep(1)</code></pre>' in call.params["text"]
     data = [b["callback_data"] for row in call.json("reply_markup")["inline_keyboard"] for b in row]
     assert "term event-loop" in data and "lang en await" in data
@@ -59,7 +59,7 @@ async def test_command_addressed_to_this_bot_in_a_group_is_answered(
     update = await fake.send_text(f"/term@{BOT_USERNAME} await", chat_id=GROUP)
     call = await fake.wait_for("sendMessage")
     assert call.params["chat_id"] == str(GROUP)
-    assert "await · 11/15" in call.params["text"]
+    assert "await · 11/24" in call.params["text"]
     assert call.json("reply_parameters")["message_id"] >= 1000 and update
 
 
@@ -95,7 +95,7 @@ async def test_deep_link_start_opens_the_card(fake: FakeTelegram, bot: TelegramA
     """`/start term_await` (t.me/<bot>?start=term_await) opens the await card."""
     await fake.send_text("/start term_await")
     call = await fake.wait_for("sendMessage")
-    assert call.params["text"].startswith("<b>await · 11/15</b>")
+    assert call.params["text"].startswith("<b>await · 11/24</b>")
 
 
 async def test_a_button_runs_its_command_as_the_clicker(fake: FakeTelegram, core: Core,
@@ -169,6 +169,16 @@ async def test_inline_query_offers_matching_cards(fake: FakeTelegram, bot: Teleg
     assert content["parse_mode"] == "HTML" and content["message_text"].startswith("<b>await")
     button = results[0]["reply_markup"]["inline_keyboard"][0][0]
     assert button["url"] == f"https://t.me/{BOT_USERNAME}?start=term_await"
+
+
+async def test_inline_query_finds_a_level_two_card_by_its_api_name(fake: FakeTelegram,
+                                                                     bot: TelegramAdapter) -> None:
+    """`@bot asyncio.TaskGroup` offers the level-2 card first, placed on the whole path."""
+    await fake.inline("asyncio.TaskGroup")
+    results = (await fake.wait_for("answerInlineQuery")).json("results")
+    assert results[0]["id"] == "taskgroup"
+    text = results[0]["input_message_content"]["message_text"]
+    assert text.startswith("<b>TaskGroup aur ExceptionGroup · 18/24 · Level 2</b>")
 
 
 async def test_retry_after_is_honoured_and_the_message_delivered(fake: FakeTelegram,

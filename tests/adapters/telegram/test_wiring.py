@@ -53,7 +53,7 @@ async def test_python_m_bot_answers_term_await_over_the_fake_server(fake: FakeTe
         await fake.wait_for("deleteWebhook", within=20)
         await fake.send_text("/term await")
         call = await fake.wait_for("sendMessage", within=10)
-        assert call.params["text"].startswith("<b>await · 11/15</b>")
+        assert call.params["text"].startswith("<b>await · 11/24</b>")
     finally:
         proc.send_signal(signal.SIGINT)
         _, err = await asyncio.wait_for(proc.communicate(), 10)

@@ -27,5 +27,5 @@ async def test_start_greets_and_opens_the_first_term(core: Core):
 async def test_start_deep_link_opens_a_card(core: Core):
     """`/start term_await` (a Telegram deep link) opens the await card."""
     reply = await core.handle(cmd("/start term_await"))
-    assert reply.title == "await · 11/15"
+    assert reply.title == "await · 11/24"
     assert "await" in await core.services.prefs.seen_terms(ALICE.key)

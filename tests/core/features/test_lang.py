@@ -31,7 +31,7 @@ async def test_non_admin_cannot_set_the_chat_default(core: Core):
 async def test_language_button_reshows_the_card_in_the_new_language(core: Core):
     """The card's language button sets English and shows that card again in English."""
     reply = await core.handle(cmd("/lang en await"))
-    assert reply.title == "await · 11/15" and "Only inside an async def" in reply.plain()
+    assert reply.title == "await · 11/24" and "Only inside an async def" in reply.plain()
 
 
 async def test_unknown_language_gets_an_example(core: Core):

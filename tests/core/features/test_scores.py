@@ -80,6 +80,17 @@ async def test_stats_carry_a_picture_when_pictures_are_on(core):
     assert png_size(reply.image.png)[0] == 960 and reply.plain() == plain.plain()
 
 
+async def test_stats_count_cards_seen_on_the_sheet_and_on_level_two(core):
+    """/stats lists the cards seen per track, level 2 included, before and after any answer."""
+    for term in ("await", "coroutine", "taskgroup"):
+        await replies(core, f"/term {term}")
+    (before,) = await replies(core, "/stats")
+    assert "Cards dekhe: sheet 2/15, level 2 1/9" in before.plain()
+    await answer_one(core)
+    (after,) = await replies(core, "/stats")
+    assert "Cards dekhe: sheet 2/15, level 2 1/9" in after.plain() and "Jawab: 1" in after.plain()
+
+
 async def test_stats_streak_shows_zero_after_a_missed_day(core, clock):
     """A streak whose last day is before yesterday is shown as 0, best kept."""
     await answer_one(core)

@@ -1,5 +1,7 @@
 """/term, /learn and /summary through the real core."""
 
+import pytest
+
 from bot.core.app import Core
 from bot.core.types import CodeBlock, Heading
 from tests.adapters.pictures import pictured, png_size
@@ -15,7 +17,7 @@ async def test_term_await_shows_the_hinglish_card_in_the_curriculums_words(core:
     """`/term await` is the await card, Hinglish by default, with the curriculum's lines."""
     reply = await core.handle(cmd("/term await"))
     text = reply.plain()
-    assert reply.title == "await · 11/15"
+    assert reply.title == "await · 11/24"
     assert "“Main yahan rukta hoon, event loop dusra kaam kar le.”" in text
     assert "Sirf async def ke andar" in text
     assert headings(reply)[:4] == ["Meaning (LOCK THIS 🔒)", "Rules", "✗ Wrong", "✓ Correct"]
@@ -34,18 +36,32 @@ async def test_card_offers_previous_next_related_and_language(core: Core):
 async def test_first_and_last_cards_have_one_neighbour(core: Core):
     """The first card has no previous; the last one leads to the summary."""
     first = await core.handle(cmd("/term sync"))
-    last = await core.handle(cmd("/term asyncio-run"))
+    last = await core.handle(cmd("/term async-with-for"))
     assert [b.command_line for b in first.buttons[0]] == ["/term async"]
-    assert [b.command_line for b in last.buttons[0]][-1] == "/summary"
-    assert last.title.endswith("15/15")
+    assert [b.command_line for b in last.buttons[0]] == ["/term to-thread", "/summary"]
+    assert last.title.endswith("24/24 · Level 2")
+
+
+async def test_the_sheets_last_card_leads_on_to_level_two_and_the_summary(core: Core):
+    """asyncio-run (15/24) goes on to the first level-2 card and still offers the summary."""
+    reply = await core.handle(cmd("/term asyncio-run"))
+    assert [b.command_line for b in reply.buttons[0]] == [
+        "/term await-outside-function", "/term create-task", "/summary"]
+    assert reply.title.endswith("15/24")
 
 
 async def test_term_alone_lists_all_terms_in_order(core: Core):
-    """`/term` lists the 15 terms in curriculum order, with a button each."""
+    """`/term` lists the sheet's 15 terms in curriculum order, then level 2 under a heading
+    that says it goes beyond the sheet, numbered on along the path: a button each, in 5 rows."""
     reply = await core.handle(cmd("/term"))
     text = reply.plain()
     assert text.index("1. Synchronous") < text.index("11. await") < text.index("15. ")
-    assert sum(len(row) for row in reply.buttons) == 15
+    assert headings(reply) == ["Revision sheet ke 15 terms", "Level 2: revision sheet se aage (9 terms)"]
+    beyond = text.index("Level 2: revision sheet se aage")
+    assert text.index("15. ") < beyond < text.index("16. create_task") < text.index("24. async with")
+    assert sum(len(row) for row in reply.buttons) == 24 and len(reply.buttons) == 5
+    assert reply.buttons[3][0].command_line == "/term create-task"
+    assert reply.title == "Saare 24 terms"
 
 
 async def test_unknown_term_suggests_names_only(core: Core):
@@ -75,7 +91,21 @@ async def test_learn_walks_the_path_from_the_first_unseen_term(core: Core):
     assert first.title.startswith("Synchronous")
     await core.handle(cmd("/term async", user=BOB))
     third = await core.handle(cmd("/learn", user=BOB))
-    assert third.title.endswith("3/15")
+    assert third.title.endswith("3/24")
+
+
+async def test_learn_goes_on_past_the_sheet_into_level_two(core: Core):
+    """After the sheet's 15 terms, /learn opens level 2 at 16/24, says the sheet is done, and
+    walks on to 17/24."""
+    for card in core.library.curriculum:
+        await core.handle(cmd(f"/term {card.id}", user=BOB))
+    first = await core.handle(cmd("/learn", user=BOB))
+    assert first.title == "create_task aur reference rakhna · 16/24 · Level 2"
+    assert "Revision sheet ke saare 15 terms ho gaye" in first.plain()
+    assert "Level 2 · revision sheet se aage" in first.plain()
+    second = await core.handle(cmd("/learn", user=BOB))
+    assert second.title == "gather (results aur errors) · 17/24 · Level 2"
+    assert "Revision sheet ke saare" not in second.plain()
 
 
 async def test_learn_after_all_terms_points_to_the_summary(core: Core):
@@ -83,7 +113,7 @@ async def test_learn_after_all_terms_points_to_the_summary(core: Core):
     for term in core.library.terms:
         await core.handle(cmd(f"/term {term.id}", user=BOB))
     done = await core.handle(cmd("/learn", user=BOB))
-    assert "15" in done.plain() and done.buttons[0][0].command_line == "/summary"
+    assert "24" in done.plain() and done.buttons[0][0].command_line == "/summary"
 
 
 async def test_summary_shows_the_one_screen_summary(core: Core):
@@ -126,3 +156,40 @@ async def test_the_event_loop_and_blocking_cards_carry_their_diagram(core):
     assert loop is again and png_size(loop.image.png)[0] == 960
     assert blocking.image is not None and blocking.image.name == "blocking.png"
     assert plain.image is None and loop.blocks == off.blocks
+
+
+@pytest.mark.parametrize(("query", "card"), [
+    ("asyncio.TaskGroup", "taskgroup"), ("TaskGroup", "taskgroup"), ("except*", "taskgroup"),
+    ("ExceptionGroup", "taskgroup"), ("wait_for", "timeouts"), ("asyncio.wait_for", "timeouts"),
+    ("asyncio.timeout", "timeouts"), ("TimeoutError", "timeouts"),
+    ("CancelledError", "cancellation"), ("asyncio.CancelledError", "cancellation"),
+    ("run_in_executor", "to-thread"), ("loop.run_in_executor", "to-thread"),
+    ("to_thread", "to-thread"), ("asyncio.to_thread", "to-thread"),
+    ("ProcessPoolExecutor", "to-thread"), ("async with", "async-with-for"),
+    ("async for", "async-with-for"), ("Semaphore", "semaphore"), ("asyncio.Semaphore", "semaphore"),
+    ("Queue", "queue"), ("asyncio.Queue", "queue"), ("gather", "gather"),
+    ("asyncio.gather()", "gather"), ("create_task", "create-task"),
+    ("asyncio.create_task", "create-task"),
+])
+async def test_level_two_cards_open_by_their_api_spelling(core: Core, query: str, card: str):
+    """`/term` finds each level-2 card by the name Python code spells it with."""
+    reply = await core.handle(cmd(f"/term {query}"))
+    assert reply.title.startswith(core.library.by_id[card].title("hi") + " · ")
+
+
+@pytest.mark.parametrize(("typo", "card"), [
+    ("TaskGrop", "taskgroup"), ("semaphor", "semaphore"), ("wait_fro", "timeouts"),
+    ("CancelledErorr", "cancellation"), ("run_in_exector", "to-thread"), ("gathr", "gather"),
+    ("create_tsak", "create-task"), ("asyncio.Queeu", "queue"), ("async wiht", "async-with-for"),
+])
+async def test_level_two_cards_open_despite_typos(core: Core, typo: str, card: str):
+    """A typo in a level-2 name still opens its card."""
+    reply = await core.handle(cmd(f"/term {typo}"))
+    assert reply.title.startswith(core.library.by_id[card].title("hi") + " · "), reply.plain()[:200]
+
+
+def test_autocomplete_offers_level_two_cards(core: Core):
+    """Autocomplete (Discord) and inline mode (Telegram) read the library: level 2 is in it."""
+    assert [c.id for c in core.library.complete("TaskG")][:1] == ["taskgroup"]
+    assert "timeouts" in [c.id for c in core.library.complete("wait_f")]
+    assert {c.id for c in core.library.complete("", limit=25)} >= {c.id for c in core.library.beyond}

@@ -1,7 +1,8 @@
-"""`/daily set HH:MM Zone`, `/daily off`, `/daily status`, `/daily now`.
+"""`/daily set HH:MM Zone`, `/daily off`, `/daily status`, `/daily now`, `/daily track`.
 
-In groups only chat admins may change the schedule or post (set, off, now); anyone may read
-`/daily status`. In a private chat the user is the admin.
+In groups only chat admins may change the schedule, the track or post (set, off, now, track
+all|curriculum); anyone may read `/daily status` and `/daily track`. In a private chat the user
+is the admin.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bot.core.clock import (
 )
 from bot.core.features._questions import post_question
 from bot.core.features._shared import echo
-from bot.core.features.daily._post import daily_reply, next_term, pick_question
+from bot.core.features.daily._post import daily_reply, next_term, pick_question, track_terms
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
 from bot.core.types import Button, ChatKind, Heading, Paragraph, Reply, Span, Style
 
@@ -29,6 +30,11 @@ if TYPE_CHECKING:
     from bot.core.app import Core
 
 STATUS_DAYS = 7
+# What an admin may type after /daily track, for each stored track (ports.storage.DAILY_TRACKS).
+TRACK_WORDS: dict[str, str] = {
+    "curriculum": "curriculum", "sheet": "curriculum", "default": "curriculum", "1": "curriculum",
+    "all": "all", "level2": "all", "2": "all", "both": "all", "sab": "all",
+}
 
 
 def _fmt(instant: datetime, tz: ZoneInfo) -> str:
@@ -93,8 +99,11 @@ async def _status(ctx: Context) -> Reply:
         key_ = "daily_is_off" if reason == "off" else "daily_is_gone"
         blocks.append(Paragraph.plain(ctx.t(key_, time=target.at_time, tz=target.tz,
                                             reason=reason)))
+    blocks.append(Paragraph.plain(await _track_line(ctx)))
+    terms = await track_terms(ctx.core, key)
     _cycle, seen = await storage.daily_rotation(key)
-    blocks.append(Paragraph.plain(ctx.t("daily_rotation", n=len(seen), total=len(ctx.core.library.terms))))
+    shown = len(seen & set(terms))  # a track changed mid-round counts only what is on it
+    blocks.append(Paragraph.plain(ctx.t("daily_rotation", n=shown, total=len(terms))))
     rows = await storage.daily_ledger(key, STATUS_DAYS)
     if rows:
         blocks.append(Heading(ctx.t("daily_log")))
@@ -121,12 +130,33 @@ async def _now(ctx: Context) -> Reply:
     return daily_reply(core, entry, ctx.lang, post.id, post.choice_order)
 
 
+async def _track_line(ctx: Context) -> str:
+    lib = ctx.core.library
+    track = await ctx.services.daily.daily_track(ctx.command.chat.key)
+    return ctx.t(f"daily_track_{track}", n=len(lib.track(track)), sheet=len(lib.curriculum),
+                 beyond=len(lib.beyond))
+
+
+async def _track(ctx: Context, words: list[str]) -> Reply:
+    """`/daily track` shows the chat's track; `/daily track all|curriculum` (an admin) sets it.
+    Applies from the next post on; the schedule itself is untouched."""
+    if not words:
+        return Reply.text(await _track_line(ctx) + "\n" + ctx.t("daily_track_usage"), private=True)
+    track = TRACK_WORDS.get(words[0].casefold().replace("-", "").replace(" ", ""))
+    if track is None or len(words) > 1:
+        return Reply.text(ctx.t("daily_track_bad", got=echo(" ".join(words))), private=True)
+    await ctx.services.daily.daily_set_track(ctx.command.chat.key, track, iso(ctx.services.clock.now()))
+    return Reply(blocks=(Paragraph.plain(await _track_line(ctx)),),
+                 buttons=((Button(ctx.t("btn_daily_status"), "daily", "status"),),))
+
+
 async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
     words = (ctx.command.options.get("action") or ctx.command.args).split()
     if ctx.command.options.get("time"):
         words = ["set", ctx.command.options["time"], *ctx.command.options.get("zone", "").split()]
     sub = words[0].casefold() if words else "status"
-    if sub != "status" and ctx.command.chat.kind is ChatKind.GROUP and not ctx.command.is_admin:
+    reads = sub == "status" or (sub == "track" and len(words) == 1)
+    if not reads and ctx.command.chat.kind is ChatKind.GROUP and not ctx.command.is_admin:
         return Reply.text(ctx.t("admin_only"), private=True)
     if sub == "set":
         return await _set(ctx, words[1:], wake)
@@ -136,6 +166,8 @@ async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
         return await _status(ctx)
     if sub == "now":
         return await _now(ctx)
+    if sub == "track":
+        return await _track(ctx, words[1:])
     if parse_hhmm(sub):  # "/daily 09:00 Asia/Kolkata" means set
         return await _set(ctx, words, wake)
     return Reply.text(ctx.t("daily_usage"), private=True)
@@ -149,9 +181,10 @@ def register_commands(core: Core, wake: Callable[[], None]) -> None:
 
     core.router.add(CommandSpec(
         name="daily",
-        help=Text(hi="Roz ek term + quiz: /daily set 09:00 Asia/Kolkata, off, status, now",
-                  en="A term + quiz every day: /daily set 09:00 Asia/Kolkata, off, status, now"),
+        help=Text(hi="Roz ek term + quiz: /daily set 09:00 Asia/Kolkata, off, status, now, track all",
+                  en="A term + quiz every day: /daily set 09:00 Asia/Kolkata, off, status, now, track all"),
         handler=handler,
-        options=(OptionSpec("action", Text(hi="set HH:MM Zone | off | status | now",
-                                           en="set HH:MM Zone | off | status | now")),),
+        options=(OptionSpec("action", Text(
+            hi="set HH:MM Zone | off | status | now | track all|curriculum",
+            en="set HH:MM Zone | off | status | now | track all|curriculum")),),
     ))

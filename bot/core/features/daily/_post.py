@@ -14,11 +14,19 @@ if TYPE_CHECKING:
     from bot.core.app import Core
 
 
-async def next_term(core: Core, chat_key: str) -> tuple[str, int]:
-    """(term id, rotation cycle): the first term in curriculum order not yet shown in this
-    chat's current cycle; once all were shown, a new cycle starts."""
+async def track_terms(core: Core, chat_key: str) -> list[str]:
+    """The terms of the chat's daily track, in path order, that have questions: the sheet's
+    15 unless a chat admin chose "all" (the sheet, then level 2)."""
     bank = core.services.quiz_bank
-    terms = [c.id for c in core.library.terms if c.id in bank.by_term]
+    track = await core.services.daily.daily_track(chat_key)
+    return [c.id for c in core.library.track(track) if c.id in bank.by_term]
+
+
+async def next_term(core: Core, chat_key: str) -> tuple[str, int]:
+    """(term id, rotation cycle): the first term of the chat's track, in path order, not yet
+    shown in its current cycle; once all were shown, a new cycle starts. A track changed
+    mid-cycle simply changes what is left (level-2 terms follow the sheet's)."""
+    terms = await track_terms(core, chat_key)
     cycle, seen = await core.services.daily.daily_rotation(chat_key)
     remaining = [term for term in terms if term not in seen]
     if not remaining:

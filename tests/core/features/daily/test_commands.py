@@ -1,4 +1,4 @@
-"""/daily set|off|status|now: access, clear errors, and the next post time."""
+"""/daily set|off|status|now|track: access, clear errors, the next post time and the track."""
 
 from __future__ import annotations
 
@@ -82,3 +82,32 @@ async def test_daily_post_quiz_can_be_answered(core, clock, recorder):
     (result,) = await replies(core, line)
     assert "✅" in result.plain() or "❌" in result.plain()
     assert (await core.services.quiz.score(DM.key, ALICE.key)).answered == 1
+
+
+async def test_track_is_the_sheet_until_an_admin_adds_level_two(core):
+    """Status says the sheet's 15; a member may read the track but not change it; an admin's
+    `/daily track all` is stored for this chat only and shown by status; `curriculum` goes back."""
+    await replies(core, "/daily set 09:00 UTC", GROUP, ALICE, admin=True)
+    (status,) = await replies(core, "/daily status", GROUP, ALICE, admin=False)
+    assert "sirf revision sheet ke 15" in status.plain() and "0/15 terms" in status.plain()
+    (read,) = await replies(core, "/daily track", GROUP, ALICE, admin=False)
+    assert "sirf revision sheet ke 15" in read.plain() and "admin" in read.plain()
+    (refused,) = await replies(core, "/daily track all", GROUP, ALICE, admin=False)
+    assert "admin" in refused.plain() and refused.private
+    assert await core.services.daily.daily_track(GROUP.key) == "curriculum"
+    (ok,) = await replies(core, "/daily track all", GROUP, ALICE, admin=True)
+    assert "saare 24" in ok.plain() and "level 2 ke 9" in ok.plain()
+    (status,) = await replies(core, "/daily status", GROUP, ALICE, admin=False)
+    assert "saare 24" in status.plain() and "0/24 terms" in status.plain()
+    assert await core.services.daily.daily_track(DM.key) == "curriculum"  # per chat
+    await replies(core, "/daily track curriculum", GROUP, ALICE, admin=True)
+    assert await core.services.daily.daily_track(GROUP.key) == "curriculum"
+
+
+async def test_an_unknown_track_gets_the_two_choices_and_changes_nothing(core):
+    """`/daily track everything` names both tracks and leaves the chat's track alone."""
+    for text in ("/daily track everything", "/daily track all please"):
+        (reply,) = await replies(core, text)
+        assert "/daily track all" in reply.plain() and "/daily track curriculum" in reply.plain(), text
+        assert reply.private
+    assert await core.services.daily.daily_track(DM.key) == "curriculum"

@@ -44,6 +44,34 @@ async def test_terms_rotate_without_repeats(core, clock, recorder):
     assert len(set(titles[:15])) == 15 and titles[15] == titles[0]
 
 
+async def test_level_two_joins_the_rotation_only_when_an_admin_chooses_it(core, clock, recorder):
+    """On the default track 15 days post the sheet's 15 terms and start over, never a level-2
+    term; after `/daily track all` the round goes on past the sheet into level 2, in path order,
+    and `/daily track curriculum` takes it back to the sheet."""
+    lib = core.library
+    clock.set(datetime(2026, 11, 25, 0, 0, tzinfo=UTC))
+    await set_daily(core, "06:00 UTC")
+    clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+
+    async def post_days(n: int) -> list[str]:
+        shown = []
+        for _ in range(n):
+            assert await daily_of(core).run_due() == 1
+            shown.append(recorder.sent[-1][1].buttons[-1][0].command_line.split()[-1])
+            clock.advance(days=1)
+        return shown
+
+    sheet = [c.id for c in lib.curriculum]
+    assert await post_days(16) == [*sheet, sheet[0]]
+    (reply,) = await replies(core, "/daily track all", CHAT, ALICE, admin=True)
+    assert "level 2" in reply.plain().lower()
+    assert await post_days(15) == [*sheet[1:], lib.beyond[0].id]  # the round goes on past the sheet
+    assert await post_days(8) == [c.id for c in lib.beyond[1:]]
+    assert await post_days(1) == [sheet[0]]  # all 24 shown: a new round
+    await replies(core, "/daily track curriculum", CHAT, ALICE, admin=True)
+    assert not set(await post_days(15)) & {c.id for c in lib.beyond}
+
+
 async def test_claimed_but_unrecorded_post_becomes_unknown_and_is_not_resent(core, clock, recorder):
     """A claim with no 'sent' (the process died mid-send) is 'unknown' after restart, never resent."""
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))

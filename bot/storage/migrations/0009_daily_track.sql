@@ -1,0 +1,9 @@
+-- Which terms a chat's daily posts rotate through: 'curriculum' (the revision sheet's 15, the
+-- default, so a chat without a row here) or 'all' (the sheet, then level 2). Set by a chat admin
+-- with /daily track; kept apart from daily_targets so it can be chosen before /daily set and
+-- survives /daily off.
+CREATE TABLE daily_tracks (
+    chat_key   TEXT PRIMARY KEY,
+    track      TEXT NOT NULL CHECK (track IN ('curriculum', 'all')),
+    updated_at TEXT NOT NULL
+);
