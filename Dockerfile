@@ -45,7 +45,7 @@ COPY content ./content
 COPY deploy/sandbox-entrypoint.sh ./deploy/
 
 USER bot
-VOLUME ["/data", "/run/sandbox"]
+VOLUME ["/data"]
 # SIGTERM (docker stop) shuts the bot down gracefully within 5 s.
 STOPSIGNAL SIGTERM
 CMD ["python", "-m", "bot"]

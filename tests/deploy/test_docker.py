@@ -251,6 +251,39 @@ def test_demo_shows_its_measured_timings_inside_the_containers(deployment):
     assert "Timeline" in out
 
 
+# Each process of a container as (uid, CapEff, CapBnd, NoNewPrivs, Seccomp, command), read by a
+# probe started with `docker exec` (which leaves itself out: it runs with the container's
+# start-up rights, not those of the processes it looks at).
+PROCESSES = """
+import os
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    if int(pid) == os.getpid():
+        continue
+    try:
+        status = dict(line.split(":", 1) for line in open(f"/proc/{pid}/status"))
+        command = open(f"/proc/{pid}/cmdline").read().replace(chr(0), " ").strip()
+    except OSError:
+        continue
+    print(status["Uid"].split()[0], *(status[k].strip() for k in
+          ("CapEff", "CapBnd", "NoNewPrivs", "Seccomp")), command[:60], sep="|")
+"""
+
+
+def processes(container: str) -> list[list[str]]:
+    out = run(["docker", "exec", container, "python", "-c", PROCESSES]).stdout
+    return [line.split("|") for line in out.splitlines()]
+
+
+def test_no_process_in_the_sandbox_service_keeps_a_privilege(deployment):
+    """After the entrypoint, every process (tini, the service, each bwrap and sandbox) runs as
+    uid 10002 with no capability, an empty bounding set, no new privileges and seccomp on."""
+    found = processes(deployment.container("sandbox"))
+    assert any("bot.sandbox --listen" in p[5] for p in found) and any("bwrap" in p[5] for p in found)
+    for uid, effective, bounding, nnp, seccomp, command in found:
+        rights = (uid, int(effective, 16), int(bounding, 16), nnp, seccomp)
+        assert rights == ("10002", 0, 0, "1", "2"), command
+
+
 def _calls(port: int) -> list[dict]:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/_calls", timeout=5) as answer:
         return json.load(answer)
@@ -264,6 +297,8 @@ def test_bot_service_turns_healthy_and_answers_telegram(deployment):
     deployment.healthy("bot", within=120)
     deployment.timings["bot service up and healthy"] = time.monotonic() - started
     assert deployment.health("sandbox") == "healthy"
+    for uid, effective, _, nnp, seccomp, command in processes(deployment.container("bot")):
+        assert (uid, int(effective, 16), nnp, seccomp) == ("10001", 0, "1", "2"), command
 
     push = urllib.request.Request(f"http://127.0.0.1:{deployment.fake_port}/_push",
                                   data=json.dumps({"text": "/run print(6*7)"}).encode(),
