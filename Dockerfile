@@ -1,21 +1,30 @@
 # async-guru: one asyncio process serving Discord and Telegram (see docs/deploy.md).
 # Build: docker compose build   Run: docker compose up -d   (with a .env from .env.example)
-FROM python:3.11-slim-bookworm
+# The base is a build argument so that a mirror's copy, or a stand-in built where no registry is
+# reachable (the Docker test does that), can replace it: it needs `python` with a usable pip.
+ARG BASE=python:3.11-slim-bookworm
+FROM ${BASE}
 
 # bubblewrap isolates each /run in the sandbox; Debian's python3 (/usr/bin/python3) is the
 # interpreter the sandbox runs, with the read-only /usr bound inside it (the image's own Python
 # lives in /usr/local and stays the bot's). setpriv/prlimit come with util-linux, which Debian
-# always installs. No compilers, no shell tools beyond the base image.
+# always installs; tini is the sandbox service's PID 1 (deploy/sandbox-entrypoint.sh). No
+# compilers, no shell tools beyond the base image.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends bubblewrap python3 fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends bubblewrap python3 fonts-dejavu-core tini \
     && rm -rf /var/lib/apt/lists/*
 
-# The bot never needs root: a fixed, unprivileged uid (also the owner of the database volume).
-# Trade-off: bubblewrap then relies on unprivileged user namespaces (the sandbox runs as this
-# same uid, inside its own user namespace), which the container must allow: see the
-# security_opt lines of docker-compose.yml.
-RUN useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin bot \
-    && mkdir -p /data && chown bot:bot /data
+# Two fixed, unprivileged uids, one per service of docker-compose.yml. `bot` (10001) owns the
+# database volume and holds the tokens; `sandbox` (10002) serves /run and /demo, its sandboxes
+# running as it inside their own user namespaces. The bot is in the sandbox's group: that is
+# what lets it connect to the service's socket (mode 0660) in /run/sandbox, and nothing else.
+RUN groupadd --system --gid 10002 sandbox && groupadd --system --gid 10001 bot \
+    && useradd --system --uid 10002 --gid sandbox --home-dir /nonexistent --no-create-home \
+       --shell /usr/sbin/nologin sandbox \
+    && useradd --system --uid 10001 --gid bot --groups sandbox --home-dir /app --no-create-home \
+       --shell /usr/sbin/nologin bot \
+    && mkdir -p /data /run/sandbox && chown bot:bot /data \
+    && chown sandbox:sandbox /run/sandbox && chmod 0750 /run/sandbox
 
 WORKDIR /app
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -33,6 +42,7 @@ COPY pyproject.toml ./
 COPY bot ./bot
 RUN pip install --no-deps . && pip check && rm -rf build *.egg-info
 COPY content ./content
+COPY deploy/sandbox-entrypoint.sh ./deploy/
 
 USER bot
 VOLUME ["/data"]

@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 DEV_LOCK := requirements-dev.lock
 RUN_LOCK := requirements.lock
 
-.PHONY: run test lint bench clean sandbox-deps fonts lock
+.PHONY: run test lint bench clean sandbox-deps docker-deps fonts lock
 
 $(STAMP): pyproject.toml $(DEV_LOCK)
 	rm -rf $(VENV)
@@ -42,7 +42,7 @@ lint: $(STAMP) sandbox-deps
 	$(PY) -m bot.lint content/
 	$(VENV)/bin/ruff check bot tests
 
-test: sandbox-deps fonts lint
+test: sandbox-deps docker-deps fonts lint
 	$(PY) -m pytest -q
 
 clean:
@@ -56,6 +56,19 @@ sandbox-deps:
 	    echo "installing bubblewrap and python3 for the sandbox"; \
 	    apt-get update -qq && apt-get install -y -qq bubblewrap python3 >/dev/null; \
 	  else echo "note: bubblewrap or /usr/bin/python3 missing: sandbox tests will skip (CI=true: fail)"; fi; }
+
+# The Docker test (tests/deploy/test_docker.py) builds the image and runs docker-compose.yml with
+# a real engine: Debian's docker.io (it starts dockerd itself when none runs), docker-compose, and
+# debootstrap for a stand-in base image where python:3.11-slim-bookworm cannot be pulled.
+# Without them it skips (CI=true: fails).
+docker-deps:
+	@command -v dockerd >/dev/null 2>&1 && command -v debootstrap >/dev/null 2>&1 \
+	  && { command -v docker-compose >/dev/null 2>&1 || docker compose version >/dev/null 2>&1; } || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing docker.io, docker-compose and debootstrap for the Docker test"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      docker.io docker-compose debootstrap >/dev/null; \
+	  else echo "note: docker.io, docker-compose or debootstrap missing: the Docker test will skip (CI=true: fail)"; fi; }
 
 # Pictures (bot/pictures) draw their text with DejaVu Sans loaded by path from Debian's package,
 # so they look the same on every host. Without it a picture is skipped and the text is sent.

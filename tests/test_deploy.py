@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import errno
 import itertools
+import json
 import re
 from pathlib import Path, PurePosixPath
 
@@ -16,9 +18,31 @@ COMPOSE = PROJECT_ROOT / "docker-compose.yml"
 DOCKERFILE = PROJECT_ROOT / "Dockerfile"
 
 
+SECCOMP = PROJECT_ROOT / "deploy" / "sandbox-seccomp.json"
+ENTRYPOINT = PROJECT_ROOT / "deploy" / "sandbox-entrypoint.sh"
+# What bubblewrap needs beyond Docker's default seccomp profile (each one measured: without it
+# bwrap stops with "Operation not permitted"); the entrypoint's proc mount is the `mount`.
+BWRAP_CALLS = {"clone", "unshare", "mount", "umount2", "pivot_root", "sethostname"}
+
+
 @pytest.fixture(scope="module")
-def bot() -> dict:
-    return yaml.safe_load(COMPOSE.read_text())["services"]["bot"]
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+@pytest.fixture(scope="module")
+def bot(compose) -> dict:
+    return compose["services"]["bot"]
+
+
+@pytest.fixture(scope="module")
+def sandbox(compose) -> dict:
+    return compose["services"]["sandbox"]
+
+
+def _mounts(service: dict) -> dict[str, str]:
+    """Container path -> volume name."""
+    return {m.split(":")[1]: m.split(":")[0] for m in service["volumes"]}
 
 
 def test_compose_reads_tokens_from_env_file(bot):
@@ -27,12 +51,10 @@ def test_compose_reads_tokens_from_env_file(bot):
     assert not any("TOKEN" in key for key in bot.get("environment", {}))
 
 
-def test_database_lives_on_a_named_volume(bot):
+def test_database_lives_on_a_named_volume(compose, bot):
     """STORAGE__PATH points into a named volume declared at the top level."""
     folder = str(PurePosixPath(bot["environment"]["STORAGE__PATH"]).parent)
-    mounts = dict(reversed(m.split(":")[:2]) for m in bot["volumes"])
-    volume = mounts[folder]
-    assert volume in yaml.safe_load(COMPOSE.read_text())["volumes"]
+    assert _mounts(bot)[folder] in compose["volumes"]
 
 
 def test_healthcheck_probes_the_enabled_health_endpoint(bot):
@@ -43,23 +65,96 @@ def test_healthcheck_probes_the_enabled_health_endpoint(bot):
     assert f"http://127.0.0.1:{env['HEALTH__PORT']}/healthz" in probe
 
 
-def test_restarts_unless_stopped(bot):
-    """A crash or a reboot brings the bot back; an operator's stop is respected."""
-    assert bot["restart"] == "unless-stopped"
+def test_restarts_unless_stopped(bot, sandbox):
+    """A crash or a reboot brings both services back; an operator's stop is respected."""
+    assert bot["restart"] == sandbox["restart"] == "unless-stopped"
 
 
-def test_sandbox_privileges_are_minimal(bot):
-    """Never privileged, no added capabilities: only the namespace-related confinement is eased."""
+def test_the_bot_container_gets_no_privilege(bot):
+    """The container with the tokens: no capability, no new privileges, Docker's default seccomp
+    and AppArmor profiles (no seccomp or apparmor line), a read-only root, Docker's network."""
     assert not bot.get("privileged", False)
-    assert not bot.get("cap_add")
-    assert bot["cap_drop"] == ["ALL"]
-    assert sorted(bot["security_opt"]) == ["apparmor=unconfined", "seccomp=unconfined"]
+    assert not bot.get("cap_add") and bot["cap_drop"] == ["ALL"]
+    assert bot["security_opt"] == ["no-new-privileges:true"]
+    assert bot["read_only"] is True and "network_mode" not in bot and "user" not in bot
+
+
+def test_the_bot_sends_runs_to_the_sandbox_service_over_the_shared_socket(bot, sandbox):
+    """SANDBOX__URL is a unix socket in a volume both services mount (the bot read-only), and
+    the bot waits for the sandbox to be healthy."""
+    url = bot["environment"]["SANDBOX__URL"]
+    assert url.startswith("unix:/")
+    folder = str(PurePosixPath(url.removeprefix("unix:")).parent)
+    assert _mounts(bot)[folder] == _mounts(sandbox)[folder]
+    assert f"{_mounts(sandbox)[folder]}:{folder}:ro" in bot["volumes"]
+    assert bot["depends_on"]["sandbox"]["condition"] == "service_healthy"
+    assert url.removeprefix("unix:") in " ".join(sandbox["healthcheck"]["test"])
+    assert "/healthz" in " ".join(sandbox["healthcheck"]["test"])
+
+
+def test_the_sandbox_container_holds_no_secret_and_no_network(sandbox):
+    """No .env, no token, no network: a unix socket is its only door."""
+    assert "env_file" not in sandbox
+    assert not any("TOKEN" in key or "URL" in key for key in sandbox.get("environment", {}))
+    assert sandbox["network_mode"] == "none"
+    assert "ports" not in sandbox
+
+
+def test_the_sandbox_container_gets_only_what_bubblewrap_needs(sandbox):
+    """Never privileged; four capabilities for the entrypoint only; the repo's seccomp profile,
+    no new privileges, a read-only root."""
+    assert not sandbox.get("privileged", False)
+    assert sandbox["cap_drop"] == ["ALL"]
+    assert sorted(sandbox["cap_add"]) == ["SETGID", "SETPCAP", "SETUID", "SYS_ADMIN"]
+    assert sorted(sandbox["security_opt"]) == [
+        "apparmor=unconfined", "no-new-privileges:true", f"seccomp={SECCOMP.relative_to(PROJECT_ROOT)}"]
+    assert sandbox["read_only"] is True
+    assert sandbox["entrypoint"] == [f"/app/{ENTRYPOINT.relative_to(PROJECT_ROOT)}"]
+    assert "init" not in sandbox  # Docker's init would keep root and the capabilities
+
+
+def test_the_entrypoint_drops_every_capability_before_serving():
+    """After the proc mount, the service runs as `sandbox` with an empty bounding set."""
+    commands = [line.strip() for line in ENTRYPOINT.read_text().replace("\\\n", " ").splitlines()
+                if line.strip() and not line.startswith("#")]
+    assert commands[:2] == ["set -eu", "mount -t proc -o nosuid,nodev,noexec proc /proc"]
+    drop = " ".join(commands[2].split())
+    assert drop.startswith("exec setpriv ") and len(commands) == 3
+    for flag in ("--reuid=sandbox", "--regid=sandbox", "--inh-caps=-all", "--bounding-set=-all",
+                 "--no-new-privs"):
+        assert flag in drop
+    assert drop.endswith('python -m bot.sandbox --listen "unix:/run/sandbox/sandbox.sock"')
+
+
+def test_the_seccomp_profile_adds_only_what_bubblewrap_needs():
+    """Deny by default; nothing depends on CAP_SYS_ADMIN (the container has it at start); the
+    rest of that group (bpf, setns, perf_event_open, ...) is never allowed."""
+    profile = json.loads(SECCOMP.read_text())
+    assert profile["defaultAction"] == "SCMP_ACT_ERRNO"
+    rules = profile["syscalls"]
+    assert not any("CAP_SYS_ADMIN" in r.get(k, {}).get("caps", []) for r in rules
+                   for k in ("includes", "excludes"))
+    allowed = {name for r in rules if r["action"] == "SCMP_ACT_ALLOW" and not r.get("includes")
+               for name in r["names"]}
+    assert BWRAP_CALLS <= allowed
+    assert allowed.isdisjoint({"bpf", "setns", "perf_event_open", "fsopen", "open_tree",
+                               "fanotify_init", "setdomainname", "syslog", "quotactl", "chroot"})
+    clone3 = [r for r in rules if r["names"] == ["clone3"] and not r["includes"].get("arches")
+              and "amd64" not in r["excludes"].get("arches", [])]
+    # clone3 keeps Docker's ENOSYS answer, so glibc falls back to clone (EPERM would fail threads)
+    assert [(r["action"], r["errnoRet"]) for r in clone3] == [("SCMP_ACT_ERRNO", errno.ENOSYS)]
+
+
+def test_each_container_has_memory_pids_and_cpu_limits(bot, sandbox):
+    """A leak, a fork bomb or a busy loop stops at its container."""
+    for service in (bot, sandbox):
+        assert service["mem_limit"] and service["pids_limit"] and service["cpus"]
 
 
 def test_every_compose_line_is_commented():
-    """Each setting of the bot service says why it is there (the issue asks for it)."""
+    """Each setting of both services says why it is there (the issue asks for it)."""
     lines = COMPOSE.read_text().splitlines()
-    start = lines.index("  bot:")
+    start = lines.index("services:")
     end = lines.index("volumes:")
     body = [line for line in lines[start + 1:end] if line.strip()]
     uncommented = [line for before, line in itertools.pairwise(body)
@@ -69,9 +164,11 @@ def test_every_compose_line_is_commented():
 
 
 def test_image_is_slim_bookworm_with_bubblewrap_and_a_non_root_user():
-    """The image: python:3.11-slim-bookworm, bubblewrap and Debian's python3, USER not root."""
+    """The image: python:3.11-slim-bookworm unless the BASE build argument names another,
+    bubblewrap and Debian's python3, USER not root."""
     text = DOCKERFILE.read_text()
-    assert re.search(r"^FROM python:3\.11-slim-bookworm$", text, re.M)
+    assert re.search(r"^ARG BASE=python:3\.11-slim-bookworm$", text, re.M)
+    assert re.search(r"^FROM \$\{BASE\}$", text, re.M)
     assert re.search(r"apt-get install -y --no-install-recommends bubblewrap python3", text)
     users = re.findall(r"^USER (\S+)$", text, re.M)
     assert users and users[-1] not in ("root", "0")
