@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,18 @@ class PgServer:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    async def fresh_url(self) -> str:
+        """A URL whose tables live in a schema of their own: a fresh database, cheaply."""
+        import asyncpg
+
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        conn = await asyncpg.connect(self.url())
+        try:
+            await conn.execute(f"CREATE SCHEMA {schema}")
+        finally:
+            await conn.close()
+        return f"{self.url()}?search_path={schema}"
 
     def _run(self, *args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run([*self.as_user, *args], capture_output=True, text=True, timeout=60,

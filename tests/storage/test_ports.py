@@ -120,3 +120,133 @@ async def test_every_read_returns_the_ports_frozen_rows(storage: Store):
     assert stored is not None and stored.correct is True
     assert daily is not None and daily.enabled is True
     assert (await storage.quiz_post(post)).owner_key == "test:u"
+
+
+async def test_streaks_count_local_days_in_a_row(storage: Store):
+    """Same day keeps the streak, the next day adds one, a gap starts again; the best stays."""
+    days = [("2026-11-25", "2026-11-24"), ("2026-11-25", "2026-11-24"), ("2026-11-26", "2026-11-25"),
+            ("2026-11-28", "2026-11-27")]
+    seen = []
+    for day, yesterday in days:
+        post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, f"{day}T06:00:00+00:00")
+        await storage.record_answer(**answer(post, "test:u", day=day, yesterday=yesterday,
+                                             correct=day != "2026-11-26", user_name=f"U{day}"))
+        score = await storage.score("test:g", "test:u")
+        seen.append((score.answered, score.correct, score.streak, score.best_streak, score.last_day))
+    assert seen == [(1, 1, 1, 1, "2026-11-25"), (2, 2, 1, 1, "2026-11-25"),
+                    (3, 2, 2, 2, "2026-11-26"), (4, 3, 1, 2, "2026-11-28")]
+    assert (await storage.score("test:g", "test:u")).user_name == "U2026-11-28"  # the latest name
+    assert await storage.score("test:other", "test:u") is None
+
+
+async def test_the_leaderboard_ranks_by_correct_then_fewer_answers(storage: Store):
+    early, late = "2026-11-20T00:00:00+00:00", "2026-11-25T06:00:01+00:00"
+    posts = [await storage.create_quiz_post("test:g", f"q{n}", "quiz", None, early) for n in range(3)]
+    plan = {"test:a": [True, False, True], "test:b": [True, True], "test:c": [True, True, False]}
+    for user, results in plan.items():
+        for n, (post, ok) in enumerate(zip(posts, results, strict=False)):
+            when = early if user == "test:c" else late
+            await storage.record_answer(**answer(post, user, correct=ok, now=when, question_id=f"q{n}"))
+    board = await storage.leaderboard("test:g")
+    assert [(r.user_key, r.user_name, r.answered, r.correct) for r in board] == [
+        ("test:b", "test:b", 2, 2), ("test:a", "test:a", 3, 2), ("test:c", "test:c", 3, 2)]
+    assert [r.user_key for r in await storage.leaderboard("test:g", since=late)] == ["test:b", "test:a"]
+    assert len(await storage.leaderboard("test:g", limit=1)) == 1
+    assert await storage.leaderboard("test:elsewhere") == []
+    assert await storage.post_tally(posts[1]) == (3, 2)
+    assert await storage.answered_questions("test:a") == {"q0", "q1", "q2"}
+
+
+async def test_forgetting_a_user_removes_answers_scores_and_reviews_only(storage: Store):
+    post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "2026-11-25T06:00:00+00:00")
+    await storage.record_answer(**answer(post, "test:u"))
+    await storage.record_answer(**answer(post, "test:v"))
+    await storage.srs_put("test:u", "q:sync-1", due="2026-11-26", state_json="{}", reason=None,
+                          now="2026-11-25")
+    assert await storage.user_has_practice_data("test:u") is True
+    assert await storage.forget_user("test:u") == 3  # one answer, one score, one review
+    assert await storage.user_has_practice_data("test:u") is False
+    assert await storage.forget_user("test:u") == 0
+    assert await storage.post_tally(post) == (1, 1)  # the other user's answer stays
+    assert (await storage.quiz_post(post)).question_id == "sync-1"
+
+
+async def test_reviews_keep_their_reason_and_come_due_in_order(storage: Store):
+    put = storage.srs_put
+    await put("test:u", "card:a", due="2026-11-27T00:00:00+00:00", state_json="{1}", reason="why",
+              now="2026-11-25")
+    await put("test:u", "card:a", due="2026-11-26T00:00:00+00:00", state_json="{2}", reason=None,
+              now="2026-11-26")
+    await put("test:u", "q:b", due="2026-11-25T00:00:00+00:00", state_json="{}", reason=None,
+              now="2026-11-25")
+    item = await storage.srs_get("test:u", "card:a")
+    assert (item.due, item.state_json, item.reason, item.updated_at) == (
+        "2026-11-26T00:00:00+00:00", "{2}", "why", "2026-11-26")
+    due = await storage.srs_due("test:u", "2026-11-26T12:00:00+00:00")
+    assert [i.item for i in due] == ["q:b", "card:a"]
+    assert [i.item for i in await storage.srs_due("test:u", "2026-11-26T12:00:00+00:00", limit=1)] == ["q:b"]
+    assert await storage.srs_items("test:u") == {"card:a", "q:b"}
+    assert await storage.srs_next_due("test:u") == "2026-11-25T00:00:00+00:00"
+    assert await storage.srs_next_due("test:nobody") is None
+
+
+async def test_daily_targets_ledger_and_rotation(storage: Store):
+    """Due targets by platform and instant; a disabled one is not due; recovery makes in-flight
+    claims unknown; an advanced day is recorded once; rotations move to the latest cycle."""
+    await target(storage, "test:a")
+    await target(storage, "test:b", next_due="2026-11-25T05:00:00+00:00", tz="Asia/Kolkata")
+    await target(storage, "other:c", platform="other", next_due="2026-11-25T04:00:00+00:00")
+    assert await storage.chat_tz("test:b") == "Asia/Kolkata"
+    assert await storage.daily_next_due(["test"]) == "2026-11-25T05:00:00+00:00"
+    assert await storage.daily_next_due(["test", "other"]) == "2026-11-25T04:00:00+00:00"
+    assert await storage.daily_next_due([]) is None
+    due = await storage.daily_due("2026-11-25T06:00:00+00:00", ["test"])
+    assert [t.chat_key for t in due] == ["test:b", "test:a"]
+    assert await storage.daily_disable("test:b", "gone", "2026-11-25T00:00:00+00:00") is True
+    assert await storage.daily_disable("test:b", "gone", "2026-11-25T00:00:00+00:00") is False
+    disabled = await storage.daily_target("test:b")
+    assert (disabled.enabled, disabled.disabled_reason) == (False, "gone")
+    assert [t.chat_key for t in await storage.daily_due("2026-11-25T06:00:00+00:00", ["test"])] == ["test:a"]
+    await target(storage, "test:b")  # set again: enabled, the reason cleared
+    assert (await storage.daily_target("test:b")).disabled_reason is None
+
+    await storage.daily_claim(**claim("test:a"))
+    assert await storage.daily_recover("2026-11-25T07:00:00+00:00") == 1
+    assert (await storage.daily_ledger_day("test:a", "2026-11-25")).status == "unknown"
+    await storage.daily_record("test:a", "2026-11-25", "sent", "ok", "2026-11-25T07:00:01+00:00")
+    advance = {"chat_key": "test:b", "day": "2026-11-25", "status": "missed", "detail": "down",
+               "next_day": "2026-11-26", "next_due": "2026-11-26T06:00:00+00:00", "now": "x"}
+    await storage.daily_advance(**advance)
+    await storage.daily_advance(**{**advance, "status": "failed"})  # the day has its row already
+    assert (await storage.daily_ledger_day("test:b", "2026-11-25")).status == "missed"
+    assert (await storage.daily_target("test:b")).next_day == "2026-11-26"
+    assert await storage.daily_ledger_counts() == {"sent": 1, "missed": 1}
+    await storage.daily_claim(**claim("test:a", day="2026-11-26", next_day="2026-11-27"))
+    assert [e.local_day for e in await storage.daily_ledger("test:a")] == ["2026-11-26", "2026-11-25"]
+    assert len(await storage.daily_ledger("test:a", limit=1)) == 1
+
+    await storage.daily_mark_shown("test:a", 0, "await", "now")
+    await storage.daily_mark_shown("test:a", 0, "await", "now")
+    assert await storage.daily_rotation("test:a") == (0, {"sync", "await"})
+    await storage.daily_mark_shown("test:a", 1, "task", "now")
+    assert await storage.daily_rotation("test:a") == (1, {"task"})
+    assert await storage.daily_rotation("test:none") == (0, set())
+
+
+async def test_platform_state_round_trips(storage: Store):
+    assert await storage.discord_sync_hash("app", "global") is None
+    await storage.set_discord_sync_hash("app", "global", "h1")
+    await storage.set_discord_sync_hash("app", "global", "h2")
+    await storage.set_discord_sync_hash("app", "guild:1", "h3")
+    assert await storage.discord_sync_hash("app", "global") == "h2"
+    post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "now")
+    other = await storage.create_quiz_post("test:g", "sync-2", "quiz", None, "now")
+    assert other > post
+    await storage.telegram_poll_add(poll_id="p", post_id=post, chat_id="-1", chat_kind="group",
+                                    message_id=7, now="t1")
+    await storage.telegram_poll_add(poll_id="p", post_id=other, chat_id="-2", chat_kind="group",
+                                    message_id=2**40, now="t2")  # 64-bit, as Telegram's may be
+    poll = await storage.telegram_poll("p")
+    assert (poll.post_id, poll.chat_id, poll.message_id, poll.sent_at) == (other, "-2", 2**40, "t2")
+    assert await storage.telegram_poll("nope") is None
+    assert await storage.quiz_post(10**9) is None

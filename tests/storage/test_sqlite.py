@@ -50,12 +50,6 @@ async def test_reopening_applies_nothing_twice(tmp_path: Path):
         await db.close()
 
 
-def test_migrations_are_uniquely_numbered_files():
-    """Every migration file is NNNN_name.sql with its own number."""
-    versions = [v for v, _, _ in migrations()]
-    assert versions == sorted(set(versions)) and versions[0] == 1
-
-
 def test_sql_splitter_keeps_statements_whole():
     """Statements are split at their ends, not at semicolons inside strings."""
     script = "-- note\nCREATE TABLE a (x TEXT DEFAULT ';');\nINSERT INTO a VALUES ('1;2');\n"
@@ -190,3 +184,17 @@ async def test_a_chats_zone_is_kept_in_step_with_its_schedule(tmp_path: Path):
     finally:
         await db.close()
 
+
+
+async def test_a_second_open_of_the_same_file_is_refused_until_the_first_closes(tmp_path: Path):
+    """SQLite serves one process per file (its memory and claims are this process's): the file's
+    lock refuses a second store with a message that says what to do."""
+    from bot.storage import StorageUnavailable
+
+    path = tmp_path / "bot.sqlite3"
+    first = await Storage.open(path)
+    with pytest.raises(StorageUnavailable, match=r"in use by another bot process.*STORAGE__URL"):
+        await Storage.open(path)
+    await first.close()
+    second = await Storage.open(path)  # the lock went with the first store
+    await second.close()

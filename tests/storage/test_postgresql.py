@@ -1,0 +1,68 @@
+"""PostgreSQL's own promises: processes that start together migrate once, a choice made
+through one process holds in the next command of another, every port method is there."""
+
+import asyncio
+import inspect
+
+import pytest
+
+from bot.storage import Storage, StorageUnavailable
+from bot.storage._common import migrations
+from bot.storage.postgresql import PostgresStorage, redacted
+
+
+async def test_stores_opening_together_migrate_once(pg_url: str):
+    """Five stores (five pools, as five processes) open at once: every migration applied once."""
+    stores = await asyncio.gather(*(PostgresStorage.open(pg_url) for _ in range(5)))
+    try:
+        rows = await stores[0]._pool.fetch("SELECT version FROM schema_version ORDER BY version")
+        assert [r[0] for r in rows] == [v for v, _, _ in migrations("postgresql")]
+        assert {await s.schema_version() for s in stores} == {max(r[0] for r in rows)}
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))
+
+
+async def test_a_choice_made_through_one_process_holds_in_another(pg_url: str):
+    """No store keeps a copy another could stale: languages, zones and seen cards written
+    through one are read back through the other at once."""
+    one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
+    try:
+        assert await two.langs("test:u", "test:g") == (None, None)  # read (and cached, if any)
+        await one.set_user_lang("test:u", "en")
+        await one.set_chat_lang("test:g", "hi")
+        assert await two.langs("test:u", "test:g") == ("en", "hi")
+        await one.set_user_lang("test:u", "hi")
+        assert await two.user_lang("test:u") == "hi"
+        for tz in ("UTC", "Asia/Kolkata"):
+            await one.daily_set(chat_key="test:g", platform="test", chat_id="g", chat_kind="group",
+                                at_time="06:00", tz=tz, next_day="2026-11-25",
+                                next_due="2026-11-25T00:30:00+00:00", now="2026-11-24")
+            assert await two.chat_tz("test:g") == tz
+        await one.mark_seen("test:u", "await")
+        assert await two.seen_terms("test:u") == {"await"}
+    finally:
+        await one.close()
+        await two.close()
+
+
+def _methods(cls: type) -> dict[str, inspect.Signature]:
+    return {name: inspect.signature(fn) for name, fn in vars(cls).items()
+            if inspect.iscoroutinefunction(fn) and not name.startswith("_")}
+
+
+def test_every_method_of_the_sqlite_store_has_a_postgresql_twin():
+    """A storage method added to one backend only fails here (journal_mode is SQLite's own)."""
+    sqlite, pg = _methods(Storage), _methods(PostgresStorage)
+    missing = sorted(set(sqlite) - set(pg) - {"journal_mode", "open"})
+    assert missing == []
+    for name in set(sqlite) & set(pg) - {"open"}:
+        assert list(sqlite[name].parameters) == list(pg[name].parameters), name
+
+
+async def test_an_unreachable_server_is_one_clear_line_without_the_password():
+    with pytest.raises(StorageUnavailable) as caught:
+        await PostgresStorage.open("postgresql://bot:s3cret@127.0.0.1:1/bot")
+    message = str(caught.value)
+    assert "STORAGE__URL=postgresql://bot:***@127.0.0.1:1/bot" in message
+    assert "s3cret" not in message and "\n" not in message
+    assert redacted("postgresql://h/db") == "postgresql://h/db"
