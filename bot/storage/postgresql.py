@@ -3,9 +3,10 @@ returning the same frozen rows as the SQLite one, over a pool of asyncpg connect
 
 Any number of bot processes may share the database, so nothing here is cached that another
 process could change: a language or zone chosen through one process holds for the next command
-in another. The one thing kept in memory is a posted question, a row no statement changes once
-written. Multi-statement writes are one statement (data-modifying CTEs) or one transaction on
-one pooled connection. Migrations (`migrations/postgresql/NNNN_name.sql`) run at open under an
+in another. Kept in memory are only posted questions (rows no statement changes once written)
+and this process's own seen marks for a moment before they are written together.
+Multi-statement writes are one statement (data-modifying CTEs) or one transaction on one pooled
+connection. Migrations (`migrations/postgresql/NNNN_name.sql`) run at open under an
 advisory lock, so processes that start together migrate once.
 """
 
@@ -26,7 +27,7 @@ from bot.core.ports.storage import (
     SrsItem,
     TelegramPoll,
 )
-from bot.storage._common import StorageUnavailable, make, migrations, now
+from bot.storage._common import SeenMarks, StorageUnavailable, make, migrations, now
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -59,6 +60,7 @@ class PostgresStorage:
         self._pool = pool
         self.url = redacted(url)
         self._posts: dict[int, QuizPost] = {}
+        self._seen = SeenMarks(self._write_seen)
 
     @classmethod
     async def open(cls, url: str, *, min_size: int = POOL_MIN, max_size: int = POOL_MAX
@@ -79,7 +81,11 @@ class PostgresStorage:
         return storage
 
     async def close(self) -> None:
-        await self._pool.close()
+        """Write the seen marks still waiting, then close the pool."""
+        try:
+            await self._seen.close()
+        finally:
+            await self._pool.close()
 
     async def _migrate(self, steps: list[tuple[int, str, str]]) -> None:
         async with self._pool.acquire() as conn:
@@ -145,17 +151,24 @@ class PostgresStorage:
         return await self._pool.fetchval("SELECT tz FROM daily_targets WHERE chat_key = $1",
                                          chat_key)
 
-    # A seen mark is written at once: one statement in autocommit, and a mark another process
-    # made is seen by the next read here.
+    # Seen marks wait a moment and go to the database together (SeenMarks): a /term then costs
+    # one round trip, its language read. They need no durable commit (a crash may lose that
+    # moment's marks anyway), so theirs does not wait for the disk.
 
     async def mark_seen(self, user_key: str, term_id: str) -> None:
+        self._seen.add(user_key, term_id)
+
+    async def _write_seen(self, rows: list[tuple[str, str, str]]) -> None:
+        users, terms, times = (list(column) for column in zip(*rows, strict=True))
         await self._pool.execute(
-            "INSERT INTO seen_terms (user_key, term_id, first_seen) VALUES ($1, $2, $3)"
-            " ON CONFLICT DO NOTHING", user_key, term_id, now())
+            "WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true))"
+            " INSERT INTO seen_terms (user_key, term_id, first_seen)"
+            " SELECT u, t, f FROM lazy, unnest($1::text[], $2::text[], $3::text[]) AS m (u, t, f)"
+            " ON CONFLICT DO NOTHING", users, terms, times)
 
     async def seen_terms(self, user_key: str) -> set[str]:
         rows = await self._pool.fetch("SELECT term_id FROM seen_terms WHERE user_key = $1", user_key)
-        return {r[0] for r in rows}
+        return {r[0] for r in rows} | self._seen.waiting(user_key)
 
     # -- discord: slash command sync ----------------------------------------------------------
 

@@ -2,8 +2,8 @@
 binaries, a temporary data directory, a loopback port, started once and stopped at the end.
 
 `initdb` and `pg_ctl` refuse to run as root, so as root they run as the `postgres` user (the
-data directory is handed to it). Durability is off (fsync, synchronous commit): the data is
-thrown away, and a test run should not wait for disks.
+data directory is handed to it). For tests durability is off (fsync, synchronous commit):
+the data is thrown away, and a test run should not wait for disks.
 """
 
 from __future__ import annotations
@@ -68,8 +68,9 @@ class PgServer:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start() -> PgServer:
-    """Initialise and start a server; PgUnavailable when this host cannot."""
+def start(*, durable: bool = False) -> PgServer:
+    """Initialise and start a server; PgUnavailable when this host cannot. `durable` keeps
+    PostgreSQL's defaults (every commit waits for the disk), as a benchmark should."""
     bin_dir = binaries()
     if bin_dir is None:
         raise PgUnavailable("PostgreSQL is not installed (/usr/lib/postgresql/*/bin): run"
@@ -90,8 +91,9 @@ def start() -> PgServer:
     if done.returncode != 0:
         shutil.rmtree(folder, ignore_errors=True)
         raise PgUnavailable(f"initdb failed: {done.stderr.strip()[-500:]}")
-    options = (f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
-               " -c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+    options = f"-p {server.port} -k {folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
     done = server._run(str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options,
                        "-l", str(folder / "server.log"), "-w", "-t", "60", "start")
     if done.returncode != 0:

@@ -7,7 +7,7 @@ import inspect
 import pytest
 
 from bot.storage import Storage, StorageUnavailable
-from bot.storage._common import migrations
+from bot.storage._common import SEEN_WRITE_AFTER_S, migrations
 from bot.storage.postgresql import PostgresStorage, redacted
 
 
@@ -23,8 +23,8 @@ async def test_stores_opening_together_migrate_once(pg_url: str):
 
 
 async def test_a_choice_made_through_one_process_holds_in_another(pg_url: str):
-    """No store keeps a copy another could stale: languages, zones and seen cards written
-    through one are read back through the other at once."""
+    """No store keeps a copy another could stale: languages and zones written through one are
+    read back through the other at once; seen cards a moment later (they are written together)."""
     one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
     try:
         assert await two.langs("test:u", "test:g") == (None, None)  # read (and cached, if any)
@@ -39,6 +39,8 @@ async def test_a_choice_made_through_one_process_holds_in_another(pg_url: str):
                                 next_due="2026-11-25T00:30:00+00:00", now="2026-11-24")
             assert await two.chat_tz("test:g") == tz
         await one.mark_seen("test:u", "await")
+        assert await one.seen_terms("test:u") == {"await"}  # counted at once where it was made
+        await asyncio.sleep(SEEN_WRITE_AFTER_S + 0.3)
         assert await two.seen_terms("test:u") == {"await"}
     finally:
         await one.close()
@@ -66,3 +68,15 @@ async def test_an_unreachable_server_is_one_clear_line_without_the_password():
     assert "STORAGE__URL=postgresql://bot:***@127.0.0.1:1/bot" in message
     assert "s3cret" not in message and "\n" not in message
     assert redacted("postgresql://h/db") == "postgresql://h/db"
+
+
+async def test_seen_marks_still_waiting_are_written_at_close(pg_url: str):
+    one = await PostgresStorage.open(pg_url)
+    await one.mark_seen("test:u", "await")
+    await one.mark_seen("test:u", "task")
+    await one.close()  # well before the delayed write
+    two = await PostgresStorage.open(pg_url)
+    try:
+        assert await two.seen_terms("test:u") == {"await", "task"}
+    finally:
+        await two.close()
