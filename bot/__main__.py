@@ -95,9 +95,11 @@ async def amain(settings: Settings, once: str | None) -> int:
 
 
 async def migrate_storage(settings: Settings, to: str) -> int:
-    from bot.storage import StorageUnavailable
+    from bot.storage import StorageUnavailable, is_postgres_url
     from bot.storage.copy import copy_sqlite_to_postgres
 
+    if not is_postgres_url(to):
+        raise StartupError("migrate-storage --to needs postgresql://user:password@host:port/dbname")
     try:
         counts = await copy_sqlite_to_postgres(settings.storage.path, to)
     except StorageUnavailable as exc:
