@@ -75,6 +75,10 @@ class PostgresStorage:
         storage = cls(pool, url)
         try:
             await storage._migrate(migrations("postgresql"))
+        except asyncpg.PostgresError as exc:
+            await pool.close()
+            raise StorageUnavailable(
+                f"cannot migrate PostgreSQL at STORAGE__URL={redacted(url)}: {exc}") from None
         except BaseException:
             await pool.close()
             raise

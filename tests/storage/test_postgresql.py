@@ -80,3 +80,21 @@ async def test_seen_marks_still_waiting_are_written_at_close(pg_url: str):
         assert await two.seen_terms("test:u") == {"await", "task"}
     finally:
         await two.close()
+
+
+async def test_a_database_that_refuses_the_schema_is_one_clear_line(pg_url: str):
+    """A role that may not create tables (a misconfigured deployment) stops startup with the
+    server's reason, and nothing half-applied."""
+    import asyncpg
+
+    conn = await asyncpg.connect(pg_url)
+    try:
+        await conn.execute("CREATE ROLE visitor LOGIN")
+    except asyncpg.DuplicateObjectError:
+        pass
+    finally:
+        await conn.close()
+    visitor = pg_url.replace("postgresql://postgres@", "postgresql://visitor@")
+    with pytest.raises(StorageUnavailable, match="cannot migrate PostgreSQL") as caught:
+        await PostgresStorage.open(visitor)
+    assert "\n" not in str(caught.value)  # then the server's reason, e.g. no schema it may use
