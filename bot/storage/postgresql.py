@@ -214,7 +214,7 @@ class PostgresStorage:
 
     async def post_tally(self, post_id: int) -> tuple[int, int]:
         row = await self._pool.fetchrow(
-            "SELECT COUNT(*), COALESCE(SUM(correct), 0) FROM quiz_answers WHERE post_id = $1",
+            "SELECT COUNT(*), COALESCE(SUM(correct), 0)::bigint FROM quiz_answers WHERE post_id = $1",
             post_id)
         return int(row[0]), int(row[1])
 
@@ -249,7 +249,7 @@ class PostgresStorage:
                           ) -> list[BoardRow]:
         return await self._all(
             BoardRow, "SELECT a.user_key, COALESCE(MAX(s.user_name), '') AS user_name,"
-            " COUNT(*) AS answered, SUM(a.correct) AS correct FROM quiz_answers a"
+            " COUNT(*) AS answered, SUM(a.correct)::bigint AS correct FROM quiz_answers a"
             " LEFT JOIN scores s ON s.chat_key = a.chat_key AND s.user_key = a.user_key"
             " WHERE a.chat_key = $1 AND a.answered_at >= $2 GROUP BY a.user_key"
             " ORDER BY correct DESC, answered ASC, a.user_key LIMIT $3",

@@ -113,6 +113,8 @@ async def test_every_read_returns_the_ports_frozen_rows(storage: Store):
     ]
     for row, kind in reads:
         assert type(row) is kind and dataclasses.is_dataclass(row)
+        values = [getattr(row, f.name) for f in dataclasses.fields(row)]
+        assert {type(v) for v in values} <= {str, int, bool, type(None)}, row  # plain values
         with pytest.raises(dataclasses.FrozenInstanceError):
             row.__setattr__(dataclasses.fields(row)[0].name, None)
     stored = await storage.user_answer(post, "test:u")
@@ -150,6 +152,7 @@ async def test_the_leaderboard_ranks_by_correct_then_fewer_answers(storage: Stor
     board = await storage.leaderboard("test:g")
     assert [(r.user_key, r.user_name, r.answered, r.correct) for r in board] == [
         ("test:b", "test:b", 2, 2), ("test:a", "test:a", 3, 2), ("test:c", "test:c", 3, 2)]
+    assert {type(v) for r in board for v in (r.answered, r.correct)} == {int}  # not Decimal
     assert [r.user_key for r in await storage.leaderboard("test:g", since=late)] == ["test:b", "test:a"]
     assert len(await storage.leaderboard("test:g", limit=1)) == 1
     assert await storage.leaderboard("test:elsewhere") == []
