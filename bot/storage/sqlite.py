@@ -32,13 +32,12 @@ from bot.core.ports.storage import (
     SrsItem,
     TelegramPoll,
 )
-from bot.storage._common import StorageUnavailable, make, migrations
+from bot.storage._common import SeenMarks, StorageUnavailable, make, migrations
 from bot.storage._common import now as _now
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
-SEEN_WRITE_AFTER_S = 0.25  # seen marks wait this long to be written together
 POSTS_KEPT = 512  # posted questions kept in memory (the latest read), ~1 KiB each
 
 
@@ -76,9 +75,7 @@ class Storage:
         self._chat_langs: dict[str, str] = {}
         self._chat_tzs: dict[str, str] = {}  # chat -> its daily schedule's zone (daily_set)
         self._posts: dict[int, QuizPost] = {}  # recently read posted questions (never changed)
-        self._seen: dict[str, dict[str, str]] = {}  # user -> term -> first seen, not yet written
-        self._seen_writer: asyncio.Task[None] | None = None
-        self._seen_waiting = False
+        self._seen = SeenMarks(self._write_seen)
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
@@ -110,17 +107,14 @@ class Storage:
 
     async def close(self) -> None:
         """Write what is still waiting (seen marks), then close."""
-        writer = self._seen_writer
-        if writer is not None and not writer.done():
-            if self._seen_waiting:
-                writer.cancel()  # only its wait: a write under way is let finish
-            await writer
-        await self._write_seen()
         try:
-            await self._db.close()
+            await self._seen.close()
         finally:
-            _unlock(self._lock_fd)
-            self._lock_fd = None
+            try:
+                await self._db.close()
+            finally:
+                _unlock(self._lock_fd)  # the next process may have the file
+                self._lock_fd = None
 
     async def _migrate(self, steps: Iterable[tuple[int, str, str]]) -> None:
         await self._db.execute(
@@ -197,46 +191,21 @@ class Storage:
 
     # -- guided path -------------------------------------------------------------------------
 
-    # Every /term marks its card seen (hundreds a second under load). The mark must neither hold
-    # up the answer nor cost a commit each: marks wait in memory and a moment later go to the
-    # database in one transaction (`seen_terms` counts them meanwhile). A crash loses at most
-    # that moment's marks: the guided path would offer those cards once more.
+    # Seen marks wait a moment and go to the database together, in one transaction
+    # (SeenMarks); `seen_terms` counts this process's waiting ones meanwhile.
 
     async def mark_seen(self, user_key: str, term_id: str) -> None:
-        self._seen.setdefault(user_key, {}).setdefault(term_id, _now())
-        if self._seen_writer is None or self._seen_writer.done():
-            self._seen_writer = asyncio.create_task(self._write_seen_soon(),
-                                                    name="storage:seen-marks")
+        self._seen.add(user_key, term_id)
 
-    async def _write_seen_soon(self) -> None:
-        self._seen_waiting = True
-        try:
-            await asyncio.sleep(SEEN_WRITE_AFTER_S)
-        except asyncio.CancelledError:
-            return  # closing: close() writes them itself
-        finally:
-            self._seen_waiting = False
-        await self._write_seen()
-
-    async def _write_seen(self) -> None:
-        marks, self._seen = self._seen, {}
-        rows = [(user, term, at) for user, terms in marks.items() for term, at in terms.items()]
-        if not rows:
-            return
-        try:
-            await self._in_one_transaction(lambda conn: conn.executemany(
-                "INSERT OR IGNORE INTO seen_terms (user_key, term_id, first_seen)"
-                " VALUES (?, ?, ?)", rows))
-        except Exception:
-            log.exception("storage: could not record %d seen card(s); kept for the next try",
-                          len(rows))
-            for user, term, at in rows:
-                self._seen.setdefault(user, {}).setdefault(term, at)
+    async def _write_seen(self, rows: list[tuple[str, str, str]]) -> None:
+        await self._in_one_transaction(lambda conn: conn.executemany(
+            "INSERT OR IGNORE INTO seen_terms (user_key, term_id, first_seen) VALUES (?, ?, ?)",
+            rows))
 
     async def seen_terms(self, user_key: str) -> set[str]:
         stored = {row[0] for row in await self._db.execute_fetchall(
             "SELECT term_id FROM seen_terms WHERE user_key = ?", (user_key,))}
-        return stored | set(self._seen.get(user_key, ()))
+        return stored | self._seen.waiting(user_key)
 
     # -- discord: slash command sync ----------------------------------------------------------
 

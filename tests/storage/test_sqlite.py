@@ -60,7 +60,7 @@ def test_sql_splitter_keeps_statements_whole():
 async def test_seen_marks_are_written_together_soon_and_counted_meanwhile(storage: Storage):
     """A mark does not wait for the database: it counts at once, and a moment later every
     waiting mark is written in one go (a commit each would cost the answer its time)."""
-    from bot.storage.sqlite import SEEN_WRITE_AFTER_S
+    from bot.storage._common import SEEN_WRITE_AFTER_S
 
     for term in ("await", "coroutine", "await"):
         await storage.mark_seen("test:u", term)
@@ -94,11 +94,11 @@ async def test_a_failed_write_keeps_the_marks_for_the_next_try(storage: Storage)
     await storage._db.execute(
         "CREATE TEMP TRIGGER refuse BEFORE INSERT ON seen_terms"
         " BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END")
-    await storage._write_seen()
+    await storage._seen.write()
     assert await storage._db.execute_fetchall("SELECT term_id FROM seen_terms") == []
     assert await storage.seen_terms("test:u") == {"await"}  # still counted, still waiting
     await storage._db.execute("DROP TRIGGER refuse")
-    await storage._write_seen()
+    await storage._seen.write()
     rows = await storage._db.execute_fetchall("SELECT term_id FROM seen_terms")
     assert [r[0] for r in rows] == ["await"]
 
