@@ -52,6 +52,19 @@ def _methods(cls: type) -> dict[str, inspect.Signature]:
             if inspect.iscoroutinefunction(fn) and not name.startswith("_")}
 
 
+def test_the_postgresql_store_serves_every_storage_port():
+    """Every method the core's ports declare, with the same parameters."""
+    from bot.core.ports.storage import Store
+
+    declared = {name: inspect.signature(fn) for klass in Store.__mro__
+                if klass.__module__ == "bot.core.ports.storage"
+                for name, fn in vars(klass).items() if inspect.iscoroutinefunction(fn)}
+    pg = _methods(PostgresStorage)
+    assert len(declared) > 40 and sorted(set(declared) - set(pg)) == []
+    for name, signature in declared.items():
+        assert list(signature.parameters) == list(pg[name].parameters), name
+
+
 def test_every_method_of_the_sqlite_store_has_a_postgresql_twin():
     """A storage method added to one backend only fails here (journal_mode is SQLite's own)."""
     sqlite, pg = _methods(Storage), _methods(PostgresStorage)
