@@ -123,7 +123,10 @@ async def main(rounds: int) -> list[dict]:
     finally:
         if server:
             server.stop()
-    out = []
+    # Each PostgreSQL round trip wakes the server's process and then the bot's: on a host whose
+    # cores are all busy each wake-up may wait for a CPU, which SQLite's in-process reads never do.
+    out = [figure("storage_host_load_1min", round(os.getloadavg()[0], 2), "procs",
+                  f"- (runnable processes; this host has {os.cpu_count()} cores)")]
     for work, times in [("langs", {n: calls[(n, "langs")] for n in BACKENDS}),
                         ("quiz_answer", {n: calls[(n, "quiz_answer")] for n in BACKENDS}),
                         ("term_telegram", term)]:
