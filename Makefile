@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed
 DEV_LOCK := requirements-dev.lock
 RUN_LOCK := requirements.lock
 
-.PHONY: run test lint bench clean sandbox-deps docker-deps fonts lock
+.PHONY: run test lint bench clean sandbox-deps docker-deps postgres-deps fonts lock
 
 $(STAMP): pyproject.toml $(DEV_LOCK)
 	rm -rf $(VENV)
@@ -42,7 +42,7 @@ lint: $(STAMP) sandbox-deps
 	$(PY) -m bot.lint content/
 	$(VENV)/bin/ruff check bot tests
 
-test: sandbox-deps docker-deps fonts lint
+test: sandbox-deps docker-deps postgres-deps fonts lint
 	$(PY) -m pytest -q
 
 clean:
@@ -70,6 +70,15 @@ docker-deps:
 	      docker.io docker-compose debootstrap >/dev/null; \
 	  else echo "note: docker.io, docker-compose or debootstrap missing: the Docker test will skip (CI=true: fail)"; fi; }
 
+# The storage tests (and bench/storage_backends.py) start a throwaway PostgreSQL server from
+# Debian's binaries; they fail (not skip) under CI=true when it cannot start.
+postgres-deps:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing postgresql for the storage tests"; \
+	    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "note: PostgreSQL missing: its storage tests will skip (CI=true: fail)"; fi; }
+
 # Pictures (bot/pictures) draw their text with DejaVu Sans loaded by path from Debian's package,
 # so they look the same on every host. Without it a picture is skipped and the text is sent.
 FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
@@ -81,5 +90,5 @@ fonts:
 	  else echo "note: $(FONT) missing: picture tests will skip (CI=true: fail)"; fi; }
 
 # Every benchmark module under bench/ (each prints a table and merges bench/results.json).
-bench: $(STAMP) sandbox-deps fonts
+bench: $(STAMP) sandbox-deps postgres-deps fonts
 	@for f in bench/[!_]*.py; do $(PY) -m bench.$$(basename $$f .py) || exit 1; done

@@ -4,16 +4,19 @@ core in one frozen `Services`.
 
 `python -m bot --once "/term await"` handles one command line with the console adapter (no
 platform adapter, no scheduler, no stdin), prints the reply as plain text and exits 0. A
-startup error (a bad setting, broken content, an unusable database path) is one line on stderr
-and exit status 2.
+startup error (a bad setting, broken content, an unusable database, a SQLite file another
+process holds) is one line on stderr and exit status 2.
+
+`python -m bot migrate-storage --to postgresql://...` copies the SQLite database at
+STORAGE__PATH into PostgreSQL (again and again, without duplicates) and prints the counts.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import sqlite3
 import sys
+from urllib.parse import urlsplit
 
 from bot import logs
 from bot.settings import Settings, SettingsError, load_settings
@@ -30,7 +33,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--once", metavar="TEXT",
                         help='handle one command with the console adapter, e.g. "/term await"')
-    return parser.parse_args(argv)
+    parser.add_argument("command", nargs="?", choices=["migrate-storage"],
+                        help="migrate-storage: copy the SQLite database at STORAGE__PATH into"
+                             " the PostgreSQL database given by --to")
+    parser.add_argument("--to", metavar="URL", help="migrate-storage: postgresql://...")
+    args = parser.parse_args(argv)
+    if args.command == "migrate-storage" and not args.to:
+        parser.error("migrate-storage needs --to postgresql://user:password@host:port/dbname")
+    if args.to and args.command != "migrate-storage":
+        parser.error("--to belongs to migrate-storage")
+    return args
 
 
 async def amain(settings: Settings, once: str | None) -> int:
@@ -43,7 +55,7 @@ async def amain(settings: Settings, once: str | None) -> int:
     from bot.pictures import Pictures
     from bot.pictures.port import PictureService
     from bot.sandbox import RemoteSandbox, Sandbox
-    from bot.storage import Storage
+    from bot.storage import StorageUnavailable, open_store
 
     watch_children_with_pidfds()  # before the sandbox starts its first process
     try:
@@ -53,11 +65,11 @@ async def amain(settings: Settings, once: str | None) -> int:
                            ) from None
     if not library.terms:
         raise StartupError(f"no cards found under {settings.content.path}/terms")
+    url = settings.storage.url.get_secret_value() if settings.storage.url else None
     try:
-        storage = await Storage.open(settings.storage.path)
-    except (OSError, sqlite3.Error) as exc:
-        raise StartupError(
-            f"cannot open the database STORAGE__PATH={settings.storage.path}: {exc}") from None
+        storage = await open_store(url=url, path=settings.storage.path)
+    except StorageUnavailable as exc:
+        raise StartupError(str(exc)) from None
     try:
         demos = await asyncio.to_thread(load_demos, settings.content.path)
         bank = await asyncio.to_thread(bank_beside, library)
@@ -90,6 +102,26 @@ async def amain(settings: Settings, once: str | None) -> int:
         await storage.close()
 
 
+async def migrate_storage(settings: Settings, to: str) -> int:
+    from bot.storage import StorageUnavailable, is_postgres_url
+    from bot.storage.copy import copy_sqlite_to_postgres
+
+    if not is_postgres_url(to):
+        raise StartupError("migrate-storage --to needs postgresql://user:password@host:port/dbname")
+    try:
+        counts = await copy_sqlite_to_postgres(settings.storage.path, to)
+    except StorageUnavailable as exc:
+        raise StartupError(str(exc)) from None
+    for count in counts:
+        print(count.line())
+    return 0
+
+
+def _url_password(url: str | None) -> list[str]:
+    password = urlsplit(url).password if url else None
+    return [password] if password else []
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
@@ -99,13 +131,16 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from bot.adapters import registry
 
-    secrets = registry.secrets(settings)
+    url = settings.storage.url.get_secret_value() if settings.storage.url else None
+    secrets = [*registry.secrets(settings), *_url_password(url), *_url_password(args.to)]
     if settings.sandbox.token is not None:
         secrets.append(settings.sandbox.token.get_secret_value())
     # --once prints a reply for a person or a script: keep routine log lines out of the way.
     logs.configure("WARNING" if args.once is not None and settings.log.level == "INFO"
                    else settings.log.level, secrets)
     try:
+        if args.command == "migrate-storage":
+            return asyncio.run(migrate_storage(settings, args.to))
         return asyncio.run(amain(settings, args.once))
     except StartupError as exc:
         print(f"async-guru: {exc}", file=sys.stderr)

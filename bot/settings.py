@@ -1,6 +1,6 @@
 """Settings, read once in `__main__` from the environment and `.env`, then passed down.
 
-Nested names use `__`: `DISCORD__TOKEN`, `TELEGRAM__TOKEN`, `STORAGE__PATH`. An empty token
+Nested names use `__`: `DISCORD__TOKEN`, `TELEGRAM__TOKEN`, `STORAGE__PATH`, `STORAGE__URL`. An empty token
 means "not configured"; a token's format is never judged here, only by the platform's answer.
 """
 
@@ -67,7 +67,22 @@ class TelegramSettings(BaseModel):
 
 
 class StorageSettings(BaseModel):
+    """SQLite at `path` (one process per file), unless `url` names a PostgreSQL database
+    (postgresql://user:password@host:port/dbname), which any number of processes may share."""
+
     path: Path = Path("./data/async-guru.sqlite3")
+    url: SecretStr | None = None  # it may carry a password
+
+    _none = field_validator("url", mode="before")(_empty_is_none)
+
+    @field_validator("url")
+    @classmethod
+    def _postgres_only(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(
+                ("postgresql://", "postgres://")):
+            raise ValueError("expected postgresql://user:password@host:port/dbname, or empty for"
+                             " SQLite at STORAGE__PATH")
+        return value
 
 
 class ContentSettings(BaseModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from bot.core.features.daily import DailyScheduler
 from bot.core.services import Services, bank_beside
 from bot.core.types import ChatKind, ChatRef, Command, UserRef
 from bot.storage import Storage
+from tests.storage import pg_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -45,6 +48,20 @@ async def storage(tmp_path: Path):
     db = await Storage.open(tmp_path / "data" / "test.sqlite3")
     yield db
     await db.close()
+
+
+@pytest.fixture(scope="session")
+def pg() -> Iterator[pg_server.PgServer]:
+    """One real PostgreSQL server for the session (started on first use). Where it cannot
+    start, the tests that need it skip locally and FAIL under CI=true (CI installs it)."""
+    try:
+        server = pg_server.start()
+    except pg_server.PgUnavailable as exc:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL tests cannot run: {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: {exc}")
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -70,3 +70,58 @@ def test_progress_persists_across_runs(tmp_path):
     run("--once", "/learn", tmp_path=tmp_path)
     out = run("--once", "/learn", tmp_path=tmp_path)
     assert "2/24" in out.stdout
+
+
+async def test_a_second_process_on_the_same_sqlite_file_refuses_to_start(tmp_path):
+    """SQLite is one process per file: while one holds it, another exits 2 with one line."""
+    import asyncio
+
+    from bot.storage import Storage
+
+    holder = await Storage.open(tmp_path / "db.sqlite3")  # the file `run` points the bot at
+    try:
+        out = await asyncio.to_thread(run, "--once", "/term await", tmp_path=tmp_path)
+    finally:
+        await holder.close()
+    assert out.returncode == 2 and out.stdout == ""
+    assert out.stderr.strip().count("\n") == 0 and "in use by another bot process" in out.stderr
+
+
+async def test_with_storage_url_a_language_chosen_in_one_process_holds_in_the_next(tmp_path, pg):
+    """STORAGE__URL selects PostgreSQL: /lang in one process, /term in another answers in that
+    language, and no SQLite file is written."""
+    import asyncio
+
+    env = {"STORAGE__URL": await pg.fresh_url()}
+    first = await asyncio.to_thread(run, "--once", "/lang en", tmp_path=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    second = await asyncio.to_thread(run, "--once", "/term await", tmp_path=tmp_path, env=env)
+    assert second.returncode == 0, second.stderr
+    assert "I'll pause right here, event loop" in second.stdout
+    assert not (tmp_path / "db.sqlite3").exists()
+
+
+def test_an_unreachable_postgresql_is_one_line_and_exit_two(tmp_path):
+    out = run("--once", "/term await", tmp_path=tmp_path,
+              env={"STORAGE__URL": "postgresql://bot:s3cret@127.0.0.1:1/bot"})
+    assert out.returncode == 2 and out.stderr.strip().count("\n") == 0
+    assert "cannot connect to PostgreSQL" in out.stderr and "s3cret" not in out.stderr
+
+
+async def test_migrate_storage_copies_and_prints_the_counts_again_and_again(tmp_path, pg):
+    """The SQLite deployment's rows arrive in PostgreSQL; a second run adds none."""
+    import asyncio
+
+    made = await asyncio.to_thread(run, "--once", "/lang en", tmp_path=tmp_path)
+    assert made.returncode == 0, made.stderr
+    url = await pg.fresh_url()
+    runs = [await asyncio.to_thread(run, "migrate-storage", "--to", url, tmp_path=tmp_path)
+            for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr
+    assert "user_prefs: 1 copied, 1 new, 1 in PostgreSQL" in runs[0].stdout
+    assert "user_prefs: 1 copied, 0 new, 1 in PostgreSQL" in runs[1].stdout
+    after = await asyncio.to_thread(run, "--once", "/term await", tmp_path=tmp_path,
+                                    env={"STORAGE__URL": url})
+    assert "I'll pause right here, event loop" in after.stdout
+    missing = run("migrate-storage", tmp_path=tmp_path)
+    assert missing.returncode == 2 and "--to" in missing.stderr

@@ -67,3 +67,19 @@ def test_sandbox_urls_are_split_and_checked(monkeypatch, tmp_path):
         monkeypatch.setenv("SANDBOX__URL", bad)
         with pytest.raises(SettingsError, match="SANDBOX__URL"):
             load_settings()
+
+
+def test_storage_url_selects_postgresql_and_stays_secret(monkeypatch, tmp_path):
+    """STORAGE__URL is a secret (it may carry a password); empty means SQLite at STORAGE__PATH;
+    anything but postgresql:// is one clear line."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("STORAGE__URL", "")
+    assert load_settings().storage.url is None
+    monkeypatch.setenv("STORAGE__URL", "postgresql://bot:pw@db:5432/bot")
+    settings = load_settings()
+    assert settings.storage.url.get_secret_value() == "postgresql://bot:pw@db:5432/bot"
+    assert "pw@" not in repr(settings)
+    monkeypatch.setenv("STORAGE__URL", "mysql://db/bot")
+    with pytest.raises(SettingsError, match=r"STORAGE__URL.*postgresql://") as caught:
+        load_settings()
+    assert "\n" not in str(caught.value)

@@ -1,4 +1,4 @@
-"""Posts keep the order their choices were shown in; rounds are rows (bot/storage/db.py)."""
+"""Posts keep the order their choices were shown in; rounds are rows (bot/storage/sqlite.py)."""
 
 from pathlib import Path
 

@@ -1,23 +1,24 @@
-"""All SQL of the bot, parameterised, in one place: the SQLite implementation of the core's
-storage ports (bot/core/ports/storage.py), returning their frozen rows.
+"""The SQLite implementation of the core's storage ports (bot/core/ports/storage.py), returning
+their frozen rows: the embedded default, one process per database file.
 
 aiosqlite runs sqlite3 in its own thread, so no query ever blocks the event loop. The schema
 changes only through `migrations/NNNN_name.sql`, applied in order at startup and recorded in
-`schema_version`.
+`schema_version`. Languages, zones and seen marks are kept in memory (see below), which is
+right only while this process is the file's only writer: a second process on the same file is
+refused at open (an exclusive lock on `<file>.lock`, released by the kernel when this one dies).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import logging
-import re
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
-from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import aiosqlite
 
@@ -35,55 +36,34 @@ from bot.core.ports.storage import (
     SrsItem,
     TelegramPoll,
 )
+from bot.storage._common import SeenMarks, StorageUnavailable, make, migrations, order_text
+from bot.storage._common import now as _now
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
-SEEN_WRITE_AFTER_S = 0.25  # seen marks wait this long to be written together
 POSTS_KEPT = 512  # posted questions kept in memory (the latest read), ~1 KiB each
-_MIGRATION_RE = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-# Columns stored as 0/1 that the ports' rows hold as booleans.
-_BOOLEANS: dict[type, tuple[str, ...]] = {Answer: ("correct",), DailyTarget: ("enabled",),
-                                          RoundPost: ("revealed",)}
-
-
-def _make(cls: type[R], row: Any) -> R:
-    """A port's frozen row from a database row whose column names are its fields."""
-    values = dict(row)
-    for name in _BOOLEANS.get(cls, ()):
-        values[name] = bool(values[name])
-    if cls is QuizPost:
-        values["choice_order"] = order_of(values.get("choice_order"))
-    return cls(**values)
-
-
-def order_text(order: tuple[int, ...]) -> str | None:
-    """A post's choice order as stored: "3,1,2"; None for the bank's own order."""
-    return ",".join(str(n) for n in order) if order else None
-
-
-def order_of(text: str | None) -> tuple[int, ...]:
-    return tuple(int(n) for n in text.split(",")) if text else ()
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """(version, name, sql) of every packaged migration, in order."""
-    found = []
-    for item in resources.files("bot.storage").joinpath("migrations").iterdir():
-        match = _MIGRATION_RE.match(item.name)
-        if match:
-            found.append((int(match[1]), item.name, item.read_text(encoding="utf-8")))
-    found.sort()
-    versions = [v for v, _, _ in found]
-    if len(set(versions)) != len(versions):
-        raise RuntimeError(f"two migrations share a number: {versions}")
-    return found
+def _lock_file(target: str) -> int | None:
+    """Hold an exclusive lock on `<target>.lock` for as long as the store is open; a second
+    process (or a second open in this one) is refused with a clear message."""
+    if target == ":memory:":
+        return None
+    lock_path = f"{target}.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise StorageUnavailable(
+            f"the database {target} is in use by another bot process (it holds {lock_path});"
+            " SQLite serves one process per file: stop the other one, or share PostgreSQL"
+            " (STORAGE__URL)") from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 class SnippetRows:
@@ -101,7 +81,7 @@ class SnippetRows:
     async def snippet(self, snippet_id: str, *, not_before: str) -> Snippet | None:
         rows = await self._db.execute_fetchall(
             "SELECT * FROM run_snippets WHERE id = ? AND created_at >= ?", (snippet_id, not_before))
-        return next((_make(Snippet, row) for row in rows), None)
+        return next((make(Snippet, row) for row in rows), None)
 
     async def snippets_forget(self, user_key: str) -> int:
         async with self._db.execute("DELETE FROM run_snippets WHERE user_key = ?", (user_key,)) as cur:
@@ -117,46 +97,57 @@ class Storage(SnippetRows):
     """One object implementing every storage port: Preferences, QuizStore, DailyStore,
     PracticeStore, PlatformState and SnippetStore."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: str, lock_fd: int | None = None) -> None:
         self._db = conn
         self.path = path
+        self._lock_fd = lock_fd
         self._tx = asyncio.Lock()
         self._user_langs: dict[str, str] = {}
         self._chat_langs: dict[str, str] = {}
         self._chat_tzs: dict[str, str] = {}  # chat -> its daily schedule's zone (daily_set)
         self._daily_tracks: dict[str, str] = {}  # chat -> 'all' or 'curriculum' (daily_set_track)
         self._posts: dict[int, QuizPost] = {}  # recently read posted questions (never changed)
-        self._seen: dict[str, dict[str, str]] = {}  # user -> term -> first seen, not yet written
-        self._seen_writer: asyncio.Task[None] | None = None
-        self._seen_waiting = False
+        self._seen = SeenMarks(self._write_seen)
 
     @classmethod
     async def open(cls, path: Path | str) -> Storage:
-        """Open (creating the file and its folder on first run) and migrate."""
+        """Open (creating the file and its folder on first run), take the file's lock and
+        migrate. StorageUnavailable when another process has the file."""
         target = str(path)
         if target != ":memory:":
             await asyncio.to_thread(Path(target).parent.mkdir, parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(target, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        storage = cls(conn, target)
-        await storage._migrate(migrations())
-        await storage._load_langs()
-        await storage._load_chat_tzs()
-        await storage._load_daily_tracks()
+        lock_fd = await asyncio.to_thread(_lock_file, target)
+        try:
+            conn = await aiosqlite.connect(target, isolation_level=None)
+        except BaseException:
+            _unlock(lock_fd)
+            raise
+        storage = cls(conn, target, lock_fd)
+        try:
+            conn.row_factory = aiosqlite.Row
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await storage._migrate(migrations("sqlite"))
+            await storage._load_langs()
+            await storage._load_chat_tzs()
+            await storage._load_daily_tracks()
+        except BaseException:
+            await conn.close()
+            _unlock(lock_fd)
+            raise
         return storage
 
     async def close(self) -> None:
         """Write what is still waiting (seen marks), then close."""
-        writer = self._seen_writer
-        if writer is not None and not writer.done():
-            if self._seen_waiting:
-                writer.cancel()  # only its wait: a write under way is let finish
-            await writer
-        await self._write_seen()
-        await self._db.close()
+        try:
+            await self._seen.close()
+        finally:
+            try:
+                await self._db.close()
+            finally:
+                _unlock(self._lock_fd)  # the next process may have the file
+                self._lock_fd = None
 
     async def _migrate(self, steps: Iterable[tuple[int, str, str]]) -> None:
         await self._db.execute(
@@ -233,46 +224,21 @@ class Storage(SnippetRows):
 
     # -- guided path -------------------------------------------------------------------------
 
-    # Every /term marks its card seen (hundreds a second under load). The mark must neither hold
-    # up the answer nor cost a commit each: marks wait in memory and a moment later go to the
-    # database in one transaction (`seen_terms` counts them meanwhile). A crash loses at most
-    # that moment's marks: the guided path would offer those cards once more.
+    # Seen marks wait a moment and go to the database together, in one transaction
+    # (SeenMarks); `seen_terms` counts this process's waiting ones meanwhile.
 
     async def mark_seen(self, user_key: str, term_id: str) -> None:
-        self._seen.setdefault(user_key, {}).setdefault(term_id, _now())
-        if self._seen_writer is None or self._seen_writer.done():
-            self._seen_writer = asyncio.create_task(self._write_seen_soon(),
-                                                    name="storage:seen-marks")
+        self._seen.add(user_key, term_id)
 
-    async def _write_seen_soon(self) -> None:
-        self._seen_waiting = True
-        try:
-            await asyncio.sleep(SEEN_WRITE_AFTER_S)
-        except asyncio.CancelledError:
-            return  # closing: close() writes them itself
-        finally:
-            self._seen_waiting = False
-        await self._write_seen()
-
-    async def _write_seen(self) -> None:
-        marks, self._seen = self._seen, {}
-        rows = [(user, term, at) for user, terms in marks.items() for term, at in terms.items()]
-        if not rows:
-            return
-        try:
-            await self._in_one_transaction(lambda conn: conn.executemany(
-                "INSERT OR IGNORE INTO seen_terms (user_key, term_id, first_seen)"
-                " VALUES (?, ?, ?)", rows))
-        except Exception:
-            log.exception("storage: could not record %d seen card(s); kept for the next try",
-                          len(rows))
-            for user, term, at in rows:
-                self._seen.setdefault(user, {}).setdefault(term, at)
+    async def _write_seen(self, rows: list[tuple[str, str, str]]) -> None:
+        await self._in_one_transaction(lambda conn: conn.executemany(
+            "INSERT OR IGNORE INTO seen_terms (user_key, term_id, first_seen) VALUES (?, ?, ?)",
+            rows))
 
     async def seen_terms(self, user_key: str) -> set[str]:
         stored = {row[0] for row in await self._db.execute_fetchall(
             "SELECT term_id FROM seen_terms WHERE user_key = ?", (user_key,))}
-        return stored | set(self._seen.get(user_key, ()))
+        return stored | self._seen.waiting(user_key)
 
     # -- discord: slash command sync ----------------------------------------------------------
 
@@ -343,11 +309,11 @@ class Storage(SnippetRows):
         return next((dict(row) for row in rows), None)
 
     async def _all(self, cls: type[R], sql: str, params: tuple | dict = ()) -> list[R]:
-        return [_make(cls, row) for row in await self._db.execute_fetchall(sql, params)]
+        return [make(cls, row) for row in await self._db.execute_fetchall(sql, params)]
 
     async def _one(self, cls: type[R], sql: str, params: tuple | dict = ()) -> R | None:
         rows = await self._db.execute_fetchall(sql, params)
-        return next((_make(cls, row) for row in rows), None)
+        return next((make(cls, row) for row in rows), None)
 
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
                                owner_key: str | None, now: str, *,
@@ -754,3 +720,8 @@ def _split_sql(script: str) -> list[str]:
     if buf.strip():
         statements.append(buf.strip())
     return statements
+
+
+def _unlock(fd: int | None) -> None:
+    if fd is not None:
+        os.close(fd)  # closing the descriptor releases the lock

@@ -1,0 +1,434 @@
+"""The PostgreSQL implementation of the core's storage ports (`STORAGE__URL=postgresql://...`),
+returning the same frozen rows as the SQLite one, over a pool of asyncpg connections.
+
+Any number of bot processes may share the database, so nothing here is cached that another
+process could change: a language or zone chosen through one process holds for the next command
+in another. Kept in memory are only posted questions (rows no statement changes once written)
+and this process's own seen marks for a moment before they are written together.
+Multi-statement writes are one statement (data-modifying CTEs) or one transaction on one pooled
+connection. Migrations (`migrations/postgresql/NNNN_name.sql`) run at open under an
+advisory lock, so processes that start together migrate once.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, TypeVar
+
+import asyncpg
+
+from bot.core.ports.storage import (
+    Answer,
+    BoardRow,
+    DailyTarget,
+    LedgerEntry,
+    QuizPost,
+    Score,
+    SrsItem,
+    TelegramPoll,
+)
+from bot.storage._common import SeenMarks, StorageUnavailable, make, migrations, now
+
+log = logging.getLogger(__name__)
+R = TypeVar("R")
+POSTS_KEPT = 512  # posted questions kept in memory (the latest read): immutable rows
+MIGRATION_LOCK = 0x6173796E63677572  # pg_advisory_lock key: "asyncgur" in ASCII
+POOL_MIN, POOL_MAX = 2, 10
+
+
+def _count(status: str) -> int:
+    """The row count of a command tag such as 'UPDATE 3' or 'INSERT 0 1'."""
+    return int(status.rsplit(" ", 1)[-1])
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
+    """The pool's reset of a released connection. By default asyncpg sends a reset query
+    (RESET ALL, UNLISTEN, advisory unlocks) on every release: a second round trip for each
+    call, measured to double a /term's cost on a busy host. This store leaves no session state
+    behind (settings are transaction-local, the migration lock is released in `finally`, no
+    LISTEN), and asyncpg still rolls back a transaction left open."""
+
+
+class PostgresStorage:
+    """Every storage port over one PostgreSQL database: Preferences, QuizStore, DailyStore,
+    PracticeStore and PlatformState."""
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        self._pool = pool
+        self.url = redacted(url)
+        self._posts: dict[int, QuizPost] = {}
+        self._seen = SeenMarks(self._write_seen)
+
+    @classmethod
+    async def open(cls, url: str, *, min_size: int = POOL_MIN, max_size: int = POOL_MAX
+                   ) -> PostgresStorage:
+        """Connect a pool and apply the migrations not yet applied (under the advisory lock).
+        StorageUnavailable when the server cannot be reached or refuses us."""
+        try:
+            pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size,
+                                             reset=_nothing_to_reset)
+        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, ValueError) as exc:
+            raise StorageUnavailable(
+                f"cannot connect to PostgreSQL at STORAGE__URL={redacted(url)}: {exc}") from None
+        storage = cls(pool, url)
+        try:
+            await storage._migrate(migrations("postgresql"))
+        except asyncpg.PostgresError as exc:
+            await pool.close()
+            raise StorageUnavailable(
+                f"cannot migrate PostgreSQL at STORAGE__URL={redacted(url)}: {exc}") from None
+        except BaseException:
+            await pool.close()
+            raise
+        return storage
+
+    async def close(self) -> None:
+        """Write the seen marks still waiting, then close the pool."""
+        try:
+            await self._seen.close()
+        finally:
+            await self._pool.close()
+
+    async def _migrate(self, steps: list[tuple[int, str, str]]) -> None:
+        async with self._pool.acquire() as conn:
+            # Session-level lock: a process starting alongside waits here, then finds every
+            # migration recorded and applies nothing.
+            await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+            try:
+                await conn.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version BIGINT PRIMARY KEY,"
+                    " name TEXT NOT NULL, applied_at TEXT NOT NULL)")
+                applied = {r[0] for r in await conn.fetch("SELECT version FROM schema_version")}
+                for version, name, sql in steps:
+                    if version in applied:
+                        continue
+                    async with conn.transaction():  # a failing one leaves the previous version
+                        await conn.execute(sql)
+                        await conn.execute(
+                            "INSERT INTO schema_version (version, name, applied_at)"
+                            " VALUES ($1, $2, $3)", version, name, now())
+                    log.info("storage: applied migration postgresql/%s", name)
+            finally:
+                await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+    async def schema_version(self) -> int:
+        return int(await self._pool.fetchval("SELECT COALESCE(MAX(version), 0) FROM schema_version"))
+
+    async def _all(self, cls: type[R], sql: str, *args: Any) -> list[R]:
+        return [make(cls, row) for row in await self._pool.fetch(sql, *args)]
+
+    async def _one(self, cls: type[R], sql: str, *args: Any) -> R | None:
+        row = await self._pool.fetchrow(sql, *args)
+        return None if row is None else make(cls, row)
+
+    # -- preferences -------------------------------------------------------------------------
+
+    async def langs(self, user_key: str, chat_key: str) -> tuple[str | None, str | None]:
+        """The user's and the chat's language choices: one round trip, read fresh each time
+        (another process may have just changed either)."""
+        row = await self._pool.fetchrow(
+            "SELECT (SELECT lang FROM user_prefs WHERE user_key = $1),"
+            " (SELECT lang FROM chat_prefs WHERE chat_key = $2)", user_key, chat_key)
+        return row[0], row[1]
+
+    async def user_lang(self, user_key: str) -> str | None:
+        return await self._pool.fetchval("SELECT lang FROM user_prefs WHERE user_key = $1", user_key)
+
+    async def set_user_lang(self, user_key: str, lang: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO user_prefs (user_key, lang, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (user_key) DO UPDATE SET lang = excluded.lang,"
+            " updated_at = excluded.updated_at", user_key, lang, now())
+
+    async def chat_lang(self, chat_key: str) -> str | None:
+        return await self._pool.fetchval("SELECT lang FROM chat_prefs WHERE chat_key = $1", chat_key)
+
+    async def set_chat_lang(self, chat_key: str, lang: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO chat_prefs (chat_key, lang, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (chat_key) DO UPDATE SET lang = excluded.lang,"
+            " updated_at = excluded.updated_at", chat_key, lang, now())
+
+    async def chat_tz(self, chat_key: str) -> str | None:
+        return await self._pool.fetchval("SELECT tz FROM daily_targets WHERE chat_key = $1",
+                                         chat_key)
+
+    # Seen marks wait a moment and go to the database together (SeenMarks): a /term then costs
+    # one round trip, its language read. They need no durable commit (a crash may lose that
+    # moment's marks anyway), so theirs does not wait for the disk.
+
+    async def mark_seen(self, user_key: str, term_id: str) -> None:
+        self._seen.add(user_key, term_id)
+
+    async def _write_seen(self, rows: list[tuple[str, str, str]]) -> None:
+        users, terms, times = (list(column) for column in zip(*rows, strict=True))
+        await self._pool.execute(
+            "WITH lazy AS (SELECT set_config('synchronous_commit', 'off', true))"
+            " INSERT INTO seen_terms (user_key, term_id, first_seen)"
+            " SELECT u, t, f FROM lazy, unnest($1::text[], $2::text[], $3::text[]) AS m (u, t, f)"
+            " ON CONFLICT DO NOTHING", users, terms, times)
+
+    async def seen_terms(self, user_key: str) -> set[str]:
+        rows = await self._pool.fetch("SELECT term_id FROM seen_terms WHERE user_key = $1", user_key)
+        return {r[0] for r in rows} | self._seen.waiting(user_key)
+
+    # -- discord: slash command sync ----------------------------------------------------------
+
+    async def discord_sync_hash(self, application_id: str, scope: str) -> str | None:
+        return await self._pool.fetchval(
+            "SELECT spec_hash FROM discord_command_sync WHERE application_id = $1 AND scope = $2",
+            application_id, scope)
+
+    async def set_discord_sync_hash(self, application_id: str, scope: str, spec_hash: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO discord_command_sync (application_id, scope, spec_hash, synced_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (application_id, scope) DO UPDATE SET"
+            " spec_hash = excluded.spec_hash, synced_at = excluded.synced_at",
+            application_id, scope, spec_hash, now())
+
+    # -- quizzes and scores ------------------------------------------------------------------
+
+    async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
+                               owner_key: str | None, now: str) -> int:
+        return int(await self._pool.fetchval(
+            "INSERT INTO quiz_posts (chat_key, question_id, source, owner_key, posted_at)"
+            " VALUES ($1, $2, $3, $4, $5) RETURNING id", chat_key, question_id, source, owner_key,
+            now))
+
+    async def quiz_post(self, post_id: int) -> QuizPost | None:
+        post = self._posts.get(post_id)
+        if post is None:
+            post = await self._one(QuizPost, "SELECT * FROM quiz_posts WHERE id = $1", post_id)
+            if post is None:
+                return None
+            if len(self._posts) >= POSTS_KEPT:
+                del self._posts[next(iter(self._posts))]  # the oldest read
+            self._posts[post_id] = post
+        return post  # frozen, and never changed in the database once written
+
+    async def user_answer(self, post_id: int, user_key: str) -> Answer | None:
+        return await self._one(Answer, "SELECT * FROM quiz_answers WHERE post_id = $1"
+                               " AND user_key = $2", post_id, user_key)
+
+    async def post_tally(self, post_id: int) -> tuple[int, int]:
+        row = await self._pool.fetchrow(
+            "SELECT COUNT(*), COALESCE(SUM(correct), 0)::bigint FROM quiz_answers WHERE post_id = $1",
+            post_id)
+        return int(row[0]), int(row[1])
+
+    async def record_answer(self, *, post_id: int, user_key: str, user_name: str, chat_key: str,
+                            question_id: str, choice: int, correct: bool, now: str, day: str,
+                            yesterday: str) -> bool:
+        """Store an answer and update the score and streak in one statement (so atomically,
+        in one round trip). False (and nothing changed) if the user already answered."""
+        # Every s.column reads its value before this answer.
+        streak = ("CASE WHEN s.last_day >= $9 THEN s.streak"
+                  " WHEN s.last_day = $10 THEN s.streak + 1 ELSE 1 END")
+        added = await self._pool.fetchval(
+            "WITH answer AS (INSERT INTO quiz_answers (post_id, user_key, chat_key, question_id,"
+            " choice, correct, answered_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+            " ON CONFLICT DO NOTHING RETURNING 1),"
+            " score AS (INSERT INTO scores AS s (chat_key, user_key, user_name, answered, correct,"
+            " streak, best_streak, last_day) SELECT $3, $2, $8, 1, $6, 1, 1, $9 FROM answer"
+            " ON CONFLICT (chat_key, user_key) DO UPDATE SET user_name = excluded.user_name,"
+            " answered = s.answered + 1, correct = s.correct + excluded.correct,"
+            f" streak = {streak}, best_streak = GREATEST(s.best_streak, {streak}),"
+            " last_day = GREATEST(COALESCE(s.last_day, ''), excluded.last_day))"
+            " SELECT COUNT(*) FROM answer",
+            post_id, user_key, chat_key, question_id, choice, int(correct), now, user_name, day,
+            yesterday)
+        return added == 1
+
+    async def score(self, chat_key: str, user_key: str) -> Score | None:
+        return await self._one(Score, "SELECT * FROM scores WHERE chat_key = $1 AND user_key = $2",
+                               chat_key, user_key)
+
+    async def leaderboard(self, chat_key: str, *, since: str | None = None, limit: int = 10
+                          ) -> list[BoardRow]:
+        return await self._all(
+            BoardRow, "SELECT a.user_key, COALESCE(MAX(s.user_name), '') AS user_name,"
+            " COUNT(*) AS answered, SUM(a.correct)::bigint AS correct FROM quiz_answers a"
+            " LEFT JOIN scores s ON s.chat_key = a.chat_key AND s.user_key = a.user_key"
+            " WHERE a.chat_key = $1 AND a.answered_at >= $2 GROUP BY a.user_key"
+            " ORDER BY correct DESC, answered ASC, a.user_key LIMIT $3",
+            chat_key, since or "", limit)
+
+    async def answered_questions(self, user_key: str) -> set[str]:
+        rows = await self._pool.fetch(
+            "SELECT DISTINCT question_id FROM quiz_answers WHERE user_key = $1", user_key)
+        return {r[0] for r in rows}
+
+    async def forget_user(self, user_key: str) -> int:
+        return int(await self._pool.fetchval(
+            "WITH a AS (DELETE FROM quiz_answers WHERE user_key = $1 RETURNING 1),"
+            " s AS (DELETE FROM scores WHERE user_key = $1 RETURNING 1),"
+            " r AS (DELETE FROM srs_items WHERE user_key = $1 RETURNING 1)"
+            " SELECT (SELECT COUNT(*) FROM a) + (SELECT COUNT(*) FROM s)"
+            " + (SELECT COUNT(*) FROM r)", user_key))
+
+    async def user_has_practice_data(self, user_key: str) -> bool:
+        return bool(await self._pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM quiz_answers WHERE user_key = $1)"
+            " OR EXISTS (SELECT 1 FROM scores WHERE user_key = $1)"
+            " OR EXISTS (SELECT 1 FROM srs_items WHERE user_key = $1)", user_key))
+
+    # -- daily posts -------------------------------------------------------------------------
+
+    async def daily_target(self, chat_key: str) -> DailyTarget | None:
+        return await self._one(DailyTarget, "SELECT * FROM daily_targets WHERE chat_key = $1",
+                               chat_key)
+
+    async def daily_set(self, *, chat_key: str, platform: str, chat_id: str, chat_kind: str,
+                        at_time: str, tz: str, next_day: str, next_due: str, now: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO daily_targets (chat_key, platform, chat_id, chat_kind, at_time, tz,"
+            " enabled, next_day, next_due, disabled_reason, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $8, NULL, $9) ON CONFLICT (chat_key)"
+            " DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id,"
+            " chat_kind = excluded.chat_kind, at_time = excluded.at_time, tz = excluded.tz,"
+            " enabled = 1, next_day = excluded.next_day, next_due = excluded.next_due,"
+            " disabled_reason = NULL, updated_at = excluded.updated_at",
+            chat_key, platform, chat_id, chat_kind, at_time, tz, next_day, next_due, now)
+
+    async def daily_disable(self, chat_key: str, reason: str, now: str) -> bool:
+        return _count(await self._pool.execute(
+            "UPDATE daily_targets SET enabled = 0, disabled_reason = $1, updated_at = $2"
+            " WHERE chat_key = $3 AND enabled = 1", reason, now, chat_key)) == 1
+
+    async def daily_next_due(self, platforms: list[str]) -> str | None:
+        return await self._pool.fetchval(
+            "SELECT MIN(next_due) FROM daily_targets WHERE enabled = 1"
+            " AND platform = ANY($1::text[])", platforms)
+
+    async def daily_due(self, now: str, platforms: list[str], limit: int = 500
+                        ) -> list[DailyTarget]:
+        return await self._all(
+            DailyTarget, "SELECT * FROM daily_targets WHERE enabled = 1 AND next_due <= $1"
+            " AND platform = ANY($2::text[]) ORDER BY next_due, chat_key LIMIT $3",
+            now, platforms, limit)
+
+    async def daily_recover(self, now: str) -> int:
+        return _count(await self._pool.execute(
+            "UPDATE daily_ledger SET status = 'unknown', detail = 'in flight when the bot stopped',"
+            " updated_at = $1 WHERE status = 'claimed'", now))
+
+    async def daily_advance(self, *, chat_key: str, day: str, status: str, detail: str | None,
+                            next_day: str, next_due: str, now: str) -> None:
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO daily_ledger (chat_key, local_day, status, detail, updated_at)"
+                " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
+                chat_key, day, status, detail, now)
+            await conn.execute(
+                "UPDATE daily_targets SET next_day = $1, next_due = $2 WHERE chat_key = $3"
+                " AND next_day = $4", next_day, next_due, chat_key, day)
+
+    async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
+                          question_id: str, next_day: str, next_due: str, now: str) -> int | None:
+        """Ledger row 'claimed', term shown, question posted, target moved on: one transaction.
+        The ledger's primary key decides between claimers, whichever process they run in."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            post_id = None
+            if _count(await conn.execute(
+                    "INSERT INTO daily_ledger (chat_key, local_day, status, term_id, updated_at)"
+                    " VALUES ($1, $2, 'claimed', $3, $4) ON CONFLICT DO NOTHING",
+                    chat_key, day, term_id, now)) == 1:
+                await conn.execute(
+                    "INSERT INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
+                    " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", chat_key, cycle, term_id, now)
+                post_id = int(await conn.fetchval(
+                    "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at)"
+                    " VALUES ($1, $2, 'daily', $3) RETURNING id", chat_key, question_id, now))
+                await conn.execute(
+                    "UPDATE daily_ledger SET post_id = $1 WHERE chat_key = $2 AND local_day = $3",
+                    post_id, chat_key, day)
+            await conn.execute(
+                "UPDATE daily_targets SET next_day = $1, next_due = $2 WHERE chat_key = $3"
+                " AND next_day = $4", next_day, next_due, chat_key, day)
+            return post_id
+
+    async def daily_record(self, chat_key: str, day: str, status: str, detail: str | None,
+                           now: str) -> None:
+        await self._pool.execute(
+            "UPDATE daily_ledger SET status = $1, detail = $2, updated_at = $3"
+            " WHERE chat_key = $4 AND local_day = $5", status, detail, now, chat_key, day)
+
+    async def daily_ledger(self, chat_key: str, limit: int = 7) -> list[LedgerEntry]:
+        return await self._all(
+            LedgerEntry, "SELECT * FROM daily_ledger WHERE chat_key = $1"
+            " ORDER BY local_day DESC LIMIT $2", chat_key, limit)
+
+    async def daily_ledger_day(self, chat_key: str, day: str) -> LedgerEntry | None:
+        return await self._one(
+            LedgerEntry, "SELECT * FROM daily_ledger WHERE chat_key = $1 AND local_day = $2",
+            chat_key, day)
+
+    async def daily_ledger_counts(self) -> dict[str, int]:
+        rows = await self._pool.fetch("SELECT status, COUNT(*) FROM daily_ledger GROUP BY status")
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def daily_rotation(self, chat_key: str) -> tuple[int, set[str]]:
+        rows = await self._pool.fetch(
+            "SELECT cycle, term_id FROM daily_rotation WHERE chat_key = $1 AND cycle ="
+            " (SELECT COALESCE(MAX(cycle), 0) FROM daily_rotation WHERE chat_key = $1)", chat_key)
+        cycle = int(rows[0][0]) if rows else 0
+        return cycle, {r[1] for r in rows}
+
+    async def daily_mark_shown(self, chat_key: str, cycle: int, term_id: str, now: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", chat_key, cycle, term_id, now)
+
+    # -- spaced repetition -------------------------------------------------------------------
+
+    async def srs_get(self, user_key: str, item: str) -> SrsItem | None:
+        return await self._one(SrsItem, "SELECT * FROM srs_items WHERE user_key = $1 AND item = $2",
+                               user_key, item)
+
+    async def srs_put(self, user_key: str, item: str, *, due: str, state_json: str,
+                      reason: str | None, now: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO srs_items AS i (user_key, item, due, state_json, reason, updated_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (user_key, item) DO UPDATE SET"
+            " due = excluded.due, state_json = excluded.state_json,"
+            " reason = COALESCE(excluded.reason, i.reason), updated_at = excluded.updated_at",
+            user_key, item, due, state_json, reason, now)
+
+    async def srs_due(self, user_key: str, now: str, limit: int = 20) -> list[SrsItem]:
+        return await self._all(
+            SrsItem, "SELECT * FROM srs_items WHERE user_key = $1 AND due <= $2"
+            " ORDER BY due, item LIMIT $3", user_key, now, limit)
+
+    async def srs_items(self, user_key: str) -> set[str]:
+        rows = await self._pool.fetch("SELECT item FROM srs_items WHERE user_key = $1", user_key)
+        return {r[0] for r in rows}
+
+    async def srs_next_due(self, user_key: str) -> str | None:
+        return await self._pool.fetchval("SELECT MIN(due) FROM srs_items WHERE user_key = $1",
+                                         user_key)
+
+    # -- telegram: quiz polls ----------------------------------------------------------------
+
+    async def telegram_poll_add(self, *, poll_id: str, post_id: int, chat_id: str, chat_kind: str,
+                                message_id: int, now: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO telegram_polls (poll_id, post_id, chat_id, chat_kind, message_id, sent_at)"
+            " VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (poll_id) DO UPDATE SET"
+            " post_id = excluded.post_id, chat_id = excluded.chat_id,"
+            " chat_kind = excluded.chat_kind, message_id = excluded.message_id,"
+            " sent_at = excluded.sent_at", poll_id, post_id, chat_id, chat_kind, message_id, now)
+
+    async def telegram_poll(self, poll_id: str) -> TelegramPoll | None:
+        return await self._one(TelegramPoll, "SELECT * FROM telegram_polls WHERE poll_id = $1",
+                               poll_id)

@@ -1,0 +1,99 @@
+"""migrate-storage: a SQLite deployment's data lands in PostgreSQL, the same on every run."""
+
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from bot.storage import Storage, StorageUnavailable
+from bot.storage.copy import copy_sqlite_to_postgres
+from bot.storage.postgresql import PostgresStorage
+from tests.storage.samples import answer, claim, target
+
+
+async def _fill(path: Path) -> int:
+    db = await Storage.open(path)
+    try:
+        await db.set_user_lang("test:u", "en")
+        await db.set_chat_lang("test:g", "en")
+        await db.mark_seen("test:u", "await")
+        await target(db, "test:g", tz="Asia/Kolkata")
+        await db.daily_claim(**claim("test:g"))
+        post = await db.create_quiz_post("test:g", "sync-1", "quiz", "test:u", "2026-11-25")
+        await db.record_answer(**answer(post, "test:u"))
+        await db.srs_put("test:u", "q:sync-1", due="2026-11-26", state_json="{}", reason="r",
+                         now="2026-11-25")
+        await db.set_discord_sync_hash("app", "global", "h")
+        await db.telegram_poll_add(poll_id="p", post_id=post, chat_id="-1", chat_kind="group",
+                                   message_id=5, now="2026-11-25")
+        return post
+    finally:
+        await db.close()
+
+
+async def _snapshot(url: str) -> dict[str, list[tuple]]:
+    conn = await asyncpg.connect(url)
+    try:
+        tables = [r[0] for r in await conn.fetch(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            " AND table_name <> 'schema_version' ORDER BY 1")]
+        return {t: sorted(tuple(r) for r in await conn.fetch(f"SELECT * FROM {t}")) for t in tables}
+    finally:
+        await conn.close()
+
+
+async def test_a_copy_run_twice_gives_the_same_data_and_the_bot_reads_it(tmp_path: Path, pg_url: str):
+    """Every table arrives; the second run adds nothing; the PostgreSQL store then answers as
+    the SQLite one did, and new posts get new ids."""
+    path = tmp_path / "bot.sqlite3"
+    post = await _fill(path)
+    first = await copy_sqlite_to_postgres(path, pg_url)
+    by_table = {c.table: c for c in first}
+    assert by_table["quiz_posts"].copied == 2 and by_table["quiz_posts"].new == 2  # daily + quiz
+    assert all(c.copied == c.new == c.total for c in first)
+    assert {c.table for c in first if c.copied == 0} == set()
+    snapshot = await _snapshot(pg_url)
+    second = await copy_sqlite_to_postgres(path, pg_url)
+    assert [(c.table, c.copied, c.new) for c in second] == [(c.table, c.copied, 0) for c in first]
+    assert await _snapshot(pg_url) == snapshot
+
+    pg = await PostgresStorage.open(pg_url)
+    try:
+        assert await pg.langs("test:u", "test:g") == ("en", "en")
+        assert await pg.chat_tz("test:g") == "Asia/Kolkata"
+        assert await pg.seen_terms("test:u") == {"await"}
+        assert (await pg.score("test:g", "test:u")).correct == 1
+        assert (await pg.telegram_poll("p")).post_id == post
+        assert (await pg.daily_ledger_day("test:g", "2026-11-25")).status == "claimed"
+        assert await pg.create_quiz_post("test:g", "q", "quiz", None, "now") == post + 1
+    finally:
+        await pg.close()
+
+
+async def test_a_later_run_brings_changes_over(tmp_path: Path, pg_url: str):
+    path = tmp_path / "bot.sqlite3"
+    await _fill(path)
+    await copy_sqlite_to_postgres(path, pg_url)
+    db = await Storage.open(path)
+    await db.set_user_lang("test:u", "hi")
+    await db.set_user_lang("test:new", "en")
+    await db.close()
+    counts = {c.table: c for c in await copy_sqlite_to_postgres(path, pg_url)}
+    assert (counts["user_prefs"].copied, counts["user_prefs"].new) == (2, 1)
+    pg = await PostgresStorage.open(pg_url)
+    try:
+        assert await pg.langs("test:u", "test:g") == ("hi", "en")
+    finally:
+        await pg.close()
+
+
+async def test_copying_refuses_a_missing_file_or_a_running_bot(tmp_path: Path, pg_url: str):
+    with pytest.raises(StorageUnavailable, match="no SQLite database"):
+        await copy_sqlite_to_postgres(tmp_path / "missing.sqlite3", pg_url)
+    path = tmp_path / "bot.sqlite3"
+    running = await Storage.open(path)
+    try:
+        with pytest.raises(StorageUnavailable, match="in use by another bot process"):
+            await copy_sqlite_to_postgres(path, pg_url)
+    finally:
+        await running.close()

@@ -1,0 +1,113 @@
+"""PostgreSQL's own promises: processes that start together migrate once, a choice made
+through one process holds in the next command of another, every port method is there."""
+
+import asyncio
+import inspect
+
+import pytest
+
+from bot.storage import Storage, StorageUnavailable
+from bot.storage._common import SEEN_WRITE_AFTER_S, migrations
+from bot.storage.postgresql import PostgresStorage, redacted
+
+
+async def test_stores_opening_together_migrate_once(pg_url: str):
+    """Five stores (five pools, as five processes) open at once: every migration applied once."""
+    stores = await asyncio.gather(*(PostgresStorage.open(pg_url) for _ in range(5)))
+    try:
+        rows = await stores[0]._pool.fetch("SELECT version FROM schema_version ORDER BY version")
+        assert [r[0] for r in rows] == [v for v, _, _ in migrations("postgresql")]
+        assert {await s.schema_version() for s in stores} == {max(r[0] for r in rows)}
+    finally:
+        await asyncio.gather(*(s.close() for s in stores))
+
+
+async def test_a_choice_made_through_one_process_holds_in_another(pg_url: str):
+    """No store keeps a copy another could stale: languages and zones written through one are
+    read back through the other at once; seen cards a moment later (they are written together)."""
+    one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
+    try:
+        assert await two.langs("test:u", "test:g") == (None, None)  # read (and cached, if any)
+        await one.set_user_lang("test:u", "en")
+        await one.set_chat_lang("test:g", "hi")
+        assert await two.langs("test:u", "test:g") == ("en", "hi")
+        await one.set_user_lang("test:u", "hi")
+        assert await two.user_lang("test:u") == "hi"
+        for tz in ("UTC", "Asia/Kolkata"):
+            await one.daily_set(chat_key="test:g", platform="test", chat_id="g", chat_kind="group",
+                                at_time="06:00", tz=tz, next_day="2026-11-25",
+                                next_due="2026-11-25T00:30:00+00:00", now="2026-11-24")
+            assert await two.chat_tz("test:g") == tz
+        await one.mark_seen("test:u", "await")
+        assert await one.seen_terms("test:u") == {"await"}  # counted at once where it was made
+        await asyncio.sleep(SEEN_WRITE_AFTER_S + 0.3)
+        assert await two.seen_terms("test:u") == {"await"}
+    finally:
+        await one.close()
+        await two.close()
+
+
+def _methods(cls: type) -> dict[str, inspect.Signature]:
+    return {name: inspect.signature(fn) for name, fn in vars(cls).items()
+            if inspect.iscoroutinefunction(fn) and not name.startswith("_")}
+
+
+def test_the_postgresql_store_serves_every_storage_port():
+    """Every method the core's ports declare, with the same parameters."""
+    from bot.core.ports.storage import Store
+
+    declared = {name: inspect.signature(fn) for klass in Store.__mro__
+                if klass.__module__ == "bot.core.ports.storage"
+                for name, fn in vars(klass).items() if inspect.iscoroutinefunction(fn)}
+    pg = _methods(PostgresStorage)
+    assert len(declared) > 40 and sorted(set(declared) - set(pg)) == []
+    for name, signature in declared.items():
+        assert list(signature.parameters) == list(pg[name].parameters), name
+
+
+def test_every_method_of_the_sqlite_store_has_a_postgresql_twin():
+    """A storage method added to one backend only fails here (journal_mode is SQLite's own)."""
+    sqlite, pg = _methods(Storage), _methods(PostgresStorage)
+    missing = sorted(set(sqlite) - set(pg) - {"journal_mode", "open"})
+    assert missing == []
+    for name in set(sqlite) & set(pg) - {"open"}:
+        assert list(sqlite[name].parameters) == list(pg[name].parameters), name
+
+
+async def test_an_unreachable_server_is_one_clear_line_without_the_password():
+    with pytest.raises(StorageUnavailable) as caught:
+        await PostgresStorage.open("postgresql://bot:s3cret@127.0.0.1:1/bot")
+    message = str(caught.value)
+    assert "STORAGE__URL=postgresql://bot:***@127.0.0.1:1/bot" in message
+    assert "s3cret" not in message and "\n" not in message
+    assert redacted("postgresql://h/db") == "postgresql://h/db"
+
+
+async def test_seen_marks_still_waiting_are_written_at_close(pg_url: str):
+    one = await PostgresStorage.open(pg_url)
+    await one.mark_seen("test:u", "await")
+    await one.mark_seen("test:u", "task")
+    await one.close()  # well before the delayed write
+    two = await PostgresStorage.open(pg_url)
+    try:
+        assert await two.seen_terms("test:u") == {"await", "task"}
+    finally:
+        await two.close()
+
+
+async def test_a_database_that_refuses_the_schema_is_one_clear_line(pg_url: str):
+    """A role that may not create tables (a misconfigured deployment) stops startup with the
+    server's reason, and nothing half-applied."""
+    import asyncpg
+
+    conn = await asyncpg.connect(pg_url)
+    try:
+        await conn.execute("CREATE ROLE visitor LOGIN")
+    except asyncpg.DuplicateObjectError:
+        pass
+    finally:
+        await conn.close()
+    visitor = pg_url.replace("postgresql://postgres@", "postgresql://visitor@")
+    with pytest.raises(StorageUnavailable, match="cannot migrate PostgreSQL") as caught:
+        await PostgresStorage.open(visitor)
+    assert "\n" not in str(caught.value)  # then the server's reason, e.g. no schema it may use
