@@ -122,10 +122,10 @@ async def test_a_wrong_token_turns_running_code_off_with_a_reason(tmp_path: Path
         assert not sb.available and "SANDBOX__TOKEN" in sb.reason
         with pytest.raises(Unavailable, match="token"):
             await sb.run("print(1)")
-        bot = await asyncio.to_thread(run_bot, "/run print(6 * 7)", tmp_path,
+        bot = await asyncio.to_thread(run_bot, RAN, tmp_path,
                                       SANDBOX__URL=service.address, SANDBOX__TOKEN="wrong-token")
     said = "".join(bot.stdout.split())  # the console wraps long lines
-    assert "SANDBOX__TOKEN" in said and "42" not in said, bot.stderr
+    assert "SANDBOX__TOKEN" in said and MARK not in said, bot.stderr
 
 
 async def test_the_right_token_runs(tmp_path: Path):
@@ -145,9 +145,9 @@ async def test_an_unreachable_service_turns_running_code_off(tmp_path: Path):
         assert sb.load().capacity == 0
         with pytest.raises(Unavailable):
             await sb.run("print(1)")
-    bot = await asyncio.to_thread(run_bot, "/run print(6 * 7)", tmp_path, SANDBOX__URL=",".join(urls))
+    bot = await asyncio.to_thread(run_bot, RAN, tmp_path, SANDBOX__URL=",".join(urls))
     said = "".join(bot.stdout.split())
-    assert all(url in said for url in urls) and "42" not in said, bot.stderr
+    assert all(url in said for url in urls) and MARK not in said, bot.stderr
 
 
 async def test_a_service_that_goes_away_turns_code_off_and_back_on(tmp_path: Path):
@@ -217,6 +217,12 @@ async def test_a_run_refused_everywhere_starts_no_cooldown(tmp_path: Path):
                 await events(sb, RunRequest.of("print(1)"), user_key="alice")
 
 
+# What the program prints, which neither its own text nor a temporary path can contain ("42"
+# alone was found in pytest's folder name, pytest-342).
+RAN = '/run print("ran", 6 * 7, sep="-")'
+MARK = "ran-42"
+
+
 def run_bot(text: str, tmp_path: Path, **settings: str) -> subprocess.CompletedProcess:
     """`python -m bot --once TEXT` with these sandbox settings (and none of the developer's)."""
     env = service_env(STORAGE__PATH=str(tmp_path / "db.sqlite3"), DEFAULT_LANG="en", **settings)
@@ -230,12 +236,12 @@ async def test_the_bot_runs_code_on_the_service_its_url_names(tmp_path: Path):
     sock = f"unix:{tmp_path / 'sb.sock'}"
     async with sandbox_service(sock, tmp_path, SANDBOX__TOKEN="t0ken") as service:
         service.require()
-        ran = await asyncio.to_thread(run_bot, "/run print(6 * 7)", tmp_path,
+        ran = await asyncio.to_thread(run_bot, RAN, tmp_path,
                                       SANDBOX__URL=sock, SANDBOX__TOKEN="t0ken")
-    gone = await asyncio.to_thread(run_bot, "/run print(6 * 7)", tmp_path,
+    gone = await asyncio.to_thread(run_bot, RAN, tmp_path,
                                    SANDBOX__URL=sock, SANDBOX__TOKEN="t0ken")
-    assert ran.returncode == 0 and "42" in ran.stdout, ran.stderr
-    assert gone.returncode == 0 and "42" not in gone.stdout
+    assert ran.returncode == 0 and MARK in ran.stdout, ran.stderr
+    assert gone.returncode == 0 and MARK not in gone.stdout
     said = "".join(gone.stdout.split())  # the console wraps long lines (at hyphens, too)
     assert "Runningcodeisunavailable" in said and sock in said
 
