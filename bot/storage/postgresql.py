@@ -18,16 +18,20 @@ from typing import Any, TypeVar
 import asyncpg
 
 from bot.core.ports.storage import (
+    DAILY_TRACKS,
     Answer,
     BoardRow,
     DailyTarget,
     LedgerEntry,
     QuizPost,
+    QuizRound,
+    RoundPost,
     Score,
+    Snippet,
     SrsItem,
     TelegramPoll,
 )
-from bot.storage._common import SeenMarks, StorageUnavailable, make, migrations, now
+from bot.storage._common import SeenMarks, StorageUnavailable, make, migrations, now, order_text
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -62,7 +66,7 @@ async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
 
 class PostgresStorage:
     """Every storage port over one PostgreSQL database: Preferences, QuizStore, DailyStore,
-    PracticeStore and PlatformState."""
+    PracticeStore, PlatformState and SnippetStore."""
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
@@ -200,11 +204,14 @@ class PostgresStorage:
     # -- quizzes and scores ------------------------------------------------------------------
 
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
-                               owner_key: str | None, now: str) -> int:
+                               owner_key: str | None, now: str, *,
+                               choice_order: tuple[int, ...] = (), asked_by: str | None = None,
+                               closes_at: str | None = None) -> int:
         return int(await self._pool.fetchval(
-            "INSERT INTO quiz_posts (chat_key, question_id, source, owner_key, posted_at)"
-            " VALUES ($1, $2, $3, $4, $5) RETURNING id", chat_key, question_id, source, owner_key,
-            now))
+            "INSERT INTO quiz_posts (chat_key, question_id, source, owner_key, posted_at,"
+            " choice_order, asked_by, closes_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+            " RETURNING id", chat_key, question_id, source, owner_key, now,
+            order_text(choice_order), asked_by, closes_at))
 
     async def quiz_post(self, post_id: int) -> QuizPost | None:
         post = self._posts.get(post_id)
@@ -268,6 +275,82 @@ class PostgresStorage:
         rows = await self._pool.fetch(
             "SELECT DISTINCT question_id FROM quiz_answers WHERE user_key = $1", user_key)
         return {r[0] for r in rows}
+
+    async def question_use(self, user_key: str) -> dict[str, int]:
+        """Posts put to this user, per question: those they asked for and those they answered."""
+        rows = await self._pool.fetch(
+            "SELECT question_id, COUNT(*) FROM quiz_posts p WHERE p.asked_by = $1"
+            " OR EXISTS (SELECT 1 FROM quiz_answers a WHERE a.post_id = p.id AND a.user_key = $1)"
+            " GROUP BY question_id", user_key)
+        return {r[0]: int(r[1]) for r in rows}
+
+    async def answers_in_chat(self, chat_key: str, user_key: str) -> list[Answer]:
+        return await self._all(
+            Answer, "SELECT * FROM quiz_answers WHERE chat_key = $1 AND user_key = $2"
+            " ORDER BY answered_at, post_id", chat_key, user_key)
+
+    # -- timed rounds ------------------------------------------------------------------------
+    # Read fresh each time: a round may be stopped or advanced through another process.
+
+    async def round_start(self, *, chat_key: str, platform: str, chat_id: str, chat_kind: str,
+                          started_by: str, lang: str, term_id: str | None, size: int,
+                          seconds: int, now: str) -> int | None:
+        try:
+            return int(await self._pool.fetchval(
+                "INSERT INTO quiz_rounds (chat_key, platform, chat_id, chat_kind, started_by,"
+                " lang, term_id, size, seconds, due, status, started_at)"
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'running', $10) RETURNING id",
+                chat_key, platform, chat_id, chat_kind, started_by, lang, term_id, size, seconds,
+                now))
+        except asyncpg.UniqueViolationError:  # quiz_rounds_running: one running round per chat
+            return None
+
+    async def round_get(self, round_id: int) -> QuizRound | None:
+        return await self._one(QuizRound, "SELECT * FROM quiz_rounds WHERE id = $1", round_id)
+
+    async def round_running(self, chat_key: str) -> QuizRound | None:
+        return await self._one(QuizRound, "SELECT * FROM quiz_rounds WHERE chat_key = $1"
+                               " AND status = 'running'", chat_key)
+
+    async def rounds_running(self) -> list[QuizRound]:
+        return await self._all(QuizRound, "SELECT * FROM quiz_rounds WHERE status = 'running'"
+                               " ORDER BY due, id")
+
+    async def round_add_post(self, round_id: int, position: int, post_id: int, due: str,
+                             message_id: str | None = None) -> None:
+        # One statement, so atomic: the link and the round's progress, or neither.
+        await self._pool.execute(
+            "WITH link AS (INSERT INTO quiz_round_posts (round_id, position, post_id, message_id)"
+            " VALUES ($1, $2, $3, $4))"
+            " UPDATE quiz_rounds SET asked = $2, due = $5 WHERE id = $1",
+            round_id, position, post_id, message_id, due)
+
+    async def round_posts(self, round_id: int) -> list[RoundPost]:
+        return await self._all(RoundPost, "SELECT * FROM quiz_round_posts WHERE round_id = $1"
+                               " ORDER BY position", round_id)
+
+    async def post_revealed(self, post_id: int) -> bool:
+        return bool(await self._pool.fetchval(
+            "SELECT COALESCE(MAX(revealed), 0) FROM quiz_round_posts WHERE post_id = $1", post_id))
+
+    async def round_revealed(self, round_id: int, position: int, due: str | None) -> None:
+        await self._pool.execute(
+            "WITH shown AS (UPDATE quiz_round_posts SET revealed = 1 WHERE round_id = $1"
+            " AND position = $2) UPDATE quiz_rounds SET due = $3 WHERE id = $1",
+            round_id, position, due)
+
+    async def round_end(self, round_id: int, status: str, now: str) -> bool:
+        return _count(await self._pool.execute(
+            "UPDATE quiz_rounds SET status = $1, ended_at = $2, due = NULL WHERE id = $3"
+            " AND status = 'running'", status, now, round_id)) == 1
+
+    async def round_board(self, round_id: int) -> list[BoardRow]:
+        return await self._all(
+            BoardRow, "SELECT a.user_key, COALESCE(MAX(s.user_name), '') AS user_name,"
+            " COUNT(*) AS answered, SUM(a.correct)::bigint AS correct FROM quiz_round_posts r"
+            " JOIN quiz_answers a ON a.post_id = r.post_id LEFT JOIN scores s"
+            " ON s.chat_key = a.chat_key AND s.user_key = a.user_key WHERE r.round_id = $1"
+            " GROUP BY a.user_key ORDER BY correct DESC, answered ASC, a.user_key", round_id)
 
     async def forget_user(self, user_key: str) -> int:
         return int(await self._pool.fetchval(
@@ -335,7 +418,8 @@ class PostgresStorage:
                 " AND next_day = $4", next_day, next_due, chat_key, day)
 
     async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
-                          question_id: str, next_day: str, next_due: str, now: str) -> int | None:
+                          question_id: str, next_day: str, next_due: str, now: str,
+                          choice_order: tuple[int, ...] = ()) -> int | None:
         """Ledger row 'claimed', term shown, question posted, target moved on: one transaction.
         The ledger's primary key decides between claimers, whichever process they run in."""
         async with self._pool.acquire() as conn, conn.transaction():
@@ -348,8 +432,9 @@ class PostgresStorage:
                     "INSERT INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
                     " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", chat_key, cycle, term_id, now)
                 post_id = int(await conn.fetchval(
-                    "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at)"
-                    " VALUES ($1, $2, 'daily', $3) RETURNING id", chat_key, question_id, now))
+                    "INSERT INTO quiz_posts (chat_key, question_id, source, posted_at, choice_order)"
+                    " VALUES ($1, $2, 'daily', $3, $4) RETURNING id", chat_key, question_id, now,
+                    order_text(choice_order)))
                 await conn.execute(
                     "UPDATE daily_ledger SET post_id = $1 WHERE chat_key = $2 AND local_day = $3",
                     post_id, chat_key, day)
@@ -384,6 +469,22 @@ class PostgresStorage:
             " (SELECT COALESCE(MAX(cycle), 0) FROM daily_rotation WHERE chat_key = $1)", chat_key)
         cycle = int(rows[0][0]) if rows else 0
         return cycle, {r[1] for r in rows}
+
+    # A chat's track is read fresh on each post (another process may have just changed it):
+    # one indexed read next to the claim's transaction.
+
+    async def daily_track(self, chat_key: str) -> str:
+        track = await self._pool.fetchval("SELECT track FROM daily_tracks WHERE chat_key = $1",
+                                          chat_key)
+        return track or DAILY_TRACKS[0]
+
+    async def daily_set_track(self, chat_key: str, track: str, now: str) -> None:
+        if track not in DAILY_TRACKS:
+            raise ValueError(f"unknown daily track {track!r}: one of {DAILY_TRACKS}")
+        await self._pool.execute(
+            "INSERT INTO daily_tracks (chat_key, track, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (chat_key) DO UPDATE SET track = excluded.track,"
+            " updated_at = excluded.updated_at", chat_key, track, now)
 
     async def daily_mark_shown(self, chat_key: str, cycle: int, term_id: str, now: str) -> None:
         await self._pool.execute(
@@ -432,3 +533,25 @@ class PostgresStorage:
     async def telegram_poll(self, poll_id: str) -> TelegramPoll | None:
         return await self._one(TelegramPoll, "SELECT * FROM telegram_polls WHERE poll_id = $1",
                                poll_id)
+
+    # -- /run's kept code --------------------------------------------------------------------
+
+    async def snippet_add(self, *, snippet_id: str, user_key: str, code: str, now: str,
+                          expire_before: str) -> None:
+        """Keep a snippet, deleting those past the keeping time in the same statement."""
+        await self._pool.execute(
+            "WITH expired AS (DELETE FROM run_snippets WHERE created_at < $5)"
+            " INSERT INTO run_snippets (id, user_key, code, created_at) VALUES ($1, $2, $3, $4)",
+            snippet_id, user_key, code, now, expire_before)
+
+    async def snippet(self, snippet_id: str, *, not_before: str) -> Snippet | None:
+        return await self._one(Snippet, "SELECT * FROM run_snippets WHERE id = $1"
+                               " AND created_at >= $2", snippet_id, not_before)
+
+    async def snippets_forget(self, user_key: str) -> int:
+        return _count(await self._pool.execute("DELETE FROM run_snippets WHERE user_key = $1",
+                                               user_key))
+
+    async def user_has_snippets(self, user_key: str) -> bool:
+        return bool(await self._pool.fetchval(
+            "SELECT EXISTS (SELECT 1 FROM run_snippets WHERE user_key = $1)", user_key))

@@ -19,8 +19,16 @@ async def _fill(path: Path) -> int:
         await db.mark_seen("test:u", "await")
         await target(db, "test:g", tz="Asia/Kolkata")
         await db.daily_claim(**claim("test:g"))
-        post = await db.create_quiz_post("test:g", "sync-1", "quiz", "test:u", "2026-11-25")
+        post = await db.create_quiz_post("test:g", "sync-1", "quiz", "test:u", "2026-11-25",
+                                         choice_order=(3, 1, 2), asked_by="test:u")
         await db.record_answer(**answer(post, "test:u"))
+        game = await db.round_start(chat_key="test:g", platform="test", chat_id="g", chat_kind="group",
+                                    started_by="test:u", lang="en", term_id=None, size=3, seconds=20,
+                                    now="2026-11-25")
+        await db.round_add_post(game, 1, post, "2026-11-25T00:00:20+00:00", "m-1")
+        await db.daily_set_track("test:g", "all", "2026-11-25")
+        await db.snippet_add(snippet_id="s1", user_key="test:u", code="print(1)", now="2026-11-25",
+                             expire_before="2026-11-18")
         await db.srs_put("test:u", "q:sync-1", due="2026-11-26", state_json="{}", reason="r",
                          now="2026-11-25")
         await db.set_discord_sync_hash("app", "global", "h")
@@ -66,6 +74,15 @@ async def test_a_copy_run_twice_gives_the_same_data_and_the_bot_reads_it(tmp_pat
         assert (await pg.telegram_poll("p")).post_id == post
         assert (await pg.daily_ledger_day("test:g", "2026-11-25")).status == "claimed"
         assert await pg.create_quiz_post("test:g", "q", "quiz", None, "now") == post + 1
+        assert (await pg.quiz_post(post)).choice_order == (3, 1, 2)
+        [running] = await pg.rounds_running()
+        assert [p.post_id for p in await pg.round_posts(running.id)] == [post]
+        assert await pg.daily_track("test:g") == "all"
+        assert (await pg.snippet("s1", not_before="2026-11-18")).code == "print(1)"
+        assert await pg.round_end(running.id, "stopped", "now")  # and the next round gets a new id
+        assert await pg.round_start(chat_key="test:g", platform="test", chat_id="g", chat_kind="group",
+                                    started_by="test:u", lang="en", term_id=None, size=3, seconds=20,
+                                    now="now") == running.id + 1
     finally:
         await pg.close()
 

@@ -258,3 +258,134 @@ async def test_platform_state_round_trips(storage: Store):
     assert (poll.post_id, poll.chat_id, poll.message_id, poll.sent_at) == (other, "-2", 2**40, "t2")
     assert await storage.telegram_poll("nope") is None
     assert await storage.quiz_post(10**9) is None
+
+
+NOW = "2026-11-25T06:00:00+00:00"
+ROUND = {"chat_key": "test:g", "platform": "test", "chat_id": "g", "chat_kind": "group",
+         "started_by": "test:u", "lang": "hi", "term_id": None, "size": 3, "seconds": 20, "now": NOW}
+
+
+async def test_a_posts_choice_order_asker_and_closing_time_round_trip(storage: Store):
+    """What a post was shown with comes back as written, from /quiz and from a daily claim;
+    a post without an order (made before shuffling) maps every place to itself."""
+    post_id = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, NOW,
+                                             choice_order=(3, 1, 2), asked_by="test:u",
+                                             closes_at="2026-11-25T06:00:20+00:00")
+    post = await storage.quiz_post(post_id)
+    assert (post.choice_order, post.asked_by, post.closes_at) == (
+        (3, 1, 2), "test:u", "2026-11-25T06:00:20+00:00")
+    assert [post.original(k, 3) for k in (1, 2, 3)] == [3, 1, 2]
+    await target(storage, "test:d")
+    daily = await storage.quiz_post(await storage.daily_claim(**claim("test:d", choice_order=(2, 4, 1, 3))))
+    assert (daily.source, daily.choice_order, daily.asked_by) == ("daily", (2, 4, 1, 3), None)
+    plain = await storage.quiz_post(await storage.create_quiz_post("test:g", "sync-1", "quiz", None, NOW))
+    assert (plain.choice_order, plain.closes_at) == ((), None) and plain.order(4) == (1, 2, 3, 4)
+    assert plain.original(2, 4) == 2 and plain.shown(3, 4) == 3
+
+
+async def test_question_use_counts_asked_and_answered_posts_per_user(storage: Store):
+    """Posts a user asked for or answered count for them, once each; others' do not."""
+    mine = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, NOW, asked_by="test:u")
+    await storage.create_quiz_post("test:g", "sync-1", "quiz", None, NOW, asked_by="test:u")
+    await storage.create_quiz_post("test:g", "sync-3", "quiz", None, NOW, asked_by="test:v")
+    daily = await storage.create_quiz_post("test:g", "sync-2", "daily", None, NOW)
+    await storage.create_quiz_post("test:g", "sync-4", "daily", None, NOW)  # scrolled past
+    await storage.record_answer(**answer(daily, "test:u", question_id="sync-2"))
+    await storage.record_answer(**answer(mine, "test:u"))  # asked and answered: one post
+    assert await storage.question_use("test:u") == {"sync-1": 2, "sync-2": 1}
+    assert await storage.question_use("test:nobody") == {}
+
+
+async def test_one_running_round_per_chat(storage: Store):
+    """A second round in a chat is refused (even when both start at once) until the first ends;
+    its posts, reveals and board are kept."""
+    started = await asyncio.gather(*(storage.round_start(**ROUND) for _ in range(5)))
+    [first] = [r for r in started if r is not None]
+    assert await storage.round_start(**ROUND) is None
+    other = await storage.round_start(**{**ROUND, "chat_key": "test:h", "now": "2026-11-25T05:00:00+00:00"})
+    assert [r.id for r in await storage.rounds_running()] == [other, first]  # by due
+    post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, NOW)
+    await storage.round_add_post(first, 1, post, "2026-11-25T06:00:20+00:00", "m-1")
+    [linked] = await storage.round_posts(first)
+    assert (linked.post_id, linked.message_id, linked.revealed) == (post, "m-1", False)
+    await storage.record_answer(**answer(post, "test:u", user_name="U"))
+    await storage.record_answer(**answer(post, "test:v", correct=False, choice=2))
+    row = await storage.round_running("test:g")
+    assert (row.id, row.asked, row.due, row.status, row.ended_at) == (
+        first, 1, "2026-11-25T06:00:20+00:00", "running", None)
+    assert not await storage.post_revealed(post)
+    await storage.round_revealed(first, 1, NOW)
+    assert (await storage.round_posts(first))[0].revealed and await storage.post_revealed(post)
+    assert (await storage.round_get(first)).due == NOW
+    assert await storage.round_end(first, "stopped", "2026-11-25T06:01:00+00:00")
+    assert not await storage.round_end(first, "done", NOW)  # only a running round ends
+    ended = await storage.round_get(first)
+    assert (ended.status, ended.due, ended.ended_at) == ("stopped", None, "2026-11-25T06:01:00+00:00")
+    assert await storage.round_running("test:g") is None
+    board = await storage.round_board(first)
+    assert [(b.user_key, b.user_name, b.answered, b.correct) for b in board] == [
+        ("test:u", "U", 1, 1), ("test:v", "test:v", 1, 0)]
+    assert {type(b.correct) for b in board} == {int}  # not Decimal
+    assert await storage.round_start(**ROUND) not in (None, first)
+    assert await storage.round_get(10**9) is None and await storage.round_board(10**9) == []
+
+
+async def test_a_round_question_is_linked_with_its_progress_or_not_at_all(storage: Store):
+    """A position already taken is refused, and the round's progress stays as it was."""
+    game = await storage.round_start(**ROUND)
+    post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, NOW)
+    await storage.round_add_post(game, 1, post, "2026-11-25T06:00:20+00:00")
+    with pytest.raises(INTEGRITY):
+        await storage.round_add_post(game, 1, post, "2026-11-25T06:09:00+00:00")
+    row = await storage.round_get(game)
+    assert (row.asked, row.due) == (1, "2026-11-25T06:00:20+00:00")
+    assert [p.message_id for p in await storage.round_posts(game)] == [None]
+
+
+async def test_answers_in_chat_are_one_users_there_oldest_first(storage: Store):
+    posts = [await storage.create_quiz_post(chat, "sync-1", "quiz", None, NOW)
+             for chat in ("test:g", "test:g", "test:h")]
+    await storage.record_answer(**answer(posts[1], "test:u", now="2026-11-25T06:00:01+00:00"))
+    await storage.record_answer(**answer(posts[0], "test:u", now="2026-11-25T06:00:02+00:00"))
+    await storage.record_answer(**answer(posts[2], "test:u", chat_key="test:h"))
+    await storage.record_answer(**answer(posts[0], "test:v"))
+    assert [a.post_id for a in await storage.answers_in_chat("test:g", "test:u")] == posts[1::-1]
+    assert await storage.answers_in_chat("test:g", "test:nobody") == []
+
+
+async def test_a_chats_daily_track_defaults_to_the_sheet(storage: Store):
+    """No row: "curriculum"; a choice is per chat and may be changed back; an unknown track
+    is refused before the database."""
+    assert await storage.daily_track("test:g") == "curriculum"
+    await storage.daily_set_track("test:g", "all", NOW)
+    assert (await storage.daily_track("test:g"), await storage.daily_track("test:h")) == ("all", "curriculum")
+    with pytest.raises(ValueError):
+        await storage.daily_set_track("test:g", "level-3", NOW)
+    assert await storage.daily_track("test:g") == "all"
+    await storage.daily_set_track("test:g", "curriculum", NOW)
+    assert await storage.daily_track("test:g") == "curriculum"
+
+
+async def test_kept_code_expires_and_is_forgotten(storage: Store):
+    """A snippet older than the keeping time is not handed out, and is deleted when a new one
+    is kept; /forget's delete removes only that user's."""
+    day = "2026-11-{:02d}T06:00:00+00:00".format
+    await storage.snippet_add(snippet_id="old", user_key="test:u", code="a", now=day(1),
+                              expire_before=day(1))
+    assert (await storage.snippet("old", not_before=day(1))).code == "a"
+    assert await storage.snippet("old", not_before=day(2)) is None  # expired: not handed out
+    await storage.snippet_add(snippet_id="new", user_key="test:u", code="b", now=day(9),
+                              expire_before=day(2))
+    await storage.snippet_add(snippet_id="bob", user_key="test:bob", code="c", now=day(9),
+                              expire_before=day(2))
+    assert await storage.snippet("old", not_before=day(1)) is None  # deleted by the prune
+    assert await storage.user_has_snippets("test:u")
+    assert await storage.forget_user("test:u") == 0  # practice data only: snippets have their own
+    assert await storage.snippets_forget("test:u") == 1
+    assert not await storage.user_has_snippets("test:u")
+    assert await storage.snippets_forget("test:u") == 0
+    assert (await storage.snippet("bob", not_before=day(2))).code == "c"
+    with pytest.raises(INTEGRITY):  # ids are unique: a clash is never a silent overwrite
+        await storage.snippet_add(snippet_id="bob", user_key="test:u", code="d", now=day(9),
+                                  expire_before=day(2))
+    assert (await storage.snippet("bob", not_before=day(2))).user_key == "test:bob"

@@ -23,8 +23,9 @@ async def test_stores_opening_together_migrate_once(pg_url: str):
 
 
 async def test_a_choice_made_through_one_process_holds_in_another(pg_url: str):
-    """No store keeps a copy another could stale: languages and zones written through one are
-    read back through the other at once; seen cards a moment later (they are written together)."""
+    """No store keeps a copy another could stale: languages, zones, daily tracks and rounds
+    written through one are read back through the other at once; seen cards a moment later (they
+    are written together)."""
     one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
     try:
         assert await two.langs("test:u", "test:g") == (None, None)  # read (and cached, if any)
@@ -38,6 +39,18 @@ async def test_a_choice_made_through_one_process_holds_in_another(pg_url: str):
                                 at_time="06:00", tz=tz, next_day="2026-11-25",
                                 next_due="2026-11-25T00:30:00+00:00", now="2026-11-24")
             assert await two.chat_tz("test:g") == tz
+        assert await two.daily_track("test:g") == "curriculum"
+        await one.daily_set_track("test:g", "all", "2026-11-24")
+        assert await two.daily_track("test:g") == "all"
+        game = await two.round_start(chat_key="test:g", platform="test", chat_id="g",
+                                     chat_kind="group", started_by="test:u", lang="en",
+                                     term_id=None, size=3, seconds=20, now="2026-11-24")
+        assert (await one.round_running("test:g")).id == game
+        assert await one.round_start(chat_key="test:g", platform="test", chat_id="g",
+                                     chat_kind="group", started_by="test:v", lang="en",
+                                     term_id=None, size=3, seconds=20, now="2026-11-24") is None
+        assert await one.round_end(game, "stopped", "2026-11-24")
+        assert await two.rounds_running() == []
         await one.mark_seen("test:u", "await")
         assert await one.seen_terms("test:u") == {"await"}  # counted at once where it was made
         await asyncio.sleep(SEEN_WRITE_AFTER_S + 0.3)

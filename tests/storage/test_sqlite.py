@@ -212,30 +212,6 @@ async def test_a_chats_daily_track_defaults_to_the_sheet_and_survives_a_restart(
         await db.close()
 
 
-async def _snippet(storage: Storage):
-    await storage.snippet_add(snippet_id="s1", user_key="test:u", code="print(1)",
-                              now="2026-11-25T06:00:00+00:00", expire_before="2026-11-18T06:00:00+00:00")
-    return await storage.snippet("s1", not_before="2026-11-18T06:00:00+00:00")
-
-
-async def test_kept_code_expires_and_is_forgotten(storage: Storage):
-    """A snippet older than the keeping time is not handed out, and is deleted when a new one
-    is kept; /forget's delete removes only that user's."""
-    day = "2026-11-{:02d}T06:00:00+00:00".format
-    await storage.snippet_add(snippet_id="old", user_key="test:u", code="a", now=day(1),
-                              expire_before=day(1))
-    assert (await storage.snippet("old", not_before=day(1))).code == "a"
-    assert await storage.snippet("old", not_before=day(2)) is None  # expired: not handed out
-    await storage.snippet_add(snippet_id="new", user_key="test:u", code="b", now=day(9),
-                              expire_before=day(2))
-    await storage.snippet_add(snippet_id="bob", user_key="test:bob", code="c", now=day(9),
-                              expire_before=day(2))
-    assert await storage.snippet("old", not_before=day(1)) is None  # deleted by the prune
-    assert await storage.user_has_snippets("test:u")
-    assert await storage.snippets_forget("test:u") == 1
-    assert not await storage.user_has_snippets("test:u")
-    assert (await storage.snippet("bob", not_before=day(2))).code == "c"
-
 async def test_a_second_open_of_the_same_file_is_refused_until_the_first_closes(tmp_path: Path):
     """SQLite serves one process per file (its memory and claims are this process's): the file's
     lock refuses a second store with a message that says what to do."""
