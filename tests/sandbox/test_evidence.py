@@ -1,0 +1,114 @@
+"""A run's evidence: fact lines validated and capped when parsed, and what real runs report."""
+
+from bot.core.ports.sandbox import Evidence, Fault, LoopReport, Warned
+from bot.sandbox import Sandbox
+from bot.sandbox._evidence import MAX_FACTS, parse
+from bot.sandbox._timeline import parse as parse_timeline
+
+NONCE = "a1b2c3d4e5f60718"
+
+
+def fact(kind: str, *fields: str, nonce: str = NONCE) -> bytes:
+    return "\t".join((nonce, kind, *fields)).encode() + b"\n"
+
+
+def test_parse_reads_each_kind_of_fact():
+    """Faults in order, warnings with their line, loop reports with their exception."""
+    raw = (fact("s", "Task-1", "0", "5") + fact("r", "raised", "ExceptionGroup", "boom (1 sub-exception)")
+           + fact("r", "member", "ValueError", "bad")
+           + fact("w", "RuntimeWarning", "coroutine 'f' was never awaited", "4")
+           + fact("l", "loop", "Task exception was never retrieved", "ValueError", "bad"))
+    ev = parse(raw, NONCE)
+    assert ev.faults == (Fault("raised", "ExceptionGroup", "boom (1 sub-exception)"),
+                         Fault("member", "ValueError", "bad"))
+    assert ev.raised == ev.faults[0]
+    assert ev.warnings == (Warned("RuntimeWarning", "coroutine 'f' was never awaited", 4),)
+    assert ev.loop == (LoopReport("loop", "Task exception was never retrieved", "ValueError", "bad"),)
+
+
+def test_parse_drops_foreign_and_malformed_facts():
+    """Wrong nonce, unknown via, a chain without its raised head, bad line numbers, wrong field
+    counts, control characters and junk are all dropped."""
+    raw = (fact("r", "raised", "TypeError", "x", nonce="ffffffffffffffff")
+           + fact("r", "member", "TypeError", "no head") + fact("r", "thrown", "TypeError", "x")
+           + fact("w", "RuntimeWarning", "m", "-1") + fact("w", "RuntimeWarning", "m")
+           + fact("l", "elsewhere", "m", "", "") + fact("r", "raised", "TypeError", "a\x1bb")
+           + b"\xff\xfe garbage\n" + fact("r", "raised", "KeyError", "'k'"))
+    assert parse(raw, NONCE) == Evidence(faults=(Fault("raised", "KeyError", "'k'"),))
+
+
+def test_parse_caps_the_number_of_facts():
+    """A flood of facts is cut at the cap."""
+    raw = b"".join(fact("w", "UserWarning", f"w{i}", "1") for i in range(MAX_FACTS * 3))
+    assert len(parse(raw, NONCE).warnings) == MAX_FACTS
+
+
+def test_the_timeline_skips_facts_without_counting_them_dropped():
+    """Facts share the records fd; the timeline parser neither keeps nor counts them."""
+    raw = fact("r", "raised", "TypeError", "x") + fact("s", "Task-1", "0", "5")
+    tl = parse_timeline(raw, NONCE)
+    assert [r.name for r in tl.records] == ["Task-1"] and tl.dropped == 0
+
+
+async def test_a_coroutine_used_as_a_value_reports_its_warning_too(sandbox: Sandbox):
+    """The TypeError is the fault; the never-awaited warning, held back by the traceback until
+    the run's end, is still emitted, reported and printed with the line that made it."""
+    result = await sandbox.run("import asyncio\nasync def get():\n    return 1\n"
+                               "async def main():\n    x = get()\n    print(x + 1)\n"
+                               "asyncio.run(main())\n")
+    assert result.evidence.raised == Fault("raised", "TypeError",
+                                           "unsupported operand type(s) for +: 'coroutine' and 'int'")
+    assert result.evidence.warnings == (Warned("RuntimeWarning", "coroutine 'get' was never awaited", 5),)
+    assert "main.py:5: RuntimeWarning: coroutine 'get' was never awaited" in result.output
+
+
+async def test_a_taskgroup_failure_reports_its_members(sandbox: Sandbox):
+    """An ExceptionGroup from a TaskGroup carries the type and message of each member."""
+    result = await sandbox.run(
+        "import asyncio\nasync def bad(n):\n    raise ValueError(f'bad {n}')\n"
+        "async def main():\n    async with asyncio.TaskGroup() as tg:\n"
+        "        tg.create_task(bad(1))\n        tg.create_task(bad(2))\n"
+        "asyncio.run(main())\n")
+    faults = result.evidence.faults
+    assert faults[0].via == "raised" and faults[0].type == "ExceptionGroup"
+    assert {(f.via, f.type, f.message) for f in faults[1:]} >= {("member", "ValueError", "bad 1"),
+                                                                 ("member", "ValueError", "bad 2")}
+
+
+async def test_a_chained_exception_reports_its_cause(sandbox: Sandbox):
+    """raise ... from ... reports the cause after the exception itself."""
+    result = await sandbox.run(
+        "try:\n    {}['k']\nexcept KeyError as e:\n    raise RuntimeError('no') from e\n")
+    assert result.evidence.faults == (Fault("raised", "RuntimeError", "no"),
+                                      Fault("cause", "KeyError", "'k'"))
+
+
+async def test_asyncio_reports_reach_the_evidence_even_with_a_custom_handler(sandbox: Sandbox):
+    """A task's exception nobody retrieved is reported from the loop's handler, a handler of the
+    program's own included; a slow callback in debug mode from asyncio's logger."""
+    result = await sandbox.run(
+        "import asyncio, gc, time\nasync def bad():\n    raise ValueError('lost')\n"
+        "async def main():\n    asyncio.get_running_loop().set_exception_handler(lambda l, c: None)\n"
+        "    t = asyncio.create_task(bad())\n    await asyncio.sleep(0.01)\n    del t\n    gc.collect()\n"
+        "    time.sleep(0.15)\n"
+        "asyncio.run(main(), debug=True)\n")
+    assert result.ok, result.output
+    lost = LoopReport("loop", "Task exception was never retrieved", "ValueError", "lost")
+    assert lost in result.evidence.loop
+    assert any(r.source == "log" and r.message.startswith("Executing") for r in result.evidence.loop)
+
+
+async def test_printed_or_unsigned_facts_are_not_evidence(sandbox: Sandbox):
+    """Fact lines printed to the output, or written on the records fd without the run's nonce,
+    are not evidence: only what the run's own bootstrap reports is."""
+    forged = "0000000000000000\\tr\\traised\\tasyncio.exceptions.CancelledError\\t"
+    result = await sandbox.run(
+        "import os\n"
+        f"print('{forged}')\n"
+        "for fd in range(3, 12):\n"
+        "    try:\n"
+        f"        os.write(fd, b'{forged}\\n')\n"
+        "    except OSError:\n        pass\n"
+        "print('ok')\n")
+    assert result.ok, result.output
+    assert result.evidence == Evidence()
