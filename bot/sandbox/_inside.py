@@ -33,7 +33,8 @@ def _main():
     import warnings
 
     perf = time.perf_counter
-    state = {"nonce": "", "t0": 0.0, "left": 3000, "facts": 64}
+    state = {"nonce": "", "t0": 0.0, "left": 3000,
+             "facts": {"r": 16, "w": 24, "l": 24}}
 
     def record(kind, name, start, end):
         if state["left"] <= 0 or not state["nonce"]:
@@ -52,16 +53,17 @@ def _main():
         return "".join(ch if ch.isprintable() and ch != "\t" else " " for ch in text)
 
     def fact(kind, *fields):
-        # Facts share the records' fd and budget, with a cap of their own: a flood of warnings
-        # must not push the timeline out, nor the other way round.
-        if state["facts"] <= 0 or not state["nonce"]:
+        # Facts share the records' fd, with caps of their own per kind: a flood of warnings or
+        # pending tasks must push out neither the timeline nor the exception that ended the run.
+        facts = state["facts"]
+        if facts[kind] <= 0 or not state["nonce"]:
             return
-        state["facts"] -= 1
+        facts[kind] -= 1
         line = "\t".join((state["nonce"], kind, *(clean(f) for f in fields))) + "\n"
         try:
             os.write(recfd, line.encode("utf-8", "replace"))
         except OSError:
-            state["facts"] = 0
+            facts.update(r=0, w=0, l=0)
 
     def type_name(exc):
         cls = type(exc)
@@ -142,6 +144,19 @@ def _main():
         return True
 
     logging.getLogger("asyncio").addFilter(logged)
+    # Tasks main() left behind, which asyncio.run() cancels silently as it ends: a task whose
+    # work never happened because nobody awaited it.
+    cancel_all = asyncio.runners._cancel_all_tasks
+
+    def cancel_all_tasks(loop):
+        for task in asyncio.tasks.all_tasks(loop):
+            if not task.done():
+                coro = task.get_coro()
+                fact("l", "exit", "Task was pending when asyncio.run() ended", "",
+                     f"{task.get_name()} ({getattr(coro, '__qualname__', '?')})")
+        cancel_all(loop)
+
+    asyncio.runners._cancel_all_tasks = cancel_all_tasks
 
     # Pure-Python tasks expose their step callbacks as bound methods, so every callback the
     # loop runs can be attributed to its task.

@@ -26,6 +26,13 @@ def test_parse_reads_each_kind_of_fact():
     assert ev.loop == (LoopReport("loop", "Task exception was never retrieved", "ValueError", "bad"),)
 
 
+def test_only_the_runs_own_exit_record_makes_the_evidence_complete():
+    """The exit record with the nonce says the run reported to its end; a foreign one does not."""
+    assert not parse(fact("r", "raised", "TypeError", "x"), NONCE).complete
+    assert not parse(fact("x", "exit:0", "1", "1", nonce="ffffffffffffffff"), NONCE).complete
+    assert parse(fact("x", "exit:0", "1", "1"), NONCE) == Evidence(complete=True)
+
+
 def test_parse_drops_foreign_and_malformed_facts():
     """Wrong nonce, unknown via, a chain without its raised head, bad line numbers, wrong field
     counts, control characters and junk are all dropped."""
@@ -34,6 +41,7 @@ def test_parse_drops_foreign_and_malformed_facts():
            + fact("w", "RuntimeWarning", "m", "-1") + fact("w", "RuntimeWarning", "m")
            + fact("l", "elsewhere", "m", "", "") + fact("r", "raised", "TypeError", "a\x1bb")
            + b"\xff\xfe garbage\n" + fact("r", "raised", "KeyError", "'k'"))
+    assert parse(raw, NONCE).faults == (Fault("raised", "KeyError", "'k'"),)
     assert parse(raw, NONCE) == Evidence(faults=(Fault("raised", "KeyError", "'k'"),))
 
 
@@ -98,6 +106,27 @@ async def test_asyncio_reports_reach_the_evidence_even_with_a_custom_handler(san
     assert any(r.source == "log" and r.message.startswith("Executing") for r in result.evidence.loop)
 
 
+async def test_a_task_left_pending_at_the_end_is_reported(sandbox: Sandbox):
+    """A task main() never awaited, cancelled silently by asyncio.run() as it ends, is reported
+    by name; the run's evidence is complete."""
+    result = await sandbox.run(
+        "import asyncio\nasync def greet():\n    await asyncio.sleep(1)\n    print('hello')\n"
+        "async def main():\n    asyncio.create_task(greet(), name='greeter')\n    print('main done')\n"
+        "asyncio.run(main())\n")
+    assert result.output == "main done\n"
+    assert result.evidence == Evidence(loop=(LoopReport(
+        "exit", "Task was pending when asyncio.run() ended", "", "greeter (greet)"),), complete=True)
+
+
+async def test_a_flood_of_warnings_does_not_push_out_the_fault(sandbox: Sandbox):
+    """Hundreds of warnings are capped on their own; the exception that ended the run still
+    arrives."""
+    result = await sandbox.run(
+        "import warnings\nfor i in range(500):\n    warnings.warn(f'w{i}')\nraise KeyError('end')\n")
+    assert 0 < len(result.evidence.warnings) < 500
+    assert result.evidence.raised == Fault("raised", "KeyError", "'end'")
+
+
 async def test_printed_or_unsigned_facts_are_not_evidence(sandbox: Sandbox):
     """Fact lines printed to the output, or written on the records fd without the run's nonce,
     are not evidence: only what the run's own bootstrap reports is."""
@@ -111,4 +140,4 @@ async def test_printed_or_unsigned_facts_are_not_evidence(sandbox: Sandbox):
         "    except OSError:\n        pass\n"
         "print('ok')\n")
     assert result.ok, result.output
-    assert result.evidence == Evidence()
+    assert result.evidence == Evidence(complete=True)

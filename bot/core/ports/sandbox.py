@@ -125,11 +125,13 @@ class Warned:
 
 @dataclass(frozen=True, slots=True)
 class LoopReport:
-    """What asyncio reported on its own: a call of the loop's exception handler ("loop": "Task
-    exception was never retrieved", "Task was destroyed but it is pending!") or a warning it
-    logged ("log": a slow callback in debug mode, as its message template)."""
+    """What asyncio reported or did on its own: a call of the loop's exception handler ("loop":
+    "Task exception was never retrieved", "Task was destroyed but it is pending!"), a warning it
+    logged ("log": a slow callback in debug mode, as its message template), a task still pending
+    when asyncio.run() ended and cancelled it ("exit")."""
 
-    source: str  # "loop" or "log"
+    source: str  # "loop", "log" or "exit" (a task asyncio.run() cancelled as it ended: its name
+    #               in exception_message)
     message: str
     exception: str = ""  # the type of the exception in the handler's context, if any
     exception_message: str = ""
@@ -138,11 +140,13 @@ class LoopReport:
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Facts a run reported about itself, beside its output: what the error explainer reads.
-    Empty when the sandbox reports none (the output text is then all there is)."""
+    `complete` says the run reported to its very end, so what is missing did not happen; when it
+    is not (a run stopped by a limit, a sandbox that reports nothing) the output text fills in."""
 
     faults: tuple[Fault, ...] = ()  # the uncaught exception first, then members, cause, context
     warnings: tuple[Warned, ...] = ()
     loop: tuple[LoopReport, ...] = ()
+    complete: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.faults or self.warnings or self.loop)
