@@ -75,6 +75,17 @@ def _main():
         except BaseException:  # a snippet's own __str__ may fail: the type still counts
             return "?"
 
+    def line_of(exc):
+        """The line of main.py it was raised at (the deepest frame there), 0 if none."""
+        if isinstance(exc, SyntaxError):
+            return exc.lineno if exc.filename == "main.py" and exc.lineno else 0
+        line, tb = 0, exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "main.py":
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        return line
+
     def report(exc):
         """The uncaught exception, then its ExceptionGroup members, cause and context."""
         todo, seen = [("raised", exc)], set()
@@ -83,7 +94,7 @@ def _main():
             if exc is None or id(exc) in seen:
                 continue
             seen.add(id(exc))
-            fact("r", via, type_name(exc), message(exc))
+            fact("r", via, type_name(exc), message(exc), line_of(exc))
             todo += [("member", e) for e in getattr(exc, "exceptions", ())
                      if isinstance(exc, BaseExceptionGroup)]
             todo.append(("cause", exc.__cause__))

@@ -14,13 +14,14 @@ def fact(kind: str, *fields: str, nonce: str = NONCE) -> bytes:
 
 def test_parse_reads_each_kind_of_fact():
     """Faults in order, warnings with their line, loop reports with their exception."""
-    raw = (fact("s", "Task-1", "0", "5") + fact("r", "raised", "ExceptionGroup", "boom (1 sub-exception)")
-           + fact("r", "member", "ValueError", "bad")
+    raw = (fact("s", "Task-1", "0", "5")
+           + fact("r", "raised", "ExceptionGroup", "boom (1 sub-exception)", "7")
+           + fact("r", "member", "ValueError", "bad", "3")
            + fact("w", "RuntimeWarning", "coroutine 'f' was never awaited", "4")
            + fact("l", "loop", "Task exception was never retrieved", "ValueError", "bad"))
     ev = parse(raw, NONCE)
-    assert ev.faults == (Fault("raised", "ExceptionGroup", "boom (1 sub-exception)"),
-                         Fault("member", "ValueError", "bad"))
+    assert ev.faults == (Fault("raised", "ExceptionGroup", "boom (1 sub-exception)", 7),
+                         Fault("member", "ValueError", "bad", 3))
     assert ev.raised == ev.faults[0]
     assert ev.warnings == (Warned("RuntimeWarning", "coroutine 'f' was never awaited", 4),)
     assert ev.loop == (LoopReport("loop", "Task exception was never retrieved", "ValueError", "bad"),)
@@ -28,7 +29,7 @@ def test_parse_reads_each_kind_of_fact():
 
 def test_only_the_runs_own_exit_record_makes_the_evidence_complete():
     """The exit record with the nonce says the run reported to its end; a foreign one does not."""
-    assert not parse(fact("r", "raised", "TypeError", "x"), NONCE).complete
+    assert not parse(fact("r", "raised", "TypeError", "x", "1"), NONCE).complete
     assert not parse(fact("x", "exit:0", "1", "1", nonce="ffffffffffffffff"), NONCE).complete
     assert parse(fact("x", "exit:0", "1", "1"), NONCE) == Evidence(complete=True)
 
@@ -36,13 +37,13 @@ def test_only_the_runs_own_exit_record_makes_the_evidence_complete():
 def test_parse_drops_foreign_and_malformed_facts():
     """Wrong nonce, unknown via, a chain without its raised head, bad line numbers, wrong field
     counts, control characters and junk are all dropped."""
-    raw = (fact("r", "raised", "TypeError", "x", nonce="ffffffffffffffff")
-           + fact("r", "member", "TypeError", "no head") + fact("r", "thrown", "TypeError", "x")
+    raw = (fact("r", "raised", "TypeError", "x", "1", nonce="ffffffffffffffff")
+           + fact("r", "member", "TypeError", "no head", "1") + fact("r", "thrown", "TypeError", "x", "1")
+           + fact("r", "raised", "TypeError", "x", "line 1") + fact("r", "raised", "TypeError", "x")
            + fact("w", "RuntimeWarning", "m", "-1") + fact("w", "RuntimeWarning", "m")
-           + fact("l", "elsewhere", "m", "", "") + fact("r", "raised", "TypeError", "a\x1bb")
-           + b"\xff\xfe garbage\n" + fact("r", "raised", "KeyError", "'k'"))
-    assert parse(raw, NONCE).faults == (Fault("raised", "KeyError", "'k'"),)
-    assert parse(raw, NONCE) == Evidence(faults=(Fault("raised", "KeyError", "'k'"),))
+           + fact("l", "elsewhere", "m", "", "") + fact("r", "raised", "TypeError", "a\x1bb", "1")
+           + b"\xff\xfe garbage\n" + fact("r", "raised", "KeyError", "'k'", "2"))
+    assert parse(raw, NONCE) == Evidence(faults=(Fault("raised", "KeyError", "'k'", 2),))
 
 
 def test_parse_caps_the_number_of_facts():
@@ -53,7 +54,7 @@ def test_parse_caps_the_number_of_facts():
 
 def test_the_timeline_skips_facts_without_counting_them_dropped():
     """Facts share the records fd; the timeline parser neither keeps nor counts them."""
-    raw = fact("r", "raised", "TypeError", "x") + fact("s", "Task-1", "0", "5")
+    raw = fact("r", "raised", "TypeError", "x", "1") + fact("s", "Task-1", "0", "5")
     tl = parse_timeline(raw, NONCE)
     assert [r.name for r in tl.records] == ["Task-1"] and tl.dropped == 0
 
@@ -65,7 +66,7 @@ async def test_a_coroutine_used_as_a_value_reports_its_warning_too(sandbox: Sand
                                "async def main():\n    x = get()\n    print(x + 1)\n"
                                "asyncio.run(main())\n")
     assert result.evidence.raised == Fault("raised", "TypeError",
-                                           "unsupported operand type(s) for +: 'coroutine' and 'int'")
+                                           "unsupported operand type(s) for +: 'coroutine' and 'int'", 6)
     assert result.evidence.warnings == (Warned("RuntimeWarning", "coroutine 'get' was never awaited", 5),)
     assert "main.py:5: RuntimeWarning: coroutine 'get' was never awaited" in result.output
 
@@ -79,6 +80,7 @@ async def test_a_taskgroup_failure_reports_its_members(sandbox: Sandbox):
         "asyncio.run(main())\n")
     faults = result.evidence.faults
     assert faults[0].via == "raised" and faults[0].type == "ExceptionGroup"
+    assert {f.line for f in faults} == {5, 3}  # the group at `async with`, each member in bad()
     assert {(f.via, f.type, f.message) for f in faults[1:]} >= {("member", "ValueError", "bad 1"),
                                                                  ("member", "ValueError", "bad 2")}
 
@@ -87,8 +89,8 @@ async def test_a_chained_exception_reports_its_cause(sandbox: Sandbox):
     """raise ... from ... reports the cause after the exception itself."""
     result = await sandbox.run(
         "try:\n    {}['k']\nexcept KeyError as e:\n    raise RuntimeError('no') from e\n")
-    assert result.evidence.faults == (Fault("raised", "RuntimeError", "no"),
-                                      Fault("cause", "KeyError", "'k'"))
+    assert result.evidence.faults == (Fault("raised", "RuntimeError", "no", 4),
+                                      Fault("cause", "KeyError", "'k'", 2))
 
 
 async def test_asyncio_reports_reach_the_evidence_even_with_a_custom_handler(sandbox: Sandbox):
@@ -124,7 +126,7 @@ async def test_a_flood_of_warnings_does_not_push_out_the_fault(sandbox: Sandbox)
     result = await sandbox.run(
         "import warnings\nfor i in range(500):\n    warnings.warn(f'w{i}')\nraise KeyError('end')\n")
     assert 0 < len(result.evidence.warnings) < 500
-    assert result.evidence.raised == Fault("raised", "KeyError", "'end'")
+    assert result.evidence.raised == Fault("raised", "KeyError", "'end'", 4)
 
 
 async def test_printed_or_unsigned_facts_are_not_evidence(sandbox: Sandbox):

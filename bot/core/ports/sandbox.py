@@ -112,6 +112,7 @@ class Fault:
     #           "cause" (raise ... from it) or "context" (raised while handling it)
     type: str  # builtins by name ("TypeError"), others qualified ("asyncio.exceptions.CancelledError")
     message: str
+    line: int = 0  # the line of the program it was raised at, 0 if none
 
 
 @dataclass(frozen=True, slots=True)
