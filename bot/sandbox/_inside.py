@@ -55,11 +55,18 @@ def _main():
     def fact(kind, *fields):
         # Facts share the records' fd, with caps of their own per kind: a flood of warnings or
         # pending tasks must push out neither the timeline nor the exception that ended the run.
+        # Reporting never changes what the program does: a field that fails to print is "?".
         facts = state["facts"]
         if facts[kind] <= 0 or not state["nonce"]:
             return
         facts[kind] -= 1
-        line = "\t".join((state["nonce"], kind, *(clean(f) for f in fields))) + "\n"
+        texts = []
+        for field in fields:
+            try:
+                texts.append(clean(field))
+            except Exception:
+                texts.append("?")
+        line = "\t".join((state["nonce"], kind, *texts)) + "\n"
         try:
             os.write(recfd, line.encode("utf-8", "replace"))
         except OSError:
@@ -142,9 +149,9 @@ def _main():
     call_handler = asyncio.base_events.BaseEventLoop.call_exception_handler
 
     def call_exception_handler(loop, context):
-        exc = context.get("exception")
-        fact("l", "loop", context.get("message", ""), type_name(exc) if exc else "",
-             message(exc) if exc else "")
+        exc = context.get("exception") if isinstance(context, dict) else None
+        fact("l", "loop", context.get("message", "") if isinstance(context, dict) else "",
+             type_name(exc) if exc else "", message(exc) if exc else "")
         call_handler(loop, context)
 
     asyncio.base_events.BaseEventLoop.call_exception_handler = call_exception_handler

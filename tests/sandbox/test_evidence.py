@@ -129,6 +129,17 @@ async def test_a_flood_of_warnings_does_not_push_out_the_fault(sandbox: Sandbox)
     assert result.evidence.raised == Fault("raised", "KeyError", "'end'", 4)
 
 
+async def test_an_exception_that_cannot_be_printed_is_still_reported_by_type(sandbox: Sandbox):
+    """An exception whose __str__ fails changes nothing in how the program runs; its type counts."""
+    result = await sandbox.run(
+        "import asyncio\nclass E(Exception):\n    def __str__(self):\n        raise RuntimeError('no')\n"
+        "async def bad():\n    raise E()\nasync def main():\n    asyncio.create_task(bad())\n"
+        "    await asyncio.sleep(0.01)\nasyncio.run(main())\nprint('survived')\n")
+    assert result.ok and "survived" in result.output, result.output
+    lost = LoopReport("loop", "Task exception was never retrieved", "__main__.E", "?")
+    assert result.evidence.loop == (lost,)
+
+
 async def test_printed_or_unsigned_facts_are_not_evidence(sandbox: Sandbox):
     """Fact lines printed to the output, or written on the records fd without the run's nonce,
     are not evidence: only what the run's own bootstrap reports is."""
