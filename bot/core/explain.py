@@ -95,11 +95,13 @@ def fault(types: Iterable[str], message: str = "", via: tuple[str, ...] = ("rais
 _NEVER_AWAITED = re.compile(r"^coroutine '(?:[\w.<>]+\.)?(\w+|<\w+>)' was never awaited")
 
 
-def never_awaited(ev: Evidence) -> dict[str, str] | None:
-    for w in ev.warnings:
-        if w.category == "RuntimeWarning" and (m := _NEVER_AWAITED.search(w.message)):
-            return {"name": m.group(1)}
-    return None
+def never_awaited(ev: Evidence, line: int = 0) -> dict[str, str] | None:
+    """The first never-awaited warning; the one made on `line`, if there is one."""
+    found = [(w.line, m.group(1)) for w in ev.warnings
+             if w.category == "RuntimeWarning" and (m := _NEVER_AWAITED.search(w.message))]
+    if not found:
+        return None
+    return {"name": min(found, key=lambda item: item[0] != line)[1]}  # min: the first of equals
 
 
 def loop(source: str, message: str) -> Match:
@@ -137,7 +139,7 @@ def naming_the_coroutine(inner: Match) -> Match:
     """`inner`, with the name of the coroutine the never-awaited warning names, if there is one."""
     def match(ev: Evidence) -> dict[str, str] | None:
         found = inner(ev)
-        return None if found is None else found | (never_awaited(ev) or {})
+        return None if found is None else found | (never_awaited(ev, int(found.get("line", 0))) or {})
     return match
 
 

@@ -140,6 +140,15 @@ def test_a_member_of_the_group_is_explained_too():
     assert "`x = await rows()`" in text(found[0], "en")
 
 
+def test_the_coroutine_used_as_a_value_is_named_from_its_own_line():
+    """Of two never-awaited coroutines, the explanation names the one made on the failing line."""
+    evidence = Evidence(faults=(Fault("raised", "TypeError", PLUS, 8),), complete=True,
+                        warnings=(Warned("RuntimeWarning", "coroutine 'log' was never awaited", 3),
+                                  Warned("RuntimeWarning", "coroutine 'price' was never awaited", 8)))
+    [finding] = explain("", evidence)
+    assert "`x = await price()`" in text(finding, "en")
+
+
 def test_a_never_awaited_coroutine_made_by_the_failing_line_is_not_explained_twice():
     """`asyncio.run(inner())` inside a loop: the warning about inner is the error's consequence.
     An unrelated never-awaited coroutine elsewhere is still explained."""
