@@ -9,16 +9,12 @@ from bot.core.ports.sandbox import (
     Busy,
     CoolingDown,
     Ending,
-    Evidence,
-    Fault,
     Limits,
-    LoopReport,
     Queued,
     RunRequest,
     RunResult,
     SandboxPort,
     Unavailable,
-    Warned,
 )
 from bot.core.ports.storage import (
     Answer,
@@ -39,8 +35,7 @@ from bot.core.ports.storage import (
 
 __all__ = [
     "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyStore", "DailyTarget",
-    "Deliverer", "Delivery", "Ending", "Evidence", "Fault", "LedgerEntry", "Limits", "LoopReport",
-    "PlatformState", "PracticeStore", "Preferences", "Queued", "QuizPost", "QuizStore", "RunRequest",
-    "RunResult", "SandboxPort", "Score", "SrsItem", "Store", "TargetGone", "TelegramPoll",
-    "Unavailable", "Warned",
+    "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState", "PracticeStore",
+    "Preferences", "Queued", "QuizPost", "QuizStore", "RunRequest", "RunResult", "SandboxPort",
+    "Score", "SrsItem", "Store", "TargetGone", "TelegramPoll", "Unavailable",
 ]
