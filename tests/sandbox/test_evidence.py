@@ -1,6 +1,10 @@
 """A run's evidence: fact lines validated and capped when parsed, and what real runs report."""
 
-from bot.core.ports.sandbox import Evidence, Fault, LoopReport, Warned
+import orjson
+import pytest
+
+from bot.core.ports.sandbox import Ending, Evidence, Fault, LoopReport, RunResult, Warned
+from bot.core.timeline import Timeline
 from bot.sandbox import Sandbox
 from bot.sandbox._evidence import MAX_FACTS, parse
 from bot.sandbox._timeline import parse as parse_timeline
@@ -154,3 +158,17 @@ async def test_printed_or_unsigned_facts_are_not_evidence(sandbox: Sandbox):
         "print('ok')\n")
     assert result.ok, result.output
     assert result.evidence == Evidence(complete=True)
+
+
+def test_evidence_crosses_the_sandbox_service_wire():
+    """A remote sandbox's result carries its evidence unchanged; one from a service that predates
+    evidence decodes as not complete, so the explainer falls back to the output text."""
+    wire = pytest.importorskip("bot.sandbox._wire", reason="the sandbox service's wire format is not here")
+    evidence = Evidence((Fault("raised", "ExceptionGroup", "g", 7), Fault("member", "ValueError", "x", 3)),
+                        (Warned("RuntimeWarning", "coroutine 'f' was never awaited", 4),),
+                        (LoopReport("exit", "Task was pending when asyncio.run() ended", "", "T (f)"),), True)
+    result = RunResult("out", Ending.EXIT, 1, None, 0.1, Timeline(), evidence=evidence)
+    assert wire.decode_result(wire.encode(result)) == result
+    older = orjson.loads(wire.encode(result))
+    del older["evidence"]
+    assert wire.decode_result(orjson.dumps(older)).evidence == Evidence()
