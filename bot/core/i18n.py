@@ -497,8 +497,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "`await` is written at the top level of the file, outside any function.\nWrap it in `async def main()` and start it with `asyncio.run(main())`.",
     },
     "explain_not_awaitable": {
-        "hi": "Jo cheez await ki, wo awaitable nahi hai (jaise `time.sleep()` ka result None).\nSirf async cheezein await hoti hain: `await asyncio.sleep(1)`.",
-        "en": "What you awaited is not awaitable (e.g. `time.sleep()` returns None).\nOnly async things can be awaited: `await asyncio.sleep(1)`.",
+        "hi": "Jo cheez await ki, wo awaitable nahi hai: normal `def` function ka result (jaise `time.sleep()` ka None) await nahi hota.\nSirf async cheezein await hoti hain, jaise `await asyncio.sleep(1)`; normal function ko bina `await` ke call karo.",
+        "en": "What you awaited is not awaitable: the result of a plain `def` function (e.g. `time.sleep()` returns None) can't be awaited.\nOnly async things can be awaited, like `await asyncio.sleep(1)`; call a plain function without `await`.",
     },
     "explain_never_awaited": {
         "hi": "`async def` function ko call karne se sirf coroutine object banta hai, code chalta nahi.\nUse `await` karo (ya `asyncio.run()` / `create_task` se chalao).",
@@ -519,6 +519,70 @@ STRINGS: dict[str, dict[str, str]] = {
     "explain_loop_closed": {
         "hi": "Band ho chuke event loop par kaam schedule kiya gaya.\nSab kuch ek hi `asyncio.run(main())` ke andar karo.",
         "en": "Work was scheduled on an event loop that is already closed.\nDo everything inside one `asyncio.run(main())`.",
+    },
+    "explain_coroutine_as_value": {
+        "hi": "`{name}()` ko `await` kiye bina use kiya: usse result nahi, ek coroutine object milta hai, isliye 'coroutine' wala error aaya (aur Python ki never-awaited warning bhi).\nResult chahiye to pehle await karo: `x = await {name}()`.",
+        "en": "`{name}()` was used without `await`: that gives a coroutine object, not its result, hence the error about a 'coroutine' (and Python's never-awaited warning).\nAwait it first to get the result: `x = await {name}()`.",
+    },
+    "explain_gather_list": {
+        "hi": "`gather()` ko list nahi, alag-alag coroutines chahiye; list di to 'unhashable' error aaya aur andar ke coroutines chale hi nahi.\nList ko `*` se kholo: `await asyncio.gather(*coros)`.",
+        "en": "`gather()` takes the coroutines one by one, not a list: given a list it fails with 'unhashable', and the coroutines inside never run.\nUnpack the list with `*`: `await asyncio.gather(*coros)`.",
+    },
+    "explain_coroutine_expected": {
+        "hi": "Yahan coroutine chahiye tha, par function khud de diya, bina call kiye (brackets `()` chhoot gaye).\nCall karke do: `asyncio.run(main())`, `asyncio.create_task(work())`.",
+        "en": "A coroutine was expected here, but the function itself was passed, without calling it (the `()` is missing).\nCall it: `asyncio.run(main())`, `asyncio.create_task(work())`.",
+    },
+    "explain_awaitable_required": {
+        "hi": "asyncio ko awaitable chahiye tha (coroutine, Task ya Future), par kuch aur mila: jaise bina `()` ka function, ya `time.sleep()` jaise normal call ka result.\nCall karke coroutine do, jaise `gather(work(), work())`, aur rukne ke liye `asyncio.sleep()` lo.",
+        "en": "asyncio needed an awaitable (a coroutine, Task or Future) but got something else: a function without `()`, or the result of a plain call like `time.sleep()`.\nPass called coroutines, like `gather(work(), work())`, and wait with `asyncio.sleep()`.",
+    },
+    "explain_reused_coroutine": {
+        "hi": "Ek coroutine object sirf ek hi baar await ho sakta hai; dobara await kiya to ye error aaya.\nHar baar function naye sire se call karo (`await work()`), ya ek `task = asyncio.create_task(work())` banao: task ko jitni baar chaho await karo.",
+        "en": "A coroutine object can be awaited only once; awaiting it again raises this error.\nCall the function again each time (`await work()`), or make one `task = asyncio.create_task(work())`: a task can be awaited any number of times.",
+    },
+    "explain_async_protocol": {
+        "hi": "`async for` / `async with` sirf async cheezon ke saath chalte hain, aur `asyncio.Lock` jaisi async cheezein sirf `async with` ke saath.\nDono ko match karo: `async with lock:`, aur normal list ya range par normal `for`.",
+        "en": "`async for` / `async with` work only with async objects, and async ones like `asyncio.Lock` only with `async with`.\nMatch them up: `async with lock:`, and a plain `for` over a plain list or range.",
+    },
+    "explain_taskgroup_failed": {
+        "hi": "TaskGroup ka ek task fail hua, to group ne baaki tasks cancel kar diye aur error ko `ExceptionGroup` mein lapet kar uthaya. Asli error: `{error}`.\nUse task ke andar hi sambhalo, ya bahar `except* {type}:` se pakdo.",
+        "en": "A task in the TaskGroup failed, so the group cancelled the others and raised the error wrapped in an `ExceptionGroup`. The real error: `{error}`.\nHandle it inside the task, or catch it outside with `except* {type}:`.",
+    },
+    "explain_timeout": {
+        "hi": "Time limit (`asyncio.wait_for()` ya `asyncio.timeout()`) khatam ho gayi: andar ka kaam cancel hua aur `TimeoutError` aaya.\nLimit badhao, ya `try: ... except TimeoutError:` se timeout ko sambhalo.",
+        "en": "The time limit (`asyncio.wait_for()` or `asyncio.timeout()`) ran out: the work inside was cancelled and `TimeoutError` was raised.\nRaise the limit, or handle the timeout with `try: ... except TimeoutError:`.",
+    },
+    "explain_cancelled": {
+        "hi": "Program `CancelledError` par ruka: jo task cancel ho chuka tha, use await kiya aur cancel wahan tak pahunch gaya.\n`task.cancel()` ke baad `await task` ko `try: ... except asyncio.CancelledError:` mein rakho.",
+        "en": "The program stopped on `CancelledError`: a task that had been cancelled was awaited, and the cancellation reached the awaiter.\nAfter `task.cancel()`, wrap `await task` in `try: ... except asyncio.CancelledError:`.",
+    },
+    "explain_task_exception_lost": {
+        "hi": "Ek task fail hua (`{error}`), par kisi ne use kabhi await nahi kiya, isliye error sirf log mein dikha aur program chalta raha.\nTask ko variable mein rakho aur `await` karo (ya TaskGroup use karo), taaki error wahin uthe jahan tum use sambhal sako.",
+        "en": "A task failed (`{error}`), but nobody ever awaited it, so the error only showed up in the log and the program carried on.\nKeep the task in a variable and `await` it (or use a TaskGroup) so the error is raised where you can handle it.",
+    },
+    "explain_task_left_pending": {
+        "hi": "`{name}` wala task `main()` ke return hone tak khatam nahi hua tha, to `asyncio.run()` ne use chupchaap cancel kar diya: uska kaam poora hua hi nahi.\nTask ko variable mein rakho aur `main()` khatam hone se pehle `await` karo (ya `asyncio.gather()` / TaskGroup).",
+        "en": "The task running `{name}` had not finished when `main()` returned, so `asyncio.run()` silently cancelled it: its work never completed.\nKeep the task in a variable and `await` it before `main()` ends (or use `asyncio.gather()` / a TaskGroup).",
+    },
+    "explain_loop_running": {
+        "hi": "Chalte hue event loop ke andar `run_until_complete()` se loop dobara chalaya gaya; ek loop ek saath do baar nahi chalta.\nAsync code ke andar seedha `await work()` karo.",
+        "en": "`run_until_complete()` was called inside the event loop that is already running; a loop can't run twice at once.\nInside async code, just `await work()`.",
+    },
+    "explain_different_loop": {
+        "hi": "Future, Lock ya Queue jaisi cheez usi event loop se judi hoti hai jisme wo pehli baar use hui; yahan use doosre loop mein (jaise doosre `asyncio.run()` mein) use kiya gaya.\nUnhe `async def main()` ke andar banao aur sab kuch ek hi `asyncio.run(main())` mein chalao.",
+        "en": "A Future, Lock or Queue belongs to the event loop it was first used in; here it was used in another loop (e.g. a second `asyncio.run()`).\nCreate them inside `async def main()` and run everything in one `asyncio.run(main())`.",
+    },
+    "explain_no_current_loop": {
+        "hi": "Ye purane tutorials wala tarika hai (`get_event_loop()` + `run_until_complete()`): `asyncio.run()` ke baad koi current loop nahi bachta.\nSab kuch ek `async def main()` mein rakho aur sirf `asyncio.run(main())` chalao.",
+        "en": "This is the old tutorials' way (`get_event_loop()` + `run_until_complete()`): after `asyncio.run()` there is no current loop left.\nPut everything in one `async def main()` and just call `asyncio.run(main())`.",
+    },
+    "explain_invalid_state": {
+        "hi": "Future ya Task ka `result()` tab maanga gaya jab wo abhi khatam hi nahi hua tha.\n`result()` ki jagah `await fut` karo: wo khatam hone tak rukta hai, aur tab tak baaki tasks chalte rehte hain.",
+        "en": "A Future's or Task's `result()` was asked for before it had finished.\nUse `await fut` instead of `result()`: it waits until it is done while other tasks keep running.",
+    },
+    "explain_blocked_loop": {
+        "hi": "Debug mode ne pakda: ek step ne event loop ko 100 ms se zyada roke rakha (jaise `time.sleep()` ya bhaari calculation), us beech koi aur task nahi chala.\nRukna ho to `await asyncio.sleep()`; bhaari kaam `await asyncio.to_thread(...)` mein bhejo.",
+        "en": "Debug mode caught it: one step held the event loop for over 100 ms (e.g. `time.sleep()` or heavy computation), and no other task ran meanwhile.\nTo wait, use `await asyncio.sleep()`; send heavy work to `await asyncio.to_thread(...)`.",
     },
     "explain_no_package": {
         "hi": "Sandbox mein sirf Python ki standard library hai, `{module}` nahi, aur network bhi nahi hai.\nHTTP ki jagah `asyncio.sleep()` se wait ko simulate karo.",

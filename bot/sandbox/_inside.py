@@ -2,7 +2,9 @@
 # It is started before any code exists (a warm, single-use sandbox), pre-imports asyncio,
 # then blocks reading the snippet from stdin. Only the standard library is available here.
 # Timeline records go to their own fd (RECFD), each line framed with the run's nonce, so
-# printed output can never be mistaken for them.
+# printed output can never be mistaken for them. So do the facts the error explainer reads: the
+# uncaught exception and its chain (`r`), warnings (`w`), and what asyncio reported on its own
+# (`l`: the loop's exception handler, its logger's warnings), one line each, tab-separated.
 import os
 import sys
 import time
@@ -26,10 +28,13 @@ def _main():
     import atexit
     import gc
     import linecache
+    import logging
     import traceback
+    import warnings
 
     perf = time.perf_counter
-    state = {"nonce": "", "t0": 0.0, "left": 3000}
+    state = {"nonce": "", "t0": 0.0, "left": 3000,
+             "facts": {"r": 16, "w": 24, "l": 24}}
 
     def record(kind, name, start, end):
         if state["left"] <= 0 or not state["nonce"]:
@@ -42,6 +47,134 @@ def _main():
             os.write(recfd, line.encode())
         except OSError:
             state["left"] = 0
+
+    def clean(value):
+        text = str(value)[:300]
+        return "".join(ch if ch.isprintable() and ch != "\t" else " " for ch in text)
+
+    def fact(kind, *fields):
+        # Facts share the records' fd, with caps of their own per kind: a flood of warnings or
+        # pending tasks must push out neither the timeline nor the exception that ended the run.
+        # Reporting never changes what the program does: a field that fails to print is "?".
+        facts = state["facts"]
+        if facts[kind] <= 0 or not state["nonce"]:
+            return
+        facts[kind] -= 1
+        texts = []
+        for field in fields:
+            try:
+                texts.append(clean(field))
+            except Exception:
+                texts.append("?")
+        line = "\t".join((state["nonce"], kind, *texts)) + "\n"
+        try:
+            os.write(recfd, line.encode("utf-8", "replace"))
+        except OSError:
+            facts.update(r=0, w=0, l=0)
+
+    def type_name(exc):
+        cls = type(exc)
+        return cls.__name__ if cls.__module__ == "builtins" else f"{cls.__module__}.{cls.__qualname__}"
+
+    def message(exc):
+        try:
+            return str(exc)
+        except BaseException:  # a snippet's own __str__ may fail: the type still counts
+            return "?"
+
+    def line_of(exc):
+        """The line of main.py it was raised at (the deepest frame there), 0 if none."""
+        if isinstance(exc, SyntaxError):
+            return exc.lineno if exc.filename == "main.py" and exc.lineno else 0
+        line, tb = 0, exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename == "main.py":
+                line = tb.tb_lineno
+            tb = tb.tb_next
+        return line
+
+    def report(exc):
+        """The uncaught exception, then its ExceptionGroup members, cause and context."""
+        todo, seen = [("raised", exc)], set()
+        while todo and len(seen) < 16:
+            via, exc = todo.pop(0)
+            if exc is None or id(exc) in seen:
+                continue
+            seen.add(id(exc))
+            fact("r", via, type_name(exc), message(exc), line_of(exc))
+            todo += [("member", e) for e in getattr(exc, "exceptions", ())
+                     if isinstance(exc, BaseExceptionGroup)]
+            todo.append(("cause", exc.__cause__))
+            if not exc.__suppress_context__:
+                todo.append(("context", exc.__context__))
+
+    def release(exc):
+        """Drop the locals of every frame the exception holds: a coroutine never awaited
+        that only a traceback still references is finalised now and its warning reported."""
+        todo, seen = [exc], set()
+        while todo and len(seen) < 64:
+            exc = todo.pop()
+            if exc is None or id(exc) in seen:
+                continue
+            seen.add(id(exc))
+            traceback.clear_frames(exc.__traceback__)
+            todo += [exc.__cause__, exc.__context__, *getattr(exc, "exceptions", ())]
+
+    # Every warning passes here (the C warnings code calls it too), whatever showwarning is.
+    show = warnings._showwarnmsg
+
+    def showwarnmsg(msg):
+        line = msg.lineno if msg.filename == "main.py" else 0
+        fact("w", msg.category.__name__, msg.message, line)
+        show(msg)
+
+    warnings._showwarnmsg = showwarnmsg
+    # A never-awaited coroutine is often finalised far from where it was made (by the final
+    # collection, or when a traceback lets go of it): name the line of main.py that called it,
+    # as a learner would look for it, once per line. Tracking one frame of origin is cheap.
+    sys.set_coroutine_origin_tracking_depth(1)
+    unawaited, registry = warnings._warn_unawaited_coroutine, {}
+
+    def warn_unawaited(coro):
+        origin = getattr(coro, "cr_origin", None)
+        if not origin or origin[0][0] != "main.py":
+            return unawaited(coro)
+        warnings.warn_explicit(f"coroutine '{coro.__qualname__}' was never awaited", RuntimeWarning,
+                               "main.py", origin[0][1], "__main__", registry)
+
+    warnings._warn_unawaited_coroutine = warn_unawaited
+    # What the loop itself reports (never-retrieved exceptions, destroyed pending tasks), even
+    # with a handler of the snippet's own, and the warnings asyncio logs (slow callbacks in debug
+    # mode). A filter, not a handler: a handler would silence logging's last-resort output.
+    call_handler = asyncio.base_events.BaseEventLoop.call_exception_handler
+
+    def call_exception_handler(loop, context):
+        exc = context.get("exception") if isinstance(context, dict) else None
+        fact("l", "loop", context.get("message", "") if isinstance(context, dict) else "",
+             type_name(exc) if exc else "", message(exc) if exc else "")
+        call_handler(loop, context)
+
+    asyncio.base_events.BaseEventLoop.call_exception_handler = call_exception_handler
+
+    def logged(record):
+        if record.levelno >= logging.WARNING and record.funcName != "default_exception_handler":
+            fact("l", "log", record.msg, "", "")
+        return True
+
+    logging.getLogger("asyncio").addFilter(logged)
+    # Tasks main() left behind, which asyncio.run() cancels silently as it ends: a task whose
+    # work never happened because nobody awaited it.
+    cancel_all = asyncio.runners._cancel_all_tasks
+
+    def cancel_all_tasks(loop):
+        for task in asyncio.tasks.all_tasks(loop):
+            if not task.done():
+                coro = task.get_coro()
+                fact("l", "exit", "Task was pending when asyncio.run() ended", "",
+                     f"{task.get_name()} ({getattr(coro, '__qualname__', '?')})")
+        cancel_all(loop)
+
+    asyncio.runners._cancel_all_tasks = cancel_all_tasks
 
     # Pure-Python tasks expose their step callbacks as bound methods, so every callback the
     # loop runs can be attributed to its task.
@@ -125,6 +258,8 @@ def _main():
         tb = exc.__traceback__.tb_next if exc.__traceback__ else None  # hide this bootstrap
         traceback.print_exception(type(exc), exc, tb)
         status = 1
+        report(exc)
+        release(exc)
     # The interpreter's own finalisation costs ~10 ms, longer than most snippets: do the parts
     # a snippet can observe (join its threads, atexit handlers, warnings of objects it left
     # behind such as a never-awaited coroutine), then leave at once.

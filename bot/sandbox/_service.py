@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 
 from bot.core.monitor import SandboxLoad
 from bot.core.ports.sandbox import Busy, CoolingDown, Queued, RunRequest, Unavailable
-from bot.sandbox import _proc, _seccomp, _timeline
+from bot.sandbox import _evidence, _proc, _seccomp, _timeline
 from bot.sandbox._argv import SetupError, build, resolve
 from bot.sandbox._cgroup import IdleCgroup
 from bot.sandbox._limits import MB, Config, Limits
@@ -364,7 +364,8 @@ class Sandbox:
             warm.close()
         records = rec_task.result() if rec_task.done() and not rec_task.cancelled() else b""
         timeline = _timeline.parse(records, nonce)
-        return self._result(decode(bytes(out)), proc.returncode, active, wall, timeline, cut)
+        result = self._result(decode(bytes(out)), proc.returncode, active, wall, timeline, cut)
+        return replace(result, evidence=_evidence.parse(records, nonce))
 
     @staticmethod
     def _result(output: str, rc: int | None, active: _Active, wall: float,

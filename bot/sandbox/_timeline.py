@@ -2,13 +2,15 @@
 
 A record is one line `nonce \\t kind \\t name \\t start_us \\t end_us`: kind `s` (a task or the loop
 ran a step), `b` (the loop was blocked by `time.sleep`), `x` (the snippet finished; name
-`exit:N`). Lines without the run's nonce, malformed lines and anything past the caps are
+`exit:N`). The run's evidence shares the fd (_evidence.py reads its kinds, skipped here).
+Lines without the run's nonce, malformed lines and anything past the caps are
 dropped: a hostile snippet can at most falsify its own timeline.
 """
 
 from __future__ import annotations
 
 from bot.core.timeline import Record, Timeline, render
+from bot.sandbox._evidence import KINDS as EVIDENCE_KINDS
 
 __all__ = ["MAX_BYTES", "MAX_RECORDS", "MAX_US", "Record", "Timeline", "parse", "render"]
 
@@ -25,6 +27,8 @@ def parse(raw: bytes, nonce: str) -> Timeline:
             timeline.dropped += bool(line)
             continue
         parts = line[len(prefix):].split(b"\t")
+        if parts[0].decode("ascii", "replace") in EVIDENCE_KINDS:
+            continue
         try:
             kind, name = parts[0].decode("ascii"), parts[1].decode("utf-8")
             start, end = int(parts[2]), int(parts[3])

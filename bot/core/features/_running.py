@@ -70,13 +70,13 @@ def result_blocks(ctx: Context, result: RunResult, *, room: int = REPLY_CHARS) -
         timeline_blocks = (Heading(ctx.t("run_timeline")), output_block(timeline))
         tail += timeline_blocks
     buttons: list[Button] = []
-    found = explain.explain(result.output)
+    found = explain.explain(result.output, result.evidence)
     if found:
         tail.append(Heading(ctx.t("explain_title")))
         library = ctx.core.library
         for item in found:
             spans = [Span(explain.text(item, ctx.lang, result.output))]
-            card = library.by_id.get(item.card) if item.card else None
+            card = next((library.by_id[c] for c in item.cards if c in library.by_id), None)
             if card is not None:
                 spans += [Span(" → "), Span(f"/term {card.id}", Style.CODE)]
                 if all(b.args != card.id for b in buttons):

@@ -105,6 +105,59 @@ class Ending(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Fault:
+    """An exception the program did not catch, or one linked to it."""
+
+    via: str  # "raised" (the one that ended the program), "member" (of an ExceptionGroup),
+    #           "cause" (raise ... from it) or "context" (raised while handling it)
+    type: str  # builtins by name ("TypeError"), others qualified ("asyncio.exceptions.CancelledError")
+    message: str
+    line: int = 0  # the line of the program it was raised at, 0 if none
+
+
+@dataclass(frozen=True, slots=True)
+class Warned:
+    """A warning the run emitted (also while shutting down)."""
+
+    category: str  # "RuntimeWarning"
+    message: str
+    line: int  # the line of the program it names, 0 if elsewhere
+
+
+@dataclass(frozen=True, slots=True)
+class LoopReport:
+    """What asyncio reported or did on its own: a call of the loop's exception handler ("loop":
+    "Task exception was never retrieved", "Task was destroyed but it is pending!"), a warning it
+    logged ("log": a slow callback in debug mode, as its message template), a task still pending
+    when asyncio.run() ended and cancelled it ("exit")."""
+
+    source: str  # "loop", "log" or "exit" (a task asyncio.run() cancelled as it ended: its name
+    #               in exception_message)
+    message: str
+    exception: str = ""  # the type of the exception in the handler's context, if any
+    exception_message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Facts a run reported about itself, beside its output: what the error explainer reads.
+    `complete` says the run reported to its very end, so what is missing did not happen; when it
+    is not (a run stopped by a limit, a sandbox that reports nothing) the output text fills in."""
+
+    faults: tuple[Fault, ...] = ()  # the uncaught exception first, then members, cause, context
+    warnings: tuple[Warned, ...] = ()
+    loop: tuple[LoopReport, ...] = ()
+    complete: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.faults or self.warnings or self.loop)
+
+    @property
+    def raised(self) -> Fault | None:
+        return self.faults[0] if self.faults and self.faults[0].via == "raised" else None
+
+
+@dataclass(frozen=True, slots=True)
 class RunResult:
     output: str  # stdout and stderr interleaved, decoded safely (not yet neutralised for chat)
     ending: Ending
@@ -114,6 +167,7 @@ class RunResult:
     timeline: Timeline
     output_cut: bool = False  # the run printed more than was read
     limits: Limits = Limits()  # what the run was allowed (the limit an ending names)
+    evidence: Evidence = Evidence()  # its uncaught exception, warnings, asyncio's own reports
 
     @property
     def ok(self) -> bool:

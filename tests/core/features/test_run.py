@@ -1,12 +1,16 @@
 """/run through the real core and a real sandbox: output, endings in words, neutralisation,
 timelines, the error explainer on real errors, and failing closed."""
 
+import re
 from dataclasses import replace
 
 import pytest
 
+from bot.core import explain
 from bot.core.app import Core
+from bot.core.explain import CARDS
 from bot.core.features.run import extract_code
+from bot.core.i18n import STRINGS
 from bot.core.neutral import ZWSP
 from bot.core.types import ChatRef, CodeBlock, Command, UserRef
 from bot.sandbox import Sandbox
@@ -128,30 +132,144 @@ async def test_async_code_gets_a_timeline(sandbox_core: Core):
     assert "by time.sleep (Task-1)" in timeline
 
 
-REAL_ERRORS = [
-    ("import asyncio\nawait asyncio.sleep(1)", "await-outside-function"),
-    ("def f():\n    await g()", "async-def"),
-    ("import asyncio, time\nasync def main():\n    await time.sleep(0)\nasyncio.run(main())", "await"),
-    ("async def work():\n    pass\nwork()", "coroutine"),
-    ("import asyncio\nasync def main():\n    c = asyncio.sleep(0)\n    try:\n        asyncio.run(c)\n"
-     "    finally:\n        c.close()\nasyncio.run(main())", "asyncio-run"),
-    ("import asyncio\nasyncio.get_running_loop()", "event-loop"),
-    ("import asyncio\nasync def forever():\n    await asyncio.Event().wait()\n"
+# Each mistake as a beginner writes it: (id, program, explanation key, topic of its card).
+MISTAKES = [
+    ("coroutine-plus-int", "import asyncio\nasync def price():\n    return 10\nasync def main():\n"
+     "    total = price() + 5\n    print(total)\nasyncio.run(main())", "coroutine_as_value", "coroutine"),
+    ("coroutine-held-then-used", "import asyncio\nasync def fetch():\n    return {'a': 1}\n"
+     "async def main():\n    data = fetch()\n    print(data['a'])\nasyncio.run(main())",
+     "coroutine_as_value", "coroutine"),
+    ("coroutine-iterated", "import asyncio\nasync def items():\n    return [1, 2]\nasync def main():\n"
+     "    for i in items():\n        print(i)\nasyncio.run(main())", "coroutine_as_value", "coroutine"),
+    ("never-awaited", "import asyncio\nasync def main():\n    asyncio.sleep(1)\n    print('done')\n"
+     "asyncio.run(main())", "never_awaited", "coroutine"),
+    ("never-awaited-top-level", "async def work():\n    pass\nwork()", "never_awaited", "coroutine"),
+    ("reused-coroutine", "import asyncio\nasync def work():\n    return 1\nasync def main():\n"
+     "    c = work()\n    await c\n    await c\nasyncio.run(main())", "reused_coroutine", "coroutine"),
+    ("exception-never-retrieved", "import asyncio\nasync def fail():\n    raise ValueError('oops')\n"
+     "async def main():\n    asyncio.create_task(fail())\n    await asyncio.sleep(0.1)\n"
+     "asyncio.run(main())", "task_exception_lost", "tasks"),
+    ("task-forgotten", "import asyncio\nasync def greet():\n    await asyncio.sleep(0.1)\n"
+     "    print('hello')\n"
+     "async def main():\n    asyncio.create_task(greet())\n    print('main done')\nasyncio.run(main())",
+     "task_left_pending", "tasks"),
+    ("task-destroyed", "import asyncio\nasync def forever():\n    await asyncio.Event().wait()\n"
      "loop = asyncio.new_event_loop()\ntask = loop.create_task(forever())\n"
-     "loop.run_until_complete(asyncio.sleep(0))\nloop.close()\ndel task", "event-loop"),
-    ("import asyncio\nloop = asyncio.new_event_loop()\nloop.close()\nloop.call_soon(print)",
-     "asyncio-run"),
+     "loop.run_until_complete(asyncio.sleep(0))\nloop.close()\ndel task", "task_destroyed", "tasks"),
+    ("future-of-another-loop", "import asyncio\nloop = asyncio.new_event_loop()\nfut = loop.create_future()\n"
+     "async def main():\n    await fut\nasyncio.run(main())", "different_loop", "event-loop"),
+    ("lock-across-two-runs", "import asyncio\nlock = asyncio.Lock()\nasync def hold():\n"
+     "    async with lock:\n"
+     "        await asyncio.sleep(0.05)\nasync def main():\n    await asyncio.gather(hold(), hold())\n"
+     "asyncio.run(main())\nasyncio.run(main())", "different_loop", "event-loop"),
+    ("awaitable-required", "import asyncio, time\nasync def main():\n"
+     "    await asyncio.wait_for(time.sleep(0.1), 1)\n"
+     "asyncio.run(main())", "awaitable_required", "await"),
+    ("gather-of-functions", "import asyncio\nasync def a():\n    return 1\nasync def main():\n"
+     "    print(await asyncio.gather(a, a))\nasyncio.run(main())", "awaitable_required", "await"),
+    ("run-without-call", "import asyncio\nasync def main():\n    print('hi')\nasyncio.run(main)",
+     "coroutine_expected", "coroutine"),
+    ("create-task-without-call", "import asyncio\nasync def work():\n    print('hi')\nasync def main():\n"
+     "    t = asyncio.create_task(work)\n    await t\nasyncio.run(main())",
+     "coroutine_expected", "coroutine"),
+    ("taskgroup-failure", "import asyncio\nasync def job(n):\n    if n == 2:\n"
+     "        raise ValueError('job 2 failed')\n"
+     "    await asyncio.sleep(0.1)\nasync def main():\n    async with asyncio.TaskGroup() as tg:\n"
+     "        for n in range(3):\n            tg.create_task(job(n))\nasyncio.run(main())",
+     "taskgroup_failed", "taskgroup"),
+    ("wait-for-timeout", "import asyncio\nasync def slow():\n    await asyncio.sleep(2)\nasync def main():\n"
+     "    await asyncio.wait_for(slow(), timeout=0.1)\nasyncio.run(main())", "timeout", "timeouts"),
+    ("asyncio-timeout", "import asyncio\nasync def main():\n    async with asyncio.timeout(0.1):\n"
+     "        await asyncio.sleep(2)\nasyncio.run(main())", "timeout", "timeouts"),
+    ("loop-already-running", "import asyncio\nasync def work():\n    return 1\nasync def main():\n"
+     "    loop = asyncio.get_event_loop()\n    print(loop.run_until_complete(work()))\nasyncio.run(main())",
+     "loop_running", "asyncio-run"),
+    ("uncaught-cancel", "import asyncio\nasync def work():\n    await asyncio.sleep(1)\nasync def main():\n"
+     "    t = asyncio.create_task(work())\n    await asyncio.sleep(0.01)\n    t.cancel()\n    await t\n"
+     "asyncio.run(main())", "cancelled", "cancellation"),
+    ("closed-loop-reused", "import asyncio\nasync def main():\n    print('hi')\n"
+     "loop = asyncio.new_event_loop()\nloop.run_until_complete(main())\nloop.close()\n"
+     "loop.run_until_complete(main())", "loop_closed", "asyncio-run"),
+    ("old-tutorial-after-run", "import asyncio\nasync def main():\n    print('hi')\nasyncio.run(main())\n"
+     "loop = asyncio.get_event_loop()\nloop.run_until_complete(main())", "no_current_loop", "asyncio-run"),
+    ("await-sync-result", "import asyncio\ndef fetch():\n    return 'data'\nasync def main():\n"
+     "    print(await fetch())\nasyncio.run(main())", "not_awaitable", "await"),
+    ("await-time-sleep", "import asyncio, time\nasync def main():\n    await time.sleep(0)\n"
+     "asyncio.run(main())",
+     "not_awaitable", "await"),
+    ("blocking-in-debug-mode", "import asyncio, time\nasync def main():\n    time.sleep(0.2)\n"
+     "asyncio.run(main(), debug=True)", "blocked_loop", "blocking"),
+    ("gather-of-a-list", "import asyncio\nasync def a(n):\n    return n\nasync def main():\n"
+     "    print(await asyncio.gather([a(1), a(2)]))\nasyncio.run(main())", "gather_list", "gather"),
+    ("result-too-early", "import asyncio\nasync def main():\n"
+     "    fut = asyncio.get_running_loop().create_future()\n"
+     "    print(fut.result())\nasyncio.run(main())", "invalid_state", "await"),
+    ("no-running-loop", "import asyncio\nasync def work():\n    pass\nasyncio.create_task(work())",
+     "no_running_loop", "event-loop"),
+    ("run-inside-run", "import asyncio\nasync def inner():\n    return 1\nasync def main():\n"
+     "    print(asyncio.run(inner()))\nasyncio.run(main())", "run_in_loop", "asyncio-run"),
+    ("await-at-top-level", "import asyncio\nawait asyncio.sleep(1)", "await_outside",
+     "await-outside-function"),
+    ("await-in-plain-def", "def f():\n    await g()", "await_outside_async", "async-def"),
+    ("async-for-over-range", "import asyncio\nasync def main():\n    async for i in range(3):\n"
+     "        print(i)\n"
+     "asyncio.run(main())", "async_protocol", "async-with"),
+    ("plain-with-on-a-lock", "import asyncio\nasync def main():\n    lock = asyncio.Lock()\n    with lock:\n"
+     "        print('in')\nasyncio.run(main())", "async_protocol", "async-with"),
 ]
 
 
-@pytest.mark.parametrize(("code", "card"), REAL_ERRORS,
-                         ids=["await-outside", "await-outside-async", "not-awaitable", "never-awaited",
-                              "run-in-loop", "no-running-loop", "task-destroyed", "loop-closed"])
-async def test_each_classic_error_gets_its_explanation_and_card(sandbox_core: Core, code: str, card: str):
-    """The real interpreter's error is explained in two lines with a button to its card."""
+def literal_part(key: str) -> str:
+    """The longest literal run of an explanation's first Hinglish line (its fields vary)."""
+    first = STRINGS[f"explain_{key}"]["hi"].splitlines()[0]
+    return max(re.split(r"\{\w+\}", first), key=len)
+
+
+@pytest.mark.parametrize(("code", "key", "topic"), [m[1:] for m in MISTAKES], ids=[m[0] for m in MISTAKES])
+async def test_each_classic_mistake_gets_its_explanation_and_card(sandbox_core: Core, code: str, key: str,
+                                                                   topic: str):
+    """The real interpreter's run is explained, first, in two lines with a button to the card that
+    teaches the fix (a level-2 card when the library has it, else the nearest one)."""
     reply = await sandbox_core.handle(cmd("/run " + code))
-    assert f"/term {card}" in buttons(reply), reply.plain()
-    assert "Ye error kyun aaya?" in reply.plain()
+    text = reply.plain()
+    assert "Ye error kyun aaya?" in text, text
+    explained = text.split("Ye error kyun aaya?", 1)[1]
+    assert literal_part(key) in explained, explained
+    card = next(c for c in CARDS[topic] if c in sandbox_core.library.by_id)
+    cards = [b for b in buttons(reply) if b.startswith("/term ")]
+    assert cards[0] == f"/term {card}", buttons(reply)
+
+
+def test_every_mistake_has_a_real_program():
+    """No explanation is tested on made-up evidence only (the sandbox limits have their own)."""
+    sandbox_limits = {"no_package", "no_network", "no_stdin"}
+    assert {m[2] for m in MISTAKES} | sandbox_limits == {m.key for m in explain.MISTAKES}
+
+
+async def test_the_never_awaited_warning_a_traceback_held_is_shown_and_explained(sandbox_core: Core):
+    """A coroutine kept in a variable, then used: the traceback held it to the end, yet its warning
+    is printed with the line that made it, and the explanation names it."""
+    reply = await sandbox_core.handle(cmd(
+        "/run import asyncio\nasync def get():\n    return 1\nasync def main():\n    x = get()\n"
+        "    print(x + 1)\nasyncio.run(main())"))
+    assert "main.py:5: RuntimeWarning: coroutine 'get' was never awaited" in codes(reply)[0]
+    assert "`x = await get()`" in reply.plain()
+
+
+async def test_printed_errors_and_forged_facts_do_not_fool_the_explainer(sandbox_core: Core):
+    """A program that ends well but prints error text and fake fact lines gets no explanation."""
+    forged = "0000000000000000\\tr\\traised\\tRuntimeError\\tThis event loop is already running\\t1"
+    reply = await sandbox_core.handle(cmd(
+        "/run import os\n"
+        "print('RuntimeError: This event loop is already running')\n"
+        "print('Task exception was never retrieved')\n"
+        f"print('{forged}')\n"
+        "for fd in range(3, 12):\n    try:\n"
+        f"        os.write(fd, b'{forged}\\n')\n"
+        "    except OSError:\n        pass\n"))
+    assert "exit code 0" in reply.plain()
+    assert "Ye error kyun aaya?" not in reply.plain()
+    assert not [b for b in buttons(reply) if b.startswith("/term ")]
 
 
 async def test_third_party_imports_get_a_friendly_explanation(sandbox_core: Core):
