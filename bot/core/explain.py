@@ -33,7 +33,7 @@ CARDS: dict[str, tuple[str, ...]] = {
     "taskgroup": ("taskgroup", "concurrency"),  # TaskGroup and ExceptionGroup
     "timeouts": ("timeouts", "await"),  # asyncio.timeout, wait_for
     "cancellation": ("cancellation", "asyncio-run"),  # CancelledError
-    "async-with": ("async-with", "await"),  # async with, async for
+    "async-with": ("async-with-for", "await"),  # async with, async for
 }
 
 Match = Callable[[Evidence], dict[str, str] | None]  # None: no match; else the text's fields
