@@ -31,6 +31,7 @@ from bot.core.ports.storage import (
     SrsItem,
     TelegramPoll,
 )
+from bot.storage.challenges import CHALLENGE_TABLES, ChallengeSQL
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -70,9 +71,9 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-class Storage:
+class Storage(ChallengeSQL):
     """One object implementing every storage port: Preferences, QuizStore, DailyStore,
-    PracticeStore and PlatformState."""
+    PracticeStore, PlatformState and ChallengeStore (bot/storage/challenges.py)."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._db = conn
@@ -396,7 +397,7 @@ class Storage:
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
         removed = 0
         async with self._transaction():
-            for table in ("quiz_answers", "scores", "srs_items"):
+            for table in ("quiz_answers", "scores", "srs_items", *CHALLENGE_TABLES):
                 async with self._db.execute(f"DELETE FROM {table} WHERE user_key = ?",
                                             (user_key,)) as cur:
                     removed += max(cur.rowcount, 0)
@@ -406,7 +407,8 @@ class Storage:
         row = await self._row(
             "SELECT EXISTS (SELECT 1 FROM quiz_answers WHERE user_key = :u)"
             " OR EXISTS (SELECT 1 FROM scores WHERE user_key = :u)"
-            " OR EXISTS (SELECT 1 FROM srs_items WHERE user_key = :u) AS any_", {"u": user_key})
+            " OR EXISTS (SELECT 1 FROM srs_items WHERE user_key = :u)"
+            " OR EXISTS (SELECT 1 FROM challenge_attempts WHERE user_key = :u) AS any_", {"u": user_key})
         return bool(row and row["any_"])
 
     # daily posts
