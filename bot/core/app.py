@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from typing import cast
 
 from bot.core.content import Library
-from bot.core.events import AnswerHooks
+from bot.core.events import AnswerHooks, SubmissionHooks
 from bot.core.i18n import t
 from bot.core.monitor import Runtime
 from bot.core.ports.delivery import Deliverer, TargetGone
@@ -49,6 +49,7 @@ class Core:
         self.runtime = Runtime()
         self.turns = Turns()
         self.answers = AnswerHooks()  # /answer publishes, practice subscribes
+        self.submissions = SubmissionHooks()  # /submit publishes, practice subscribes
         self._background: list[BackgroundService] = []
         from bot.core import features
 

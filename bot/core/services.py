@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.challenges import Challenges
 from bot.core.clock import SYSTEM_CLOCK, Clock
 from bot.core.ports.delivery import Deliverer
 from bot.core.ports.sandbox import SandboxPort
 from bot.core.ports.storage import (
+    ChallengeStore,
     DailyStore,
     PlatformState,
     PracticeStore,
@@ -84,18 +86,20 @@ class Services:
     daily: DailyStore
     practice: PracticeStore
     platform: PlatformState
+    attempts: ChallengeStore
     quiz_bank: Bank
     clock: Clock = SYSTEM_CLOCK
     sandbox: SandboxPort | None = None  # None: running code is off on this host
     demos: Mapping[str, Demo] = field(default_factory=dict)  # by id
     deliver: Deliveries = field(default_factory=Deliveries)
     daily_pace: DailyPace = DailyPace()
+    challenges: Challenges = field(default_factory=lambda: Challenges([]))  # content/challenges
 
     @classmethod
     def of(cls, store: Store, *, quiz_bank: Bank, **others) -> Services:
         """Every storage port served by one store (bot.storage.Storage), plus the others."""
         return cls(prefs=store, quiz=store, daily=store, practice=store, platform=store,
-                   quiz_bank=quiz_bank, **others)
+                   attempts=store, quiz_bank=quiz_bank, **others)
 
 
 def bank_beside(library: Library) -> Bank:

@@ -60,6 +60,8 @@ class Command:
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     is_admin: bool = False  # Manage Server on Discord, chat administrator on Telegram
     locale: str | None = None  # the client's locale: informational, never overrides Hinglish
+    # The text of the message this one replies to (Telegram), e.g. the challenge a /submit is for.
+    replied_to: str | None = None
 
     @classmethod
     def from_text(
