@@ -145,12 +145,14 @@ async def _grade(ctx: Context, challenge: Challenge, code: str, notes: list[Bloc
     request = RunRequest.of(build_program(challenge, code, nonce), wall_s=budget.wall_s, cpu_s=budget.cpu_s)
     # The console is the operator's own terminal: no cooldown there.
     user_key = None if cmd.chat.platform == "console" else cmd.user.key
-    yield Reply.text(say(lang, "running"), private=True, final=False)
+    # Progress and verdict spoil nothing in a group: they go only to the learner.
+    yield Reply.text(say(lang, "running"), private=True, final=False, spoils=True)
     result = None
     try:
         async for event in sandbox.submit(request, user_key=user_key):
             if isinstance(event, Queued):
-                yield Reply.text(say(lang, "queued", ahead=event.position), private=True, final=False)
+                yield Reply.text(say(lang, "queued", ahead=event.position), private=True, final=False,
+                                 spoils=True)
             else:
                 result = event
     except Busy as exc:
@@ -180,7 +182,7 @@ async def _grade(ctx: Context, challenge: Challenge, code: str, notes: list[Bloc
     title = challenge.meta.title.get(lang)
     head = (say(lang, "passed_title", title=title) if verdict.passed
             else say(lang, "failed_title", title=title, check=verdict.check))
-    yield Reply(blocks=(*notes, *blocks), title=head, buttons=tuple(buttons), private=True)
+    yield Reply(blocks=(*notes, *blocks), title=head, buttons=tuple(buttons), private=True, spoils=True)
 
 
 def verdict_blocks(ctx: Context, challenge: Challenge, verdict: Verdict, first_pass: bool

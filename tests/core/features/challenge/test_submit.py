@@ -128,7 +128,7 @@ async def test_a_reply_to_the_challenge_message_submits_for_it(graded: Core):
 async def test_in_a_group_the_verdict_and_its_progress_are_private(graded: Core):
     """Nothing of a group submission is public."""
     replies = await stream(graded, cmd("/submit fix-blocking\n" + FIXED, chat=GROUP, user=BOB))
-    assert replies and all(r.private for r in replies)
+    assert replies and all(r.private and r.spoils for r in replies)
     assert replies[-1].title.startswith("✅")
 
 
