@@ -329,6 +329,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "Ye button ab kaam nahi karta (purana message hai). /help se dobara shuru karo.",
         "en": "This button no longer works (the message is old). Type /help to start again.",
     },
+    "discord_choose": {"hi": "Ye code kis challenge ke liye hai?", "en": "Which challenge is this code for?"},
     "tg_sent_private": {
         "hi": "Jawab aapko private chat mein bhej diya hai.",
         "en": "I sent the answer to you in a private chat.",

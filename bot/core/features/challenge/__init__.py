@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.features.challenge._forms import choose, prefill
 from bot.core.features.challenge._show import challenge, how_to_submit, listing, resolve, show
 from bot.core.features.challenge._submit import code_of, id_in_reply, split_submission, submit
 from bot.core.router import CommandSpec, OptionSpec, Text
@@ -16,8 +17,8 @@ from bot.core.router import CommandSpec, OptionSpec, Text
 if TYPE_CHECKING:
     from bot.core.app import Core
 
-__all__ = ["challenge", "code_of", "how_to_submit", "id_in_reply", "listing", "register", "resolve",
-           "show", "split_submission", "submit"]
+__all__ = ["challenge", "choose", "code_of", "how_to_submit", "id_in_reply", "listing", "prefill",
+           "register", "resolve", "show", "split_submission", "submit"]
 
 
 def register(core: Core) -> None:
@@ -40,4 +41,6 @@ def register(core: Core) -> None:
                             required=True, multiline=True)),
         private=True,  # the verdict spoils nothing in a group
         long_running=True,
+        prefill=prefill,  # Discord's form starts from the starter or the last ❌ attempt
+        choose=choose,  # "Submit code" on a posted code block asks which challenge
     ))
