@@ -19,15 +19,19 @@ CHALLENGE_TABLES = ("challenge_attempts",)
 
 class ChallengeSQL(_Base):
     async def challenge_opened(self, user_key: str, challenge_id: str, now: str) -> None:
+        # Instants have whole seconds: a per-user sequence keeps two quick opens in order.
         await self._db.execute(
-            "INSERT INTO challenge_attempts (user_key, challenge_id, opened_at, updated_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (user_key, challenge_id) DO UPDATE SET"
-            " opened_at = excluded.opened_at", (user_key, challenge_id, now, now))
+            "INSERT INTO challenge_attempts (user_key, challenge_id, opened_at, opened_seq, updated_at)"
+            " VALUES (:user, :id, :now, (SELECT COALESCE(MAX(opened_seq), 0) + 1 FROM"
+            " challenge_attempts WHERE user_key = :user), :now)"
+            " ON CONFLICT (user_key, challenge_id) DO UPDATE SET"
+            " opened_at = excluded.opened_at, opened_seq = excluded.opened_seq",
+            {"user": user_key, "id": challenge_id, "now": now})
 
     async def last_opened_challenge(self, user_key: str) -> str | None:
         return await self._scalar(
             "SELECT challenge_id FROM challenge_attempts WHERE user_key = ? AND opened_at IS NOT NULL"
-            " ORDER BY opened_at DESC, updated_at DESC LIMIT 1", (user_key,))
+            " ORDER BY opened_seq DESC LIMIT 1", (user_key,))
 
     async def challenge_attempt(self, user_key: str, challenge_id: str) -> ChallengeAttempt | None:
         return await self._one(

@@ -37,6 +37,12 @@ async def test_opening_makes_a_new_row_and_remembers_the_last_opened(db: Storage
     assert await db.last_opened_challenge(U) == "missing-await"
     await db.challenge_opened(U, "fix-blocking", "2026-11-25T06:02:00+00:00")
     assert await db.last_opened_challenge(U) == "fix-blocking"
+    # Within one second the later open still wins.
+    for cid in ("starvation", "missing-await", "starvation"):
+        await db.challenge_opened(U, cid, "2026-11-25T06:03:00+00:00")
+    assert await db.last_opened_challenge(U) == "starvation"
+    await db.challenge_opened("test:bob", "save-all", "2026-11-25T06:03:00+00:00")
+    assert await db.last_opened_challenge(U) == "starvation"
 
 
 async def test_a_failed_submission_is_tried_with_its_code_and_check(db: Storage):

@@ -126,6 +126,7 @@ class ChallengeAttempt:
     last_code: str | None
     last_check: str | None  # the check the latest submission failed (None: it passed)
     opened_at: str | None
+    opened_seq: int  # orders this user's opens (the latest is what /submit without an id means)
     updated_at: str
     solved_at: str | None
     solved_chat: str | None  # the chat where it was first solved: it counts there

@@ -82,7 +82,6 @@ TEXT: dict[str, Text] = {
                   en="Already solved before: not counted twice."),
     "next": Text(hi="Agla challenge:", en="Next challenge:"),
     "last": Text(hi="Ye aakhri challenge tha. Shabaash!", en="That was the last challenge. Well done!"),
-    "modal_title": Text(hi="Submit: {id}", en="Submit: {id}"),
 }
 
 
