@@ -48,6 +48,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 async def amain(settings: Settings, once: str | None) -> int:
     from bot.adapters.console import ConsoleAdapter
     from bot.core.app import Core
+    from bot.core.challenges import Challenges
     from bot.core.content import ContentError, Library
     from bot.core.demos import load_demos
     from bot.core.services import DailyPace, Services, bank_beside
@@ -73,6 +74,7 @@ async def amain(settings: Settings, once: str | None) -> int:
     try:
         demos = await asyncio.to_thread(load_demos, settings.content.path)
         bank = await asyncio.to_thread(bank_beside, library)
+        challenges = await asyncio.to_thread(Challenges.from_dir, settings.content.path)
         # The sandbox (and its warm pool) lives as long as the core serves; it fails closed.
         # With SANDBOX__URL, runs go to the sandbox service(s) there, never to a local sandbox.
         opened = (RemoteSandbox.open(settings.sandbox.remote()) if settings.sandbox.url
@@ -81,7 +83,7 @@ async def amain(settings: Settings, once: str | None) -> int:
         async with opened as sandbox, Pictures() as pictures:
             practice = settings.practice
             services = Services.of(
-                storage, quiz_bank=bank, sandbox=sandbox, demos=demos,
+                storage, quiz_bank=bank, sandbox=sandbox, demos=demos, challenges=challenges,
                 # --once prints text: no picture would be seen.
                 pictures=None if once is not None else PictureService.if_drawable(pictures),
                 daily_pace=DailyPace(concurrency=practice.daily_concurrency,

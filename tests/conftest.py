@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import replace
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot.core.app import Core
+from bot.core.challenges import Challenges
 from bot.core.content import Library
 from bot.core.features.daily import DailyScheduler
 from bot.core.services import Services, bank_beside
@@ -25,7 +27,14 @@ CONTENT = ROOT / "content"
 def make_core(library: Library, storage: Storage, **services: Any) -> Core:
     """A real core whose every storage port is `storage`, with the question bank next to the
     cards, as __main__ builds it; `services` replaces others (clock, sandbox, demos...)."""
+    services.setdefault("challenges", content_challenges())
     return Core(library, Services.of(storage, quiz_bank=bank_beside(library), **services))
+
+
+@functools.cache
+def content_challenges() -> Challenges:
+    """The challenges of content/ (loaded once per test session: they never change)."""
+    return Challenges.from_dir(CONTENT)
 
 
 def rewire(core: Core, **services: Any) -> None:

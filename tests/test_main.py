@@ -125,3 +125,31 @@ async def test_migrate_storage_copies_and_prints_the_counts_again_and_again(tmp_
     assert "I'll pause right here, event loop" in after.stdout
     missing = run("migrate-storage", tmp_path=tmp_path)
     assert missing.returncode == 2 and "--to" in missing.stderr
+
+
+FIXED_FETCH = ("import asyncio\n\nasync def fetch(i):\n    await asyncio.sleep(1)\n    return i * 10\n\n"
+               "async def main():\n    print(await asyncio.gather(*(fetch(i) for i in range(3))))\n\n"
+               "asyncio.run(main())\n")
+
+
+def test_once_submits_a_challenge_and_prints_the_verdict(tmp_path):
+    """`--once "/submit fix-blocking\\n<code>"` grades the code in the sandbox: ✅, then the
+    times and the reference; the console's progress is not printed, only the verdict."""
+    out = run("--once", "/submit fix-blocking\n" + FIXED_FETCH, tmp_path=tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "== ✅ Blocking call hatao" in out.stdout, out.stdout
+    assert "starter 3.00 s leta tha" in out.stdout and "Reference solution" in out.stdout
+    again = run("--once", "/stats", tmp_path=tmp_path)
+    assert "Challenges: 1 solved / 1 try kiye" in again.stdout
+
+
+def test_console_takes_a_fenced_submission_and_says_why_it_failed(tmp_path):
+    """In the interactive console a ``` fence carries the code; a blocking fetch is ❌ with
+    the check that failed and the card to read."""
+    starter = ("import asyncio\nimport time\n\nasync def fetch(i):\n    time.sleep(1)\n    return i * 10\n\n"
+               "async def main():\n    print(await asyncio.gather(*(fetch(i) for i in range(3))))\n\n"
+               "asyncio.run(main())\n")
+    out = run(tmp_path=tmp_path, stdin="/lang en\n/submit fix-blocking ```py\n" + starter + "```\n")
+    assert out.returncode == 0, out.stderr
+    assert "== ❌ Remove the blocking call: check 'blocked-loop' failed ==" in out.stdout, out.stdout
+    assert "The event loop was held for" in out.stdout and "/term blocking" in out.stdout

@@ -77,6 +77,12 @@ class Answer(ABC, Generic[H]):
         """Whether a private reply can be shown to its user alone where the event happened."""
         return True
 
+    @property
+    def others_see_private(self) -> bool:
+        """Whether a private reply shown in place is seen by others too (a typed command in a
+        Telegram group): then a reply that `spoils` goes to the user's private chat."""
+        return False
+
     async def play(self, replies: AsyncIterable[Reply], *, long_running: bool = False) -> None:
         """Show every reply of one command as it comes."""
         if long_running:
@@ -99,8 +105,10 @@ class Answer(ABC, Generic[H]):
 
     async def show(self, reply: Reply) -> None:
         """Show one reply where it belongs, falling back when the platform refuses a way."""
-        if reply.private and not self.private_here and await self._show_privately(reply):
-            return
+        spoiled = reply.spoils and self.others_see_private
+        if reply.private and (spoiled or not self.private_here):
+            if await self._show_privately(reply) or spoiled:
+                return  # a spoiling reply is never shown where others see it
         if reply.poll is not None and not reply.private and await self.send_poll(reply):
             self.progress = None
             return

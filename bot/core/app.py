@@ -17,11 +17,11 @@ from collections.abc import AsyncIterator
 from typing import cast
 
 from bot.core.content import Library
-from bot.core.events import AnswerHooks
+from bot.core.events import AnswerHooks, SubmissionHooks
 from bot.core.i18n import t
 from bot.core.monitor import Runtime
 from bot.core.ports.delivery import Deliverer, TargetGone
-from bot.core.router import Access, CommandSpec, Context, Next, Router
+from bot.core.router import Access, Choices, CommandSpec, Context, Next, Router
 from bot.core.services import BackgroundService, Services
 from bot.core.turns import Turns
 from bot.core.types import DEFAULT_LANG, LANGS, ChatKind, ChatRef, Command, Lang, Reply, UserRef
@@ -49,6 +49,7 @@ class Core:
         self.runtime = Runtime()
         self.turns = Turns()
         self.answers = AnswerHooks()  # /answer publishes, practice subscribes
+        self.submissions = SubmissionHooks()  # /submit publishes, practice subscribes
         self._background: list[BackgroundService] = []
         from bot.core import features
 
@@ -91,6 +92,29 @@ class Core:
             return
         async for reply in self.router.dispatch(ctx, spec):
             yield reply
+
+    async def prefill(self, command: Command) -> str | None:
+        """What a form for the command's multi-line option starts with (None: empty). Never
+        raises: a form opens anyway."""
+        spec = self.router.get(command.name)
+        if spec is None or spec.prefill is None:
+            return None
+        try:
+            return await spec.prefill(Context(command, await self._safe_lang(command), self))
+        except Exception:
+            log.exception("core: prefill of /%s failed for %s", command.name, command.user.key)
+            return None
+
+    async def choices(self, command: Command) -> Choices | None:
+        """What to ask before running the command from a message (None: nothing)."""
+        spec = self.router.get(command.name)
+        if spec is None or spec.choose is None:
+            return None
+        try:
+            return await spec.choose(Context(command, await self._safe_lang(command), self))
+        except Exception:
+            log.exception("core: choices of /%s failed for %s", command.name, command.user.key)
+            return None
 
     async def handle(self, command: Command) -> Reply:
         """The final reply of a command (progress replies are dropped)."""

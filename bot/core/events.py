@@ -39,6 +39,20 @@ class Addition:
     buttons: tuple[tuple[Button, ...], ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    """A challenge submission that was just graded and recorded."""
+
+    challenge_id: str
+    term: str
+    passed: bool
+    check: str | None  # the first failed check (None when passed)
+    misconception: str | None
+    card: str  # the card the verdict points at
+    first_pass: bool  # the user's first ✅ of this challenge
+    at: datetime
+
+
 AnswerHook = Callable[["Context", Answered], Awaitable[Addition | None]]
 
 
@@ -52,6 +66,29 @@ class AnswerHooks:
 
     async def publish(self, ctx: Context, event: Answered) -> list[Addition]:
         """Every subscriber's addition, in order (None = nothing to add)."""
+        added = []
+        for hook in self._hooks:
+            addition = await hook(ctx, event)
+            if addition is not None:
+                added.append(addition)
+        return added
+
+
+SubmissionHook = Callable[["Context", Submitted], Awaitable[Addition | None]]
+
+
+class SubmissionHooks:
+    """`/submit` publishes `Submitted`; practice subscribes (a failed check schedules the
+    misconception's card, as a wrong quiz answer does)."""
+
+    def __init__(self) -> None:
+        self._hooks: list[SubmissionHook] = []
+
+    def subscribe(self, hook: SubmissionHook) -> None:
+        if hook not in self._hooks:
+            self._hooks.append(hook)
+
+    async def publish(self, ctx: Context, event: Submitted) -> list[Addition]:
         added = []
         for hook in self._hooks:
             addition = await hook(ctx, event)

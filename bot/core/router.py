@@ -77,6 +77,20 @@ Handler = Callable[[Context], Awaitable[Reply] | AsyncIterator[Reply]]
 
 
 @dataclass(frozen=True, slots=True)
+class Choices:
+    """What a form asks to choose before the command runs (Discord's select menu under a
+    message command, which carries no options): values of `option`, one chosen by default."""
+
+    option: str
+    values: tuple[tuple[str, str], ...]  # (value, label), at most 25 shown
+    default: str | None = None
+
+
+Prefill = Callable[[Context], Awaitable[str | None]]
+Choose = Callable[[Context], Awaitable[Choices | None]]
+
+
+@dataclass(frozen=True, slots=True)
 class SubcommandSpec:
     """`/daily set <time> <zone>`: a platform with native subcommands (Discord) shows them as
     such; everywhere the handler still receives `args` as typed, e.g. "set 09:00 Asia/Kolkata"
@@ -106,6 +120,11 @@ class CommandSpec:
     private: bool = False  # replies go only to the user (Discord ephemeral)
     long_running: bool = False  # may take seconds: Discord defers, Telegram shows "typing"
     hidden: bool = False  # reachable by buttons and typing, not listed in menus or /help
+    # The text a form for the multi-line option starts with (Discord's modal), from the command
+    # as given so far (e.g. a challenge's starter, or the learner's last attempt).
+    prefill: Prefill | None = field(default=None, compare=False, repr=False)
+    # What to ask before running a message command (e.g. which challenge the code is for).
+    choose: Choose | None = field(default=None, compare=False, repr=False)
 
     def usage(self) -> str:
         if self.subcommands:

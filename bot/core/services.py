@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from bot.core.challenges import Challenges
 from bot.core.clock import SYSTEM_CLOCK, Clock
 from bot.core.ports.delivery import Deliverer, Editor
 from bot.core.ports.pictures import PicturesPort
 from bot.core.ports.sandbox import SandboxPort
 from bot.core.ports.storage import (
+    ChallengeStore,
     DailyStore,
     PlatformState,
     PracticeStore,
@@ -94,6 +96,7 @@ class Services:
     practice: PracticeStore
     platform: PlatformState
     snippets: SnippetStore
+    attempts: ChallengeStore
     quiz_bank: Bank
     clock: Clock = SYSTEM_CLOCK
     sandbox: SandboxPort | None = None  # None: running code is off on this host
@@ -101,12 +104,13 @@ class Services:
     demos: Mapping[str, Demo] = field(default_factory=dict)  # by id
     deliver: Deliveries = field(default_factory=Deliveries)
     daily_pace: DailyPace = DailyPace()
+    challenges: Challenges = field(default_factory=lambda: Challenges([]))  # content/challenges
 
     @classmethod
     def of(cls, store: Store, *, quiz_bank: Bank, **others) -> Services:
         """Every storage port served by one store (bot.storage.Storage), plus the others."""
         return cls(prefs=store, quiz=store, daily=store, practice=store, platform=store,
-                   snippets=store, quiz_bank=quiz_bank, **others)
+                   snippets=store, attempts=store, quiz_bank=quiz_bank, **others)
 
 
 def bank_beside(library: Library) -> Bank:

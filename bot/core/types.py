@@ -63,6 +63,8 @@ class Command:
     options: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     is_admin: bool = False  # Manage Server on Discord, chat administrator on Telegram
     locale: str | None = None  # the client's locale: informational, never overrides Hinglish
+    # The text of the message this one replies to (Telegram), e.g. the challenge a /submit is for.
+    replied_to: str | None = None
 
     @classmethod
     def from_text(
@@ -223,6 +225,10 @@ class Reply:
     url: str | None = None  # a "read more" link (official docs)
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows
     private: bool = False  # ephemeral on Discord, to the user on Telegram groups
+    # Private, and never shown where others see it, not even as a fallback: where the platform
+    # has no ephemeral message (a typed command in a Telegram group), the user's private chat
+    # or, failing that, only how to open one (a challenge verdict spoils nothing).
+    spoils: bool = False
     final: bool = True  # False for a progress reply that the next reply replaces (an edit)
     # Replaces the message whose button was clicked (a quiz post's running tally), where the
     # platform can edit it; elsewhere it is sent as a new message.
@@ -250,9 +256,9 @@ class Reply:
 
     @classmethod
     def text(cls, *paragraphs: str, title: str | None = None, private: bool = False,
-             final: bool = True) -> Reply:
+             final: bool = True, spoils: bool = False) -> Reply:
         return cls(blocks=tuple(Paragraph.plain(p) for p in paragraphs), title=title,
-                   private=private, final=final)
+                   private=private, final=final, spoils=spoils)
 
     def plain(self) -> str:
         """The plain-text fallback of the whole reply (no buttons)."""

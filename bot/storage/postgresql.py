@@ -21,6 +21,7 @@ from bot.core.ports.storage import (
     DAILY_TRACKS,
     Answer,
     BoardRow,
+    ChallengeAttempt,
     DailyTarget,
     LedgerEntry,
     QuizPost,
@@ -28,6 +29,7 @@ from bot.core.ports.storage import (
     RoundPost,
     Score,
     Snippet,
+    SolvedRow,
     SrsItem,
     TelegramPoll,
 )
@@ -66,7 +68,7 @@ async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
 
 class PostgresStorage:
     """Every storage port over one PostgreSQL database: Preferences, QuizStore, DailyStore,
-    PracticeStore, PlatformState and SnippetStore."""
+    PracticeStore, PlatformState, SnippetStore and ChallengeStore."""
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self._pool = pool
@@ -356,15 +358,17 @@ class PostgresStorage:
         return int(await self._pool.fetchval(
             "WITH a AS (DELETE FROM quiz_answers WHERE user_key = $1 RETURNING 1),"
             " s AS (DELETE FROM scores WHERE user_key = $1 RETURNING 1),"
-            " r AS (DELETE FROM srs_items WHERE user_key = $1 RETURNING 1)"
+            " r AS (DELETE FROM srs_items WHERE user_key = $1 RETURNING 1),"
+            " c AS (DELETE FROM challenge_attempts WHERE user_key = $1 RETURNING 1)"
             " SELECT (SELECT COUNT(*) FROM a) + (SELECT COUNT(*) FROM s)"
-            " + (SELECT COUNT(*) FROM r)", user_key))
+            " + (SELECT COUNT(*) FROM r) + (SELECT COUNT(*) FROM c)", user_key))
 
     async def user_has_practice_data(self, user_key: str) -> bool:
         return bool(await self._pool.fetchval(
             "SELECT EXISTS (SELECT 1 FROM quiz_answers WHERE user_key = $1)"
             " OR EXISTS (SELECT 1 FROM scores WHERE user_key = $1)"
-            " OR EXISTS (SELECT 1 FROM srs_items WHERE user_key = $1)", user_key))
+            " OR EXISTS (SELECT 1 FROM srs_items WHERE user_key = $1)"
+            " OR EXISTS (SELECT 1 FROM challenge_attempts WHERE user_key = $1)", user_key))
 
     # -- daily posts -------------------------------------------------------------------------
 
@@ -555,3 +559,71 @@ class PostgresStorage:
     async def user_has_snippets(self, user_key: str) -> bool:
         return bool(await self._pool.fetchval(
             "SELECT EXISTS (SELECT 1 FROM run_snippets WHERE user_key = $1)", user_key))
+
+    # -- coding challenges -------------------------------------------------------------------
+
+    async def challenge_opened(self, user_key: str, challenge_id: str, now: str) -> None:
+        # A sequence orders opens (instants have whole seconds), also opens made at once
+        # through several processes, where a read of MAX + 1 could tie.
+        await self._pool.execute(
+            "INSERT INTO challenge_attempts (user_key, challenge_id, opened_at, opened_seq, updated_at)"
+            " VALUES ($1, $2, $3, nextval('challenge_attempts_opened_seq'), $3)"
+            " ON CONFLICT (user_key, challenge_id) DO UPDATE SET"
+            " opened_at = excluded.opened_at, opened_seq = excluded.opened_seq",
+            user_key, challenge_id, now)
+
+    async def last_opened_challenge(self, user_key: str) -> str | None:
+        return await self._pool.fetchval(
+            "SELECT challenge_id FROM challenge_attempts WHERE user_key = $1 AND opened_at IS NOT NULL"
+            " ORDER BY opened_seq DESC LIMIT 1", user_key)
+
+    async def challenge_attempt(self, user_key: str, challenge_id: str) -> ChallengeAttempt | None:
+        return await self._one(
+            ChallengeAttempt, "SELECT * FROM challenge_attempts WHERE user_key = $1"
+            " AND challenge_id = $2", user_key, challenge_id)
+
+    async def challenge_attempts(self, user_key: str) -> dict[str, ChallengeAttempt]:
+        rows = await self._all(ChallengeAttempt, "SELECT * FROM challenge_attempts WHERE user_key = $1",
+                               user_key)
+        return {row.challenge_id: row for row in rows}
+
+    async def record_submission(self, *, user_key: str, user_name: str, chat_key: str,
+                                challenge_id: str, code: str, check: str | None, now: str,
+                                day: str, yesterday: str) -> bool:
+        """One transaction: the attempt, then on a pass its first-pass mark and this chat's
+        streak (as `record_answer` moves it, without counting a quiz answer). The upsert locks
+        the row, so of two first passes at once (any processes) one finds it solved."""
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO challenge_attempts AS c (user_key, challenge_id, status, tries,"
+                " last_code, last_check, updated_at) VALUES ($1, $2, 'tried', 1, $3, $4, $5)"
+                " ON CONFLICT (user_key, challenge_id) DO UPDATE SET tries = c.tries + 1,"
+                " status = CASE WHEN c.status = 'solved' THEN 'solved' ELSE 'tried' END,"
+                " last_code = excluded.last_code, last_check = excluded.last_check,"
+                " updated_at = excluded.updated_at",
+                user_key, challenge_id, code, check, now)
+            if check is not None:
+                return False
+            if _count(await conn.execute(
+                    "UPDATE challenge_attempts SET status = 'solved', solved_at = $1, solved_chat = $2,"
+                    " solved_name = $3 WHERE user_key = $4 AND challenge_id = $5 AND solved_at IS NULL",
+                    now, chat_key, user_name, user_key, challenge_id)) != 1:
+                return False  # solved before: a repeat pass counts nothing
+            streak = ("CASE WHEN s.last_day >= $4 THEN s.streak"
+                      " WHEN s.last_day = $5 THEN s.streak + 1 ELSE 1 END")
+            await conn.execute(
+                "INSERT INTO scores AS s (chat_key, user_key, user_name, answered, correct, streak,"
+                " best_streak, last_day) VALUES ($1, $2, $3, 0, 0, 1, 1, $4)"
+                " ON CONFLICT (chat_key, user_key) DO UPDATE SET user_name = excluded.user_name,"
+                f" streak = {streak}, best_streak = GREATEST(s.best_streak, {streak}),"
+                " last_day = GREATEST(COALESCE(s.last_day, ''), excluded.last_day)",
+                chat_key, user_key, user_name, day, yesterday)
+            return True
+
+    async def solved_board(self, chat_key: str, *, since: str | None = None, limit: int = 10
+                           ) -> list[SolvedRow]:
+        return await self._all(
+            SolvedRow, "SELECT user_key, MAX(solved_name) AS user_name, COUNT(*) AS solved"
+            " FROM challenge_attempts WHERE solved_chat = $1 AND solved_at >= $2"
+            " GROUP BY user_key ORDER BY solved DESC, MIN(solved_at), user_key LIMIT $3",
+            chat_key, since or "", limit)

@@ -38,6 +38,7 @@ from bot.core.ports.storage import (
 )
 from bot.storage._common import SeenMarks, StorageUnavailable, make, migrations, order_text
 from bot.storage._common import now as _now
+from bot.storage.challenges import CHALLENGE_TABLES, ChallengeSQL
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -93,9 +94,9 @@ class SnippetRows:
         return bool(rows)
 
 
-class Storage(SnippetRows):
+class Storage(SnippetRows, ChallengeSQL):
     """One object implementing every storage port: Preferences, QuizStore, DailyStore,
-    PracticeStore, PlatformState and SnippetStore."""
+    PracticeStore, PlatformState, SnippetStore and ChallengeStore (bot/storage/challenges.py)."""
 
     def __init__(self, conn: aiosqlite.Connection, path: str, lock_fd: int | None = None) -> None:
         self._db = conn
@@ -491,7 +492,7 @@ class Storage(SnippetRows):
         """Delete a user's answers, scores and reviews everywhere; the number of rows removed."""
         removed = 0
         async with self._transaction():
-            for table in ("quiz_answers", "scores", "srs_items"):
+            for table in ("quiz_answers", "scores", "srs_items", *CHALLENGE_TABLES):
                 async with self._db.execute(f"DELETE FROM {table} WHERE user_key = ?",
                                             (user_key,)) as cur:
                     removed += max(cur.rowcount, 0)
@@ -501,7 +502,8 @@ class Storage(SnippetRows):
         row = await self._row(
             "SELECT EXISTS (SELECT 1 FROM quiz_answers WHERE user_key = :u)"
             " OR EXISTS (SELECT 1 FROM scores WHERE user_key = :u)"
-            " OR EXISTS (SELECT 1 FROM srs_items WHERE user_key = :u) AS any_", {"u": user_key})
+            " OR EXISTS (SELECT 1 FROM srs_items WHERE user_key = :u)"
+            " OR EXISTS (SELECT 1 FROM challenge_attempts WHERE user_key = :u) AS any_", {"u": user_key})
         return bool(row and row["any_"])
 
     # daily posts

@@ -20,8 +20,10 @@ class Room(Answer[int]):
     def __init__(self, *, private_here: bool = True, can_edit: bool = True,
                  source: int | None = None, private_chat: bool = True, notice_max: int = 20,
                  polls: bool = False, ack_after: float | None = None,
-                 busy_every: float | None = None, forms: bool = False) -> None:
+                 busy_every: float | None = None, forms: bool = False,
+                 others_see_private: bool = False) -> None:
         super().__init__()
+        self._others_see_private = others_see_private
         self._private_here, self.can_edit, self.source = private_here, can_edit, source
         self.private_chat, self.notice_max, self.polls = private_chat, notice_max, polls
         self.ack_after, self.busy_every = ack_after, busy_every
@@ -37,6 +39,10 @@ class Room(Answer[int]):
     @property
     def private_here(self) -> bool:
         return self._private_here
+
+    @property
+    def others_see_private(self) -> bool:
+        return self._others_see_private
 
     async def send(self, reply: Reply) -> int:
         handle = 100 + len(self.log)
@@ -179,6 +185,25 @@ async def test_with_every_private_way_spent_the_reply_is_shown_in_place():
     log = await play(Room(private_here=False, private_chat=False),
                      [Reply.text("first", private=True), Reply.text(LONG, private=True)])
     assert log == ["notice first", f"send 101 {LONG} (only them)"]
+
+
+async def test_a_spoiling_reply_goes_to_the_private_chat_where_others_would_see_it():
+    """A typed command in a group (no ephemeral messages): a verdict goes to the private chat."""
+    verdict = Reply.text(LONG, private=True, spoils=True)
+    log = await play(Room(others_see_private=True), [verdict])
+    assert log == [f"private {LONG}", "note: sent privately"]
+    ordinary = await play(Room(others_see_private=True), [Reply.text(LONG, private=True)])
+    assert ordinary == [f"send 100 {LONG} (only them)"]  # a private reply that spoils nothing
+    hidden = await play(Room(), [verdict])  # ephemeral-capable: in place, to them alone
+    assert hidden == [f"send 100 {LONG} (only them)"]
+
+
+async def test_a_spoiling_reply_is_never_shown_in_place_to_others():
+    """No private chat and the notice spent: the verdict is not shown where others see it."""
+    log = await play(Room(others_see_private=True, private_chat=False),
+                     [Reply.text("first", private=True, spoils=True),
+                      Reply.text(LONG, private=True, spoils=True)])
+    assert log == ["notice first"]
 
 
 POLL = QuizPoll(quiz_id=1, question="Which awaits?", options=("a", "b"), correct_index=0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.core.events import Addition, Answered, AnswerHooks
+from bot.core.events import Addition, Answered, AnswerHooks, SubmissionHooks, Submitted
 from bot.core.ports import QuizPost
 from bot.core.types import Button, Paragraph
 
@@ -45,3 +45,26 @@ def test_practice_subscribes_to_answers(core):
     from bot.core.features.practice import on_answer
 
     assert on_answer in core.answers._hooks
+
+
+async def test_submission_subscribers_each_see_a_graded_submission():
+    """/submit's event reaches every subscriber once, in order; None adds nothing."""
+    event = Submitted("fix-blocking", "blocking", False, "main-slow", "time-sleep-ok", "blocking",
+                      False, datetime(2026, 11, 25, 6, 1, tzinfo=UTC))
+    seen: list[str] = []
+
+    async def practice(ctx, got):
+        seen.append(got.check)
+        return Addition(blocks=(Paragraph.plain("review"),))
+
+    async def quiet(ctx, got):
+        seen.append("quiet")
+        return None
+
+    hooks = SubmissionHooks()
+    hooks.subscribe(practice)
+    hooks.subscribe(practice)  # twice is once
+    hooks.subscribe(quiet)
+    added = await hooks.publish(None, event)
+    assert seen == ["main-slow", "quiet"]
+    assert [a.blocks[0].spans[0].text for a in added] == ["review"]

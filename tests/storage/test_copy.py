@@ -31,6 +31,11 @@ async def _fill(path: Path) -> int:
                              expire_before="2026-11-18")
         await db.srs_put("test:u", "q:sync-1", due="2026-11-26", state_json="{}", reason="r",
                          now="2026-11-25")
+        await db.challenge_opened("test:u", "fix-blocking", "2026-11-25T06:00:00+00:00")
+        await db.record_submission(user_key="test:u", user_name="U", chat_key="test:g",
+                                   challenge_id="fix-blocking", code="print(2)", check=None,
+                                   now="2026-11-25T06:01:00+00:00", day="2026-11-25",
+                                   yesterday="2026-11-24")
         await db.set_discord_sync_hash("app", "global", "h")
         await db.telegram_poll_add(poll_id="p", post_id=post, chat_id="-1", chat_kind="group",
                                    message_id=5, now="2026-11-25")
@@ -79,6 +84,10 @@ async def test_a_copy_run_twice_gives_the_same_data_and_the_bot_reads_it(tmp_pat
         assert [p.post_id for p in await pg.round_posts(running.id)] == [post]
         assert await pg.daily_track("test:g") == "all"
         assert (await pg.snippet("s1", not_before="2026-11-18")).code == "print(1)"
+        attempt = await pg.challenge_attempt("test:u", "fix-blocking")
+        assert (attempt.status, attempt.last_code, attempt.solved_chat) == ("solved", "print(2)", "test:g")
+        await pg.challenge_opened("test:u", "missing-await", "2026-11-25T06:00:00+00:00")
+        assert await pg.last_opened_challenge("test:u") == "missing-await"  # after the copied open
         assert await pg.round_end(running.id, "stopped", "now")  # and the next round gets a new id
         assert await pg.round_start(chat_key="test:g", platform="test", chat_id="g", chat_kind="group",
                                     started_by="test:u", lang="en", term_id=None, size=3, seconds=20,

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from bot.core.ports.storage import Store
+from bot.core.ports.storage import ChallengeAttempt, Store
 from tests.storage.conftest import INTEGRITY
 from tests.storage.samples import answer, claim, target
 
@@ -389,3 +389,130 @@ async def test_kept_code_expires_and_is_forgotten(storage: Store):
         await storage.snippet_add(snippet_id="bob", user_key="test:u", code="d", now=day(9),
                                   expire_before=day(2))
     assert (await storage.snippet("bob", not_before=day(2))).user_key == "test:bob"
+
+
+# -- coding challenges --------------------------------------------------------------------------
+
+LEARNER = "test:alice"
+
+
+async def submit(storage: Store, check: str | None, *, chat: str = "test:room", code: str = "print(1)",
+                 now: str = "2026-11-25T06:00:00+00:00", day: str = "2026-11-25",
+                 challenge: str = "fix-blocking", user: str = LEARNER) -> bool:
+    return await storage.record_submission(user_key=user, user_name="Alice", chat_key=chat,
+                                           challenge_id=challenge, code=code, check=check, now=now,
+                                           day=day, yesterday="2026-11-24")
+
+
+async def test_opening_makes_a_new_row_and_remembers_the_last_opened(storage: Store):
+    """An opened challenge is 'new' and the latest opened one is what /submit means."""
+    assert await storage.last_opened_challenge(LEARNER) is None
+    assert await storage.challenge_attempt(LEARNER, "fix-blocking") is None
+    await storage.challenge_opened(LEARNER, "fix-blocking", "2026-11-25T06:00:00+00:00")
+    await storage.challenge_opened(LEARNER, "missing-await", "2026-11-25T06:01:00+00:00")
+    row = await storage.challenge_attempt(LEARNER, "fix-blocking")
+    assert isinstance(row, ChallengeAttempt)
+    assert (row.status, row.tries, row.last_code) == ("new", 0, None)
+    assert row.opened_at == "2026-11-25T06:00:00+00:00"
+    assert await storage.last_opened_challenge(LEARNER) == "missing-await"
+    await storage.challenge_opened(LEARNER, "fix-blocking", "2026-11-25T06:02:00+00:00")
+    assert await storage.last_opened_challenge(LEARNER) == "fix-blocking"
+    # Within one second the later open still wins.
+    for cid in ("starvation", "missing-await", "starvation"):
+        await storage.challenge_opened(LEARNER, cid, "2026-11-25T06:03:00+00:00")
+    assert await storage.last_opened_challenge(LEARNER) == "starvation"
+    await storage.challenge_opened("test:bob", "save-all", "2026-11-25T06:04:00+00:00")
+    assert await storage.last_opened_challenge(LEARNER) == "starvation"  # another user's opens
+    assert set(await storage.challenge_attempts(LEARNER)) == {"fix-blocking", "missing-await", "starvation"}
+
+
+async def test_a_submission_never_opened_leaves_the_last_opened_alone(storage: Store):
+    """/submit <id> of a challenge not opened makes it tried, not the last opened."""
+    await storage.challenge_opened(LEARNER, "fix-blocking", "2026-11-25T06:00:00+00:00")
+    await submit(storage, "output", challenge="save-all")
+    assert (await storage.challenge_attempt(LEARNER, "save-all")).opened_at is None
+    assert await storage.last_opened_challenge(LEARNER) == "fix-blocking"
+
+
+async def test_a_failed_submission_is_tried_with_its_last_code_and_check(storage: Store):
+    """A ❌ keeps the latest code (for the next form) and the check it failed; it counts nothing."""
+    await storage.challenge_opened(LEARNER, "fix-blocking", "2026-11-25T05:00:00+00:00")
+    assert await submit(storage, "blocked-loop", code="first") is False
+    assert await submit(storage, "main-slow", code="bad code", now="2026-11-25T06:30:00+00:00") is False
+    row = await storage.challenge_attempt(LEARNER, "fix-blocking")
+    assert (row.status, row.tries, row.last_code, row.last_check) == ("tried", 2, "bad code", "main-slow")
+    assert (row.updated_at, row.solved_at, row.solved_chat) == ("2026-11-25T06:30:00+00:00", None, None)
+    assert row.opened_at == "2026-11-25T05:00:00+00:00"  # a submission keeps the open
+    assert await storage.score("test:room", LEARNER) is None
+    assert await storage.solved_board("test:room") == []
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.status = "solved"  # type: ignore[misc]
+
+
+async def test_the_first_pass_counts_once_in_its_chat(storage: Store):
+    """The first ✅ is solved in this chat and moves its streak; a repeat ✅ anywhere counts
+    nothing; a later ❌ keeps it solved (and is the last code and check)."""
+    await submit(storage, "output")
+    assert await submit(storage, None, code="good") is True
+    assert await submit(storage, None, chat="test:other", now="2026-11-25T07:00:00+00:00") is False
+    row = await storage.challenge_attempt(LEARNER, "fix-blocking")
+    assert (row.status, row.tries, row.last_check) == ("solved", 3, None)
+    assert (row.solved_chat, row.solved_at, row.solved_name) == ("test:room", "2026-11-25T06:00:00+00:00",
+                                                                "Alice")
+    score = await storage.score("test:room", LEARNER)
+    assert (score.answered, score.correct, score.streak, score.last_day) == (0, 0, 1, "2026-11-25")
+    assert await storage.score("test:other", LEARNER) is None
+    await submit(storage, "main-slow", code="worse")
+    row = await storage.challenge_attempt(LEARNER, "fix-blocking")
+    assert (row.status, row.tries, row.last_code, row.last_check) == ("solved", 4, "worse", "main-slow")
+    assert row.solved_at == "2026-11-25T06:00:00+00:00"
+    assert [(r.user_key, r.user_name, r.solved) for r in await storage.solved_board("test:room")] == [
+        (LEARNER, "Alice", 1)]
+    assert await storage.solved_board("test:other") == []
+    assert await storage.solved_board("test:room", since="2026-11-26") == []
+    assert (await storage.challenge_attempts(LEARNER))["fix-blocking"] == row
+
+
+async def test_first_passes_at_once_count_once(storage: Store):
+    """Many ✅ of one challenge at once (a double click, two processes): one is the first."""
+    firsts = await asyncio.gather(*(submit(storage, None, code=f"v{n}") for n in range(10)))
+    assert sorted(firsts) == [False] * 9 + [True]
+    row = await storage.challenge_attempt(LEARNER, "fix-blocking")
+    assert (row.status, row.tries) == ("solved", 10)
+    assert (await storage.score("test:room", LEARNER)).streak == 1
+
+
+async def test_a_pass_keeps_a_quiz_score_and_extends_its_streak(storage: Store):
+    """A first pass on the next day extends the chat's streak and leaves the answers counted."""
+    await storage.record_answer(**answer(await storage.create_quiz_post(
+        "test:room", "sync-1", "quiz", None, "2026-11-24T06:00:00+00:00"), LEARNER,
+        chat_key="test:room", day="2026-11-24", yesterday="2026-11-23"))
+    await submit(storage, None)
+    score = await storage.score("test:room", LEARNER)
+    assert (score.answered, score.correct, score.streak, score.best_streak) == (1, 1, 2, 2)
+    await submit(storage, None, challenge="missing-await")  # the same day: the streak stays
+    assert (await storage.score("test:room", LEARNER)).streak == 2
+
+
+async def test_the_solved_board_ranks_by_solved_then_the_earlier_first(storage: Store):
+    await submit(storage, None, user="test:bob", now="2026-11-25T05:00:00+00:00")
+    for cid in ("fix-blocking", "missing-await"):
+        await submit(storage, None, challenge=cid)
+    await submit(storage, None, user="test:carol", now="2026-11-25T04:00:00+00:00")
+    board = await storage.solved_board("test:room", limit=2)
+    assert [(r.user_key, r.solved) for r in board] == [(LEARNER, 2), ("test:carol", 1)]
+    assert [r.user_key for r in await storage.solved_board("test:room", since="2026-11-25T04:30:00")] == [
+        LEARNER, "test:bob"]
+
+
+async def test_forget_deletes_attempts_and_their_code(storage: Store):
+    """/forget removes every attempt (the stored code with it), and only that user's."""
+    await storage.challenge_opened(LEARNER, "fix-blocking", "2026-11-25T06:00:00+00:00")
+    assert await storage.user_has_practice_data(LEARNER)
+    await submit(storage, "output", code="secret code", challenge="missing-await")
+    await submit(storage, None, user="test:bob")
+    assert await storage.forget_user(LEARNER) == 2
+    assert await storage.challenge_attempts(LEARNER) == {}
+    assert await storage.last_opened_challenge(LEARNER) is None
+    assert not await storage.user_has_practice_data(LEARNER)
+    assert (await storage.challenge_attempt("test:bob", "fix-blocking")).status == "solved"

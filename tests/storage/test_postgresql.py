@@ -60,8 +60,33 @@ async def test_a_choice_made_through_one_process_holds_in_another(pg_url: str):
         await two.close()
 
 
+async def test_challenge_opens_and_first_passes_through_two_processes(pg_url: str):
+    """Opens made through two stores keep their order; first passes made at once through both
+    count once (one streak move, one solver)."""
+    one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
+    try:
+        for n, cid in enumerate(("fix-blocking", "missing-await", "fix-blocking", "starvation")):
+            await (one, two)[n % 2].challenge_opened("test:u", cid, "2026-11-25T06:00:00+00:00")
+        assert await one.last_opened_challenge("test:u") == "starvation"
+        firsts = await asyncio.gather(*(
+            store.record_submission(user_key="test:u", user_name="U", chat_key="test:g",
+                                    challenge_id="starvation", code="x", check=None,
+                                    now="2026-11-25T06:01:00+00:00", day="2026-11-25",
+                                    yesterday="2026-11-24")
+            for store in (one, two) * 4))
+        assert sorted(firsts) == [False] * 7 + [True]
+        assert (await two.challenge_attempt("test:u", "starvation")).tries == 8
+        assert [r.solved for r in await one.solved_board("test:g")] == [1]
+    finally:
+        await one.close()
+        await two.close()
+
+
 def _methods(cls: type) -> dict[str, inspect.Signature]:
-    return {name: inspect.signature(fn) for name, fn in vars(cls).items()
+    """The store's own public coroutine methods, also those of its mixins in bot.storage."""
+    return {name: inspect.signature(fn) for klass in reversed(cls.__mro__)
+            if klass.__module__.startswith("bot.storage")
+            for name, fn in vars(klass).items()
             if inspect.iscoroutinefunction(fn) and not name.startswith("_")}
 
 

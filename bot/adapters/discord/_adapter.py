@@ -23,7 +23,7 @@ from discord.utils import MISSING
 from bot.adapters._proxy import proxy_for
 from bot.adapters.base import AdapterFatal
 from bot.adapters.discord._answer import NO_MENTIONS, InteractionAnswer, page_view
-from bot.adapters.discord._buttons import MODAL_TEMPLATE, CodeModal, CoreButton, is_ours
+from bot.adapters.discord._buttons import MODAL_TEMPLATE, ChoiceView, CodeModal, CoreButton, is_ours
 from bot.adapters.discord._commands import (
     code_of_message,
     command_payloads,
@@ -197,10 +197,15 @@ class DiscordAdapter:
             await self._politely(interaction, "internal_error")
 
     async def on_button(self, interaction: discord.Interaction, payload: str) -> None:
-        """A click runs the button's command line as the clicking user."""
+        """A click runs the button's command line as the clicking user; a command that takes
+        code and has a form to start from (Submit) opens that form instead."""
         button = Button.from_payload(payload)
         try:
             command = self._command(interaction, button.command, button.args, {})
+            spec = self.core.router.get(button.command)
+            if spec is not None and spec.prefill is not None and multiline_option(spec):
+                await self._open_form(interaction, spec, command, button.args)
+                return
             await self.answer(interaction, command)
         except Exception:
             log.exception("discord: button %r failed", payload)
@@ -217,12 +222,21 @@ class DiscordAdapter:
         option = multiline_option(spec) if spec else None
         command = self._command(interaction, name, args, values)
         if spec is not None and option is not None and not values.get(option.name, "").strip():
-            lang = await self._lang(command)
-            await interaction.response.send_modal(CodeModal(
-                spec.name, option.name, title=t(lang, "discord_modal_title", name=spec.name),
-                label=option.help.get(lang)))
+            await self._open_form(interaction, spec, command, command.args)
             return
         await self.answer(interaction, command)
+
+    async def _open_form(self, interaction: discord.Interaction, spec: CommandSpec,
+                         command: Command, args: str) -> None:
+        """The code modal (it cannot follow a defer: answered at once), carrying the other
+        options typed so far and starting from what the command's spec suggests."""
+        option = multiline_option(spec)
+        assert option is not None
+        lang = await self._lang(command)
+        await interaction.response.send_modal(CodeModal(
+            spec.name, option.name, title=t(lang, "discord_modal_title", name=spec.name),
+            label=option.help.get(lang), args=args.strip(),
+            default=await self.core.prefill(command)))
 
     async def _on_message_command(self, interaction: discord.Interaction, data: dict[str, Any]
                                   ) -> None:
@@ -238,7 +252,28 @@ class DiscordAdapter:
             lang = await self._lang(command)
             await self._send_text(interaction, t(lang, "discord_no_code"), lang)
             return
+        choices = await self.core.choices(command) if spec is not None else None
+        if choices is not None and choices.values and option is not None:
+            # A message command carries no options: ask (which challenge), then run.
+            lang = await self._lang(command)
+            default = dict(choices.values).get(choices.default or "")
+            view = ChoiceView(self, name, choices.option, list(choices.values), choices.default,
+                              {option.name: code}, placeholder=t(lang, "discord_choose"),
+                              default_label=default or "")
+            await interaction.response.send_message(
+                t(lang, "discord_choose"), view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
         await self.answer(interaction, command)
+
+    async def on_choice(self, interaction: discord.Interaction, name: str,
+                        values: dict[str, str]) -> None:
+        """The answer to a ChoiceView: run the command with every value."""
+        try:
+            spec = self.core.router.get(name)
+            await self.answer(interaction, self._command(interaction, name, _args(spec, values), values))
+        except Exception:
+            log.exception("discord: choice for /%s failed", name)
+            await self._politely(interaction, "internal_error")
 
     async def _on_modal(self, interaction: discord.Interaction) -> None:
         data = cast(dict[str, Any], interaction.data or {})
@@ -247,7 +282,12 @@ class DiscordAdapter:
             await self._politely(interaction, "discord_stale_button")
             return
         code = _field(data.get("components", []), match["option"]) or ""
-        command = self._command(interaction, match["command"], code, {match["option"]: code})
+        values = {match["option"]: code}
+        spec = self.core.router.get(match["command"])
+        other = next((o for o in spec.options if not o.multiline), None) if spec else None
+        if match["args"] and other is not None:  # what the command had besides the code
+            values[other.name] = match["args"]
+        command = self._command(interaction, match["command"], _args(spec, values) or code, values)
         await self.answer(interaction, command)
 
     async def _on_autocomplete(self, interaction: discord.Interaction) -> None:
@@ -384,6 +424,12 @@ class DiscordAdapter:
 
 
 NOT_A_TEXT_CHANNEL = 50008  # Discord's JSON error code: "Cannot send messages in a non-text channel"
+
+
+def _args(spec: CommandSpec | None, values: Mapping[str, str]) -> str:
+    """The typed form of the options, in the spec's order, for handlers that read `args`."""
+    names = [o.name for o in spec.options] if spec else list(values)
+    return " ".join(values[n] for n in names if values.get(n))
 
 
 def _field(components: list[dict[str, Any]], custom_id: str) -> str | None:

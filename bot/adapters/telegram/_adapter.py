@@ -273,7 +273,10 @@ class TelegramAdapter:
             if command is None:
                 return  # "/term@otherbot": addressed to another bot
             is_admin = await self._is_admin(context.bot, msg.chat, msg.from_user.id, msg)
-            command = replace(command, is_admin=is_admin, locale=msg.from_user.language_code)
+            # A reply carries what it replies to (`/submit` + code under a challenge: its id).
+            replied = msg.reply_to_message
+            command = replace(command, is_admin=is_admin, locale=msg.from_user.language_code,
+                              replied_to=(replied.text or replied.caption) if replied else None)
             stream = self.core.stream(command)
         elif group:
             return  # ordinary group talk is not for us (and privacy mode usually hides it)

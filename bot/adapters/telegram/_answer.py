@@ -52,11 +52,16 @@ class ChatAnswer(Answer[Message]):
         self.reply_to = reply_to  # the user's command message (groups)
         self.query = query  # set when a button was clicked
         self.answered = False  # a callback query is answered exactly once
+        self.noted = False  # a typed command's group heard where its private answer went
         self.polls = polls  # False in channels: they cannot take non-anonymous polls
 
     @property
     def private_here(self) -> bool:
         return not (self.group and self.query is not None)
+
+    @property
+    def others_see_private(self) -> bool:
+        return self.group
 
     async def send(self, reply: Reply) -> Message:
         return await self.outbox.send_message(self.bot, self.chat_id, reply, reply_to=self.reply_to)
@@ -89,6 +94,12 @@ class ChatAnswer(Answer[Message]):
     async def notice(self, reply: Reply, *, hint: bool = False) -> bool:
         """The click's alert: the whole reply when it fits, or (`hint`) its start and how to
         open the private chat. Only once per click."""
+        if self.query is None and hint and reply.spoils and self.group and not self.noted:
+            # A typed command whose private chat is refused: only how to open one, in the group.
+            await self.outbox.send_message(self.bot, self.chat_id, Reply.text(
+                t(self.lang, "tg_start_private")), reply_to=self.reply_to)
+            self.noted = True
+            return True
         if self.query is None or self.answered:
             return False
         text = cut_alert(reply, t(self.lang, "tg_start_private")) if hint else alert_text(reply)
@@ -108,6 +119,11 @@ class ChatAnswer(Answer[Message]):
         if self.query is not None and not self.answered:
             await answer_query(self.query, t(self.lang, "tg_sent_private"))
             self.answered = True
+        elif self.query is None and self.group and not self.noted:
+            # A typed command's private answer: the group hears once where it went.
+            await self.outbox.send_message(self.bot, self.chat_id, Reply.text(
+                t(self.lang, "tg_sent_private")), reply_to=self.reply_to)
+            self.noted = True
 
     async def acknowledge(self) -> None:
         """Stop the client's spinner now; the result comes later."""

@@ -9,7 +9,19 @@ if TYPE_CHECKING:
 
 
 def register_all(core: Core) -> None:
-    from bot.core.features import daily, demo, help, inside, lang, practice, quiz, run, scores, term
+    from bot.core.features import (
+        challenge,
+        daily,
+        demo,
+        help,
+        inside,
+        lang,
+        practice,
+        quiz,
+        run,
+        scores,
+        term,
+    )
 
-    for feature in (term, lang, help, inside, quiz, scores, practice, daily, run, demo):
+    for feature in (term, lang, help, inside, quiz, scores, practice, daily, run, demo, challenge):
         feature.register(core)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import fsrs
 
 from bot.core.clock import iso, parse_iso
-from bot.core.events import Addition, Answered
+from bot.core.events import Addition, Answered, Submitted
 from bot.core.features._questions import post_question, question_reply
 from bot.core.quizbank import Entry
 from bot.core.router import CommandSpec, Context, Text
@@ -154,8 +154,28 @@ async def after_answer(ctx: Context, entry: Entry, choice: int, correct: bool, e
     return blocks, buttons
 
 
+async def on_submission(ctx: Context, event: Submitted) -> Addition | None:
+    """A failed challenge check schedules the card of the belief behind it for review now,
+    as a wrong quiz answer does (the verdict already shows that card)."""
+    if event.passed or event.misconception is None:
+        return None
+    services = ctx.services
+    card = ctx.core.library.by_id.get(event.card)
+    if card is None:
+        return None
+    now = services.clock.now()
+    item = f"card:{card.id}"
+    existing = await services.practice.srs_get(ctx.command.user.key, item)
+    review = fsrs.Card.from_json(existing.state_json) if existing else new_card(item, now)
+    review.due = now  # due now: the next /practice starts with it
+    await _save(services, ctx.command.user.key, item, review, now, reason=event.misconception)
+    return Addition((Paragraph.plain(ctx.t("practice_review_card", term=card.title(ctx.lang))),),
+                    ((Button(ctx.t("btn_next_practice"), "practice"),),))
+
+
 def register(core: Core) -> None:
     core.answers.subscribe(on_answer)
+    core.submissions.subscribe(on_submission)
     core.router.add(CommandSpec(
         name="practice",
         help=Text(hi="Aapka personal revision: jo due hai pehle, phir naye sawaal",

@@ -48,27 +48,32 @@ async def stats(ctx: Context) -> Reply:
     row = await ctx.services.quiz.score(cmd.chat.key, cmd.user.key)
     now = ctx.services.clock.now()
     due = len(await ctx.services.practice.srs_due(cmd.user.key, iso(now), limit=1000))
-    if row is None:
+    attempts = (await ctx.services.attempts.challenge_attempts(cmd.user.key)).values()
+    solved = sum(1 for a in attempts if a.status == "solved")
+    tried = sum(1 for a in attempts if a.status != "new")
+    challenges = ctx.t("stats_challenges", solved=solved, tried=tried)
+    if row is None and not tried:
         return Reply(blocks=(Paragraph.plain(ctx.t("stats_none")),
                              Paragraph.plain(await _cards_seen(ctx), bullet=True)),
                      buttons=((Button(ctx.t("btn_quiz"), "quiz"),),), private=True)
     tz = await chat_zone(ctx.services, cmd.chat.key)
     today = local_day(now, tz)
-    # A streak is alive while its last day is today or yesterday.
-    alive = row.last_day in (today.isoformat(), (today - timedelta(days=1)).isoformat())
-    streak = row.streak if alive else 0
-    pct = round(100 * row.correct / row.answered) if row.answered else 0
-    lines = [
-        ctx.t("stats_answered", n=row.answered, ok=row.correct, pct=pct),
-        ctx.t("stats_streak", n=streak, best=row.best_streak),
-        ctx.t("stats_due", n=due),
-        await _cards_seen(ctx),
-    ]
+    lines = []
+    streak = best = 0
+    if row is not None:
+        # A streak is alive while its last day is today or yesterday.
+        alive = row.last_day in (today.isoformat(), (today - timedelta(days=1)).isoformat())
+        streak = row.streak if alive else 0
+        best = row.best_streak
+        pct = round(100 * row.correct / row.answered) if row.answered else 0
+        lines += [ctx.t("stats_answered", n=row.answered, ok=row.correct, pct=pct),
+                  ctx.t("stats_streak", n=streak, best=row.best_streak)]
+    lines += [challenges, ctx.t("stats_due", n=due), await _cards_seen(ctx)]
     blocks = (Paragraph((Span(display_name(cmd.user.name, cmd.user.key), Style.BOLD),)),
               *(Paragraph.plain(line, bullet=True) for line in lines))
     return Reply(blocks=blocks, title=ctx.t("stats_title"),
                  buttons=((Button(ctx.t("btn_quiz"), "quiz"), Button(ctx.t("btn_practice"), "practice")),),
-                 private=True, image=await stats_image(ctx, today, tz, streak, row.best_streak))
+                 private=True, image=await stats_image(ctx, today, tz, streak, best))
 
 
 async def stats_sheet(ctx: Context, today: date, tz: ZoneInfo, streak: int, best: int) -> StatsSheet:
@@ -134,6 +139,12 @@ async def leaderboard(ctx: Context) -> Reply:
     ever = await storage.leaderboard(chat.key, limit=TOP)
     blocks = [Heading(ctx.t("board_week", day=monday.astimezone(tz).date().isoformat(), tz=tz.key)),
               *_board(ctx, week), Heading(ctx.t("board_all")), *_board(ctx, ever)]
+    solvers = await ctx.services.attempts.solved_board(chat.key, limit=TOP)
+    if solvers:  # challenges first solved here count here
+        blocks.append(Heading(ctx.t("board_solved")))
+        blocks += [Paragraph((Span(f"{i}. "), Span(display_name(r.user_name, r.user_key), Style.BOLD),
+                              Span(" — " + ctx.t("board_solved_line", n=r.solved))))
+                   for i, r in enumerate(solvers, start=1)]
     return Reply(blocks=tuple(blocks), title=ctx.t("board_title"),
                  buttons=((Button(ctx.t("btn_quiz"), "quiz"),),))
 

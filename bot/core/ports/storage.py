@@ -176,6 +176,34 @@ class Snippet:
     created_at: str
 
 
+@dataclass(frozen=True, slots=True)
+class ChallengeAttempt:
+    """One user's progress on one challenge: opened ('new'), submitted ('tried'), passed
+    ('solved', for good: a later ❌ does not undo it)."""
+
+    user_key: str
+    challenge_id: str
+    status: str  # "new", "tried" or "solved"
+    tries: int
+    last_code: str | None
+    last_check: str | None  # the check the latest submission failed (None: it passed)
+    opened_at: str | None
+    opened_seq: int  # orders this user's opens (the latest is what /submit without an id means)
+    updated_at: str
+    solved_at: str | None
+    solved_chat: str | None  # the chat where it was first solved: it counts there
+    solved_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SolvedRow:
+    """One line of a chat's challenge leaderboard."""
+
+    user_key: str
+    user_name: str
+    solved: int
+
+
 class Preferences(Protocol):
     """Languages chosen with /lang, a chat's time zone, and the cards a user has seen."""
 
@@ -341,6 +369,32 @@ class PracticeStore(Protocol):
     async def srs_next_due(self, user_key: str) -> str | None: ...
 
 
+class ChallengeStore(Protocol):
+    """Challenge attempts per user and challenge. `forget_user` deletes them with the rest."""
+
+    async def challenge_opened(self, user_key: str, challenge_id: str, now: str) -> None:
+        """The user opened this challenge (a row with status 'new' when it had none)."""
+
+    async def last_opened_challenge(self, user_key: str) -> str | None: ...
+
+    async def challenge_attempt(self, user_key: str, challenge_id: str
+                                ) -> ChallengeAttempt | None: ...
+
+    async def challenge_attempts(self, user_key: str) -> dict[str, ChallengeAttempt]:
+        """By challenge id."""
+
+    async def record_submission(self, *, user_key: str, user_name: str, chat_key: str,
+                                challenge_id: str, code: str, check: str | None, now: str,
+                                day: str, yesterday: str) -> bool:
+        """Store a graded submission (`check` None: it passed), atomically. True when this is
+        the user's first pass of the challenge: then it counts in this chat (the streak moves
+        as a quiz answer moves it). A repeat pass changes no count."""
+
+    async def solved_board(self, chat_key: str, *, since: str | None = None, limit: int = 10
+                           ) -> list[SolvedRow]:
+        """Top solvers of challenges first solved in this chat (all time, or since an instant)."""
+
+
 class PlatformState(Protocol):
     """What adapters keep between runs: Discord's command-sync hashes, Telegram's poll ids."""
 
@@ -373,5 +427,5 @@ class SnippetStore(Protocol):
 
 
 class Store(Preferences, QuizStore, DailyStore, PracticeStore, PlatformState, SnippetStore,
-            Protocol):
+            ChallengeStore, Protocol):
     """One store serving every area (what bot.storage.Storage is)."""

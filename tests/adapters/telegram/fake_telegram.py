@@ -189,9 +189,12 @@ class FakeTelegram:
         return chat
 
     async def send_text(self, text: str, *, chat_id: int = 42, user_id: int = 42,
-                        name: str = "Asha") -> int:
+                        name: str = "Asha", reply_to: dict[str, Any] | None = None) -> int:
+        """A user's message; `reply_to`: the message it replies to (e.g. one the bot sent)."""
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": self.chat(chat_id), "from": self.user(user_id, name), "text": text}
+        if reply_to is not None:
+            message["reply_to_message"] = reply_to
         if text.startswith("/"):
             length = len(text.split()[0]) if text.split() else 1
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
