@@ -149,7 +149,7 @@ def test_console_takes_a_fenced_submission_and_says_why_it_failed(tmp_path):
     starter = ("import asyncio\nimport time\n\nasync def fetch(i):\n    time.sleep(1)\n    return i * 10\n\n"
                "async def main():\n    print(await asyncio.gather(*(fetch(i) for i in range(3))))\n\n"
                "asyncio.run(main())\n")
-    out = run(tmp_path=tmp_path, stdin="/lang en\n/submit fix-blocking ```py\n" + starter + "```\n")
+    out = run(tmp_path=tmp_path, stdin="/lang en\n/submit fix-blocking\n```py\n" + starter + "```\n")
     assert out.returncode == 0, out.stderr
     assert "== ❌ Remove the blocking call: check 'blocked-loop' failed ==" in out.stdout, out.stdout
     assert "The event loop was held for" in out.stdout and "/term blocking" in out.stdout

@@ -56,14 +56,25 @@ class ConsoleAdapter:
         interactive = (stdin or sys.stdin).isatty()
         if interactive:
             self.out.write("async-guru console. Try /learn, /term await or /help. Ctrl-D exits.\n")
+        pending: str | None = None  # a line read ahead that turned out to be a command of its own
         while True:
-            if interactive:
+            if interactive and pending is None:
                 self.out.write(PROMPT)
                 self.out.flush()
-            line = await lines.get()
+            line, pending = (pending, None) if pending is not None else (await lines.get(), None)
             if line is None:
                 return
             text = line
+            if self._awaits_code(text):
+                # `/submit fix-blocking` and then a ``` fence on the next line: one command.
+                if interactive:
+                    self.out.write("... ```\n")
+                    self.out.flush()
+                more = await lines.get()
+                if more is not None and more.lstrip().startswith("```"):
+                    text = text.rstrip("\n") + "\n" + more
+                else:
+                    pending = more
             while text.count("```") % 2 == 1:
                 more = await lines.get()
                 if more is None:
@@ -72,6 +83,18 @@ class ConsoleAdapter:
             async for reply in self.core.stream_text(text.rstrip("\n"), self.chat, self.user,
                                                      is_admin=True):
                 self._print(reply)
+
+
+    def _awaits_code(self, line: str) -> bool:
+        """A command that takes code (a multi-line option), typed with at most an id: its code
+        may follow in a fence on the next lines."""
+        stripped = line.strip()
+        if not stripped.startswith("/") or "```" in stripped:
+            return False
+        name, _, args = stripped[1:].partition(" ")
+        spec = self.core.router.get(name)
+        return (spec is not None and any(o.multiline for o in spec.options)
+                and len(args.split()) <= 1)
 
 
 class _LineReader:

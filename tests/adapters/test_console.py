@@ -54,3 +54,14 @@ async def test_a_timed_round_plays_out_in_the_console(core):
     assert [n for n in ("1/3", "2/3", "3/3") if n in text] == ["1/3", "2/3", "3/3"]
     board = text[text.index("scoreboard"):]
     assert "/1" in board  # the typed answer is on the board
+
+
+async def test_a_fence_on_the_lines_after_submit_is_its_code(core):
+    """`/submit <id>`, then a ``` fence on the next lines: one submission (here: no sandbox,
+    so the reply says it cannot be graded, never "no code found")."""
+    out = io.StringIO()
+    await ConsoleAdapter(core, out).interactive(io.StringIO(
+        "/lang en\n/submit fix-blocking\n```py\nprint(1)\n```\n/run\n/term await\n"))
+    text = out.getvalue()
+    assert "Code cannot be graded right now" in text and "No code found" not in text
+    assert "await · 11/24" in text  # a line read ahead is still answered

@@ -297,6 +297,14 @@ class DiscordAdapter:
         focused, option = focused_option(spec, data)
         choices: list[discord.app_commands.Choice[str]] = []
         if focused is not None and spec is not None:
+            if option is not None and option.autocomplete == "challenges":
+                lang = await self._lang(self._command(interaction, spec.name, "", {}))
+                typed = str(focused.get("value", "")).casefold()
+                for challenge in self.core.services.challenges:
+                    title = challenge.meta.title.get(lang)
+                    if typed in challenge.id or typed in title.casefold() or typed == challenge.term:
+                        choices.append(discord.app_commands.Choice(
+                            name=f"{challenge.id}: {title}"[:100], value=challenge.id))
             if option is not None and option.autocomplete == "terms":
                 lang = await self._lang(self._command(interaction, spec.name, "", {}))
                 for card in self.core.library.complete(str(focused.get("value", "")),

@@ -122,3 +122,15 @@ async def test_submit_code_on_a_posted_block_asks_which_challenge(bot: DiscordAd
     await fake.send_interaction(pick)
     verdict = await final(fake, pick)
     assert verdict["title"].startswith("✅"), verdict
+
+
+async def test_the_id_of_submit_is_autocompleted_from_the_challenges(bot: DiscordAdapter,
+                                                                     fake: FakeDiscord) -> None:
+    """Typing part of an id or title offers the matching challenges (at most 25)."""
+    itx = fake.interaction(4, {"id": "1", "name": "submit", "type": 1, "options": [
+        {"name": "id", "type": 3, "value": "await", "focused": True}]})
+    await fake.send_interaction(itx)
+    body = await callback(fake, itx)
+    assert body["type"] == 8
+    values = [c["value"] for c in body["data"]["choices"]]
+    assert "missing-await" in values and "await-outside" in values and "starvation" not in values

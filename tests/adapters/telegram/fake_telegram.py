@@ -70,6 +70,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.admins: dict[int, set[int]] = {}  # chat id -> admin user ids
         self.chat_types: dict[int, str] = {}
+        self.never_started: set[int] = set()  # users who never opened a private chat with the bot
         self._updates: list[dict[str, Any]] = []
         self._ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -245,8 +246,12 @@ class FakeTelegram:
                 except TimeoutError:
                     return list(self._updates)
 
-    async def _m_sendMessage(self, p: dict[str, Any]) -> dict[str, Any]:
+    async def _m_sendMessage(self, p: dict[str, Any]) -> dict[str, Any] | web.Response:
         chat_id = int(p["chat_id"])
+        if chat_id in self.never_started:
+            return web.json_response({"ok": False, "error_code": 403, "description":
+                                      "Forbidden: bot can't initiate conversation with a user"},
+                                     status=403)
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": self.chat(chat_id), "from": self.bot_user, "text": p["text"]}
         if isinstance(p.get("reply_markup"), dict):

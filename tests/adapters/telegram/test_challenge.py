@@ -74,3 +74,18 @@ async def test_in_a_group_the_verdict_goes_to_the_private_chat(fake: FakeTelegra
                    if c.params.get("chat_id") == str(GROUP)]
     assert not any("❌" in text or "blocked-loop" in text or "⏳" in text for text in group_texts)
     assert any(t("hi", "tg_sent_private") in text for text in group_texts)
+
+
+async def test_without_a_private_chat_the_group_only_hears_how_to_open_one(
+        fake: FakeTelegram, bot: TelegramAdapter) -> None:
+    """A learner who never started the bot: the group gets the hint, never the verdict."""
+    fake.never_started.add(8)
+    starter = content_challenges().by_id["fix-blocking"].starter
+    await fake.send_text("/submit fix-blocking\n" + starter, chat_id=GROUP, user_id=8, name="Mira")
+    hint = await fake.wait_for("sendMessage", texted(t("hi", "tg_start_private"), chat_id=GROUP))
+    assert hint.params["reply_parameters"]  # quoting their /submit
+    await fake.wait_for("sendMessage", lambda c: c.params.get("chat_id") == "8" and "❌" in c.params["text"],
+                        within=30)  # tried (and refused) by the fake: the verdict went nowhere else
+    group_texts = [c.params.get("text", "") for c in fake.calls if c.params.get("chat_id") == str(GROUP)
+                   and c.method in ("sendMessage", "editMessageText")]
+    assert group_texts == [t("hi", "tg_start_private")]

@@ -36,7 +36,8 @@ def register(core: Core) -> None:
                   en="Have a challenge's code graded: /submit <id> and the code"),
         handler=submit,
         options=(OptionSpec("id", Text(hi="challenge id (khaali = last khola)",
-                                       en="challenge id (empty = the last opened)")),
+                                       en="challenge id (empty = the last opened)"),
+                            autocomplete="challenges"),
                  OptionSpec("code", Text(hi="aapka poora program", en="your whole program"),
                             required=True, multiline=True)),
         private=True,  # the verdict spoils nothing in a group

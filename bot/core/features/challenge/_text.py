@@ -25,10 +25,10 @@ TEXT: dict[str, Text] = {
     "term": Text(hi="Term:", en="Term:"),
     "your_status": Text(hi="Aapka status:", en="Your status:"),
     "how_console": Text(
-        hi="Submit karo: `/submit {id}` aur agli lines me poora code (--once ke saath), ya console me "
-           "`/submit {id} ```py`, phir code, phir ```.",
-        en="To submit: `/submit {id}` and the whole program on the next lines (with --once), or in "
-           "the console `/submit {id} ```py`, then the program, then ```."),
+        hi="Submit karo: `/submit {id}` likho, phir agli lines me poora program ``` fence me "
+           "(--once ke saath fence zaroori nahi).",
+        en="To submit: type `/submit {id}`, then the whole program on the next lines in a ``` fence "
+           "(with --once the fence is optional)."),
     "how_telegram": Text(
         hi="Submit karo: `/submit {id}` ke saath isi message me code bhejo, ya is message ko reply "
            "karke `/submit` aur code bhejo. Group me verdict private aata hai: DM best hai.",
