@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from bot.core.ports.storage import QuizPost
 from bot.core.quizbank import Entry
@@ -18,6 +18,8 @@ from bot.core.types import Block, Button
 
 if TYPE_CHECKING:
     from bot.core.router import Context
+
+E = TypeVar("E")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,18 +55,18 @@ class Submitted:
     at: datetime
 
 
-AnswerHook = Callable[["Context", Answered], Awaitable[Addition | None]]
+class Hooks(Generic[E]):
+    """Subscribers to one kind of event, each called with the command's context and the event,
+    in the order they subscribed; each may add to the reply."""
 
-
-class AnswerHooks:
     def __init__(self) -> None:
-        self._hooks: list[AnswerHook] = []
+        self._hooks: list[Callable[[Context, E], Awaitable[Addition | None]]] = []
 
-    def subscribe(self, hook: AnswerHook) -> None:
+    def subscribe(self, hook: Callable[[Context, E], Awaitable[Addition | None]]) -> None:
         if hook not in self._hooks:
             self._hooks.append(hook)
 
-    async def publish(self, ctx: Context, event: Answered) -> list[Addition]:
+    async def publish(self, ctx: Context, event: E) -> list[Addition]:
         """Every subscriber's addition, in order (None = nothing to add)."""
         added = []
         for hook in self._hooks:
@@ -74,24 +76,7 @@ class AnswerHooks:
         return added
 
 
-SubmissionHook = Callable[["Context", Submitted], Awaitable[Addition | None]]
-
-
-class SubmissionHooks:
-    """`/submit` publishes `Submitted`; practice subscribes (a failed check schedules the
-    misconception's card, as a wrong quiz answer does)."""
-
-    def __init__(self) -> None:
-        self._hooks: list[SubmissionHook] = []
-
-    def subscribe(self, hook: SubmissionHook) -> None:
-        if hook not in self._hooks:
-            self._hooks.append(hook)
-
-    async def publish(self, ctx: Context, event: Submitted) -> list[Addition]:
-        added = []
-        for hook in self._hooks:
-            addition = await hook(ctx, event)
-            if addition is not None:
-                added.append(addition)
-        return added
+# `/answer` publishes `Answered`; `/submit` publishes `Submitted` (practice subscribes to both:
+# a wrong answer or a failed check schedules the misconception's card).
+AnswerHooks = Hooks[Answered]
+SubmissionHooks = Hooks[Submitted]

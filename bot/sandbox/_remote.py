@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import math
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -26,8 +25,9 @@ from dataclasses import dataclass
 import aiohttp
 
 from bot.core.monitor import SandboxLoad
-from bot.core.ports.sandbox import Busy, CoolingDown, Limits, Queued, RunRequest, RunResult, Unavailable
+from bot.core.ports.sandbox import Busy, Limits, Queued, RunRequest, RunResult, Unavailable
 from bot.sandbox import _wire
+from bot.sandbox._admit import admit
 
 log = logging.getLogger(__name__)
 
@@ -158,18 +158,11 @@ class RemoteSandbox:
                      wall_s: float | None = None) -> AsyncIterator[Queued | RunResult]:
         """Yields `Queued(position)` if the request has to wait, then the `RunResult`. Raises
         Unavailable, CoolingDown (per user; None = no cooldown) or Busy (every queue is full)."""
-        if isinstance(request, str):
-            request = RunRequest.of(request, wall_s=wall_s)
-        elif wall_s is not None:
-            raise TypeError("a RunRequest carries its own budget: no wall_s beside it")
-        if not self.available:
-            raise Unavailable(self.reason)
         loop = asyncio.get_running_loop()
         now = loop.time()
-        if user_key is not None:
-            last = self._last_run.get(user_key)
-            if last is not None and now - last < self.config.cooldown_s:
-                raise CoolingDown(max(1, math.ceil(self.config.cooldown_s - (now - last))))
+        request = admit(request, wall_s, reason=None if self.available else self.reason,
+                        last=self._last_run.get(user_key) if user_key is not None else None,
+                        cooldown_s=self.config.cooldown_s, now=now)
         body = _wire.encode(request)
         # Noted before the first await, as the local sandbox does on admission: a second
         # request of the same user meanwhile is cooling down. Forgotten if nothing runs.

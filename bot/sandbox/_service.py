@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from bot.core.monitor import SandboxLoad
 from bot.core.ports.sandbox import Busy, CoolingDown, Queued, RunRequest, Unavailable
 from bot.sandbox import _evidence, _proc, _seccomp, _timeline
+from bot.sandbox._admit import admit
 from bot.sandbox._argv import SetupError, build, resolve
 from bot.sandbox._cgroup import IdleCgroup
 from bot.sandbox._limits import MB, Config, Limits
@@ -155,18 +156,11 @@ class Sandbox:
         """Run a request (or bare code, with `wall_s` as its budget): yields `Queued(position)`
         if it has to wait, then the `RunResult`. Raises Unavailable, CoolingDown (per user;
         None = no cooldown) or Busy (queue full)."""
-        if isinstance(request, str):
-            request = RunRequest.of(request, wall_s=wall_s)
-        elif wall_s is not None:
-            raise TypeError("a RunRequest carries its own budget: no wall_s beside it")
-        if not self.available:
-            raise Unavailable(self.reason)
         loop = asyncio.get_running_loop()
         now = loop.time()
-        if user_key is not None:
-            last = self._last_run.get(user_key)
-            if last is not None and now - last < self.config.cooldown_s:
-                raise CoolingDown(max(1, math.ceil(self.config.cooldown_s - (now - last))))
+        request = admit(request, wall_s, reason=None if self.available else self.reason,
+                        last=self._last_run.get(user_key) if user_key is not None else None,
+                        cooldown_s=self.config.cooldown_s, now=now)
         limits = self.limits_for(request)
         if self._running < self.config.slots and not self._waiters:
             self._running += 1

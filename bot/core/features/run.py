@@ -4,7 +4,6 @@ button (/edit) hands the code back."""
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import AsyncIterator
 from dataclasses import replace
@@ -13,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.clock import iso
 from bot.core.features._running import execute
+from bot.core.features._shared import fenced_code
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
 from bot.core.types import Button, CodeBlock, CodeForm, Paragraph, Reply
 
@@ -21,20 +21,9 @@ if TYPE_CHECKING:
 
 KEEP_DAYS = 7  # how long a run's code stays for "edit and run again"
 SNIPPET_ID_BYTES = 9  # 12 url-safe characters: unguessable, and short in a button's payload
-# A fence opens at the start of a line (so print("```") in code is not one).
-_FENCE = re.compile(r"(?:\A|\n)[ \t]*```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.S)
-
-
 def extract_code(text: str) -> str:
-    """The code of `/run <code>`: the first ```py fenced block if there is one (text around it
-    is ignored), else the text itself (a lone `inline` pair of backticks is unwrapped)."""
-    fenced = _FENCE.search(text)
-    if fenced:
-        return fenced.group(2).strip("\n")
-    stripped = text.strip()
-    if len(stripped) > 1 and stripped[0] == stripped[-1] == "`" and "\n" not in stripped:
-        return stripped.strip("`")
-    return text.strip("\n")
+    """The code of `/run <code>`: a fenced block, else the text (inline backticks unwrapped)."""
+    return fenced_code(text, unwrap_inline=True)
 
 
 async def run(ctx: Context) -> AsyncIterator[Reply]:

@@ -23,15 +23,13 @@ from bot.core.challenges import (
 )
 from bot.core.clock import iso, local_day
 from bot.core.events import Submitted
-from bot.core.features._shared import chat_zone, echo
+from bot.core.features._shared import chat_zone, echo, fenced_code
 from bot.core.features.challenge._show import how_to_submit
 from bot.core.features.challenge._text import say
 from bot.core.ports.sandbox import Busy, CoolingDown, Queued, RunRequest, Unavailable
 from bot.core.router import Context
 from bot.core.types import Block, Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
 
-# A fence opens at the start of a line (so print("```") in code is not one).
-_FENCE = re.compile(r"(?:\A|\n)[ \t]*```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.S)
 _ID_WORD = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
 _TITLED = re.compile(r"🧩\s*([a-z][a-z0-9-]{1,40})")
 _NAMED = re.compile(r"/(?:submit|challenge)\s+([a-z][a-z0-9-]{1,40})")
@@ -39,10 +37,7 @@ _NAMED = re.compile(r"/(?:submit|challenge)\s+([a-z][a-z0-9-]{1,40})")
 
 def code_of(text: str) -> str:
     """The first ``` fenced block if there is one (text around it ignored), else the text."""
-    fenced = _FENCE.search(text)
-    if fenced:
-        return fenced.group(2).strip("\n")
-    return text.strip("\n")
+    return fenced_code(text)
 
 
 class Parsed(NamedTuple):
