@@ -27,7 +27,7 @@ import aiohttp
 from bot.core.monitor import SandboxLoad
 from bot.core.ports.sandbox import Busy, Limits, Queued, RunRequest, RunResult, Unavailable
 from bot.sandbox import _wire
-from bot.sandbox._admit import admit
+from bot.sandbox._admit import Cooldowns, admit
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class RemoteSandbox:
         self.reason: str | None = "not started"
         self._endpoints: list[_Endpoint] = []
         self._turn = 0
-        self._last_run: dict[str, float] = {}
+        self._cooldowns = Cooldowns(self.config.cooldown_s)
 
     @property
     def available(self) -> bool:
@@ -161,13 +161,13 @@ class RemoteSandbox:
         loop = asyncio.get_running_loop()
         now = loop.time()
         request = admit(request, wall_s, reason=None if self.available else self.reason,
-                        last=self._last_run.get(user_key) if user_key is not None else None,
+                        last=self._cooldowns.last(user_key),
                         cooldown_s=self.config.cooldown_s, now=now)
         body = _wire.encode(request)
         # Noted before the first await, as the local sandbox does on admission: a second
         # request of the same user meanwhile is cooling down. Forgotten if nothing runs.
-        previous = self._last_run.get(user_key) if user_key is not None else None
-        self._note_run(user_key, now)
+        previous = self._cooldowns.last(user_key)
+        self._cooldowns.note(user_key, now)
         problems: list[str] = []
         busy: list[int] = []
         for endpoint in self._order(loop.time()):
@@ -203,11 +203,7 @@ class RemoteSandbox:
                     return
             finally:
                 endpoint.in_flight -= 1
-        if user_key is not None:  # nothing ran: no cooldown from this request
-            if previous is None:
-                self._last_run.pop(user_key, None)
-            else:
-                self._last_run[user_key] = previous
+        self._cooldowns.restore(user_key, previous)  # nothing ran: no cooldown from this request
         if busy:  # the others failed: the one with room soonest says when to come back
             raise Busy(min(busy))
         raise Unavailable(_summary(problems))
@@ -243,14 +239,6 @@ class RemoteSandbox:
         ranked = sorted(range(count), key=lambda i: (
             self._endpoints[i].down_until > now, self._endpoints[i].in_flight, (i - self._turn) % count))
         return [self._endpoints[i] for i in ranked]
-
-    def _note_run(self, user_key: str | None, now: float) -> None:
-        if user_key is None:
-            return
-        if len(self._last_run) > 1000:  # forget users whose cooldown is over
-            limit = now - self.config.cooldown_s
-            self._last_run = {k: v for k, v in self._last_run.items() if v > limit}
-        self._last_run[user_key] = now
 
 
 class _Stream:

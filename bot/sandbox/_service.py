@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from bot.core.monitor import SandboxLoad
 from bot.core.ports.sandbox import Busy, CoolingDown, Queued, RunRequest, Unavailable
 from bot.sandbox import _evidence, _proc, _seccomp, _timeline
-from bot.sandbox._admit import admit
+from bot.sandbox._admit import Cooldowns, admit
 from bot.sandbox._argv import SetupError, build, resolve
 from bot.sandbox._cgroup import IdleCgroup
 from bot.sandbox._limits import MB, Config, Limits
@@ -70,7 +70,7 @@ class Sandbox:
         self._refill = asyncio.Event()
         self._running = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._last_run: dict[str, float] = {}
+        self._cooldowns = Cooldowns(self.config.cooldown_s)
         self._active: dict[int, _Active] = {}
         self._watch = asyncio.Event()
         self._avg_wall = 1.0
@@ -159,16 +159,16 @@ class Sandbox:
         loop = asyncio.get_running_loop()
         now = loop.time()
         request = admit(request, wall_s, reason=None if self.available else self.reason,
-                        last=self._last_run.get(user_key) if user_key is not None else None,
+                        last=self._cooldowns.last(user_key),
                         cooldown_s=self.config.cooldown_s, now=now)
         limits = self.limits_for(request)
         if self._running < self.config.slots and not self._waiters:
             self._running += 1
-            self._note_run(user_key, now)
+            self._cooldowns.note(user_key, now)
         else:
             if len(self._waiters) >= self.config.queue:
                 raise Busy(self.retry_after())
-            self._note_run(user_key, now)
+            self._cooldowns.note(user_key, now)
             ticket: asyncio.Future[None] = loop.create_future()
             self._waiters.append(ticket)
             try:
@@ -201,14 +201,6 @@ class Sandbox:
     def retry_after(self) -> int:
         waiting = len(self._waiters) + 1
         return max(1, math.ceil(self._avg_wall * waiting / self.config.slots))
-
-    def _note_run(self, user_key: str | None, now: float) -> None:
-        if user_key is None:
-            return
-        if len(self._last_run) > 1000:  # forget users whose cooldown is over
-            limit = now - self.config.cooldown_s
-            self._last_run = {k: v for k, v in self._last_run.items() if v > limit}
-        self._last_run[user_key] = now
 
     def _release(self) -> None:
         while self._waiters:
