@@ -42,9 +42,11 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
         prev, nxt = lib.neighbours(card)
         nav = []
         if prev:
-            nav.append(Button(f"{_t(lang, 'btn_prev')}: {prev.title(lang)}"[:40], "term", prev.id))
+            nav.append(Button(f"{_t(lang, 'btn_prev')}: {_fit(prev.title(lang), 'btn_prev', lang)}",
+                              "term", prev.id))
         if nxt:
-            nav.append(Button(f"{nxt.title(lang)}: {_t(lang, 'btn_next')}"[:40], "term", nxt.id))
+            nav.append(Button(f"{_fit(nxt.title(lang), 'btn_next', lang)}: {_t(lang, 'btn_next')}",
+                              "term", nxt.id))
         if not nxt or (nxt.beyond and not card.beyond):  # the sheet's end: its summary too
             nav.append(Button(_t(lang, "btn_summary"), "summary"))
         buttons.append(tuple(nav))
@@ -54,18 +56,29 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
                 Span(_t(lang, "related") + ": ", Style.BOLD),
                 Span(", ".join(f"/term {r.id}" for r in related)),
             )))
-            buttons.append(tuple(Button(r.title(lang)[:40], "term", r.id) for r in related[:3]))
+            buttons.append(tuple(Button(_fit(r.title(lang)), "term", r.id) for r in related[:3]))
     else:
         title = card.title(lang)
         buttons.append((Button(_t(lang, "btn_learn"), "learn"),))
     # "See it, don't just read it", then check it: the card's demos and its quiz, one click away.
-    practice = [Button(f"{_t(lang, 'btn_run_demo')}: {d}"[:40], "demo", d) for d in card.meta.demos[:2]]
+    practice = [Button(f"{_t(lang, 'btn_run_demo')}: {_fit(d, 'btn_run_demo', lang)}", "demo", d)
+                for d in card.meta.demos[:2]]
     if card.meta.quizzes:
         practice.append(Button(_t(lang, "btn_quiz_me"), "quiz", card.id))
     if practice:
         buttons.append(tuple(practice))
     buttons.append((Button(_t(lang, "btn_lang_other"), "lang", f"{other} {card.id}"),))
     return Reply(blocks=tuple(blocks), title=title, url=str(card.meta.docs), buttons=tuple(buttons))
+
+
+# A button label fits 40 characters on every platform; what gets cut is the name, never the
+# action word beside it ("Agla ▶" clipped to "Ag" read as nonsense).
+LABEL_MAX = 40
+
+
+def _fit(name: str, word_key: str | None = None, lang: Lang = "hi") -> str:
+    room = LABEL_MAX - (len(_t(lang, word_key)) + 2 if word_key else 0)
+    return name if len(name) <= room else name[: room - 1].rstrip() + "…"
 
 
 def _t(lang: Lang, key: str) -> str:

@@ -33,6 +33,18 @@ async def test_card_offers_previous_next_related_and_language(core: Core):
     assert "/lang en await" in lines
 
 
+async def test_a_long_neighbours_name_is_cut_never_the_action_word(core: Core):
+    """Level 2 titles are long: the label keeps "Agla ▶" whole and shortens the name."""
+    for lang in ("hi", "en"):
+        await core.handle(cmd(f"/lang {lang}"))
+        reply = await core.handle(cmd("/term taskgroup"))
+        nxt = reply.buttons[0][-1]
+        assert nxt.command_line == "/term timeouts"
+        assert nxt.label.endswith("Agla ▶" if lang == "hi" else "Next ▶")
+        assert "…" in nxt.label and len(nxt.label) <= 40
+        assert all(len(b.label) <= 40 for row in reply.buttons for b in row)
+
+
 async def test_first_and_last_cards_have_one_neighbour(core: Core):
     """The first card has no previous; the last one leads to the summary."""
     first = await core.handle(cmd("/term sync"))
