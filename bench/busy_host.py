@@ -10,18 +10,23 @@ the machine would be, which the bot cannot demote) keep both cores busy, while:
    /runs inside the sandbox) runs twice: without the foreign hogs (the hogs are only inside the
    sandbox: today's goals, loop lag p99 <= 5 ms and /term p99 <= 10 ms), then with them (every
    lookup answered, /term p99 at most 3x that of the run without).
-3. where cgroups are not writable (a container; the bot as uid 10001): a process standing for
-   the bot (a 5 ms ticker, as bench/sandbox_bench.py) runs 4 CPU-hogging snippets for
-   `--lag-seconds`, once as here and once in a cgroup of its own (the container's) with the
-   cgroup file system read-only (a private mount namespace): no sandbox group, so what keeps
-   its loop responsive is only the snippets' nice 19 and SCHED_IDLE and their limits. Its
-   wake-up lag p99 and max, against the goals of bench/sandbox_bench.py (5 and 20 ms).
+3. without the foreign hogs, a process standing for the bot (a 5 ms ticker, as
+   bench/sandbox_bench.py) runs 4 CPU-hogging snippets in its local sandbox for
+   `--lag-seconds`, in three shapes: as root here (the sandboxes' idle cpu group); as uid 10001
+   (the Docker image's bot user) on this host, where it may write no cgroup; as uid 10001 in a
+   cpu cgroup of its own with the cgroup file system read-only (a private mount namespace): a
+   container that runs its own sandboxes, where no autogroups apply either. As uid 10001 its
+   sandboxes are that user's unprivileged bubblewrap, and what keeps its loop responsive is
+   only the snippets' nice 19 and SCHED_IDLE (and, on the host, their autogroups demoted) and
+   their limits. Its wake-up lag p99 and max, against the goals of bench/sandbox_bench.py (5
+   and 20 ms).
 
-    python -m bench.busy_host [--seconds 65] [--runs 10] [--lag-seconds 10]
+    python -m bench.busy_host [--seconds 65] [--runs 10] [--lag-seconds 10] [--part N ...]
 
-The foreign hogs are killed at the end whatever happens; it takes about 2 x (seconds + 20) +
-2 x lag-seconds + 50 s. Prints a table; merges figures named busy_host_* into
-bench/results.json. Part 3 needs root (else it is skipped, and says so).
+`--part 3` runs part 3 alone (repeat `--part` for several). The foreign hogs are killed at the
+end whatever happens; all three parts take about 2 x (seconds + 20) + 3 x lag-seconds + 50 s.
+Prints a table; merges figures named busy_host_* into bench/results.json. Part 3's uid shapes
+need root to set up (else they are skipped, and say so).
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import signal
 import sys
 import tempfile
@@ -142,35 +148,60 @@ async def lag_beside_sandbox_hogs(seconds: float, runs: int = 4) -> dict:
             stop.set()
             await tick
     return {"p99_ms": percentile(lags, 0.99) * 1000, "max_ms": max(lags) * 1000,
-            "samples": len(lags), "cgroup": grouped, "endings": [str(r.ending) for r in results]}
+            "samples": len(lags), "cgroup": grouped, "uid": os.geteuid(),
+            "endings": [str(r.ending) for r in results]}
 
 
-async def lag_probe(seconds: float, container: bool) -> dict | None:
-    """`lag_beside_sandbox_hogs` in a process of its own; with `container`, in a cpu cgroup of its
-    own (no autogroups, as in a container) and with the cgroup file system read-only. None when
-    that cannot be set up here (not root)."""
+# The bot's user in the Docker image; here it stands for any bot that cannot write cgroups.
+UID = 10001
+# Part 3's shapes of the bot that starts the sandboxes: name -> what protects its loop.
+SHAPES = {
+    "sandbox_group": "as here (as root: the sandboxes' idle cpu group beside the bot)",
+    "uid_host": f"uid {UID} on this host, no cgroup it may write: nice 19, SCHED_IDLE, the "
+                "sandboxes' autogroups demoted, the limits",
+    "uid_container": f"uid {UID} in a cpu cgroup of its own, cgroups read-only (a container, no "
+                     "autogroups): nice 19, SCHED_IDLE, the limits",
+}
+
+
+async def lag_probe(seconds: float, shape: str) -> dict | None:
+    """`lag_beside_sandbox_hogs` in a process of its own, as `shape` (SHAPES). The two uid
+    shapes drop to uid 10001 (setpriv), so the sandboxes it starts are an unprivileged user's
+    bubblewrap, as where the bot may not write cgroups; "uid_container" first joins a cpu cgroup
+    of its own (no autogroups, as in a container) and makes every cgroup mount read-only in a
+    private mount namespace. None when that cannot be set up here (not root)."""
     argv = [sys.executable, "-m", "bench.busy_host", "--lag-probe", str(seconds)]
-    box = None
-    if container:
-        base = cpu_cgroup_dir()
-        if os.geteuid() != 0 or base is None:
+    env = None
+    box = home = None
+    base = cpu_cgroup_dir()
+    if shape != "sandbox_group":
+        if os.geteuid() != 0 or (shape == "uid_container" and base is None):
             return None
+        # A home and temp dir the uid owns; the checkout and the venv need only be readable.
+        home = tempfile.mkdtemp(prefix="async-guru-bench-")
+        os.chown(home, UID, UID)
+        env = {**os.environ, "HOME": home, "TMPDIR": home, "PYTHONDONTWRITEBYTECODE": "1"}
+        argv = ["setpriv", f"--reuid={UID}", f"--regid={UID}", "--clear-groups",
+                "--inh-caps=-all", "--", *argv]
+    if shape == "uid_container":
         box = base / f"async-guru-bench-container-{os.getpid()}"
         box.mkdir()
-        mounts = cgroup_mounts()
-        # Joins the box, makes every cgroup mount read-only in its own mount namespace, then runs.
+        # Joins the box, makes every cgroup mount read-only in its own mount namespace, then
+        # runs (as root until setpriv, which comes last).
         script = ('echo $$ >"$0" || exit 1; while [ "$1" != -- ]; do '
                   'mount -o remount,bind,ro "$1" || exit 1; shift; done; shift; exec "$@"')
         argv = ["unshare", "--mount", "--propagation", "private", "/bin/sh", "-c", script,
-                str(box / "cgroup.procs"), *mounts, "--", *argv]
+                str(box / "cgroup.procs"), *cgroup_mounts(), "--", *argv]
     try:
         proc = await asyncio.create_subprocess_exec(*argv, stdout=asyncio.subprocess.PIPE,
-                                                    cwd=ROOT)
+                                                    cwd=ROOT, env=env)
         out, _ = await proc.communicate()
         if proc.returncode != 0:
             raise SystemExit(f"lag probe failed ({proc.returncode}): {out.decode()[-500:]}")
-        return json.loads(out.decode().strip().splitlines()[-1])
+        probe = json.loads(out.decode().strip().splitlines()[-1])
     finally:
+        if home is not None:
+            shutil.rmtree(home, ignore_errors=True)
         if box is not None:
             for _ in range(100):  # its sandboxes end a moment after it
                 try:
@@ -178,6 +209,10 @@ async def lag_probe(seconds: float, container: bool) -> dict | None:
                     break
                 except OSError:
                     await asyncio.sleep(0.05)
+    if shape != "sandbox_group" and (probe["uid"] != UID or probe["cgroup"]):
+        raise SystemExit(f"lag probe {shape} ran as uid {probe['uid']}, sandbox group "
+                         f"{probe['cgroup']}: not the shape it stands for")
+    return probe
 
 
 def cgroup_mounts() -> list[str]:
@@ -190,20 +225,43 @@ def renamed(figures: list[dict], prefix: str, keep: tuple[str, ...]) -> dict[str
             for name in keep if f["name"] == f"one_process_{name}"}
 
 
-async def main(args: argparse.Namespace) -> list[dict]:
-    started = time.monotonic()
-    grouped = await lag_probe(args.lag_seconds, container=False)
-    boxed = await lag_probe(args.lag_seconds, container=True)
-    for name, probe in (("as here", grouped), ("in a container-like cgroup, read-only", boxed)):
+async def lag_part(seconds: float) -> list[dict]:
+    """Part 3: the 5 ms ticker beside 4 hogs inside the sandbox, in each of SHAPES."""
+    figures = []
+    for shape, what in SHAPES.items():
+        probe = await lag_probe(seconds, shape)
         if probe is None:
-            print(f"4 hogs inside the sandbox, {name}: skipped (needs root to set it up)")
-        else:
-            print(f"4 hogs inside the sandbox, {name}: sandbox cpu group "
-                  f"{'yes' if probe['cgroup'] else 'NO'}, {probe['samples']} wake-ups of a 5 ms "
-                  f"ticker, lag p99 {probe['p99_ms']:.2f} ms, max {probe['max_ms']:.2f} ms; "
-                  f"runs ended by {', '.join(probe['endings'])}")
-    calm, busy, wrong, placement = await trivial_runs(args.runs)
-    load = one_process.parse(["--seconds", str(args.seconds)])
+            print(f"4 hogs inside the sandbox, {what}: skipped (needs root to set it up)")
+            continue
+        print(f"4 hogs inside the sandbox, {what}: ran as uid {probe['uid']}, sandbox cpu group "
+              f"{'yes' if probe['cgroup'] else 'no'}, {probe['samples']} wake-ups of a 5 ms "
+              f"ticker, lag p99 {probe['p99_ms']:.2f} ms, max {probe['max_ms']:.2f} ms; runs "
+              f"ended by {', '.join(probe['endings'])}")
+        figures += [figure(f"busy_host_ticker_lag_p99_{shape}", round(probe["p99_ms"], 2), "ms",
+                           "<= 5 (4 hogs inside the sandbox)"),
+                    figure(f"busy_host_ticker_lag_max_{shape}", round(probe["max_ms"], 2), "ms",
+                           "<= 20 (4 hogs inside the sandbox)")]
+    return figures
+
+
+async def runs_part(runs: int) -> list[dict]:
+    """Part 1: trivial /runs through a real bot, without and with the foreign hogs."""
+    calm, busy, wrong, placement = await trivial_runs(runs)
+    print(f"{HOGS} foreign hogs (nice 0, own sessions), {runs} trivial /runs each way; the bot's "
+          f"sandboxes: {placement}")
+    ms = 1000
+    return [
+        figure("busy_host_run_p50_calm", round(percentile(calm, 0.5) * ms), "ms", "info"),
+        figure("busy_host_run_max_calm", round(max(calm) * ms), "ms", "info"),
+        figure("busy_host_run_p50_hogs", round(percentile(busy, 0.5) * ms), "ms", "info"),
+        figure("busy_host_run_max_hogs", round(max(busy) * ms), "ms", "<= 2000"),
+        figure("busy_host_run_wrong", wrong, "runs", "== 0 (answered, with the right output)"),
+    ]
+
+
+async def load_part(seconds: float) -> list[dict]:
+    """Part 2: the one-process load, hogs only inside the sandbox, then beside foreign hogs."""
+    load = one_process.parse(["--seconds", str(seconds)])
     keep = ("loop_lag_p99", "loop_lag_max", "term_latency_p50", "term_latency_p99",
             "term_unanswered", "sandbox_running_avg", "bot_cpu", "steal", "python_speed")
     print(f"\n== the one-process load, hogs only inside the sandbox ({load.runs} CPU-hogging /runs)")
@@ -212,24 +270,7 @@ async def main(args: argparse.Namespace) -> list[dict]:
     async with foreign_hogs():
         beside = renamed(await one_process.main(load), "busy_host_foreign", keep)
     ratio = beside["term_latency_p99"]["value"] / max(alone["term_latency_p99"]["value"], 1e-9)
-    print(f"\nbusy host: {HOGS} foreign hogs (nice 0, own sessions), {args.runs} trivial /runs "
-          f"each way, one-process load {args.seconds:g} s each way; the bot's sandboxes: "
-          f"{placement}; took {time.monotonic() - started:.0f} s")
-    ms = 1000
-    lag = []
-    for name, probe in (("sandbox_group", grouped), ("no_cgroup", boxed)):
-        if probe is not None:
-            lag += [figure(f"busy_host_ticker_lag_p99_{name}", round(probe["p99_ms"], 2), "ms",
-                           "<= 5 (4 hogs inside the sandbox)"),
-                    figure(f"busy_host_ticker_lag_max_{name}", round(probe["max_ms"], 2), "ms",
-                           "<= 20 (4 hogs inside the sandbox)")]
     return [
-        *lag,
-        figure("busy_host_run_p50_calm", round(percentile(calm, 0.5) * ms), "ms", "info"),
-        figure("busy_host_run_max_calm", round(max(calm) * ms), "ms", "info"),
-        figure("busy_host_run_p50_hogs", round(percentile(busy, 0.5) * ms), "ms", "info"),
-        figure("busy_host_run_max_hogs", round(max(busy) * ms), "ms", "<= 2000"),
-        figure("busy_host_run_wrong", wrong, "runs", "== 0 (answered, with the right output)"),
         alone["loop_lag_p99"] | {"goal": "<= 5 (hogs only inside the sandbox)"},
         alone["term_latency_p99"] | {"goal": "<= 10 (hogs only inside the sandbox)"},
         alone["term_unanswered"],
@@ -245,6 +286,19 @@ async def main(args: argparse.Namespace) -> list[dict]:
     ]
 
 
+async def main(args: argparse.Namespace) -> list[dict]:
+    started = time.monotonic()
+    parts = set(args.part or (1, 2, 3))
+    results = await lag_part(args.lag_seconds) if 3 in parts else []
+    if 1 in parts:
+        results += await runs_part(args.runs)
+    if 2 in parts:
+        results += await load_part(args.seconds)
+    print(f"\nbusy host, part(s) {', '.join(map(str, sorted(parts)))}: took "
+          f"{time.monotonic() - started:.0f} s")
+    return results
+
+
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.busy_host",
                                      description=__doc__.split("\n")[0])
@@ -253,6 +307,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=10, help="trivial /runs without and with hogs")
     parser.add_argument("--lag-seconds", type=float, default=10.0,
                         help="each ticker measure beside 4 hogs inside the sandbox (part 3)")
+    parser.add_argument("--part", type=int, choices=(1, 2, 3), action="append",
+                        help="run only this part (repeatable; default: all three)")
     parser.add_argument("--lag-probe", type=float, help=argparse.SUPPRESS)  # part 3's own process
     args = parser.parse_args(argv)
     if min(args.seconds, args.runs, args.lag_seconds) <= 0:
