@@ -19,12 +19,12 @@ the machine would be, which the bot cannot demote) keep both cores busy, while:
    sandboxes are that user's unprivileged bubblewrap, and what keeps its loop responsive is
    only the snippets' nice 19 and SCHED_IDLE (and, on the host, their autogroups demoted) and
    their limits. Its wake-up lag p99 and max, against the goals of bench/sandbox_bench.py (5
-   and 20 ms).
+   and 20 ms), beside the same ticker's alone (no hogs) just before: the machine's own noise.
 
     python -m bench.busy_host [--seconds 65] [--runs 10] [--lag-seconds 10] [--part N ...]
 
 `--part 3` runs part 3 alone (repeat `--part` for several). The foreign hogs are killed at the
-end whatever happens; all three parts take about 2 x (seconds + 20) + 3 x lag-seconds + 50 s.
+end whatever happens; all three parts take about 2 x (seconds + 20) + 4 x lag-seconds + 50 s.
 Prints a table; merges figures named busy_host_* into bench/results.json. Part 3's uid shapes
 need root to set up (else they are skipped, and say so).
 """
@@ -124,29 +124,37 @@ async def one_run(tg: FakeTelegram) -> tuple[float, bool]:
 
 async def lag_beside_sandbox_hogs(seconds: float, runs: int = 4) -> dict:
     """This process as the bot: how late a 5 ms ticker wakes while `runs` CPU-hogging snippets
-    execute (the hogs only inside the sandbox)."""
-    config = replace(Config(pool=runs, cooldown_s=0, concurrency=runs, queue=runs),
-                     limits=Limits(wall_s=seconds))
+    execute (the hogs only inside the sandbox); with no runs, the ticker alone for `seconds`."""
     lags: list[float] = []
-    async with Sandbox.open(config) as sandbox:
-        if not sandbox.available:
-            raise SystemExit(f"sandbox unavailable: {sandbox.reason}")
-        grouped = sandbox.idle_group is not None
-        await asyncio.sleep(1.0)  # the pool fills: every hog starts warm
-        stop = asyncio.Event()
+    stop = asyncio.Event()
 
-        async def ticker() -> None:
-            while not stop.is_set():
-                start = time.perf_counter()
-                await asyncio.sleep(0.005)
-                lags.append(max(0.0, time.perf_counter() - start - 0.005))
+    async def ticker() -> None:
+        while not stop.is_set():
+            start = time.perf_counter()
+            await asyncio.sleep(0.005)
+            lags.append(max(0.0, time.perf_counter() - start - 0.005))
 
+    grouped, results = False, []
+    if runs == 0:
         async with asyncio.TaskGroup() as tg:
             tick = tg.create_task(ticker())
-            results = await asyncio.gather(*(sandbox.run("while True:\n    pass\n")
-                                             for _ in range(runs)))
+            await asyncio.sleep(seconds)
             stop.set()
             await tick
+    else:
+        config = replace(Config(pool=runs, cooldown_s=0, concurrency=runs, queue=runs),
+                         limits=Limits(wall_s=seconds))
+        async with Sandbox.open(config) as sandbox:
+            if not sandbox.available:
+                raise SystemExit(f"sandbox unavailable: {sandbox.reason}")
+            grouped = sandbox.idle_group is not None
+            await asyncio.sleep(1.0)  # the pool fills: every hog starts warm
+            async with asyncio.TaskGroup() as tg:
+                tick = tg.create_task(ticker())
+                results = await asyncio.gather(*(sandbox.run("while True:\n    pass\n")
+                                                 for _ in range(runs)))
+                stop.set()
+                await tick
     return {"p99_ms": percentile(lags, 0.99) * 1000, "max_ms": max(lags) * 1000,
             "samples": len(lags), "cgroup": grouped, "uid": os.geteuid(),
             "endings": [str(r.ending) for r in results]}
@@ -156,11 +164,13 @@ async def lag_beside_sandbox_hogs(seconds: float, runs: int = 4) -> dict:
 UID = 10001
 # Part 3's shapes of the bot that starts the sandboxes: name -> what protects its loop.
 SHAPES = {
-    "sandbox_group": "as here (as root: the sandboxes' idle cpu group beside the bot)",
-    "uid_host": f"uid {UID} on this host, no cgroup it may write: nice 19, SCHED_IDLE, the "
-                "sandboxes' autogroups demoted, the limits",
-    "uid_container": f"uid {UID} in a cpu cgroup of its own, cgroups read-only (a container, no "
-                     "autogroups): nice 19, SCHED_IDLE, the limits",
+    "no_hogs": "the ticker alone, as here, no sandbox (the machine's own noise, the baseline)",
+    "sandbox_group": "4 hogs inside the sandbox, as here (as root: the sandboxes' idle cpu "
+                     "group beside the bot)",
+    "uid_host": f"4 hogs inside the sandbox, uid {UID} on this host, no cgroup it may write: "
+                "nice 19, SCHED_IDLE, the sandboxes' autogroups demoted, the limits",
+    "uid_container": f"4 hogs inside the sandbox, uid {UID} in a cpu cgroup of its own, cgroups "
+                     "read-only (a container, no autogroups): nice 19, SCHED_IDLE, the limits",
 }
 
 
@@ -170,11 +180,12 @@ async def lag_probe(seconds: float, shape: str) -> dict | None:
     bubblewrap, as where the bot may not write cgroups; "uid_container" first joins a cpu cgroup
     of its own (no autogroups, as in a container) and makes every cgroup mount read-only in a
     private mount namespace. None when that cannot be set up here (not root)."""
-    argv = [sys.executable, "-m", "bench.busy_host", "--lag-probe", str(seconds)]
+    argv = [sys.executable, "-m", "bench.busy_host", "--lag-probe", str(seconds),
+            "--lag-hogs", "0" if shape == "no_hogs" else "4"]
     env = None
     box = home = None
     base = cpu_cgroup_dir()
-    if shape != "sandbox_group":
+    if shape.startswith("uid_"):
         if os.geteuid() != 0 or (shape == "uid_container" and base is None):
             return None
         # A home and temp dir the uid owns; the checkout and the venv need only be readable.
@@ -209,7 +220,7 @@ async def lag_probe(seconds: float, shape: str) -> dict | None:
                     break
                 except OSError:
                     await asyncio.sleep(0.05)
-    if shape != "sandbox_group" and (probe["uid"] != UID or probe["cgroup"]):
+    if shape.startswith("uid_") and (probe["uid"] != UID or probe["cgroup"]):
         raise SystemExit(f"lag probe {shape} ran as uid {probe['uid']}, sandbox group "
                          f"{probe['cgroup']}: not the shape it stands for")
     return probe
@@ -226,21 +237,22 @@ def renamed(figures: list[dict], prefix: str, keep: tuple[str, ...]) -> dict[str
 
 
 async def lag_part(seconds: float) -> list[dict]:
-    """Part 3: the 5 ms ticker beside 4 hogs inside the sandbox, in each of SHAPES."""
+    """Part 3: the 5 ms ticker alone, then beside 4 hogs inside the sandbox in each shape."""
     figures = []
     for shape, what in SHAPES.items():
         probe = await lag_probe(seconds, shape)
         if probe is None:
-            print(f"4 hogs inside the sandbox, {what}: skipped (needs root to set it up)")
+            print(f"{what}: skipped (needs root to set it up)")
             continue
-        print(f"4 hogs inside the sandbox, {what}: ran as uid {probe['uid']}, sandbox cpu group "
+        hogs = f"; runs ended by {', '.join(probe['endings'])}" if probe["endings"] else ""
+        print(f"{what}: ran as uid {probe['uid']}, sandbox cpu group "
               f"{'yes' if probe['cgroup'] else 'no'}, {probe['samples']} wake-ups of a 5 ms "
-              f"ticker, lag p99 {probe['p99_ms']:.2f} ms, max {probe['max_ms']:.2f} ms; runs "
-              f"ended by {', '.join(probe['endings'])}")
+              f"ticker, lag p99 {probe['p99_ms']:.2f} ms, max {probe['max_ms']:.2f} ms{hogs}")
+        goal = "info (the same ticker, no hogs)" if shape == "no_hogs" else None
         figures += [figure(f"busy_host_ticker_lag_p99_{shape}", round(probe["p99_ms"], 2), "ms",
-                           "<= 5 (4 hogs inside the sandbox)"),
+                           goal or "<= 5 (4 hogs inside the sandbox)"),
                     figure(f"busy_host_ticker_lag_max_{shape}", round(probe["max_ms"], 2), "ms",
-                           "<= 20 (4 hogs inside the sandbox)")]
+                           goal or "<= 20 (4 hogs inside the sandbox)")]
     return figures
 
 
@@ -310,6 +322,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--part", type=int, choices=(1, 2, 3), action="append",
                         help="run only this part (repeatable; default: all three)")
     parser.add_argument("--lag-probe", type=float, help=argparse.SUPPRESS)  # part 3's own process
+    parser.add_argument("--lag-hogs", type=int, default=4, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if min(args.seconds, args.runs, args.lag_seconds) <= 0:
         parser.error("--seconds, --runs and --lag-seconds must be positive")
@@ -319,7 +332,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
 if __name__ == "__main__":
     arguments = parse(sys.argv[1:])
     if arguments.lag_probe is not None:
-        print(json.dumps(asyncio.run(lag_beside_sandbox_hogs(arguments.lag_probe))))
+        print(json.dumps(asyncio.run(lag_beside_sandbox_hogs(arguments.lag_probe,
+                                                                arguments.lag_hogs))))
         sys.exit(0)
     results = asyncio.run(main(arguments))
     print(table(results))
