@@ -141,11 +141,11 @@ async def lag_beside_sandbox_hogs(seconds: float, runs: int = 4, remote: str | N
     grouped, results = False, []
     async with contextlib.AsyncExitStack() as stack:
         if runs:
-            if remote is None:  # the service's own wall time is SANDBOX__WALL_S
+            if remote is None:
                 config = replace(Config(pool=runs, cooldown_s=0, concurrency=runs, queue=runs),
                                  limits=Limits(wall_s=seconds))
                 sandbox = await stack.enter_async_context(Sandbox.open(config))
-            else:
+            else:  # the service's runs last its SANDBOX__WALL_S
                 sandbox = await stack.enter_async_context(
                     RemoteSandbox.open(RemoteConfig(urls=(remote,), cooldown_s=0)))
             if not sandbox.available:
@@ -196,7 +196,9 @@ async def lag_probe(seconds: float, shape: str) -> dict | None:
     argv = [sys.executable, "-m", "bench.busy_host", "--lag-probe", str(seconds),
             "--lag-hogs", "0" if shape == "no_hogs" else "4"]
     base = cpu_cgroup_dir()
-    if shape not in ("no_hogs", "sandbox_group") and (os.geteuid() != 0 or base is None):
+    if shape not in ("no_hogs", "sandbox_group") and os.geteuid() != 0:
+        return None
+    if shape in ("uid_container", "docker") and base is None:
         return None
     env = None
     async with contextlib.AsyncExitStack() as stack:
@@ -216,7 +218,7 @@ async def lag_probe(seconds: float, shape: str) -> dict | None:
         if proc.returncode != 0:
             raise SystemExit(f"lag probe failed ({proc.returncode}): {out.decode()[-500:]}")
         probe = json.loads(out.decode().strip().splitlines()[-1])
-        if shape == "docker":  # evidence that the cap was what held the hogs
+        if shape == "docker":  # how often the cap held the hogs back
             probe["throttled"] = throttled(capped)
     if shape not in ("no_hogs", "sandbox_group") and (probe["uid"] != BOT_UID or probe["cgroup"]):
         raise SystemExit(f"lag probe {shape} ran as uid {probe['uid']}, sandbox group "
@@ -244,7 +246,7 @@ def as_user(uid: int, argv: list[str], home: str,
 
 
 def cgroup_box(stack: contextlib.AsyncExitStack, base: Path, name: str,
-                     quota_us: int | None = None) -> Path:
+               quota_us: int | None = None) -> Path:
     """A cpu cgroup of its own below `base` (a container's), removed on the way out;
     `quota_us` of CPU per 100 ms period, as Docker's `cpus` sets (the kernel's CFS quota)."""
     box = base / f"async-guru-bench-{name}-{os.getpid()}"
@@ -333,7 +335,7 @@ async def lag_part(seconds: float) -> list[dict]:
     for shape, what in SHAPES.items():
         probe = await lag_probe(seconds, shape)
         if probe is None:
-            print(f"{what}: skipped (needs root to set it up)")
+            print(f"{what}: skipped (needs root, and a cpu cgroup for a box, to set it up)")
             continue
         hogs = f"; runs ended by {', '.join(probe['endings'])}" if probe["endings"] else ""
         if "throttled" in probe:
