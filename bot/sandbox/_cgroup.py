@@ -20,7 +20,8 @@ The kernel compares siblings only:
 Where cgroups are not writable (not root, a container), `create()` returns None; what protects
 the loop then is the snippet's own nice 19 and SCHED_IDLE (`_inside.py`), the demotion of its
 autogroup from outside (`_proc.demote_autogroup`, where autogroups apply) and its limits
-(processes, CPU seconds, wall time, slots); the floor is then the container's own cgroup.
+(processes, CPU seconds, wall time, slots); the CPU they can take at all is then whatever
+cgroup the process was put in (a container's `cpus:` cap; docs/sandbox.md has the figures).
 Tested on cgroup v1; on v2 (untested) the cpu controller is enabled for the two groups when the
 hierarchy allows it, else `create()` gives None. Blocking file I/O: call from a thread.
 """
