@@ -306,8 +306,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Set another channel's daily post from the server, not from a private chat.",
     },
     "daily_set_elsewhere": {
-        "hi": "Post us channel mein aayega; wahan /daily status aur /daily off chalega.",
-        "en": "The posts go to that channel; /daily status and /daily off work there.",
+        "hi": "Ho gaya! Ab roz {time} ({tz}) pe us channel mein aaj ka term aur uska quiz aayega. Wahan /daily status aur /daily off chalega.",
+        "en": "Done! Every day at {time} ({tz}) that channel gets a term of the day and its quiz. /daily status and /daily off work there.",
     },
     "btn_daily_status": {"hi": "Daily status", "en": "Daily status"},
     "daily_off_ok": {

@@ -22,7 +22,7 @@ async def lang(ctx: Context) -> Reply:
     they say `me`; everyone else (and everyone in a private chat) sets their own language.
     A trailing card id shows that card again in the new language (the card's language button)."""
     words = ctx.command.args.split()  # a platform with options types them in order: "hi chat"
-    if not words:
+    if not words or words[0].casefold() in _SCOPES:  # a scope alone (Discord's optional language)
         return Reply.text(ctx.t("lang_now"), private=True)
     value = _NAMES.get(words[0].casefold())
     if value is None or value not in LANGS:

@@ -94,7 +94,7 @@ async def test_daily_set_in_a_thread_posts_in_that_thread(bot: DiscordAdapter, f
     data = _daily_set(time="09:00", zone="Asia/Kolkata", channel=THREAD_ID)
     data["resolved"] = {"channels": {THREAD_ID: fake.resolved_channel(THREAD_ID)}}
     body = await _ask(fake, 2, data, admin=True)
-    assert t("hi", "daily_set_elsewhere") in _text(body["data"])
+    assert t("hi", "daily_set_elsewhere", time="09:00", tz="Asia/Kolkata") in _text(body["data"])
     assert await core.services.daily.daily_target(f"discord:{CHANNEL_ID}") is None
     rewire(core, clock=FakeClock(datetime(2026, 11, 25, 3, 30, tzinfo=UTC)))
     assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]

@@ -94,12 +94,11 @@ async def _set(ctx: Context, time_text: str, zone_text: str, wake: Callable[[], 
                             chat_kind=target.kind.value, at_time=f"{at:%H:%M}", tz=tz.key,
                             next_day=day.isoformat(), next_due=iso(due), now=iso(now))
     wake()
-    blocks = [Paragraph.plain(ctx.t("daily_set_ok", time=f"{at:%H:%M}", tz=tz.key)),
-              _next_line(ctx, due, tz)]
     if target != cmd.chat:  # posted elsewhere: its /daily status is read there
-        blocks.append(Paragraph.plain(ctx.t("daily_set_elsewhere")))
-        return Reply(blocks=tuple(blocks))
-    return Reply(blocks=tuple(blocks),
+        return Reply(blocks=(Paragraph.plain(ctx.t("daily_set_elsewhere", time=f"{at:%H:%M}", tz=tz.key)),
+                             _next_line(ctx, due, tz)))
+    return Reply(blocks=(Paragraph.plain(ctx.t("daily_set_ok", time=f"{at:%H:%M}", tz=tz.key)),
+                         _next_line(ctx, due, tz)),
                  buttons=((Button(ctx.t("btn_daily_status"), "daily", "status"),),))
 
 
