@@ -64,9 +64,13 @@ class OptionSpec:
     help: Text
     required: bool = False
     type: OptionType = OptionType.STRING
-    choices: tuple[Choice, ...] = ()
+    choices: tuple[Choice | str, ...] = ()  # a plain string is a choice shown as its value
     autocomplete: str | None = None  # a named source (bot.core.complete): "terms", "zones"
     multiline: bool = False  # code: Discord opens a modal for it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choices", tuple(c if isinstance(c, Choice) else Choice(c)
+                                                  for c in self.choices))
 
 
 @dataclass(frozen=True, slots=True)
