@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from rapidfuzz import fuzz, process
 
 DEFAULT_TZ = "UTC"  # a chat without a daily schedule counts its days in UTC
 _HHMM_RE = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
@@ -93,3 +96,57 @@ def week_start(instant: datetime, tz: ZoneInfo) -> datetime:
     """Monday 00:00 of the local week containing `instant`, as UTC."""
     day = local_day(instant, tz)
     return local_instant(day - timedelta(days=day.weekday()), time(0, 0), tz)
+
+
+# Zones a learner of this bot most likely means, offered before anything is typed.
+COMMON_ZONES = ("Asia/Kolkata", "UTC", "Asia/Karachi", "Asia/Dhaka", "Asia/Kathmandu", "Asia/Dubai",
+                "Asia/Singapore", "Europe/London", "Europe/Berlin", "America/New_York",
+                "America/Los_Angeles", "Australia/Sydney")
+_NOT_ZONES = ("posix/", "right/", "SystemV/")  # duplicates of the real ones in some builds
+ZONE_FUZZY_MIN = 75  # rapidfuzz ratio (0-100): "kolkatta" -> Kolkata scores 93, noise stays below
+# Names people type for a zone that no IANA zone has: a country, or a city that shares a zone.
+ZONE_ALIASES = {"india": "Asia/Kolkata", "ist": "Asia/Kolkata", "delhi": "Asia/Kolkata",
+                "new delhi": "Asia/Kolkata", "mumbai": "Asia/Kolkata", "bombay": "Asia/Kolkata",
+                "bangalore": "Asia/Kolkata", "bengaluru": "Asia/Kolkata", "chennai": "Asia/Kolkata",
+                "hyderabad": "Asia/Kolkata", "pune": "Asia/Kolkata", "pakistan": "Asia/Karachi",
+                "lahore": "Asia/Karachi", "nepal": "Asia/Kathmandu", "bangladesh": "Asia/Dhaka",
+                "sri lanka": "Asia/Colombo", "uae": "Asia/Dubai", "uk": "Europe/London",
+                "gmt": "UTC"}
+
+
+@functools.cache
+def zone_names() -> tuple[str, ...]:
+    """Every IANA zone name this machine knows (tzdata), sorted."""
+    return tuple(sorted(n for n in available_timezones()
+                        if not n.startswith(_NOT_ZONES) and n not in ("Factory", "localtime", "posixrules")))
+
+
+@functools.cache
+def _zone_keys() -> dict[str, str]:
+    """What a learner would type for a zone -> the zone: its city ("kolkata", "new york"), and
+    its full name ("asia/kolkata")."""
+    keys: dict[str, str] = {}
+    for name in zone_names():
+        keys.setdefault(name.casefold(), name)
+        keys.setdefault(name.rsplit("/", 1)[-1].replace("_", " ").casefold(), name)
+    keys.update(ZONE_ALIASES)
+    return keys
+
+
+def complete_zones(typed: str, limit: int = 25) -> list[str]:
+    """Zone names for a half-typed or misspelt zone: the common ones for nothing typed, then
+    substring matches (cities first), then fuzzy ones ("kolkatta" offers Asia/Kolkata)."""
+    key = " ".join(typed.replace("_", " ").split()).casefold()
+    if not key:
+        return list(COMMON_ZONES[:limit])
+    names = zone_names()
+    slug = key.replace(" ", "_")
+    hits = [ZONE_ALIASES[key]] if key in ZONE_ALIASES else []
+    hits += [n for n in names if n not in hits and n.rsplit("/", 1)[-1].casefold().startswith(slug)]
+    hits += [n for n in names if n not in hits and slug in n.casefold()]
+    if len(hits) < limit:
+        keys = _zone_keys()
+        for found, score, _ in process.extract(key, list(keys), scorer=fuzz.ratio, limit=limit * 2):
+            if score >= ZONE_FUZZY_MIN and keys[found] not in hits:
+                hits.append(keys[found])
+    return hits[:limit]

@@ -297,6 +297,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Done! Every day at {time} ({tz}) this chat gets a term of the day and its quiz.",
     },
     "daily_next": {"hi": "Agla post: {when}", "en": "Next post: {when}"},
+    "daily_zone_guess": {
+        "hi": "“{got}” koi time zone nahi hai. Shayad {guess}? Button dabao ya phir se likho.",
+        "en": "“{got}” is not a time zone. Perhaps {guess}? Tap the button or type it again.",
+    },
+    "daily_channel_private": {
+        "hi": "Kisi aur channel ka daily post wahin (server mein) set karo, private chat se nahi.",
+        "en": "Set another channel's daily post from the server, not from a private chat.",
+    },
+    "daily_set_elsewhere": {
+        "hi": "Ho gaya! Ab roz {time} ({tz}) pe us channel mein aaj ka term aur uska quiz aayega. Wahan /daily status aur /daily off chalega.",
+        "en": "Done! Every day at {time} ({tz}) that channel gets a term of the day and its quiz. /daily status and /daily off work there.",
+    },
     "btn_daily_status": {"hi": "Daily status", "en": "Daily status"},
     "daily_off_ok": {
         "hi": "Daily post band. Wapas chalu karne ke liye: /daily set 09:00 Asia/Kolkata",

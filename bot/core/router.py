@@ -42,6 +42,20 @@ class OptionType(enum.StrEnum):
     STRING = "string"
     INTEGER = "integer"
     BOOLEAN = "boolean"
+    # Another chat of the same platform, where the platform can pick one (Discord's channel
+    # option): the handler gets its id as the value. Where commands are typed it is not offered.
+    CHANNEL = "channel"
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """A fixed value an option may take, and what a picker shows for it (in both voices)."""
+
+    value: str
+    label: Text | None = None  # None: the value itself
+
+    def shown(self, lang: Lang) -> str:
+        return self.label.get(lang) if self.label else self.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +64,13 @@ class OptionSpec:
     help: Text
     required: bool = False
     type: OptionType = OptionType.STRING
-    choices: tuple[str, ...] = ()
-    autocomplete: str | None = None  # a named source adapters can query: "terms"
+    choices: tuple[Choice | str, ...] = ()  # a plain string is a choice shown as its value
+    autocomplete: str | None = None  # a named source (bot.core.complete): "terms", "zones"
     multiline: bool = False  # code: Discord opens a modal for it
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choices", tuple(c if isinstance(c, Choice) else Choice(c)
+                                                  for c in self.choices))
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +138,10 @@ class CommandSpec:
     private: bool = False  # replies go only to the user (Discord ephemeral)
     long_running: bool = False  # may take seconds: Discord defers, Telegram shows "typing"
     hidden: bool = False  # reachable by buttons and typing, not listed in menus or /help
+    # The bot later posts into the chat on its own (daily posts, a round's questions): offered
+    # only where the bot is a member of the chat, not wherever a user took it along (Discord's
+    # user install).
+    posts_later: bool = False
     # The text a form for the multi-line option starts with (Discord's modal), from the command
     # as given so far (e.g. a challenge's starter, or the learner's last attempt).
     prefill: Prefill | None = field(default=None, compare=False, repr=False)
@@ -129,9 +151,11 @@ class CommandSpec:
     def usage(self) -> str:
         if self.subcommands:
             forms = [" ".join([f"/{self.name}", *(() if sub.default else (sub.name,)),
-                               *(_usage(o) for o in sub.options)]) for sub in self.subcommands]
+                               *(_usage(o) for o in sub.options if o.type is not OptionType.CHANNEL)])
+                     for sub in self.subcommands]
             return " · ".join(forms)
-        return " ".join([f"/{self.name}", *(_usage(o) for o in self.options)])
+        return " ".join([f"/{self.name}", *(_usage(o) for o in self.options
+                                            if o.type is not OptionType.CHANNEL)])
 
     def subcommand(self, args: str) -> tuple[SubcommandSpec | None, str]:
         """The subcommand typed first in `args` and the rest; without one, the default
@@ -152,6 +176,7 @@ class CommandSpec:
                              s.default] for s in self.subcommands],
             "access": self.access.value,
             "private": self.private,
+            "posts_later": self.posts_later,
         }
 
 
@@ -160,8 +185,8 @@ def _usage(option: OptionSpec) -> str:
 
 
 def _describe(o: OptionSpec) -> list[Any]:
-    return [o.name, o.help.hi, o.help.en, o.required, o.type.value, list(o.choices),
-            o.autocomplete, o.multiline]
+    return [o.name, o.help.hi, o.help.en, o.required, o.type.value,
+            [[c.value, c.shown("hi"), c.shown("en")] for c in o.choices], o.autocomplete, o.multiline]
 
 
 class Router:

@@ -91,6 +91,9 @@ class Style(enum.StrEnum):
     ITALIC = "italic"
     CODE = "code"
     LINK = "link"
+    # An instant: `text` reads it in the chat's zone; a platform that shows each viewer the
+    # time in their own zone (Discord's <t:…>) renders `at` instead.
+    TIME = "time"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,12 +101,20 @@ class Span:
     text: str
     style: Style = Style.PLAIN
     url: str | None = None  # for LINK
+    at: str | None = None  # for TIME: the instant, UTC ISO-8601
+
+    @classmethod
+    def time(cls, text: str, at: str) -> Span:
+        return cls(text, Style.TIME, at=at)
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     spans: tuple[Span, ...]
     bullet: bool = False
+    # Says how to do something by typing a command ("or type /answer 12 2"): left out where the
+    # reply's buttons are the only way (Discord, which knows only its synced slash commands).
+    typed: bool = False
 
     @classmethod
     def plain(cls, text: str, *, bullet: bool = False) -> Paragraph:

@@ -203,6 +203,17 @@ class PostgresStorage:
             " spec_hash = excluded.spec_hash, synced_at = excluded.synced_at",
             application_id, scope, spec_hash, now())
 
+    async def discord_sync_scopes(self, application_id: str) -> list[str]:
+        rows = await self._pool.fetch(
+            "SELECT scope FROM discord_command_sync WHERE application_id = $1 ORDER BY scope",
+            application_id)
+        return [r[0] for r in rows]
+
+    async def forget_discord_sync(self, application_id: str, scope: str) -> None:
+        await self._pool.execute(
+            "DELETE FROM discord_command_sync WHERE application_id = $1 AND scope = $2",
+            application_id, scope)
+
     # -- quizzes and scores ------------------------------------------------------------------
 
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,

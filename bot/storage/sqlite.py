@@ -257,6 +257,17 @@ class Storage(SnippetRows, ChallengeSQL):
             (application_id, scope, spec_hash, _now()),
         )
 
+    async def discord_sync_scopes(self, application_id: str) -> list[str]:
+        rows = await self._db.execute_fetchall(
+            "SELECT scope FROM discord_command_sync WHERE application_id = ? ORDER BY scope",
+            (application_id,))
+        return [row[0] for row in rows]
+
+    async def forget_discord_sync(self, application_id: str, scope: str) -> None:
+        await self._db.execute(
+            "DELETE FROM discord_command_sync WHERE application_id = ? AND scope = ?",
+            (application_id, scope))
+
     async def _scalar(self, sql: str, params: tuple) -> str | None:
         rows = await self._db.execute_fetchall(sql, params)
         return next((row[0] for row in rows), None)

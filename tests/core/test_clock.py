@@ -37,3 +37,16 @@ def test_hhmm_accepts_24_hour_times_only():
     """09:00, 9:05 and 23.59 parse; 24:00, 9am and 12:60 do not."""
     assert parse_hhmm("9:05") == time(9, 5) and parse_hhmm("23.59") == time(23, 59)
     assert parse_hhmm("24:00") is None and parse_hhmm("9am") is None and parse_hhmm("12:60") is None
+
+
+def test_zone_completion_is_fuzzy_and_knows_common_names() -> None:
+    """A misspelt city, a lowercase name, a country and nothing typed all get real zones."""
+    from bot.core.clock import complete_zones, zone
+
+    assert complete_zones("kolkatta")[0] == "Asia/Kolkata"
+    assert complete_zones("new york")[0] == "America/New_York"
+    assert complete_zones("india")[0] == "Asia/Kolkata"
+    assert complete_zones("")[0] == "Asia/Kolkata" and len(complete_zones("", 5)) == 5
+    assert complete_zones("xyzzy") == []
+    assert len(complete_zones("a")) == 25
+    assert all(zone(z) is not None for q in ("kolkatta", "ber", "", "ist") for z in complete_zones(q))

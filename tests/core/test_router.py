@@ -72,3 +72,12 @@ def test_aliases_resolve_to_their_spec():
     spec = CommandSpec("term", Text("t", "t"), _ok)
     router.add(spec, "terms")
     assert router.get("TERMS") is spec and router.get("nope") is None
+
+
+def test_a_plain_string_choice_is_a_choice_shown_as_its_value() -> None:
+    """Choices may be plain strings or labelled in both voices; both end as `Choice`s."""
+    from bot.core.router import Choice
+
+    option = OptionSpec("x", Text("x", "x"), choices=("a", Choice("b", Text("Bee", "B"))))
+    assert [(c.value, c.shown("hi"), c.shown("en")) for c in option.choices] == [
+        ("a", "a", "a"), ("b", "Bee", "B")]

@@ -247,6 +247,12 @@ async def test_platform_state_round_trips(storage: Store):
     await storage.set_discord_sync_hash("app", "global", "h2")
     await storage.set_discord_sync_hash("app", "guild:1", "h3")
     assert await storage.discord_sync_hash("app", "global") == "h2"
+    await storage.set_discord_sync_hash("other-app", "guild:2", "h4")
+    assert await storage.discord_sync_scopes("app") == ["global", "guild:1"]
+    await storage.forget_discord_sync("app", "guild:1")
+    assert await storage.discord_sync_scopes("app") == ["global"]
+    assert await storage.discord_sync_hash("app", "guild:1") is None
+    assert await storage.discord_sync_scopes("other-app") == ["guild:2"]
     post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "now")
     other = await storage.create_quiz_post("test:g", "sync-2", "quiz", None, "now")
     assert other > post

@@ -29,6 +29,8 @@ from bot.adapters.discord._commands import (
     command_payloads,
     context_menu_name,
     focused_option,
+    guild_of,
+    invite_url,
     invoked,
     multiline_option,
     payload_hash,
@@ -37,6 +39,7 @@ from bot.adapters.discord._commands import (
 from bot.adapters.discord._render import files, plain_pages, render, view_for
 from bot.adapters.memo import ReplyMemo
 from bot.core.app import TargetGone
+from bot.core.complete import complete
 from bot.core.i18n import t
 from bot.core.router import CommandSpec
 from bot.core.types import Button, ChatKind, ChatRef, Command, Lang, Reply, UserRef
@@ -89,6 +92,8 @@ class _Client(discord.Client):
     async def on_ready(self) -> None:
         log.info("discord: connected as %s (application %s, %d servers)",
                  self.user, self.application_id, len(self.guilds))
+        if self.application_id is not None:
+            log.info("discord: add the bot to a server with %s", invite_url(self.application_id))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.adapter.on_interaction(interaction)
@@ -154,14 +159,17 @@ class DiscordAdapter:
 
     async def sync_commands(self) -> None:
         """PUT the commands when their hash differs from the last sync for this application and
-        scope. A failed sync is logged: the commands Discord already has keep working."""
+        scope, after clearing the commands of a dev server no longer configured (they would show
+        there twice: its own and the global ones). A failed sync is logged: the commands Discord
+        already has keep working."""
         client = self.client
         assert client is not None and client.application_id is not None
         app_id = client.application_id
-        payloads = command_payloads(self.core.router.visible())
+        payloads = command_payloads(self.core.router.visible(), self.core.default_lang)
         digest = payload_hash(payloads)
         guild = self.settings.dev_guild_id
         scope = scope_of(guild)
+        await self._clear_old_guilds(app_id, scope)
         if await self.storage.discord_sync_hash(str(app_id), scope) == digest:
             log.info("discord: %d commands unchanged (%s); no sync needed", len(payloads), scope)
             return
@@ -175,6 +183,25 @@ class DiscordAdapter:
             return
         await self.storage.set_discord_sync_hash(str(app_id), scope, digest)
         log.info("discord: synced %d commands (%s)", len(payloads), scope)
+
+    async def _clear_old_guilds(self, app_id: int, scope: str) -> None:
+        """Empty the command list of every dev server synced before that is not `scope`."""
+        client = self.client
+        assert client is not None
+        for old in await self.storage.discord_sync_scopes(str(app_id)):
+            old_guild = guild_of(old)
+            if old_guild is None or old == scope:
+                continue
+            try:
+                await client.http.bulk_upsert_guild_commands(app_id, old_guild, [])
+            except (discord.Forbidden, discord.NotFound):
+                pass  # the bot left that server: its commands went with it
+            except discord.HTTPException as exc:
+                log.warning("discord: could not clear the commands of %s (%s %s); trying again"
+                            " at the next start", old, exc.status, exc.text)
+                continue
+            await self.storage.forget_discord_sync(str(app_id), old)
+            log.info("discord: cleared the commands of %s (no longer the dev server)", old)
 
     # -- interactions ------------------------------------------------------------------------
 
@@ -291,38 +318,30 @@ class DiscordAdapter:
         await self.answer(interaction, command)
 
     async def _on_autocomplete(self, interaction: discord.Interaction) -> None:
-        """From the in-memory index, never deferred (Discord does not allow it), <= 25."""
+        """From the core's in-memory sources, never deferred (Discord does not allow it), <= 25."""
         data = cast(dict[str, Any], interaction.data or {})
         spec = self.core.router.get(str(data.get("name", "")))
         focused, option = focused_option(spec, data)
         choices: list[discord.app_commands.Choice[str]] = []
-        if focused is not None and spec is not None:
-            if option is not None and option.autocomplete == "challenges":
-                lang = await self._lang(self._command(interaction, spec.name, "", {}))
-                typed = str(focused.get("value", "")).casefold()
-                for challenge in self.core.services.challenges:
-                    title = challenge.meta.title.get(lang)
-                    if typed in challenge.id or typed in title.casefold() or typed == challenge.term:
-                        choices.append(discord.app_commands.Choice(
-                            name=f"{challenge.id}: {title}"[:100], value=challenge.id))
-            if option is not None and option.autocomplete == "terms":
-                lang = await self._lang(self._command(interaction, spec.name, "", {}))
-                for card in self.core.library.complete(str(focused.get("value", "")),
-                                                       limit=AUTOCOMPLETE_MAX):
-                    title = card.title(lang)
-                    label = title if title.casefold() == card.id else f"{title} ({card.id})"
-                    choices.append(discord.app_commands.Choice(name=label[:100], value=card.id))
+        if focused is not None and spec is not None and option is not None and option.autocomplete:
+            lang = await self._lang(self._command(interaction, spec.name, "", {}))
+            choices = [discord.app_commands.Choice(name=label, value=value) for value, label in
+                       complete(self.core, option.autocomplete, str(focused.get("value", "")), lang,
+                                AUTOCOMPLETE_MAX)]
         await interaction.response.autocomplete(choices[:AUTOCOMPLETE_MAX])
 
     def _command(self, interaction: discord.Interaction, name: str, args: str,
                  options: Mapping[str, str]) -> Command:
         in_guild = interaction.guild_id is not None
+        # A group DM, or a DM between two users (the bot added to a user's account): people
+        # other than the user are there, and none of them is an admin of it.
+        shared = not in_guild and interaction.context.private_channel
         # Discord always sends the channel; the user id is only a last resort key.
         chat = ChatRef("discord", str(interaction.channel_id or interaction.user.id),
-                       ChatKind.GROUP if in_guild else ChatKind.PRIVATE)
+                       ChatKind.GROUP if in_guild or shared else ChatKind.PRIVATE)
         user = UserRef("discord", str(interaction.user.id), interaction.user.display_name)
-        # Manage Server in a server; in a DM the user is the only human, hence the admin.
-        is_admin = not in_guild or interaction.permissions.manage_guild
+        # Manage Server in a server; in the bot's DM the user is the only human, hence the admin.
+        is_admin = interaction.permissions.manage_guild if in_guild else not shared
         return Command(name=name.lower(), args=args, chat=chat, user=user,
                        options=MappingProxyType(dict(options)), is_admin=is_admin,
                        locale=str(interaction.locale))

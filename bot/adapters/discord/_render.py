@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import discord
@@ -86,6 +86,10 @@ def span_md(span: Span) -> str:
             return _wrap(text, "*")
         case Style.CODE:
             return inline_code(text)
+        case Style.TIME if span.at:
+            # Each viewer sees the instant in their own zone and language, and how far off it is.
+            unix = int(datetime.fromisoformat(span.at).timestamp())
+            return f"<t:{unix}:f> (<t:{unix}:R>)"
         case Style.LINK if span.url:
             url = span.url.replace(" ", "%20").replace(")", "%29")
             return f"[{escape(text) or url}]({url})"
@@ -177,13 +181,22 @@ def _descriptions(chunks: list[str]) -> list[str]:
     return descriptions
 
 
+def untyped(reply: Reply) -> Reply:
+    """The reply without its hints about typing a command: on Discord only synced slash
+    commands and the reply's buttons exist, so "or type /answer 12 2" would mislead."""
+    if not any(isinstance(b, Paragraph) and b.typed for b in reply.blocks):
+        return reply
+    return replace(reply, blocks=tuple(b for b in reply.blocks
+                                       if not (isinstance(b, Paragraph) and b.typed)))
+
+
 def render(reply: Reply, lang: Lang = "hi") -> list[Page]:
     """The messages that show a reply: the first embed has the title and docs link; embeds
     are packed into messages under the 6,000-char total; past `MESSAGES_MAX` messages the rest
     is cut with a note that says how much. Buttons go on the last message. A picture is shown
     in the first message's last embed (`attachment://`, uploaded with that message: `files`)
     in place of the text it replaces."""
-    pages = _render(reply.with_picture_shown(), lang)
+    pages = _render(untyped(reply).with_picture_shown(), lang)
     if reply.image is not None:
         pages[0].embeds[-1].set_image(url=f"attachment://{reply.image.name}")
     pages[-1].view = view_for(reply)
@@ -243,7 +256,7 @@ def _render(reply: Reply, lang: Lang) -> list[Page]:
 def plain_pages(reply: Reply) -> list[str]:
     """The plain-text fallback (no Embed Links permission): message contents of <= 2,000
     chars, cut between lines, markdown escaped."""
-    text = escape(reply.plain())
+    text = escape(untyped(reply).plain())
     pages: list[str] = []
     while text:
         if len(text) <= CONTENT_MAX:

@@ -69,7 +69,7 @@ def question_blocks(entry: Entry, lang: Lang, post_id: int, order: Sequence[int]
         else:
             blocks.append(Paragraph((Span(f"{n}. "), Span(text.strip()))))
     blocks.append(Paragraph((Span(t(lang, "quiz_how"), Style.ITALIC), Span(" "),
-                             Span(f"/answer {post_id} <n>", Style.CODE))))
+                             Span(f"/answer {post_id} <n>", Style.CODE)), typed=True))
     return blocks
 
 

@@ -72,6 +72,6 @@ def register(core: Core) -> None:
         help=Text(hi="Curriculum ke examples live chalao", en="Run the curriculum's examples live"),
         handler=demo,
         options=(OptionSpec("demo", Text(hi="demo ka naam (khali = list)",
-                                         en="a demo's id (empty = list)")),),
+                                         en="a demo's id (empty = list)"), autocomplete="demos"),),
         long_running=True,
     ), "demos")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 from bot.core.features._cards import card_reply
 from bot.core.features._shared import echo
 from bot.core.i18n import t
-from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.router import Choice, CommandSpec, Context, OptionSpec, Text
 from bot.core.types import LANGS, ChatKind, Lang, Reply
 
 if TYPE_CHECKING:
@@ -21,8 +21,8 @@ async def lang(ctx: Context) -> Reply:
     """`/lang <hi|en> [me|chat] [card-id]`. In a group an admin sets the chat's default unless
     they say `me`; everyone else (and everyone in a private chat) sets their own language.
     A trailing card id shows that card again in the new language (the card's language button)."""
-    words = (ctx.command.options.get("language") or ctx.command.args).split()
-    if not words:
+    words = ctx.command.args.split()  # a platform with options types them in order: "hi chat"
+    if not words or words[0].casefold() in _SCOPES:  # a scope alone (Discord's optional language)
         return Reply.text(ctx.t("lang_now"), private=True)
     value = _NAMES.get(words[0].casefold())
     if value is None or value not in LANGS:
@@ -60,6 +60,15 @@ def register(core: Core) -> None:
         help=Text(hi="Bhasha chuno: /lang hi (Hinglish) ya /lang en (English)",
                   en="Choose the language: /lang hi (Hinglish) or /lang en (English)"),
         handler=lang,
-        options=(OptionSpec("language", Text(hi="hi ya en", en="hi or en"), choices=("hi", "en")),),
+        options=(
+            OptionSpec("language", Text(hi="Hinglish ya English", en="Hinglish or English"),
+                       choices=(Choice("hi", Text(hi="Hinglish", en="Hinglish")),
+                                Choice("en", Text(hi="English", en="English")))),
+            OptionSpec("scope", Text(hi="sirf aapke liye, ya poore chat ke liye (admins)",
+                                     en="just for you, or for the whole chat (admins)"),
+                       choices=(Choice("me", Text(hi="Sirf main", en="Just me")),
+                                Choice("chat", Text(hi="Yeh server / group (admins)",
+                                                    en="This server / group (admins)")))),
+        ),
         private=True,
     ), "language")

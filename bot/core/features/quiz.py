@@ -206,8 +206,8 @@ def register(core: Core) -> None:
         handler=quiz_command,
         options=(TERM_OPTION,),
         subcommands=(
-            SubcommandSpec("ask", Text(hi="Ek sawaal: button dabao ya /answer likho",
-                                       en="One question: tap an answer or type /answer"),
+            SubcommandSpec("ask", Text(hi="Ek sawaal, jawab ke buttons ke saath",
+                                       en="One question, with a button per answer"),
                            options=(TERM_OPTION,), default=True),
             SubcommandSpec("round", Text(
                 hi=f"{ROUND_MIN}-{ROUND_MAX} sawaal, har ek pe {ROUND_SECONDS} s, phir scoreboard",
@@ -220,6 +220,7 @@ def register(core: Core) -> None:
             SubcommandSpec("stop", Text(hi="Chal raha round rokna (admin ya jisne shuru kiya)",
                                         en="End the running round (an admin or its starter)")),
         ),
+        posts_later=True,  # a round posts its questions into the chat
     )
     core.router.add(spec)
     core.router.add(CommandSpec(

@@ -403,6 +403,12 @@ class PlatformState(Protocol):
     async def set_discord_sync_hash(self, application_id: str, scope: str, spec_hash: str
                                     ) -> None: ...
 
+    async def discord_sync_scopes(self, application_id: str) -> list[str]:
+        """Every scope ("global", "guild:<id>") this application's commands were synced to."""
+
+    async def forget_discord_sync(self, application_id: str, scope: str) -> None:
+        """That scope's commands were cleared: no hash is kept for it any more."""
+
     async def telegram_poll_add(self, *, poll_id: str, post_id: int, chat_id: str, chat_kind: str,
                                 message_id: int, now: str) -> None: ...
 

@@ -32,6 +32,8 @@ BOT_ID = APP_ID
 GUILD_ID = "1200000000000000001"
 CHANNEL_ID = "1300000000000000001"
 DM_CHANNEL_ID = "1300000000000000002"
+GROUP_DM_ID = "1300000000000000003"  # a group DM the bot is not in (reached by a user install)
+THREAD_ID = "1300000000000000004"  # a public thread in GUILD_ID
 USER_ID = "1400000000000000001"
 MANAGE_GUILD = 1 << 5
 WAIT = 10.0  # seconds a test waits for the bot's request before failing
@@ -166,9 +168,10 @@ class FakeDiscord:
 
     def interaction(self, kind: int, data: dict[str, Any], *, guild: bool = True,
                     admin: bool = False, message: dict[str, Any] | None = None,
-                    user: dict[str, Any] | None = None) -> dict[str, Any]:
-        """An INTERACTION_CREATE payload as Discord sends it (guild channel or DM), from `user`
-        (default: `self.user()`)."""
+                    user: dict[str, Any] | None = None, group_dm: bool = False) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload as Discord sends it (guild channel, the bot's DM, or
+        with `group_dm` a group DM where the user took the bot along: context 2, installed to
+        the user's account), from `user` (default: `self.user()`)."""
         ident = str(next(self._ids))
         user = user or self.user()
         payload: dict[str, Any] = {
@@ -188,12 +191,29 @@ class FakeDiscord:
                 member={"user": user, "roles": [], "joined_at": _now(), "deaf": False,
                         "mute": False, "flags": 0, "permissions": str(perms)},
             )
+        elif group_dm:
+            payload.update(context=2, channel_id=GROUP_DM_ID, user=user,
+                           authorizing_integration_owners={"1": user["id"]},
+                           channel={"id": GROUP_DM_ID, "type": 3, "name": "study group",
+                                    "recipients": [user, self.user("1400000000000000077", "friend")],
+                                    "owner_id": user["id"], "icon": None})
         else:
             payload.update(context=1, channel_id=DM_CHANNEL_ID, user=user,
                            channel={"id": DM_CHANNEL_ID, "type": 1, "recipients": [user]})
         if message is not None:
             payload["message"] = message
         return payload
+
+    def resolved_channel(self, channel_id: str = THREAD_ID, *, kind: int = 11) -> dict[str, Any]:
+        """A channel as Discord resolves it for a channel option (`data.resolved.channels`):
+        by default a public thread of the server."""
+        channel: dict[str, Any] = {"id": channel_id, "type": kind, "name": "daily-thread",
+                                   "permissions": str(EVERYDAY), "guild_id": GUILD_ID}
+        if kind in (10, 11, 12):
+            channel.update(parent_id=CHANNEL_ID, thread_metadata={
+                "archived": False, "auto_archive_duration": 10080, "locked": False,
+                "archive_timestamp": _now()})
+        return channel
 
     async def send_interaction(self, payload: dict[str, Any]) -> dict[str, Any]:
         await self.dispatch("INTERACTION_CREATE", payload)

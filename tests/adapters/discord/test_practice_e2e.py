@@ -95,8 +95,16 @@ async def _ready(bot: DiscordAdapter) -> None:
     await asyncio.wait_for(bot.client.wait_until_ready(), 10)
 
 
+def daily_slash(action: str) -> dict[str, Any]:
+    """`/daily set time:09:00 zone:Asia/Kolkata` as Discord sends it, from "set 09:00 Asia/Kolkata"."""
+    sub, *words = action.split()
+    values = dict(zip(("time", "zone"), words, strict=False)) if sub == "set" else {}
+    return {"id": "1", "name": "daily", "type": 1, "options": [{"type": 1, "name": sub, "options": [
+        {"name": k, "type": 3, "value": v} for k, v in values.items()]}]}
+
+
 async def _daily(fake: FakeDiscord, action: str, *, admin: bool) -> dict[str, Any]:
-    itx = fake.interaction(2, _slash("daily", action=action), admin=admin, user=ALICE)
+    itx = fake.interaction(2, daily_slash(action), admin=admin, user=ALICE)
     await fake.send_interaction(itx)
     return await _callback(fake, itx)
 

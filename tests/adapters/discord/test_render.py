@@ -114,3 +114,20 @@ def test_bullets_form_one_list() -> None:
               Paragraph.plain("after"))
     [page] = render(Reply(blocks=blocks))
     assert page.embeds[0].description == "• a\n• b\n\nafter"
+
+
+def test_a_time_span_is_a_discord_timestamp_and_its_text_elsewhere() -> None:
+    """A time span renders as <t:…:f> (<t:…:R>); the plain fallback keeps the readable text."""
+    reply = Reply(blocks=(Paragraph((Span("Next: "), Span.time("2026-11-26 09:00 IST",
+                                                                "2026-11-26T03:30:00+00:00"))),))
+    [page] = render(reply)
+    assert page.embeds[0].description == "Next: <t:1795663800:f> (<t:1795663800:R>)"
+    assert plain_pages(reply) == ["Next: 2026-11-26 09:00 IST"]
+
+
+def test_hints_about_typing_a_command_are_left_out() -> None:
+    """A paragraph that says how to type a command is not shown on Discord, in embeds or text."""
+    reply = Reply(blocks=(Paragraph.plain("Q?"), Paragraph((Span("type /answer 1 2"),), typed=True)))
+    [page] = render(reply)
+    assert page.embeds[0].description == "Q?"
+    assert plain_pages(reply) == ["Q?"]

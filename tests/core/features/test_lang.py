@@ -45,3 +45,19 @@ async def test_help_and_errors_speak_english_after_switching(core: Core):
     await core.handle(cmd("/lang en"))
     assert "There is no /nope command" in (await core.handle(cmd("/nope"))).plain()
     assert "Every button is just a command" in (await core.handle(cmd("/help"))).plain()
+
+
+async def test_a_scope_without_a_language_says_how_to_choose(core: Core):
+    """`/lang me` (Discord's scope picked, the language left out) explains /lang, changes nothing."""
+    from bot.core.i18n import t
+
+    reply = await core.handle(cmd("/lang me", chat=GROUP, is_admin=True))
+    assert reply.plain() == t("hi", "lang_now") and reply.private
+    assert await core.services.prefs.user_lang(ALICE.key) is None
+
+
+async def test_an_admin_choosing_me_changes_only_their_own_language(core: Core):
+    """`/lang en me` by a group admin leaves the group's default alone."""
+    await core.handle(cmd("/lang en me", chat=GROUP, is_admin=True))
+    assert await core.services.prefs.user_lang(ALICE.key) == "en"
+    assert await core.services.prefs.chat_lang(GROUP.key) is None

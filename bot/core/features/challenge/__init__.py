@@ -28,7 +28,8 @@ def register(core: Core) -> None:
                   en="Coding challenges: the list, or open one (/challenge <id>)"),
         handler=challenge,
         options=(OptionSpec("id", Text(hi="challenge id ya term (khaali = list)",
-                                       en="challenge id or term (empty = the list)")),),
+                                       en="challenge id or term (empty = the list)"),
+                            autocomplete="challenges"),),
     ), "challenges")
     core.router.add(CommandSpec(
         name="submit",

@@ -2,7 +2,11 @@
 
 In groups only chat admins may change the schedule, the track or post (set, off, now, track
 all|curriculum); anyone may read `/daily status` and `/daily track`. In a private chat the user
-is the admin.
+is the admin. The rights are checked here, per subcommand, not by the platform: a platform's
+command permission would hide `/daily status` from members too.
+
+A platform with native subcommands (Discord) passes the values it parsed in `options`; there
+`/daily set` may also name another channel of the server (a thread too) to post in.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import (
+    complete_zones,
     iso,
     local_day,
     local_instant,
@@ -23,8 +28,8 @@ from bot.core.clock import (
 from bot.core.features._questions import post_question
 from bot.core.features._shared import echo
 from bot.core.features.daily._post import daily_reply, next_term, pick_question, track_terms
-from bot.core.router import CommandSpec, Context, OptionSpec, Text
-from bot.core.types import Button, ChatKind, Heading, Paragraph, Reply, Span, Style
+from bot.core.router import Choice, CommandSpec, Context, OptionSpec, OptionType, SubcommandSpec, Text
+from bot.core.types import Button, ChatKind, ChatRef, Heading, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -43,35 +48,57 @@ def _fmt(instant: datetime, tz: ZoneInfo) -> str:
     return text if local.utcoffset() == timedelta(0) else f"{text} ({instant:%H:%M} UTC)"
 
 
-async def _set(ctx: Context, words: list[str], wake: Callable[[], None]) -> Reply:
+def _next_line(ctx: Context, due: datetime, tz: ZoneInfo) -> Paragraph:
+    """"Next post: <when>", the instant as a time span: read in the chat's zone as text, and in
+    each viewer's own zone where the platform can show that."""
+    head, _, tail = ctx.t("daily_next", when="\0").partition("\0")
+    return Paragraph(tuple(s for s in (Span(head), Span.time(_fmt(due, tz), iso(due)), Span(tail))
+                           if s.text))
+
+
+async def _set(ctx: Context, time_text: str, zone_text: str, wake: Callable[[], None],
+               channel: str | None = None) -> Reply:
+    """`channel`: the id of another chat of the same platform to post in (Discord's channel
+    option), else this chat."""
     cmd = ctx.command
+    if channel and channel != cmd.chat.id and cmd.chat.kind is ChatKind.PRIVATE:
+        # Admin of a private chat is no right over another chat.
+        return Reply.text(ctx.t("daily_channel_private"), private=True)
+    target = ChatRef(cmd.chat.platform, channel, ChatKind.GROUP) if channel else cmd.chat
     storage = ctx.services.daily
-    existing = await storage.daily_target(cmd.chat.key)
-    if not words:
+    existing = await storage.daily_target(target.key)
+    if not time_text:
         return Reply.text(ctx.t("daily_set_usage"), private=True)
-    at = parse_hhmm(words[0])
+    at = parse_hhmm(time_text)
     if at is None:
-        return Reply.text(ctx.t("daily_bad_time", got=echo(words[0])), private=True)
-    tz_name = words[1] if len(words) > 1 else (existing.tz if existing else "")
+        return Reply.text(ctx.t("daily_bad_time", got=echo(time_text)), private=True)
+    tz_name = zone_text.strip() or (existing.tz if existing else "")
     if not tz_name:
         return Reply.text(ctx.t("daily_need_zone", time=f"{at:%H:%M}"), private=True)
     tz = zone(tz_name)
     if tz is None:
+        guess = complete_zones(tz_name, 1)
+        if guess:
+            return Reply(blocks=(Paragraph.plain(ctx.t("daily_zone_guess", got=echo(tz_name),
+                                                       guess=guess[0])),),
+                         buttons=((Button(f"/daily set {at:%H:%M} {guess[0]}", "daily",
+                                          f"set {at:%H:%M} {guess[0]}"),),), private=True)
         return Reply.text(ctx.t("daily_bad_zone", got=echo(tz_name)), private=True)
-    if len(words) > 2:
-        return Reply.text(ctx.t("daily_set_usage"), private=True)
     now = ctx.services.clock.now()
     day = local_day(now, tz)
     # Today still, unless today's time has passed or today was already posted.
-    if local_instant(day, at, tz) <= now or await storage.daily_ledger_day(cmd.chat.key, day.isoformat()):
+    if local_instant(day, at, tz) <= now or await storage.daily_ledger_day(target.key, day.isoformat()):
         day += timedelta(days=1)
     due = local_instant(day, at, tz)
-    await storage.daily_set(chat_key=cmd.chat.key, platform=cmd.chat.platform, chat_id=cmd.chat.id,
-                            chat_kind=cmd.chat.kind.value, at_time=f"{at:%H:%M}", tz=tz.key,
+    await storage.daily_set(chat_key=target.key, platform=target.platform, chat_id=target.id,
+                            chat_kind=target.kind.value, at_time=f"{at:%H:%M}", tz=tz.key,
                             next_day=day.isoformat(), next_due=iso(due), now=iso(now))
     wake()
+    if target != cmd.chat:  # posted elsewhere: its /daily status is read there
+        return Reply(blocks=(Paragraph.plain(ctx.t("daily_set_elsewhere", time=f"{at:%H:%M}", tz=tz.key)),
+                             _next_line(ctx, due, tz)))
     return Reply(blocks=(Paragraph.plain(ctx.t("daily_set_ok", time=f"{at:%H:%M}", tz=tz.key)),
-                         Paragraph.plain(ctx.t("daily_next", when=_fmt(due, tz)))),
+                         _next_line(ctx, due, tz)),
                  buttons=((Button(ctx.t("btn_daily_status"), "daily", "status"),),))
 
 
@@ -93,7 +120,7 @@ async def _status(ctx: Context) -> Reply:
     blocks: list = []
     if target.enabled:
         blocks.append(Paragraph.plain(ctx.t("daily_on", time=target.at_time, tz=target.tz)))
-        blocks.append(Paragraph.plain(ctx.t("daily_next", when=_fmt(parse_iso(target.next_due), tz))))
+        blocks.append(_next_line(ctx, parse_iso(target.next_due), tz))
     else:
         reason = target.disabled_reason or "off"
         key_ = "daily_is_off" if reason == "off" else "daily_is_gone"
@@ -151,15 +178,19 @@ async def _track(ctx: Context, words: list[str]) -> Reply:
 
 
 async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
-    words = (ctx.command.options.get("action") or ctx.command.args).split()
-    if ctx.command.options.get("time"):
-        words = ["set", ctx.command.options["time"], *ctx.command.options.get("zone", "").split()]
+    options = ctx.command.options
+    words = ctx.command.args.split()
     sub = words[0].casefold() if words else "status"
     reads = sub == "status" or (sub == "track" and len(words) == 1)
     if not reads and ctx.command.chat.kind is ChatKind.GROUP and not ctx.command.is_admin:
         return Reply.text(ctx.t("admin_only"), private=True)
+    if sub == "set" and "time" in options:  # parsed by the platform: a zone may hold spaces
+        return await _set(ctx, options["time"], options.get("zone", ""), wake,
+                          options.get("channel") or None)
     if sub == "set":
-        return await _set(ctx, words[1:], wake)
+        if len(words) > 3:
+            return Reply.text(ctx.t("daily_set_usage"), private=True)
+        return await _set(ctx, *[*words[1:], "", ""][:2], wake)
     if sub in ("off", "stop"):
         return await _off(ctx, wake)
     if sub == "status":
@@ -168,9 +199,30 @@ async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
         return await _now(ctx)
     if sub == "track":
         return await _track(ctx, words[1:])
-    if parse_hhmm(sub):  # "/daily 09:00 Asia/Kolkata" means set
-        return await _set(ctx, words, wake)
+    if parse_hhmm(sub) and len(words) <= 2:  # "/daily 09:00 Asia/Kolkata" means set
+        return await _set(ctx, *[*words, ""][:2], wake)
     return Reply.text(ctx.t("daily_usage"), private=True)
+
+
+_SET = SubcommandSpec(
+    "set", Text(hi="Roz ka post chalu karo: time, zone, aur chaho to channel (admins)",
+                en="Start the daily post: time, zone, and a channel if you like (admins)"),
+    options=(
+        OptionSpec("time", Text(hi="kab, HH:MM, jaise 09:00", en="when, HH:MM, e.g. 09:00"), required=True),
+        OptionSpec("zone", Text(hi="time zone, jaise Asia/Kolkata (pehli baar zaroori)",
+                                en="time zone, e.g. Asia/Kolkata (needed the first time)"),
+                   autocomplete="zones"),
+        OptionSpec("channel", Text(hi="kis channel ya thread mein (khaali = yahin)",
+                                   en="which channel or thread (empty = here)"),
+                   type=OptionType.CHANNEL),
+    ))
+_TRACK = SubcommandSpec(
+    "track", Text(hi="Kaunse terms: revision sheet ya sab (admins badalte hain)",
+                  en="Which terms: the revision sheet or all (admins change it)"),
+    options=(OptionSpec("track", Text(hi="khaali = abhi wala dikhao", en="empty = show the current one"),
+                        choices=(Choice("curriculum", Text(hi="Sirf revision sheet",
+                                                           en="The revision sheet only")),
+                                 Choice("all", Text(hi="Sab (level 2 bhi)", en="All (level 2 too)")))),))
 
 
 def register_commands(core: Core, wake: Callable[[], None]) -> None:
@@ -184,7 +236,14 @@ def register_commands(core: Core, wake: Callable[[], None]) -> None:
         help=Text(hi="Roz ek term + quiz: /daily set 09:00 Asia/Kolkata, off, status, now, track all",
                   en="A term + quiz every day: /daily set 09:00 Asia/Kolkata, off, status, now, track all"),
         handler=handler,
-        options=(OptionSpec("action", Text(
-            hi="set HH:MM Zone | off | status | now | track all|curriculum",
-            en="set HH:MM Zone | off | status | now | track all|curriculum")),),
+        subcommands=(
+            _SET,
+            SubcommandSpec("off", Text(hi="Roz ka post band karo (admins)",
+                                       en="Stop the daily post (admins)")),
+            SubcommandSpec("status", Text(hi="Schedule aur pichhle 7 din ke posts dekho",
+                                          en="The schedule and the last 7 days of posts")),
+            SubcommandSpec("now", Text(hi="Abhi ek extra post (admins)", en="One extra post, now (admins)")),
+            _TRACK,
+        ),
+        posts_later=True,
     ))

@@ -111,3 +111,63 @@ async def test_an_unknown_track_gets_the_two_choices_and_changes_nothing(core):
         assert "/daily track all" in reply.plain() and "/daily track curriculum" in reply.plain(), text
         assert reply.private
     assert await core.services.daily.daily_track(DM.key) == "curriculum"
+
+
+async def _with_options(core, args: str, chat=GROUP, *, admin: bool = True, **options: str):
+    """A /daily as a platform with native subcommands sends it: typed form plus parsed values."""
+    from dataclasses import replace
+    from types import MappingProxyType
+
+    from tests.core.features.conftest import cmd
+
+    command = replace(cmd(f"/daily {args}", chat, ALICE, admin=admin), options=MappingProxyType(options))
+    return [r async for r in core.stream(command)]
+
+
+async def test_the_next_post_is_a_time_span_with_its_instant(core, clock):
+    """The next post's time is readable text and carries its UTC instant for platforms that show
+    each viewer their own time."""
+    from bot.core.types import Style
+
+    (reply,) = await replies(core, "/daily set 09:00 Asia/Kolkata")
+    [span] = [s for b in reply.blocks for s in getattr(b, "spans", ()) if s.style is Style.TIME]
+    assert span.text == "2026-11-26 09:00 IST (03:30 UTC)" and span.at == "2026-11-26T03:30:00+00:00"
+    (status,) = await replies(core, "/daily status")
+    assert any(s.style is Style.TIME and s.at == span.at
+               for b in status.blocks for s in getattr(b, "spans", ()))
+
+
+async def test_set_with_parsed_options_takes_a_zone_with_spaces_and_another_channel(core, clock):
+    """Parsed values win over the typed form; a channel option schedules that chat, not this one."""
+    (reply,) = await _with_options(core, "set 09:00 America/New_York chan-9", time="09:00",
+                                   zone="America/New_York", channel="chan-9")
+    assert await core.services.daily.daily_target(GROUP.key) is None
+    target = await core.services.daily.daily_target("test:chan-9")
+    assert target is not None and (target.chat_id, target.chat_kind, target.tz) == (
+        "chan-9", "group", "America/New_York")
+    assert "/daily status" in reply.plain() and not reply.buttons  # its status is read there
+
+
+async def test_a_channel_option_is_refused_from_a_private_chat(core):
+    """Being the admin of a DM is no right over a server's channel."""
+    (reply,) = await _with_options(core, "set 09:00 UTC chan-9", DM, time="09:00", zone="UTC",
+                                   channel="chan-9")
+    assert reply.private and await core.services.daily.daily_target("test:chan-9") is None
+
+
+async def test_a_misspelt_zone_is_answered_with_a_guess_to_tap(core):
+    """"kolkatta" is not a zone; the reply offers Asia/Kolkata as a button that sets it."""
+    (reply,) = await replies(core, "/daily set 09:00 kolkatta")
+    assert "Asia/Kolkata" in reply.plain() and await core.services.daily.daily_target(DM.key) is None
+    [[button]] = reply.buttons
+    assert button.payload == "daily set 09:00 Asia/Kolkata"
+
+
+async def test_zone_is_optional_once_the_chat_has_one(core):
+    """The first set needs a zone; later sets keep it."""
+    (first,) = await _with_options(core, "set 09:00", time="09:00")
+    assert first.private and await core.services.daily.daily_target(GROUP.key) is None
+    await _with_options(core, "set 09:00 Asia/Kolkata", time="09:00", zone="Asia/Kolkata")
+    await _with_options(core, "set 07:15", time="07:15")
+    target = await core.services.daily.daily_target(GROUP.key)
+    assert (target.at_time, target.tz) == ("07:15", "Asia/Kolkata")
