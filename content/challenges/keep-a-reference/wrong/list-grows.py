@@ -24,6 +24,6 @@ async def main():
     for reply in list(waiting):
         reply.set_result("ok")  # the server replies
     await asyncio.sleep(0.01)
-    print(log)
+    print(sorted(log))
 
 asyncio.run(main())
