@@ -492,6 +492,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "diagram_alt": {"hi": "{title}: diagram", "en": "{title}: a diagram"},
     "explain_title": {"hi": "Ye error kyun aaya?", "en": "Why this error?"},
+    "explain_title_note": {"hi": "Is run me kya dikha?", "en": "What this run shows"},
     "explain_card": {"hi": "Card", "en": "Card"},
     "explain_await_outside_async": {
         "hi": "`await` sirf `async def` ke andar chalta hai; normal `def` mein nahi.\nFunction ko `async def` banao aur use await karo.",
