@@ -24,6 +24,12 @@ def card_reply(core: Core, card: Card, lang: Lang) -> Reply:
     return core.library.memo(("card_reply", card.id, lang), lambda: _card_reply(core, card, lang))
 
 
+def _nav_label(before: str, title: str, after: str, limit: int = 40) -> str:
+    """A ◀/▶ button's label within `limit`: a long title is cut, never the arrow's word."""
+    room = limit - len(before) - len(after)
+    return before + (title if len(title) <= room else title[:room - 1] + "…") + after
+
+
 def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
     lib = core.library
     blocks: list = []
@@ -42,9 +48,9 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
         prev, nxt = lib.neighbours(card)
         nav = []
         if prev:
-            nav.append(Button(f"{_t(lang, 'btn_prev')}: {prev.title(lang)}"[:40], "term", prev.id))
+            nav.append(Button(_nav_label(f"{_t(lang, 'btn_prev')}: ", prev.title(lang), ""), "term", prev.id))
         if nxt:
-            nav.append(Button(f"{nxt.title(lang)}: {_t(lang, 'btn_next')}"[:40], "term", nxt.id))
+            nav.append(Button(_nav_label("", nxt.title(lang), f": {_t(lang, 'btn_next')}"), "term", nxt.id))
         if not nxt or (nxt.beyond and not card.beyond):  # the sheet's end: its summary too
             nav.append(Button(_t(lang, "btn_summary"), "summary"))
         buttons.append(tuple(nav))

@@ -33,6 +33,18 @@ async def test_card_offers_previous_next_related_and_language(core: Core):
     assert "/lang en await" in lines
 
 
+async def test_a_long_neighbour_title_is_cut_but_the_arrow_stays(core: Core):
+    """taskgroup's next is "Timeouts (asyncio.timeout, wait_for)": the title is shortened with
+    an ellipsis, "Next ▶" stays whole, and the label fits 40 characters."""
+    await core.handle(cmd("/lang en"))
+    reply = await core.handle(cmd("/term taskgroup"))
+    nxt = next(b for b in reply.buttons[0] if b.args == "timeouts")
+    assert nxt.label.endswith("…: Next ▶") and nxt.label.startswith("Timeouts (") and len(nxt.label) == 40
+    prev = await core.handle(cmd("/term cancellation"))
+    back = next(b for b in prev.buttons[0] if b.args == "timeouts")
+    assert back.label.startswith("◀ Previous: Timeouts") and back.label.endswith("…")
+
+
 async def test_first_and_last_cards_have_one_neighbour(core: Core):
     """The first card has no previous; the last one leads to the summary."""
     first = await core.handle(cmd("/term sync"))
