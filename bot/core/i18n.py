@@ -226,8 +226,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "stats_due": {"hi": "Practice mein due: {n}", "en": "Due in practice: {n}"},
     "stats_terms": {"hi": "Cards dekhe: sheet {a}/{n}, level 2 {b}/{m}",
                     "en": "Cards seen: the sheet {a}/{n}, level 2 {b}/{m}"},
-    "stats_challenges": {"hi": "Challenges: {solved} solved / {tried} try kiye (sab chats)",
-                         "en": "Challenges: {solved} solved / {tried} tried (all chats)"},
+    "stats_challenges": {"hi": "Challenges: {solved} solved / {tried} try kiye (sab chats): sheet {a}/{n}, level 2 {b}/{m}",
+                         "en": "Challenges: {solved} solved / {tried} tried (all chats): the sheet {a}/{n}, level 2 {b}/{m}"},
     "btn_quiz": {"hi": "Quiz", "en": "Quiz"},
     "btn_practice": {"hi": "Practice", "en": "Practice"},
     "board_title": {"hi": "Leaderboard", "en": "Leaderboard"},
@@ -504,6 +504,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "diagram_alt": {"hi": "{title}: diagram", "en": "{title}: a diagram"},
     "explain_title": {"hi": "Ye error kyun aaya?", "en": "Why this error?"},
+    "explain_title_note": {"hi": "Is run me kya dikha?", "en": "What this run shows"},
     "explain_card": {"hi": "Card", "en": "Card"},
     "explain_await_outside_async": {
         "hi": "`await` sirf `async def` ke andar chalta hai; normal `def` mein nahi.\nFunction ko `async def` banao aur use await karo.",

@@ -197,7 +197,8 @@ def lint(root: Path, curriculum_path: Path | None = None, *,
                                      {c.id: p for c, p in cards})
     findings += check_demos(root, [card for card, _ in cards])
     findings += lint_challenges(root, ids, [e.id for e in entries.values() if e.id != "summary"],
-                                _misconception_tags(root), open_sandbox)
+                                _misconception_tags(root), open_sandbox,
+                                beyond_ids=[card.id for card, _ in cards if card.beyond])
     return sorted(findings)
 
 

@@ -87,3 +87,34 @@ def test_level_two_card_needs_a_quiz_file(tmp_path: Path):
     root = _with_card(tmp_path, "order: 3\ntrack: 2\n")
     (root / "quiz").mkdir()
     assert "no quiz file for 'taskgroup'" in {f.message for f in lint(root) if f.code == "QUIZ009"}
+
+
+def _challenges_with_level_two(tmp_path: Path) -> Path:
+    """CHAL004's tree with a level-2 card (taskgroup) beside its two curriculum terms."""
+    import shutil
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURES / "CHAL004", root)
+    body = (FIXTURES / "TERM019" / "terms" / "taskgroup.md").read_text(encoding="utf-8")
+    (root / "terms" / "taskgroup.md").write_text(body.replace("order: 2\n", "order: 3\n"),
+                                                 encoding="utf-8")
+    return root
+
+
+def test_a_challenge_may_belong_to_a_level_two_card(tmp_path: Path):
+    """CHAL004 accepts a level-2 card's id as a challenge's term (its fixture's unknown term fails)."""
+    root = _challenges_with_level_two(tmp_path)
+    manifest = root / "challenges" / "say-more" / "challenge.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("term: nope", "term: taskgroup"),
+                        encoding="utf-8")
+    assert lint(root, open_sandbox=open_sandbox) == []
+
+
+def test_a_level_two_card_needs_a_challenge(tmp_path: Path):
+    """Where there are challenges, a level-2 card without one is CHAL012, like a curriculum term."""
+    root = _challenges_with_level_two(tmp_path)
+    import shutil
+
+    shutil.rmtree(root / "challenges" / "say-more")
+    findings = lint(root, open_sandbox=open_sandbox)
+    assert [(f.code, f.message) for f in findings] == [("CHAL012", "no challenge for 'taskgroup'")]

@@ -36,7 +36,7 @@ CHAL_CODES: dict[str, str] = {
     "CHAL001": "challenge.yaml is missing, does not parse or does not fit the schema",
     "CHAL002": "challenge id does not match its folder",
     "CHAL003": "a challenge file is missing, or a wrong answer is not listed in challenge.yaml",
-    "CHAL004": "challenge term is not a curriculum term with a card",
+    "CHAL004": "challenge term is not a curriculum term or a level-2 card",
     "CHAL005": "challenge card does not exist",
     "CHAL006": "a check's misconception is not defined in misconceptions.yaml",
     "CHAL007": "a check's message has other placeholders in one voice, or ones the harness never fills",
@@ -44,7 +44,7 @@ CHAL_CODES: dict[str, str] = {
     "CHAL009": "budget beyond the sandbox's limits",
     "CHAL010": "the starter or a wrong answer is meant to fail a check the challenge does not have",
     "CHAL011": "checks.py fails a check that challenge.yaml does not describe",
-    "CHAL012": "a curriculum term has no challenge",
+    "CHAL012": "a curriculum term or a level-2 card has no challenge",
     "CHAL013": "the reference solution does not pass in the sandbox",
     "CHAL014": "the starter does not fail on its intended check in the sandbox",
     "CHAL015": "a wrong answer does not fail on its intended check in the sandbox",
@@ -106,7 +106,7 @@ def check_static(ch: Challenge, folder: Path, terms: set[str], cards: set[str],
     if meta.id != folder.name:
         add("CHAL002", f"folder is {folder.name!r} but id is {meta.id!r}")
     if meta.term not in terms:
-        add("CHAL004", f"term {meta.term!r} is not a curriculum term with a card")
+        add("CHAL004", f"term {meta.term!r} is not a curriculum term or a level-2 card")
     if meta.card not in cards:
         add("CHAL005", f"card {meta.card!r} does not exist")
     listed = set(meta.wrong)
@@ -272,13 +272,16 @@ def check_runs(challenges: list[tuple[Challenge, Path]], open_sandbox: SandboxOp
 
 
 def lint_challenges(root: Path, card_ids: Iterable[str], term_ids: Iterable[str],
-                    misconceptions: Iterable[str], open_sandbox: SandboxOpener | None = None
-                    ) -> list:
-    """Findings for root/challenges (root is content/); nothing when there is no such folder."""
+                    misconceptions: Iterable[str], open_sandbox: SandboxOpener | None = None,
+                    beyond_ids: Iterable[str] = ()) -> list:
+    """Findings for root/challenges (root is content/); nothing when there is no such folder.
+    A challenge belongs to a curriculum term (`term_ids`) or a level-2 card (`beyond_ids`), and
+    each of both has one."""
     folders = challenge_dirs(Path(root))
     if not folders:
         return []
-    cards, terms, tags = set(card_ids), set(term_ids), set(misconceptions)
+    cards, tags = set(card_ids), set(misconceptions)
+    terms = set(term_ids) | set(beyond_ids)
     out = []
     clean: list[tuple[Challenge, Path]] = []
     covered = set()

@@ -21,7 +21,10 @@ CHECK_ID = r"^[a-z][a-z0-9-]{1,40}$"
 MANIFEST = "challenge.yaml"
 
 Kind = Literal["fix-blocking", "missing-await", "move-await", "start-loop", "make-concurrent",
-               "stop-starving", "cpu-tool", "predict"]
+               "stop-starving", "cpu-tool", "predict",
+               # level 2
+               "keep-reference", "gather-errors", "task-group", "timeout", "cancel-cleanup",
+               "bound-concurrency", "worker-pool", "pick-executor", "async-protocols"]
 
 
 class CheckText(BaseModel):

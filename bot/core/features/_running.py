@@ -72,7 +72,11 @@ def result_blocks(ctx: Context, result: RunResult, *, room: int = REPLY_CHARS) -
     buttons: list[Button] = []
     found = explain.explain(result.output, result.evidence)
     if found:
-        tail.append(Heading(ctx.t("explain_title")))
+        # "Why this error?" only when the program raised or exited with an error; a run that
+        # ended well (or was stopped by a limit) showed warnings or asyncio's reports: neutral.
+        failed = result.evidence.raised is not None or (
+            result.ending is Ending.EXIT and result.exit_code not in (0, None))
+        tail.append(Heading(ctx.t("explain_title" if failed else "explain_title_note")))
         library = ctx.core.library
         for item in found:
             spans = [Span(explain.text(item, ctx.lang, result.output))]

@@ -49,9 +49,15 @@ async def stats(ctx: Context) -> Reply:
     now = ctx.services.clock.now()
     due = len(await ctx.services.practice.srs_due(cmd.user.key, iso(now), limit=1000))
     attempts = (await ctx.services.attempts.challenge_attempts(cmd.user.key)).values()
-    solved = sum(1 for a in attempts if a.status == "solved")
+    solved = {a.challenge_id for a in attempts if a.status == "solved"}
     tried = sum(1 for a in attempts if a.status != "new")
-    challenges = ctx.t("stats_challenges", solved=solved, tried=tried)
+    # Per track, as /challenge lists them: a challenge of a level-2 card is level 2.
+    beyond = {c.id for c in ctx.core.library.beyond}
+    sheet = [c.id for c in ctx.services.challenges if c.term not in beyond]
+    level2 = [c.id for c in ctx.services.challenges if c.term in beyond]
+    challenges = ctx.t("stats_challenges", solved=len(solved), tried=tried,
+                       a=len(solved.intersection(sheet)), n=len(sheet),
+                       b=len(solved.intersection(level2)), m=len(level2))
     if row is None and not tried:
         return Reply(blocks=(Paragraph.plain(ctx.t("stats_none")),
                              Paragraph.plain(await _cards_seen(ctx), bullet=True)),

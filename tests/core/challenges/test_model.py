@@ -1,8 +1,10 @@
-"""Challenges as content: the loader, lookup by id and term, and coverage of the curriculum."""
+"""Challenges as content: the loader, lookup by id and term, and coverage of the curriculum and
+level 2."""
 
 import pytest
 
 from bot.core.challenges import GENERIC, Challenges, UnknownChallenge
+from bot.core.content import Library
 from bot.core.curriculum import load as load_curriculum
 from tests.conftest import CONTENT
 
@@ -36,10 +38,21 @@ def test_every_curriculum_term_has_a_challenge(challenges):
 
 
 def test_several_kinds(challenges):
-    """The challenges are of the eight kinds the issue lists."""
-    assert {c.meta.kind for c in challenges} == {
+    """The curriculum's challenges are of the eight kinds the issue lists; level 2 adds its own."""
+    entries = load_curriculum(CONTENT / "curriculum" / "async-terms-revision.txt")
+    sheet = {e.id for e in entries}
+    assert {c.meta.kind for c in challenges if c.term in sheet} == {
         "fix-blocking", "missing-await", "move-await", "start-loop", "make-concurrent",
         "stop-starving", "cpu-tool", "predict"}
+    assert len({c.meta.kind for c in challenges if c.term not in sheet}) == 9
+
+
+def test_every_level_two_card_has_a_challenge_after_the_sheet_s(challenges):
+    """Each card beyond the revision sheet has a challenge, ordered after every sheet challenge."""
+    beyond = {card.id for card in Library.from_dir(CONTENT).beyond}
+    assert len(beyond) == 9 and beyond <= {c.term for c in challenges}
+    orders = [(c.term in beyond, c.meta.order) for c in challenges]
+    assert orders == sorted(orders)
 
 
 def test_starters_are_the_issue_s_programs(challenges):

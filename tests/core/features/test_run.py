@@ -232,12 +232,28 @@ async def test_each_classic_mistake_gets_its_explanation_and_card(sandbox_core: 
     teaches the fix (a level-2 card when the library has it, else the nearest one)."""
     reply = await sandbox_core.handle(cmd("/run " + code))
     text = reply.plain()
-    assert "Ye error kyun aaya?" in text, text
-    explained = text.split("Ye error kyun aaya?", 1)[1]
+    heading = "Is run me kya dikha?" if "exit code 0" in text else "Ye error kyun aaya?"
+    assert heading in text, text
+    explained = text.split(heading, 1)[1]
     assert literal_part(key) in explained, explained
     card = next(c for c in CARDS[topic] if c in sandbox_core.library.by_id)
     cards = [b for b in buttons(reply) if b.startswith("/term ")]
     assert cards[0] == f"/term {card}", buttons(reply)
+
+
+async def test_a_warning_in_a_run_that_ended_well_is_no_error(sandbox_core: Core):
+    """A coroutine never awaited in a run that exits 0: explained under a neutral heading, not
+    "Ye error kyun aaya?"; the same mistake ending in a traceback keeps the error heading."""
+    warned = await sandbox_core.handle(cmd(
+        "/run import asyncio\nasync def greet():\n    print('hi')\nasync def main():\n    greet()\n"
+        "    print('done')\nasyncio.run(main())"))
+    text = warned.plain()
+    assert "exit code 0" in text and "was never awaited" in text, text
+    assert "Is run me kya dikha?" in text and "Ye error kyun aaya?" not in text
+    failed = (await sandbox_core.handle(cmd(
+        "/run import asyncio\nasync def get():\n    return 1\nasync def main():\n"
+        "    print(get() + 1)\nasyncio.run(main())", user=UserRef("test", "bob", "Bob")))).plain()
+    assert "Ye error kyun aaya?" in failed and "Is run me kya dikha?" not in failed
 
 
 def test_every_mistake_has_a_real_program():

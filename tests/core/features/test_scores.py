@@ -131,3 +131,15 @@ async def test_forget_asks_first_then_deletes(core):
     await replies(core, "/forget confirm")
     assert await core.services.quiz.score(DM.key, ALICE.key) is None
     assert not await core.services.quiz.user_has_practice_data(ALICE.key)
+
+
+async def test_stats_count_solved_challenges_per_track(core, storage):
+    """A level-2 challenge solved counts under level 2, a sheet one under the sheet."""
+    await replies(core, "/lang en", DM, ALICE)
+    for cid in ("fix-blocking", "load-together", "three-workers"):
+        await storage.record_submission(user_key=ALICE.key, user_name="Alice", chat_key=DM.key,
+                                        challenge_id=cid, code="x", check=None,
+                                        now="2026-11-25T06:00:00+00:00", day="2026-11-25",
+                                        yesterday="2026-11-24")
+    (reply,) = await replies(core, "/stats", DM, ALICE)
+    assert "Challenges: 3 solved / 3 tried (all chats): the sheet 1/15, level 2 2/9" in reply.plain()

@@ -14,8 +14,8 @@ from bot.core.ports.storage import ChallengeAttempt
 from bot.core.router import Context
 from bot.core.types import Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
 
-LIST_ROW = 3  # buttons per row: 15 challenges fit Discord's 5 rows
-LIST_BUTTONS = 25  # Discord's most buttons on one message
+LIST_ROW = 5  # buttons per row: Discord's most
+LIST_ROWS = 5  # Discord's most rows (25 buttons)
 HINT_WORDS = ("hint", "sanket")
 TYPO_RATIO = 0.85
 
@@ -75,28 +75,55 @@ async def challenge(ctx: Context) -> Reply:
     return await show(ctx, found.challenge, hint=hint, note=found.note)
 
 
+def tracks(ctx: Context) -> list[tuple[str, tuple[Challenge, ...]]]:
+    """The challenges per track, in path order: the revision sheet's terms, then level 2 (the
+    challenges of cards beyond the sheet), as /term lists the cards."""
+    beyond = {c.id for c in ctx.core.library.beyond}
+    everything = tuple(ctx.services.challenges)
+    return [("sheet", tuple(c for c in everything if c.term not in beyond)),
+            ("beyond", tuple(c for c in everything if c.term in beyond))]
+
+
+def solved_per_track(ctx: Context, attempts: dict[str, ChallengeAttempt]) -> dict[str, tuple[int, int]]:
+    """Per track, (solved, how many there are)."""
+    return {name: (sum(1 for c in group if status_of(attempts.get(c.id)) == "solved"), len(group))
+            for name, group in tracks(ctx)}
+
+
 async def listing(ctx: Context) -> Reply:
     challenges = ctx.services.challenges
     if not len(challenges):
         return Reply.text(say(ctx.lang, "list_empty"), private=True)
     attempts = await ctx.services.attempts.challenge_attempts(ctx.command.user.key)
     blocks: list = [Paragraph.plain(say(ctx.lang, "list_intro"))]
-    for c in challenges:
-        status = status_of(attempts.get(c.id))
-        blocks.append(Paragraph((
-            Span(c.id, Style.CODE), Span(f" ({c.term}) "), Span(c.meta.title.get(ctx.lang)),
-            Span(" — " + say(ctx.lang, f"status_{status}"),
-                 Style.BOLD if status == "solved" else Style.ITALIC),
-        ), bullet=True))
-    solved = sum(1 for a in attempts.values() if a.status == "solved")
+    rows: list[tuple[Button, ...]] = []
+    groups = [(name, group) for name, group in tracks(ctx) if group]
+    for name, group in groups:
+        if len(groups) > 1:
+            blocks.append(Heading(say(ctx.lang, f"list_{name}", n=len(group))))
+        for c in group:
+            status = status_of(attempts.get(c.id))
+            blocks.append(Paragraph((
+                Span(c.id, Style.CODE), Span(f" ({c.term}) "), Span(c.meta.title.get(ctx.lang)),
+                Span(" — " + say(ctx.lang, f"status_{status}"),
+                     Style.BOLD if status == "solved" else Style.ITALIC),
+            ), bullet=True))
+        # One button per challenge, a track's own rows (on the console each prints as its
+        # command line): 15 + 9 fill Discord's 5 rows of 5.
+        ids = [c.id for c in group]
+        rows += [tuple(Button(cid, "challenge", cid) for cid in ids[i:i + LIST_ROW])
+                 for i in range(0, len(ids), LIST_ROW)]
+    per_track = solved_per_track(ctx, attempts)
     tried = sum(1 for a in attempts.values() if a.status in ("tried", "solved"))
-    blocks.append(Paragraph.plain(say(ctx.lang, "list_done", solved=solved, total=len(challenges),
-                                      tried=tried)))
-    # One button per challenge (on the console each prints as its command line).
-    ids = [c.id for c in challenges][:LIST_BUTTONS]
-    rows = tuple(tuple(Button(cid, "challenge", cid) for cid in ids[i:i + LIST_ROW])
-                 for i in range(0, len(ids), LIST_ROW))
-    return Reply(blocks=tuple(blocks), title=say(ctx.lang, "list_title"), buttons=rows)
+    solved, total = per_track["sheet"]
+    done = say(ctx.lang, "list_done", solved=solved, total=total, tried=tried)
+    solved2, total2 = per_track["beyond"]
+    if total2:
+        done = say(ctx.lang, "list_done_both", solved=solved, total=total, solved2=solved2,
+                   total2=total2, tried=tried)
+    blocks.append(Paragraph.plain(done))
+    # Past Discord's 5 rows the first ones stay: every id is also in the list above.
+    return Reply(blocks=tuple(blocks), title=say(ctx.lang, "list_title"), buttons=tuple(rows[:LIST_ROWS]))
 
 
 def how_to_submit(ctx: Context, challenge_id: str) -> str:

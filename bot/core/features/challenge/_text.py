@@ -15,6 +15,12 @@ TEXT: dict[str, Text] = {
     "list_empty": Text(hi="Abhi koi challenge nahi hai.", en="There are no challenges yet."),
     "list_done": Text(hi="{solved}/{total} solved, {tried} try kiye.",
                       en="{solved}/{total} solved, {tried} tried."),
+    "list_done_both": Text(
+        hi="Sheet {solved}/{total} solved, level 2 {solved2}/{total2} solved; {tried} try kiye.",
+        en="The sheet {solved}/{total} solved, level 2 {solved2}/{total2} solved; {tried} tried."),
+    "list_sheet": Text(hi="Revision sheet ke challenges ({n})", en="The revision sheet's challenges ({n})"),
+    "list_beyond": Text(hi="Level 2: revision sheet se aage ({n} challenges)",
+                        en="Level 2: beyond the revision sheet ({n} challenges)"),
     "status_new": Text(hi="naya", en="new"),
     "status_tried": Text(hi="try kiya", en="tried"),
     "status_solved": Text(hi="✅ solved", en="✅ solved"),

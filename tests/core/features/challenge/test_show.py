@@ -24,9 +24,23 @@ async def test_the_list_is_in_path_order_with_status_and_a_button_each(core: Cor
     positions = [text.index(f"{cid} (") for cid in ids]
     assert positions == sorted(positions)
     assert "fix-blocking (blocking) Remove the blocking call — new" in text
-    assert "0/15 solved, 0 tried" in text.replace(f"/{len(ids)}", "/15")
+    assert "The sheet 0/15 solved, level 2 0/9 solved; 0 tried." in text
     assert lines(reply) == [f"/challenge {cid}" for cid in ids]
     assert all(len(row) <= 5 for row in reply.buttons) and len(reply.buttons) <= 5
+
+
+async def test_the_list_shows_level_two_apart(core: Core):
+    """The sheet's challenges first, then level 2 under its own heading (as /term lists cards);
+    each track's buttons start a row of their own."""
+    await core.handle(cmd("/lang en"))
+    reply = await core.handle(cmd("/challenge"))
+    text = reply.plain()
+    sheet, beyond = text.index("The revision sheet's challenges (15)"), text.index(
+        "Level 2: beyond the revision sheet (9 challenges)")
+    assert sheet < text.index("fix-blocking (") < beyond < text.index("load-together (taskgroup)")
+    level2 = [c.id for c in content_challenges() if c.term in {card.id for card in core.library.beyond}]
+    assert len(level2) == 9 and all(text.index(f"{cid} (") > beyond for cid in level2)
+    assert [b.args for b in reply.buttons[3]] == level2[:5]
 
 
 async def test_a_challenge_shows_task_starter_done_and_how_to_submit(core: Core):
@@ -99,4 +113,13 @@ async def test_opening_marks_the_challenge_and_the_list_shows_it(core: Core, sto
                                     yesterday="2026-11-24")
     text = (await core.handle(cmd("/challenge"))).plain()
     assert "missing-await (await) " in text and "— tried" in text
-    assert "0/15 solved, 1 tried" in text
+    assert "The sheet 0/15 solved, level 2 0/9 solved; 1 tried." in text
+
+
+async def test_a_level_two_term_opens_its_challenge(core: Core):
+    """A level-2 card's name or API spelling opens its challenge, like a curriculum term."""
+    await core.handle(cmd("/lang en"))
+    for word, cid in (("asyncio.TaskGroup", "load-together"), ("wait_for", "give-up-in-time"),
+                      ("Semaphore", "three-at-a-time")):
+        reply = await core.handle(cmd(f"/challenge {word}"))
+        assert reply.title is not None and reply.title.startswith(f"🧩 {cid}"), word

@@ -76,7 +76,7 @@ async def test_a_right_answer_passes_with_times_reference_and_next(graded: Core,
     again = await graded.handle(cmd("/submit fix-blocking\n" + FIXED))
     assert again.title.startswith("✅") and "not counted twice" in again.plain()
     stats = (await graded.handle(cmd("/stats"))).plain()
-    assert "Challenges: 1 solved / 1 tried" in stats
+    assert "Challenges: 1 solved / 1 tried (all chats): the sheet 1/15, level 2 0/9" in stats
     assert "Streak: 1 day(s)" in stats
     board = (await graded.handle(cmd("/leaderboard"))).plain()
     assert "Challenges solved (in this chat)" in board and "Alice — 1 solved" in board

@@ -1,0 +1,17 @@
+import asyncio
+
+PRICES = {"chai": 20, "samosa": 15}
+
+async def fetch_price(item):
+    await asyncio.sleep(0.2)  # asking the shop's server
+    if item not in PRICES:
+        raise KeyError(item)
+    return PRICES[item]
+
+async def all_prices(items):
+    return await asyncio.gather(*(fetch_price(item) for item in items), return_exceptions=True)
+
+async def main():
+    print(await all_prices(["chai", "pizza", "samosa"]))
+
+asyncio.run(main())

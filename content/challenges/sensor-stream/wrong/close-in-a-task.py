@@ -1,0 +1,48 @@
+import asyncio
+
+class Sensor:
+    """The sensor's library (leave it as it is): connect, read until None, close."""
+
+    def __init__(self, values, delay=0.05):
+        self.values = list(values)
+        self.delay = delay
+        self.connected = False
+
+    async def connect(self):
+        await asyncio.sleep(0.01)
+        self.connected = True
+
+    async def read(self):
+        await asyncio.sleep(self.delay)  # the next value arrives over the wire
+        return self.values.pop(0) if self.values else None
+
+    async def close(self):
+        await asyncio.sleep(0.01)
+        self.connected = False
+
+class Session:
+    """async with Session(sensor): connected inside, closed after."""
+
+    def __init__(self, sensor):
+        self.sensor = sensor
+
+    async def __aenter__(self):
+        await self.sensor.connect()
+        return self.sensor
+
+    async def __aexit__(self, exc_type, exc, tb):
+        asyncio.get_running_loop().create_task(self.sensor.close())  # closes in the background
+
+async def readings(sensor):
+    """async for value in readings(sensor): each value as it arrives."""
+    while (value := await sensor.read()) is not None:
+        yield value  # hand each value over as soon as it is read
+
+async def main():
+    sensor = Sensor([21, 23, 22])
+    async with Session(sensor) as s:
+        async for value in readings(s):
+            print("temperature", value)
+    print("connected:", sensor.connected)
+
+asyncio.run(main())
