@@ -7,6 +7,7 @@ means "not configured"; a token's format is never judged here, only by the platf
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +17,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.core.types import Lang
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Settings whose value an error message never repeats (it would land in a terminal or a log).
+SECRET_FIELDS = frozenset({"token", "webhook_secret", "url"})
 
 
 def _empty_is_none(value: object) -> object:
@@ -58,6 +62,15 @@ class TelegramSettings(BaseModel):
     quiz_polls: bool = True
 
     _none = field_validator("token", "webhook_url", "webhook_secret", mode="before")(_empty_is_none)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_telegram_takes(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's setWebhook takes 1-256 of these characters; say so here, not at startup.
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("expected 1 to 256 characters A-Z, a-z, 0-9, _ and - (e.g. the"
+                             " output of: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        return value
 
     @model_validator(mode="after")
     def _webhook_needs_url(self) -> TelegramSettings:
@@ -194,6 +207,19 @@ class Settings(BaseSettings):
     health: HealthSettings = HealthSettings()
     sandbox: SandboxSettings = SandboxSettings()
 
+    @model_validator(mode="after")
+    def _a_fleet_webhook_needs_a_secret(self) -> Settings:
+        # With PostgreSQL the bot may run as many processes behind a load balancer, whose
+        # webhook port is reachable by more than Telegram: without the secret header anyone
+        # who finds the URL could post updates as any user.
+        tg = self.telegram
+        if (tg.token is not None and tg.mode == "webhook" and self.storage.url is not None
+                and tg.webhook_secret is None):
+            raise ValueError("TELEGRAM__MODE=webhook with STORAGE__URL (processes behind a load"
+                             " balancer) needs TELEGRAM__WEBHOOK_SECRET, the header Telegram"
+                             " sends with each update")
+        return self
+
 
 class SettingsError(Exception):
     """A bad setting, explained in one line that names it and what is expected."""
@@ -206,6 +232,10 @@ def load_settings(**overrides: object) -> Settings:
         err = exc.errors()[0]
         name = "__".join(str(p) for p in err["loc"]).upper() or "settings"
         got = err.get("input")
-        shown = "" if isinstance(got, dict) else f" (got {got!r:.60})"
+        secret = bool(err["loc"]) and str(err["loc"][-1]) in SECRET_FIELDS
+        shown = "" if isinstance(got, dict) or secret else f" (got {got!r:.60})"
         more = f"; and {len(exc.errors()) - 1} more" if len(exc.errors()) > 1 else ""
-        raise SettingsError(f"invalid setting {name}: {err['msg']}{shown}{more}") from None
+        message = err["msg"].removeprefix("Value error, ")
+        if not err["loc"]:  # a rule between sections: its message names the settings
+            raise SettingsError(f"invalid settings: {message}{more}") from None
+        raise SettingsError(f"invalid setting {name}: {message}{shown}{more}") from None

@@ -573,6 +573,15 @@ class PostgresStorage:
             " WHERE scope = $1 AND user_key = $2 AND last_at = $3 AND previous_at IS NOT NULL",
             scope, user_key, float(at))
 
+    async def platform_value(self, name: str) -> str | None:
+        return await self._pool.fetchval("SELECT value FROM platform_values WHERE name = $1", name)
+
+    async def set_platform_value(self, name: str, value: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO platform_values (name, value, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+            " updated_at = excluded.updated_at", name, value, now())
+
     @contextlib.asynccontextmanager
     async def hold(self, name: str) -> AsyncIterator[bool]:
         """A session-level advisory lock on one connection kept for the block: a process that

@@ -735,6 +735,15 @@ class Storage(SnippetRows, ChallengeSQL):
             "UPDATE user_cooldowns SET last_at = previous_at, previous_at = NULL"
             " WHERE scope = ? AND user_key = ? AND last_at = ?", (scope, user_key, at))
 
+    async def platform_value(self, name: str) -> str | None:
+        return await self._scalar("SELECT value FROM platform_values WHERE name = ?", (name,))
+
+    async def set_platform_value(self, name: str, value: str) -> None:
+        await self._db.execute(
+            "INSERT INTO platform_values (name, value, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+            " updated_at = excluded.updated_at", (name, value, _now()))
+
     @contextlib.asynccontextmanager
     async def hold(self, name: str) -> AsyncIterator[bool]:
         """Always held: the file's lock already makes this the only process on the database."""

@@ -559,3 +559,10 @@ async def test_only_one_holder_of_a_lock_at_a_time_where_it_matters(storage: Sto
         assert held
     async with storage.hold("test:one") as held, storage.hold("test:two") as other:
         assert held and other
+
+
+async def test_a_platform_value_is_kept_and_replaced(storage: Store):
+    assert await storage.platform_value("test:webhook") is None
+    await storage.set_platform_value("test:webhook", "one")
+    await storage.set_platform_value("test:webhook", "two")
+    assert await storage.platform_value("test:webhook") == "two"

@@ -421,6 +421,11 @@ class PlatformState(Protocol):
     async def telegram_poll(self, poll_id: str) -> TelegramPoll | None:
         """The posted question and chat a poll stands for, or None for a poll never sent."""
 
+    async def platform_value(self, name: str) -> str | None:
+        """A small value an adapter keeps for every process (None when never set)."""
+
+    async def set_platform_value(self, name: str, value: str) -> None: ...
+
     def hold(self, name: str) -> AbstractAsyncContextManager[bool]:
         """A lock over every process of the bot, held while the block runs (Telegram polling:
         one poller per bot). The block gets True when this process holds it, False at once

@@ -8,3 +8,11 @@ CREATE TABLE user_cooldowns (
     previous_at REAL,
     PRIMARY KEY (scope, user_key)
 );
+
+-- Small named values the platform adapters keep for every process (what Telegram's webhook
+-- was last set to, as a keyed fingerprint), so a starting process can tell whether to set it.
+CREATE TABLE platform_values (
+    name       TEXT PRIMARY KEY,
+    value      TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
