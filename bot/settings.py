@@ -33,8 +33,50 @@ class DiscordSettings(BaseModel):
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str | None = None
     dev_guild_id: int | None = None
+    # Sharding over several processes: how many shards the whole bot runs, and which of them
+    # this process runs ("0,1"); the count alone runs every shard here. Unset: one shard.
+    shard_count: int | None = Field(None, ge=1, le=10_000)
+    shard_ids: str | None = None
 
-    _none = field_validator("token", "gateway_url", "dev_guild_id", mode="before")(_empty_is_none)
+    _none = field_validator("token", "gateway_url", "dev_guild_id", "shard_count", "shard_ids",
+                            mode="before")(_empty_is_none)
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shard_numbers(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise ValueError("expected shard numbers separated by commas, e.g. 0,1")
+        twice = next((p for p in parts if parts.count(p) > 1), None)
+        if twice is not None:
+            raise ValueError(f"shard {int(twice)} is named twice")
+        return value
+
+    @model_validator(mode="after")
+    def _shards_within_the_count(self) -> DiscordSettings:
+        if self.shard_ids is not None and self.shard_count is None:
+            raise ValueError("DISCORD__SHARD_IDS needs DISCORD__SHARD_COUNT, the number of shards"
+                             " all the bot's processes run together")
+        past = [n for n in self.shards or () if self.shard_count is not None and n >= self.shard_count]
+        if past:
+            raise ValueError(f"DISCORD__SHARD_IDS names shard {past[0]}, but with"
+                             f" DISCORD__SHARD_COUNT={self.shard_count} shards are numbered 0 to"
+                             f" {self.shard_count - 1}")
+        return self
+
+    @property
+    def shards(self) -> tuple[int, ...] | None:
+        """The shards this process runs (None: every shard of `shard_count`, or unsharded)."""
+        if self.shard_ids is None:
+            return None
+        return tuple(sorted(int(p) for p in self.shard_ids.split(",") if p.strip()))
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process syncs the slash commands: the one that runs shard 0."""
+        return self.shards is None or 0 in self.shards
 
 
 class TelegramSettings(BaseModel):
@@ -236,6 +278,7 @@ def load_settings(**overrides: object) -> Settings:
         shown = "" if isinstance(got, dict) or secret else f" (got {got!r:.60})"
         more = f"; and {len(exc.errors()) - 1} more" if len(exc.errors()) > 1 else ""
         message = err["msg"].removeprefix("Value error, ")
-        if not err["loc"]:  # a rule between sections: its message names the settings
+        if len(err["loc"]) <= 1 and err["type"] == "value_error":
+            # A rule between settings (of a section, or of several): its message names them.
             raise SettingsError(f"invalid settings: {message}{more}") from None
         raise SettingsError(f"invalid setting {name}: {message}{shown}{more}") from None

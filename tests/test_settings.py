@@ -114,3 +114,28 @@ def test_webhook_processes_sharing_postgresql_need_the_secret(monkeypatch, tmp_p
         " balancer) needs TELEGRAM__WEBHOOK_SECRET, the header Telegram sends with each update")
     monkeypatch.setenv("TELEGRAM__WEBHOOK_SECRET", "s3cret")
     assert load_settings().telegram.webhook_secret is not None
+
+
+def test_discord_shards_are_checked_in_one_friendly_line(monkeypatch, tmp_path):
+    """DISCORD__SHARD_IDS is comma-separated shard numbers below DISCORD__SHARD_COUNT, each
+    once; without the count, or past it, one line says what to set. Shard 0's process syncs."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD__SHARD_COUNT", "4")
+    monkeypatch.setenv("DISCORD__SHARD_IDS", " 2, 0")
+    discord = load_settings().discord
+    assert (discord.shard_count, discord.shards, discord.syncs_commands) == (4, (0, 2), True)
+    monkeypatch.setenv("DISCORD__SHARD_IDS", "3")
+    assert not load_settings().discord.syncs_commands
+    for ids, expect in (("0,x", "DISCORD__SHARD_IDS: expected shard numbers separated by commas"),
+                        ("1,1", "DISCORD__SHARD_IDS: shard 1 is named twice"),
+                        ("4", "DISCORD__SHARD_IDS names shard 4, but with DISCORD__SHARD_COUNT=4"
+                              " shards are numbered 0 to 3")):
+        monkeypatch.setenv("DISCORD__SHARD_IDS", ids)
+        with pytest.raises(SettingsError, match=expect):
+            load_settings()
+    monkeypatch.delenv("DISCORD__SHARD_COUNT")
+    monkeypatch.setenv("DISCORD__SHARD_IDS", "0")
+    with pytest.raises(SettingsError, match="DISCORD__SHARD_IDS needs DISCORD__SHARD_COUNT"):
+        load_settings()
+    monkeypatch.setenv("DISCORD__SHARD_IDS", "")
+    assert load_settings().discord.shards is None and load_settings().discord.syncs_commands
