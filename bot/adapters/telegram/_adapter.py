@@ -1,9 +1,10 @@
 """The Telegram adapter: PTB driven by hand inside the process's one event loop.
 
 `run()` never calls `run_polling()` (that owns and closes the loop): it enters the Application,
-starts it, starts the updater (long polling, or a webhook server), waits until cancelled and
-undoes each step in reverse. Updates are processed concurrently, so one long run never stalls
-another user; every request goes through PTB's AIORateLimiter, which also retries a RetryAfter.
+starts it, starts PTB's updater polling (one process per bot) or this adapter's own webhook
+server (any number of processes), waits until cancelled and undoes each step in reverse.
+Updates are processed concurrently, so one long run never stalls another user; every request
+goes through PTB's AIORateLimiter, which also retries a RetryAfter.
 """
 
 from __future__ import annotations
