@@ -55,7 +55,7 @@ async def amain(settings: Settings, once: str | None) -> int:
     from bot.host import watch_children_with_pidfds
     from bot.pictures import Pictures
     from bot.pictures.port import PictureService
-    from bot.sandbox import RemoteSandbox, Sandbox
+    from bot.sandbox import RemoteSandbox, Sandbox, StoredCooldowns
     from bot.storage import StorageUnavailable, open_store
 
     watch_children_with_pidfds()  # before the sandbox starts its first process
@@ -77,8 +77,11 @@ async def amain(settings: Settings, once: str | None) -> int:
         challenges = await asyncio.to_thread(Challenges.from_dir, settings.content.path)
         # The sandbox (and its warm pool) lives as long as the core serves; it fails closed.
         # With SANDBOX__URL, runs go to the sandbox service(s) there, never to a local sandbox.
-        opened = (RemoteSandbox.open(settings.sandbox.remote()) if settings.sandbox.url
-                  else Sandbox.open(settings.sandbox.config()))
+        # The per-user cooldown is kept in the store: every process of the bot sees it.
+        cooldowns = StoredCooldowns(storage, settings.sandbox.cooldown_s)
+        opened = (RemoteSandbox.open(settings.sandbox.remote(), cooldowns=cooldowns)
+                  if settings.sandbox.url
+                  else Sandbox.open(settings.sandbox.config(), cooldowns=cooldowns))
         # So do the picture workers (started on the first picture; none without the font).
         async with opened as sandbox, Pictures() as pictures:
             practice = settings.practice

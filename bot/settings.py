@@ -7,6 +7,7 @@ means "not configured"; a token's format is never judged here, only by the platf
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -16,6 +17,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.core.types import Lang
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+# Settings whose value an error message never repeats (it would land in a terminal or a log).
+SECRET_FIELDS = frozenset({"token", "webhook_secret", "url"})
 
 
 def _empty_is_none(value: object) -> object:
@@ -29,8 +33,50 @@ class DiscordSettings(BaseModel):
     api_base: str = "https://discord.com/api/v10"
     gateway_url: str | None = None
     dev_guild_id: int | None = None
+    # Sharding over several processes: how many shards the whole bot runs, and which of them
+    # this process runs ("0,1"); the count alone runs every shard here. Unset: one shard.
+    shard_count: int | None = Field(None, ge=1, le=10_000)
+    shard_ids: str | None = None
 
-    _none = field_validator("token", "gateway_url", "dev_guild_id", mode="before")(_empty_is_none)
+    _none = field_validator("token", "gateway_url", "dev_guild_id", "shard_count", "shard_ids",
+                            mode="before")(_empty_is_none)
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shard_numbers(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if not parts or not all(p.isdigit() for p in parts):
+            raise ValueError("expected shard numbers separated by commas, e.g. 0,1")
+        twice = next((p for p in parts if parts.count(p) > 1), None)
+        if twice is not None:
+            raise ValueError(f"shard {int(twice)} is named twice")
+        return value
+
+    @model_validator(mode="after")
+    def _shards_within_the_count(self) -> DiscordSettings:
+        if self.shard_ids is not None and self.shard_count is None:
+            raise ValueError("DISCORD__SHARD_IDS needs DISCORD__SHARD_COUNT, the number of shards"
+                             " all the bot's processes run together")
+        past = [n for n in self.shards or () if self.shard_count is not None and n >= self.shard_count]
+        if past:
+            raise ValueError(f"DISCORD__SHARD_IDS names shard {past[0]}, but with"
+                             f" DISCORD__SHARD_COUNT={self.shard_count} shards are numbered 0 to"
+                             f" {self.shard_count - 1}")
+        return self
+
+    @property
+    def shards(self) -> tuple[int, ...] | None:
+        """The shards this process runs (None: every shard of `shard_count`, or unsharded)."""
+        if self.shard_ids is None:
+            return None
+        return tuple(sorted(int(p) for p in self.shard_ids.split(",") if p.strip()))
+
+    @property
+    def syncs_commands(self) -> bool:
+        """Whether this process syncs the slash commands: the one that runs shard 0."""
+        return self.shards is None or 0 in self.shards
 
 
 class TelegramSettings(BaseModel):
@@ -58,6 +104,15 @@ class TelegramSettings(BaseModel):
     quiz_polls: bool = True
 
     _none = field_validator("token", "webhook_url", "webhook_secret", mode="before")(_empty_is_none)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_telegram_takes(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram's setWebhook takes 1-256 of these characters; say so here, not at startup.
+        if value is not None and not WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("expected 1 to 256 characters A-Z, a-z, 0-9, _ and - (e.g. the"
+                             " output of: python -c 'import secrets; print(secrets.token_urlsafe(32))')")
+        return value
 
     @model_validator(mode="after")
     def _webhook_needs_url(self) -> TelegramSettings:
@@ -194,6 +249,19 @@ class Settings(BaseSettings):
     health: HealthSettings = HealthSettings()
     sandbox: SandboxSettings = SandboxSettings()
 
+    @model_validator(mode="after")
+    def _a_fleet_webhook_needs_a_secret(self) -> Settings:
+        # With PostgreSQL the bot may run as many processes behind a load balancer, whose
+        # webhook port is reachable by more than Telegram: without the secret header anyone
+        # who finds the URL could post updates as any user.
+        tg = self.telegram
+        if (tg.token is not None and tg.mode == "webhook" and self.storage.url is not None
+                and tg.webhook_secret is None):
+            raise ValueError("TELEGRAM__MODE=webhook with STORAGE__URL (processes behind a load"
+                             " balancer) needs TELEGRAM__WEBHOOK_SECRET, the header Telegram"
+                             " sends with each update")
+        return self
+
 
 class SettingsError(Exception):
     """A bad setting, explained in one line that names it and what is expected."""
@@ -206,6 +274,11 @@ def load_settings(**overrides: object) -> Settings:
         err = exc.errors()[0]
         name = "__".join(str(p) for p in err["loc"]).upper() or "settings"
         got = err.get("input")
-        shown = "" if isinstance(got, dict) else f" (got {got!r:.60})"
+        secret = bool(err["loc"]) and str(err["loc"][-1]) in SECRET_FIELDS
+        shown = "" if isinstance(got, dict) or secret else f" (got {got!r:.60})"
         more = f"; and {len(exc.errors()) - 1} more" if len(exc.errors()) > 1 else ""
-        raise SettingsError(f"invalid setting {name}: {err['msg']}{shown}{more}") from None
+        message = err["msg"].removeprefix("Value error, ")
+        if len(err["loc"]) <= 1 and err["type"] == "value_error":
+            # A rule between settings (of a section, or of several): its message names them.
+            raise SettingsError(f"invalid settings: {message}{more}") from None
+        raise SettingsError(f"invalid setting {name}: {message}{shown}{more}") from None

@@ -192,3 +192,73 @@ def test_ci_validates_the_compose_file():
     ci = Path(PROJECT_ROOT / ".ci" / "run").read_text()
     assert ci.index("make test") < ci.index("docker-compose config")
     assert "cp .env.example .env" in ci
+
+
+@pytest.fixture(scope="module")
+def fleet(compose) -> dict[str, dict]:
+    return {name: compose["services"][name] for name in ("postgres", "bot-1", "bot-2")}
+
+
+def test_the_fleet_is_an_optional_profile_and_the_default_is_unchanged(compose, fleet):
+    """PostgreSQL and the two bot processes start only with --profile fleet; `bot` and
+    `sandbox` start without it, as before; the fleet's data has its own named volume."""
+    assert all(service["profiles"] == ["fleet"] for service in fleet.values())
+    assert "profiles" not in compose["services"]["bot"]
+    assert "profiles" not in compose["services"]["sandbox"]
+    assert _mounts(fleet["postgres"])["/var/lib/postgresql/data"] in compose["volumes"]
+    assert "ports" not in fleet["postgres"]
+
+
+def test_the_fleet_bots_share_postgresql_the_sandbox_and_split_the_shards(fleet, sandbox):
+    """Both bot processes use the one database (no SQLite volume), the one sandbox service,
+    webhook mode on their own loopback port, and one of two Discord shards each (shard 0's
+    process syncs the commands); they start once PostgreSQL and the sandbox are healthy."""
+    one, two = fleet["bot-1"], fleet["bot-2"]
+    for bot in (one, two):
+        env = bot["environment"]
+        assert env["STORAGE__URL"].startswith("postgresql://async_guru:")
+        assert env["STORAGE__URL"].endswith("@postgres:5432/async_guru")
+        assert env["TELEGRAM__MODE"] == "webhook" and env["DISCORD__SHARD_COUNT"] == "2"
+        assert env["SANDBOX__URL"] == "unix:/run/sandbox/sandbox.sock"
+        assert _mounts(bot)["/run/sandbox"] == "sandbox-socket"
+        assert "/data" not in _mounts(bot)
+        assert bot["depends_on"] == {"postgres": {"condition": "service_healthy"},
+                                     "sandbox": {"condition": "service_healthy"}}
+        assert bot["env_file"] == ".env" and not any("TOKEN" in key for key in env)
+    assert (one["environment"]["DISCORD__SHARD_IDS"], two["environment"]["DISCORD__SHARD_IDS"]) \
+        == ("0", "1")
+    assert one["ports"] == ["127.0.0.1:8443:8443"] and two["ports"] == ["127.0.0.1:8444:8443"]
+
+
+def test_the_fleet_bots_get_no_privilege_and_every_service_has_limits(fleet):
+    for name in ("bot-1", "bot-2"):
+        bot = fleet[name]
+        assert bot["cap_drop"] == ["ALL"] and bot["read_only"] is True
+        assert "no-new-privileges:true" in bot["security_opt"] and "cap_add" not in bot
+    for service in fleet.values():
+        assert service["mem_limit"] and service["pids_limit"] and service["cpus"]
+        assert service["restart"] == "unless-stopped" and service["healthcheck"]["test"]
+
+
+def test_the_fleet_settings_start_only_with_a_webhook_secret(fleet, monkeypatch, tmp_path):
+    """The fleet's environment is settings the bot takes, once .env gives the public URL and
+    the secret; without the secret the bot refuses to start, saying what to set."""
+    from bot.settings import SettingsError, load_settings
+
+    monkeypatch.chdir(tmp_path)
+    for key, value in fleet["bot-2"]["environment"].items():
+        monkeypatch.setenv(key, value.replace("${POSTGRES_PASSWORD:-}", "pw"))
+    monkeypatch.setenv("TELEGRAM__TOKEN", "123:abc")
+    monkeypatch.setenv("TELEGRAM__WEBHOOK_URL", "https://bot.example.org/tg")
+    with pytest.raises(SettingsError, match="needs TELEGRAM__WEBHOOK_SECRET"):
+        load_settings()
+    monkeypatch.setenv("TELEGRAM__WEBHOOK_SECRET", "s3cret")
+    settings = load_settings()
+    assert settings.discord.shards == (1,) and not settings.discord.syncs_commands
+    assert settings.storage.url.get_secret_value() == (
+        "postgresql://async_guru:pw@postgres:5432/async_guru")
+
+
+def test_ci_validates_the_fleet_profile_too():
+    ci = Path(PROJECT_ROOT / ".ci" / "run").read_text()
+    assert "docker-compose --profile fleet config --quiet" in ci

@@ -83,3 +83,59 @@ def test_storage_url_selects_postgresql_and_stays_secret(monkeypatch, tmp_path):
     with pytest.raises(SettingsError, match=r"STORAGE__URL.*postgresql://") as caught:
         load_settings()
     assert "\n" not in str(caught.value)
+
+
+def test_a_webhook_secret_telegram_refuses_is_named_without_being_shown(monkeypatch, tmp_path):
+    """TELEGRAM__WEBHOOK_SECRET takes what setWebhook takes (1-256 of A-Z a-z 0-9 _ -); a bad
+    one is one line that names the setting and never repeats the secret."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM__WEBHOOK_SECRET", "Good_secret-1")
+    assert load_settings().telegram.webhook_secret.get_secret_value() == "Good_secret-1"
+    for bad in ("has space", "x" * 257, "naïve"):
+        monkeypatch.setenv("TELEGRAM__WEBHOOK_SECRET", bad)
+        with pytest.raises(SettingsError, match="TELEGRAM__WEBHOOK_SECRET") as caught:
+            load_settings()
+        assert bad not in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_webhook_processes_sharing_postgresql_need_the_secret(monkeypatch, tmp_path):
+    """Webhook mode with STORAGE__URL (a fleet behind a load balancer) refuses to start without
+    TELEGRAM__WEBHOOK_SECRET; with SQLite (one process) or with the secret it starts."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TELEGRAM__TOKEN", "123:abc")
+    monkeypatch.setenv("TELEGRAM__MODE", "webhook")
+    monkeypatch.setenv("TELEGRAM__WEBHOOK_URL", "https://bot.example.org/tg")
+    assert load_settings().telegram.mode == "webhook"
+    monkeypatch.setenv("STORAGE__URL", "postgresql://bot:pw@db:5432/bot")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    assert str(caught.value) == (
+        "invalid settings: TELEGRAM__MODE=webhook with STORAGE__URL (processes behind a load"
+        " balancer) needs TELEGRAM__WEBHOOK_SECRET, the header Telegram sends with each update")
+    monkeypatch.setenv("TELEGRAM__WEBHOOK_SECRET", "s3cret")
+    assert load_settings().telegram.webhook_secret is not None
+
+
+def test_discord_shards_are_checked_in_one_friendly_line(monkeypatch, tmp_path):
+    """DISCORD__SHARD_IDS is comma-separated shard numbers below DISCORD__SHARD_COUNT, each
+    once; without the count, or past it, one line says what to set. Shard 0's process syncs."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DISCORD__SHARD_COUNT", "4")
+    monkeypatch.setenv("DISCORD__SHARD_IDS", " 2, 0")
+    discord = load_settings().discord
+    assert (discord.shard_count, discord.shards, discord.syncs_commands) == (4, (0, 2), True)
+    monkeypatch.setenv("DISCORD__SHARD_IDS", "3")
+    assert not load_settings().discord.syncs_commands
+    for ids, expect in (("0,x", "DISCORD__SHARD_IDS: expected shard numbers separated by commas"),
+                        ("1,1", "DISCORD__SHARD_IDS: shard 1 is named twice"),
+                        ("4", "DISCORD__SHARD_IDS names shard 4, but with DISCORD__SHARD_COUNT=4"
+                              " shards are numbered 0 to 3")):
+        monkeypatch.setenv("DISCORD__SHARD_IDS", ids)
+        with pytest.raises(SettingsError, match=expect):
+            load_settings()
+    monkeypatch.delenv("DISCORD__SHARD_COUNT")
+    monkeypatch.setenv("DISCORD__SHARD_IDS", "0")
+    with pytest.raises(SettingsError, match="DISCORD__SHARD_IDS needs DISCORD__SHARD_COUNT"):
+        load_settings()
+    monkeypatch.setenv("DISCORD__SHARD_IDS", "")
+    assert load_settings().discord.shards is None and load_settings().discord.syncs_commands

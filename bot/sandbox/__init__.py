@@ -18,11 +18,13 @@ from bot.core.ports.sandbox import (
 )
 from bot.core.timeline import Timeline
 from bot.core.timeline import render as render_timeline
+from bot.sandbox._admit import Cooldowns, StoredCooldowns
 from bot.sandbox._limits import Config
 from bot.sandbox._remote import RemoteConfig, RemoteSandbox
 from bot.sandbox._service import Sandbox
 
 __all__ = [
-    "Budget", "Busy", "Config", "CoolingDown", "Ending", "Limits", "Queued", "RemoteConfig",
-    "RemoteSandbox", "RunRequest", "RunResult", "Sandbox", "Timeline", "Unavailable", "render_timeline",
+    "Budget", "Busy", "Config", "Cooldowns", "CoolingDown", "Ending", "Limits", "Queued",
+    "RemoteConfig", "RemoteSandbox", "RunRequest", "RunResult", "Sandbox", "StoredCooldowns",
+    "Timeline", "Unavailable", "render_timeline",
 ]

@@ -83,14 +83,15 @@ class _Endpoint:
 class RemoteSandbox:
     """The core's sandbox port (`SandboxPort`) over HTTP; see the module docstring."""
 
-    def __init__(self, config: RemoteConfig) -> None:
+    def __init__(self, config: RemoteConfig, *, cooldowns: Cooldowns | None = None) -> None:
         if not config.urls:
             raise ValueError("a remote sandbox needs at least one service URL (SANDBOX__URL)")
         self.config = config
         self.reason: str | None = "not started"
         self._endpoints: list[_Endpoint] = []
         self._turn = 0
-        self._cooldowns = Cooldowns(self.config.cooldown_s)
+        # Per user; in the shared store when the bot runs as several processes.
+        self._cooldowns = cooldowns or Cooldowns(self.config.cooldown_s)
 
     @property
     def available(self) -> bool:
@@ -98,10 +99,11 @@ class RemoteSandbox:
 
     @classmethod
     @asynccontextmanager
-    async def open(cls, config: RemoteConfig) -> AsyncIterator[RemoteSandbox]:
+    async def open(cls, config: RemoteConfig, *, cooldowns: Cooldowns | None = None
+                   ) -> AsyncIterator[RemoteSandbox]:
         """Ask every service once, then keep asking every `poll_s` until the block ends (a
         service that comes up later turns running code on; one that goes away, off)."""
-        remote = cls(config)
+        remote = cls(config, cooldowns=cooldowns)
         remote._endpoints = [_Endpoint(url, config) for url in config.urls]
         try:
             await remote.probe()
@@ -159,15 +161,11 @@ class RemoteSandbox:
         """Yields `Queued(position)` if the request has to wait, then the `RunResult`. Raises
         Unavailable, CoolingDown (per user; None = no cooldown) or Busy (every queue is full)."""
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        request = admit(request, wall_s, reason=None if self.available else self.reason,
-                        last=self._cooldowns.last(user_key),
-                        cooldown_s=self.config.cooldown_s, now=now)
+        request = admit(request, wall_s, reason=None if self.available else self.reason)
         body = _wire.encode(request)
-        # Noted before the first await, as the local sandbox does on admission: a second
-        # request of the same user meanwhile is cooling down. Forgotten if nothing runs.
-        previous = self._cooldowns.last(user_key)
-        self._cooldowns.note(user_key, now)
+        # Taken before the request is sent, as the local sandbox does on admission: a second
+        # request of the same user meanwhile is cooling down. Given back if nothing runs.
+        taken = await self._cooldowns.take(user_key)  # raises CoolingDown
         problems: list[str] = []
         busy: list[int] = []
         for endpoint in self._order(loop.time()):
@@ -203,7 +201,7 @@ class RemoteSandbox:
                     return
             finally:
                 endpoint.in_flight -= 1
-        self._cooldowns.restore(user_key, previous)  # nothing ran: no cooldown from this request
+        await self._cooldowns.give_back(taken)  # nothing ran: no cooldown from this request
         if busy:  # the others failed: the one with room soonest says when to come back
             raise Busy(min(busy))
         raise Unavailable(_summary(problems))

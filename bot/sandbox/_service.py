@@ -63,14 +63,15 @@ class _Active:
 class Sandbox:
     """The local implementation of the core's sandbox port (`SandboxPort`)."""
 
-    def __init__(self, config: Config | None = None) -> None:
+    def __init__(self, config: Config | None = None, *, cooldowns: Cooldowns | None = None) -> None:
         self.config = config or Config()
         self.reason: str | None = "not started"
         self._pool: collections.deque[_Warm] = collections.deque()
         self._refill = asyncio.Event()
         self._running = 0
         self._waiters: collections.deque[asyncio.Future[None]] = collections.deque()
-        self._cooldowns = Cooldowns(self.config.cooldown_s)
+        # Per user; in the shared store when the bot runs as several processes.
+        self._cooldowns = cooldowns or Cooldowns(self.config.cooldown_s)
         self._active: dict[int, _Active] = {}
         self._watch = asyncio.Event()
         self._avg_wall = 1.0
@@ -88,12 +89,13 @@ class Sandbox:
 
     @classmethod
     @asynccontextmanager
-    async def open(cls, config: Config | None = None) -> AsyncIterator[Sandbox]:
+    async def open(cls, config: Config | None = None, *, cooldowns: Cooldowns | None = None
+                   ) -> AsyncIterator[Sandbox]:
         """Probe, then keep the warm pool and the watchdog running until the block ends.
 
         The background tasks live in a TaskGroup owned by one task of their own, not around the
         caller's block: an error in the caller's code stays that error, not an ExceptionGroup."""
-        sandbox = cls(config)
+        sandbox = cls(config, cooldowns=cooldowns)
         await sandbox.probe()
         if sandbox.available:
             sandbox.idle_group = await asyncio.to_thread(IdleCgroup.create)
@@ -157,18 +159,15 @@ class Sandbox:
         if it has to wait, then the `RunResult`. Raises Unavailable, CoolingDown (per user;
         None = no cooldown) or Busy (queue full)."""
         loop = asyncio.get_running_loop()
-        now = loop.time()
-        request = admit(request, wall_s, reason=None if self.available else self.reason,
-                        last=self._cooldowns.last(user_key),
-                        cooldown_s=self.config.cooldown_s, now=now)
+        request = admit(request, wall_s, reason=None if self.available else self.reason)
         limits = self.limits_for(request)
+        taken = await self._cooldowns.take(user_key)  # raises CoolingDown
         if self._running < self.config.slots and not self._waiters:
             self._running += 1
-            self._cooldowns.note(user_key, now)
         else:
             if len(self._waiters) >= self.config.queue:
+                await self._cooldowns.give_back(taken)  # nothing will run: no cooldown from it
                 raise Busy(self.retry_after())
-            self._cooldowns.note(user_key, now)
             ticket: asyncio.Future[None] = loop.create_future()
             self._waiters.append(ticket)
             try:

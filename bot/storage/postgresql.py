@@ -12,7 +12,9 @@ advisory lock, so processes that start together migrate once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import AsyncIterator
 from typing import Any, TypeVar
 
 import asyncpg
@@ -22,6 +24,7 @@ from bot.core.ports.storage import (
     Answer,
     BoardRow,
     ChallengeAttempt,
+    CooldownTake,
     DailyTarget,
     LedgerEntry,
     QuizPost,
@@ -39,6 +42,7 @@ log = logging.getLogger(__name__)
 R = TypeVar("R")
 POSTS_KEPT = 512  # posted questions kept in memory (the latest read): immutable rows
 MIGRATION_LOCK = 0x6173796E63677572  # pg_advisory_lock key: "asyncgur" in ASCII
+HOLD_CLASS = 0x61677572  # first key of `hold`'s locks: "agur"; the second is the name's hash
 POOL_MIN, POOL_MAX = 2, 10
 
 
@@ -548,6 +552,67 @@ class PostgresStorage:
     async def telegram_poll(self, poll_id: str) -> TelegramPoll | None:
         return await self._one(TelegramPoll, "SELECT * FROM telegram_polls WHERE poll_id = $1",
                                poll_id)
+
+    # -- per-user limits (the /run cooldown) and fleet-wide locks ------------------------------
+
+    async def cooldown_take(self, scope: str, user_key: str, period_s: float) -> CooldownTake:
+        # One statement: concurrent takes of one user (through any process) queue on the row,
+        # and the upsert's WHERE sees the winner's use. The clock is the server's, so hosts
+        # whose clocks differ agree. The refused branch reads the row as the statement began,
+        # which a take committed meanwhile is not in: then the whole period is left to wait.
+        row = await self._pool.fetchrow(
+            "WITH clock AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS t),"
+            " taken AS (INSERT INTO user_cooldowns AS c (scope, user_key, last_at)"
+            " SELECT $1, $2, t FROM clock ON CONFLICT (scope, user_key) DO UPDATE SET"
+            " previous_at = c.last_at, last_at = excluded.last_at"
+            " WHERE c.last_at <= excluded.last_at - $3 RETURNING last_at)"
+            " SELECT (SELECT last_at FROM taken) AS taken_at, (SELECT t FROM clock) AS now,"
+            " (SELECT last_at FROM user_cooldowns WHERE scope = $1 AND user_key = $2) AS last_at",
+            scope, user_key, float(period_s))
+        assert row is not None
+        if row["taken_at"] is not None:
+            return CooldownTake(True, row["taken_at"])
+        last_at = row["last_at"] if row["last_at"] is not None else row["now"]
+        return CooldownTake(False, last_at,
+                            min(period_s, max(0.0, last_at + period_s - row["now"])))
+
+    async def cooldown_give_back(self, scope: str, user_key: str, at: float) -> None:
+        await self._pool.execute(
+            "WITH gone AS (DELETE FROM user_cooldowns WHERE scope = $1 AND user_key = $2"
+            " AND last_at = $3 AND previous_at IS NULL RETURNING 1)"
+            " UPDATE user_cooldowns SET last_at = previous_at, previous_at = NULL"
+            " WHERE scope = $1 AND user_key = $2 AND last_at = $3 AND previous_at IS NOT NULL",
+            scope, user_key, float(at))
+
+    async def platform_value(self, name: str) -> str | None:
+        return await self._pool.fetchval("SELECT value FROM platform_values WHERE name = $1", name)
+
+    async def set_platform_value(self, name: str, value: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO platform_values (name, value, updated_at) VALUES ($1, $2, $3)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+            " updated_at = excluded.updated_at", name, value, now())
+
+    @contextlib.asynccontextmanager
+    async def hold(self, name: str) -> AsyncIterator[bool]:
+        """A session-level advisory lock on one connection kept for the block: a process that
+        dies lets go with its connection, so no lease needs renewing. The name is hashed into
+        the two-key form, a space apart from the migration lock's one key."""
+        async with self._pool.acquire() as conn:
+            held = await conn.fetchval("SELECT pg_try_advisory_lock($1, hashtext($2))",
+                                       HOLD_CLASS, name)
+            try:
+                yield held
+            finally:
+                if held:
+                    try:
+                        await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))",
+                                           HOLD_CLASS, name)
+                    except BaseException:
+                        # The pool resets no session state: a connection that may still hold
+                        # the lock must never serve anyone again.
+                        conn.terminate()
+                        raise
 
     # -- /run's kept code --------------------------------------------------------------------
 

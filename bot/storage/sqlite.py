@@ -16,6 +16,7 @@ import fcntl
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
 from typing import TypeVar
@@ -26,6 +27,7 @@ from bot.core.ports.storage import (
     DAILY_TRACKS,
     Answer,
     BoardRow,
+    CooldownTake,
     DailyTarget,
     LedgerEntry,
     QuizPost,
@@ -716,6 +718,47 @@ class Storage(SnippetRows, ChallengeSQL):
         """The posted question and chat a poll stands for, or None for a poll we never sent."""
         return await self._one(TelegramPoll, "SELECT * FROM telegram_polls WHERE poll_id = ?",
                                (poll_id,))
+
+
+    # -- per-user limits (the /run cooldown) and fleet-wide locks ------------------------------
+
+    async def cooldown_take(self, scope: str, user_key: str, period_s: float) -> CooldownTake:
+        # One statement on the one connection: two takes of a user cannot interleave. This
+        # process is the file's only one, so its clock is the only clock.
+        at = time.time()
+        rows = await self._db.execute_fetchall(
+            "INSERT INTO user_cooldowns AS c (scope, user_key, last_at) VALUES (:s, :u, :at)"
+            " ON CONFLICT (scope, user_key) DO UPDATE SET previous_at = c.last_at,"
+            " last_at = excluded.last_at WHERE c.last_at <= excluded.last_at - :p"
+            " RETURNING last_at", {"s": scope, "u": user_key, "at": at, "p": period_s})
+        if rows:
+            return CooldownTake(True, rows[0][0])
+        last = await self._scalar(
+            "SELECT last_at FROM user_cooldowns WHERE scope = ? AND user_key = ?", (scope, user_key))
+        last_at = float(last) if last is not None else at
+        return CooldownTake(False, last_at, min(period_s, max(0.0, last_at + period_s - at)))
+
+    async def cooldown_give_back(self, scope: str, user_key: str, at: float) -> None:
+        await self._db.execute(
+            "DELETE FROM user_cooldowns WHERE scope = ? AND user_key = ? AND last_at = ?"
+            " AND previous_at IS NULL", (scope, user_key, at))
+        await self._db.execute(
+            "UPDATE user_cooldowns SET last_at = previous_at, previous_at = NULL"
+            " WHERE scope = ? AND user_key = ? AND last_at = ?", (scope, user_key, at))
+
+    async def platform_value(self, name: str) -> str | None:
+        return await self._scalar("SELECT value FROM platform_values WHERE name = ?", (name,))
+
+    async def set_platform_value(self, name: str, value: str) -> None:
+        await self._db.execute(
+            "INSERT INTO platform_values (name, value, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+            " updated_at = excluded.updated_at", (name, value, _now()))
+
+    @contextlib.asynccontextmanager
+    async def hold(self, name: str) -> AsyncIterator[bool]:
+        """Always held: the file's lock already makes this the only process on the database."""
+        yield True
 
 
 def _split_sql(script: str) -> list[str]:

@@ -522,3 +522,53 @@ async def test_forget_deletes_attempts_and_their_code(storage: Store):
     assert await storage.last_opened_challenge(LEARNER) is None
     assert not await storage.user_has_practice_data(LEARNER)
     assert (await storage.challenge_attempt("test:bob", "fix-blocking")).status == "solved"
+
+
+async def test_a_cooldown_is_taken_once_per_period_and_per_user(storage: Store):
+    """A use within the period is refused with what is left to wait; another user or scope is
+    not affected; a period of 0 always takes."""
+    first = await storage.cooldown_take("run", LEARNER, 60.0)
+    assert first.taken
+    again = await storage.cooldown_take("run", LEARNER, 60.0)
+    assert not again.taken and again.at == first.at and 59.0 < again.wait_s <= 60.0
+    assert (await storage.cooldown_take("run", "test:bob", 60.0)).taken
+    assert (await storage.cooldown_take("submit", LEARNER, 60.0)).taken
+    later = await storage.cooldown_take("run", LEARNER, 0.0)
+    assert later.taken and later.at >= first.at
+
+
+async def test_takes_at_once_let_exactly_one_through(storage: Store):
+    """Ten takes of one user at the same moment: one is noted, nine are refused."""
+    takes = await asyncio.gather(*(storage.cooldown_take("run", LEARNER, 60.0) for _ in range(10)))
+    assert sorted(t.taken for t in takes) == [False] * 9 + [True]
+
+
+async def test_a_cooldown_given_back_restores_the_use_before_it(storage: Store):
+    """Giving back a use that never ran frees the user (no earlier use) or brings the earlier
+    use back; a use taken later is never undone by giving back an older one."""
+    taken = await storage.cooldown_take("run", LEARNER, 60.0)
+    await storage.cooldown_give_back("run", LEARNER, taken.at)
+    first = await storage.cooldown_take("run", LEARNER, 60.0)
+    assert first.taken  # nothing counted against it
+    second = await storage.cooldown_take("run", LEARNER, 0.0)
+    await storage.cooldown_give_back("run", LEARNER, second.at)
+    refused = await storage.cooldown_take("run", LEARNER, 60.0)
+    assert not refused.taken and refused.at == first.at  # the first use counts again
+    await storage.cooldown_give_back("run", LEARNER, 12345.0)  # not the last use: nothing
+    assert not (await storage.cooldown_take("run", LEARNER, 60.0)).taken
+
+
+async def test_only_one_holder_of_a_lock_at_a_time_where_it_matters(storage: Store):
+    """A held lock; PostgreSQL refuses a second holder of the same name until the first lets
+    go (SQLite's one process always holds)."""
+    async with storage.hold("test:one") as held:
+        assert held
+    async with storage.hold("test:one") as held, storage.hold("test:two") as other:
+        assert held and other
+
+
+async def test_a_platform_value_is_kept_and_replaced(storage: Store):
+    assert await storage.platform_value("test:webhook") is None
+    await storage.set_platform_value("test:webhook", "one")
+    await storage.set_platform_value("test:webhook", "two")
+    assert await storage.platform_value("test:webhook") == "two"

@@ -4,11 +4,12 @@ through one process holds in the next command of another, every port method is t
 import asyncio
 import inspect
 
+import asyncpg
 import pytest
 
 from bot.storage import Storage, StorageUnavailable
 from bot.storage._common import SEEN_WRITE_AFTER_S, migrations
-from bot.storage.postgresql import PostgresStorage, redacted
+from bot.storage.postgresql import HOLD_CLASS, PostgresStorage, redacted
 
 
 async def test_stores_opening_together_migrate_once(pg_url: str):
@@ -149,3 +150,47 @@ async def test_a_database_that_refuses_the_schema_is_one_clear_line(pg_url: str)
     with pytest.raises(StorageUnavailable, match="cannot migrate PostgreSQL") as caught:
         await PostgresStorage.open(visitor)
     assert "\n" not in str(caught.value)  # then the server's reason, e.g. no schema it may use
+
+
+async def test_a_cooldown_taken_through_one_process_holds_in_another(pg_url: str):
+    """A user's run noted by one process is refused by the other, given back through the
+    other, and free again in the first."""
+    one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
+    try:
+        taken = await one.cooldown_take("run", "test:u", 60.0)
+        assert taken.taken
+        assert not (await two.cooldown_take("run", "test:u", 60.0)).taken
+        await two.cooldown_give_back("run", "test:u", taken.at)
+        assert (await one.cooldown_take("run", "test:u", 60.0)).taken
+    finally:
+        await asyncio.gather(one.close(), two.close())
+
+
+async def test_a_lock_is_held_by_one_process_until_it_lets_go_or_dies(pg_url: str):
+    """A second process is refused the lock at once; it gets it after the first lets go, and
+    after a holder's connection ends without letting go (a killed process)."""
+    one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
+    try:
+        async with one.hold("telegram-polling:42") as held:
+            assert held
+            async with two.hold("telegram-polling:42") as second:
+                assert not second
+            async with two.hold("telegram-polling:43") as other:
+                assert other
+        async with two.hold("telegram-polling:42") as held:
+            assert held
+        # A process killed while holding: its session takes the lock, then its socket closes.
+        dying = await asyncpg.connect(pg_url)
+        assert await dying.fetchval("SELECT pg_try_advisory_lock($1, hashtext($2))",
+                                    HOLD_CLASS, "telegram-polling:42")
+        async with one.hold("telegram-polling:42") as held:
+            assert not held
+        dying.terminate()
+        for _ in range(50):  # the server notices the closed socket within moments
+            async with one.hold("telegram-polling:42") as held:
+                if held:
+                    break
+            await asyncio.sleep(0.1)
+        assert held
+    finally:
+        await asyncio.gather(one.close(), two.close())

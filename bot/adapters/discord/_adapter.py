@@ -74,29 +74,51 @@ def point_at(settings: DiscordSettings) -> None:
 
 
 class _Client(discord.Client):
-    def __init__(self, adapter: DiscordAdapter) -> None:
+    def __init__(self, adapter: DiscordAdapter, **shards: Any) -> None:
         # The bot never joins voice: skip discord.py's two warnings about missing voice libraries.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # No privileged intent: guilds only, for the channel cache that daily posts use.
         # HTTPS_PROXY/NO_PROXY: discord.py reads no environment, it takes one proxy for all.
         super().__init__(intents=discord.Intents(guilds=True), allowed_mentions=NO_MENTIONS,
-                         proxy=proxy_for(adapter.settings.api_base))
+                         proxy=proxy_for(adapter.settings.api_base), **shards)
         self.adapter = adapter
 
     async def setup_hook(self) -> None:
         # After login, before the gateway: sync here, never in on_ready (it fires on every
-        # reconnect). Dynamic items make the buttons of every past message clickable again.
+        # reconnect). Dynamic items make the buttons of every past message clickable again,
+        # in every process: a click reaches the process whose shard holds the guild.
         self.add_dynamic_items(CoreButton)
-        await self.adapter.sync_commands()
+        if self.adapter.settings.syncs_commands:
+            await self.adapter.sync_commands()
+        else:
+            log.info("discord: shard 0 runs in another process; that one syncs the commands")
 
     async def on_ready(self) -> None:
-        log.info("discord: connected as %s (application %s, %d servers)",
-                 self.user, self.application_id, len(self.guilds))
+        log.info("discord: connected as %s (application %s, %d servers%s)",
+                 self.user, self.application_id, len(self.guilds), self.shards_here())
         if self.application_id is not None:
             log.info("discord: add the bot to a server with %s", invite_url(self.application_id))
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         await self.adapter.on_interaction(interaction)
+
+    def shards_here(self) -> str:
+        return ""
+
+    def gateway_open(self) -> bool:
+        return self.ws is not None and self.ws.open
+
+
+class _ShardedClient(_Client, discord.AutoShardedClient):
+    """Some shards of DISCORD__SHARD_COUNT (DISCORD__SHARD_IDS), or all of them, in this
+    process. Each guild's events (its interactions) come to the shard that holds it;
+    posts the bot starts go out by REST, from any process."""
+
+    def shards_here(self) -> str:
+        return f", shards {','.join(str(n) for n in sorted(self.shards))} of {self.shard_count}"
+
+    def gateway_open(self) -> bool:
+        return bool(self.shards) and not any(shard.is_closed() for shard in self.shards.values())
 
 
 class DiscordAdapter:
@@ -120,13 +142,13 @@ class DiscordAdapter:
         reconnects by itself inside run(), so without this an outage would look "connected"."""
         client = self.client
         return (client is not None and client.is_ready() and not client.is_closed()
-                and client.ws is not None and client.ws.open)
+                and client.gateway_open())
 
     async def run(self) -> None:
         """Log in, sync commands, serve until cancelled. A rejected token is `AdapterFatal`."""
         assert self.settings.token is not None
         point_at(self.settings)
-        client = self.client = _Client(self)
+        client = self.client = self._client()
         async with client:
             start = asyncio.create_task(client.start(self.settings.token.get_secret_value()),
                                         name="discord:start")
@@ -152,6 +174,13 @@ class DiscordAdapter:
                 if exc.code in FATAL_CLOSE_CODES:
                     raise AdapterFatal(FATAL_CLOSE_CODES[exc.code]) from None
                 raise
+
+    def _client(self) -> _Client:
+        s = self.settings
+        if s.shard_count is None:
+            return _Client(self)
+        shard_ids = list(s.shards) if s.shards is not None else None
+        return _ShardedClient(self, shard_count=s.shard_count, shard_ids=shard_ids)
 
     @property
     def storage(self) -> PlatformState:

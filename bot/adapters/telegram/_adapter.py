@@ -1,14 +1,17 @@
 """The Telegram adapter: PTB driven by hand inside the process's one event loop.
 
 `run()` never calls `run_polling()` (that owns and closes the loop): it enters the Application,
-starts it, starts the updater (long polling, or a webhook server), waits until cancelled and
-undoes each step in reverse. Updates are processed concurrently, so one long run never stalls
-another user; every request goes through PTB's AIORateLimiter, which also retries a RetryAfter.
+starts it, starts PTB's updater polling (one process per bot) or this adapter's own webhook
+server (any number of processes), waits until cancelled and undoes each step in reverse.
+Updates are processed concurrently, so one long run never stalls another user; every request
+goes through PTB's AIORateLimiter, which also retries a RetryAfter.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import html
 import logging
 import re
@@ -16,6 +19,7 @@ import time
 from dataclasses import replace
 from urllib.parse import urlparse
 
+from aiohttp import web
 from telegram import (
     Bot,
     BotCommand,
@@ -79,6 +83,8 @@ log = logging.getLogger(__name__)
 
 # POLL_ANSWER: votes on the bot's own non-anonymous quiz polls (not sent unless asked for).
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, Update.POLL_ANSWER]
+# What Telegram sends a webhook's secret in (setWebhook's secret_token).
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Chat administrators are looked up once per chat and remembered this long.
 ADMIN_TTL = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -144,20 +150,10 @@ class TelegramAdapter:
                 await self.set_commands(app.bot)
                 await app.start()
                 try:
-                    before = _poller_tasks()
-                    await self._start_updater(app)
-                    self.ready.set()
-                    log.info("telegram: @%s is %s", self.username,
-                             "polling" if self.settings.mode == "polling" else "on its webhook")
-                    # Serve until cancelled. PTB's polling task ends by itself only when it gives
-                    # up (a revoked token): then this adapter ends too, and the host decides.
-                    pollers = _poller_tasks() - before
-                    await asyncio.wait(pollers) if pollers else await asyncio.Event().wait()
-                    failed = next((p.exception() for p in pollers
-                                   if not p.cancelled() and p.exception()), None)
-                    if isinstance(failed, InvalidToken):
-                        raise InvalidToken("rejected while polling")
-                    raise RuntimeError(f"Telegram polling stopped: {type(failed).__name__}")
+                    if self.settings.mode == "webhook":
+                        await self._serve_webhook(app)
+                    else:
+                        await self._poll(app)
                 finally:
                     self.ready.clear()
                     self.application = None
@@ -191,32 +187,126 @@ class TelegramAdapter:
             self._inflight.add(task)
             task.add_done_callback(self._inflight.discard)
 
-    async def _start_updater(self, app: Application) -> None:
-        s = self.settings
+    async def _poll(self, app: Application) -> None:
+        """Long polling, in one process per bot: Telegram hands each update to one getUpdates,
+        so a second poller would fight the first (409 Conflict) and both would lose updates.
+        Through a database that several processes share, the second is refused at once."""
         assert app.updater is not None
-        if s.mode == "webhook":
-            assert s.webhook_url is not None
-            await app.updater.start_webhook(
-                listen=s.webhook_listen, port=s.webhook_port,
-                url_path=urlparse(s.webhook_url).path.lstrip("/"), webhook_url=s.webhook_url,
-                secret_token=s.webhook_secret.get_secret_value() if s.webhook_secret else None,
-                allowed_updates=ALLOWED_UPDATES,
-            )
-        else:
-            await app.updater.start_polling(timeout=s.poll_timeout, allowed_updates=ALLOWED_UPDATES)
+        async with self.core.services.platform.hold(f"telegram-polling:{app.bot.id}") as mine:
+            if not mine:
+                raise AdapterFatal(
+                    f"another bot process is already polling @{self.username} with this token;"
+                    " run one poller, or TELEGRAM__MODE=webhook for many processes")
+            before = _poller_tasks()
+            await app.updater.start_polling(timeout=self.settings.poll_timeout,
+                                            allowed_updates=ALLOWED_UPDATES)
+            self.ready.set()
+            log.info("telegram: @%s is polling", self.username)
+            # Serve until cancelled. PTB's polling task ends by itself only when it gives up (a
+            # revoked token): then this adapter ends too, and the host decides.
+            pollers = _poller_tasks() - before
+            await asyncio.wait(pollers) if pollers else await asyncio.Event().wait()
+            failed = next((p.exception() for p in pollers
+                           if not p.cancelled() and p.exception()), None)
+            if isinstance(failed, InvalidToken):
+                raise InvalidToken("rejected while polling")
+            raise RuntimeError(f"Telegram polling stopped: {type(failed).__name__}")
+
+    async def _serve_webhook(self, app: Application) -> None:
+        """Receive updates on TELEGRAM__WEBHOOK_LISTEN:PORT, as any number of processes behind
+        a load balancer can: each checks the secret header and hands the update to PTB's
+        queue. The server is this adapter's own (aiohttp), not PTB's updater, whose start
+        sets the webhook in every process at every start (N processes: N calls, and
+        Telegram answers a burst of setWebhook with 429)."""
+        s = self.settings
+        assert s.webhook_url is not None
+        if s.webhook_secret is None:
+            log.warning("telegram: the webhook has no TELEGRAM__WEBHOOK_SECRET: anyone who finds"
+                        " its URL can post updates as any user")
+        secret = s.webhook_secret.get_secret_value().encode() if s.webhook_secret else None
+
+        async def receive(request: web.Request) -> web.Response:
+            if secret is not None:
+                given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
+                if not hmac.compare_digest(given, secret):
+                    return web.Response(status=403, text="missing or wrong secret token")
+            try:
+                update = Update.de_json(await request.json(), app.bot)
+            except Exception as exc:  # not JSON, or not an update: the sender's mistake
+                log.info("telegram: the webhook got a body that is no update: %s", exc)
+                return web.Response(status=400, text="not an update")
+            await app.update_queue.put(update)
+            return web.Response(text="ok")
+
+        server = web.Application()
+        server.router.add_post(urlparse(s.webhook_url).path or "/", receive)
+        runner = web.AppRunner(server, access_log=None)
+        await runner.setup()
+        try:
+            await web.TCPSite(runner, s.webhook_listen, s.webhook_port).start()
+            await self._set_webhook(app.bot)
+            self.ready.set()
+            log.info("telegram: @%s is on its webhook (listening on %s:%d)", self.username,
+                     s.webhook_listen, s.webhook_port)
+            await asyncio.Event().wait()  # serve until cancelled
+        finally:
+            await runner.cleanup()
+
+    async def _set_webhook(self, bot: Bot) -> None:
+        """Set the webhook at Telegram only when it is not already what this process serves:
+        Telegram's answer (getWebhookInfo: URL and update types) and the fingerprint stored
+        at the last set (the secret is never read back) both agree, or it is set again. One
+        process sets it at a time; one that finds another setting it leaves it to that one."""
+        s = self.settings
+        assert s.webhook_url is not None
+        secret = s.webhook_secret.get_secret_value() if s.webhook_secret else None
+        name = f"telegram-webhook:{bot.id}"
+        want = self._fingerprint(s.webhook_url, secret or "", *ALLOWED_UPDATES)
+        platform = self.core.services.platform
+        async with platform.hold(name) as mine:
+            if not mine:
+                log.info("telegram: another process is setting the webhook; this one serves it")
+                return
+            info = await bot.get_webhook_info()
+            if (info.url == s.webhook_url
+                    and sorted(info.allowed_updates or ()) == sorted(ALLOWED_UPDATES)
+                    and await platform.platform_value(name) == want):
+                log.info("telegram: the webhook is already set to %s", s.webhook_url)
+                return
+            await bot.set_webhook(s.webhook_url, allowed_updates=ALLOWED_UPDATES,
+                                  secret_token=secret)
+            await platform.set_platform_value(name, want)
+            log.info("telegram: webhook set to %s", s.webhook_url)
+
+    def _fingerprint(self, *parts: str) -> str:
+        """A keyed digest of what was set (the key is the bot token): the database learns
+        whether the webhook secret changed, never the secret itself."""
+        assert self.settings.token is not None
+        key = self.settings.token.get_secret_value().encode()
+        return hmac.new(key, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
 
     async def set_commands(self, bot: Bot) -> None:
         """The command menu from the core's specs: Hinglish (the default voice) for everyone,
-        English for clients set to English."""
-        try:
-            for lang, code in (("hi", None), ("en", "en")):
-                commands = [
-                    BotCommand(spec.name, spec.help.get(lang)[:BotCommandLimit.MAX_DESCRIPTION])
-                    for spec in self.core.router.visible() if MENU_NAME.fullmatch(spec.name)
-                ]
-                await bot.set_my_commands(commands, language_code=code)
-        except TelegramError as exc:
-            log.warning("telegram: could not set the command menu: %s", exc)
+        English for clients set to English. Sent only when it differs from the menu last set
+        (stored for every process): N processes starting do not send it N times."""
+        menus = {code: [
+            BotCommand(spec.name, spec.help.get(lang)[:BotCommandLimit.MAX_DESCRIPTION])
+            for spec in self.core.router.visible() if MENU_NAME.fullmatch(spec.name)
+        ] for lang, code in (("hi", None), ("en", "en"))}
+        name = f"telegram-commands:{bot.id}"
+        want = self._fingerprint(*(f"{code}:{c.command}:{c.description}"
+                                   for code, commands in menus.items() for c in commands))
+        platform = self.core.services.platform
+        async with platform.hold(name) as mine:
+            if not mine or await platform.platform_value(name) == want:
+                return  # another process is setting it, or it is set
+            try:
+                for code, commands in menus.items():
+                    await bot.set_my_commands(commands, language_code=code)
+            except TelegramError as exc:
+                log.warning("telegram: could not set the command menu: %s", exc)
+                return
+            await platform.set_platform_value(name, want)
 
     # -- the core's port for messages the bot starts itself ---------------------------------
 

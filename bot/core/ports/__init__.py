@@ -19,9 +19,11 @@ from bot.core.ports.sandbox import (
 from bot.core.ports.storage import (
     Answer,
     BoardRow,
+    CooldownTake,
     DailyStore,
     DailyTarget,
     LedgerEntry,
+    LimitStore,
     PlatformState,
     PracticeStore,
     Preferences,
@@ -38,9 +40,9 @@ from bot.core.ports.storage import (
 )
 
 __all__ = [
-    "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyStore", "DailyTarget",
-    "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState", "PracticeStore",
-    "Preferences", "Queued", "QuizPost", "QuizRound", "QuizStore", "RoundPost", "RunRequest",
-    "RunResult", "SandboxPort", "Score", "Snippet", "SnippetStore", "SrsItem", "Store",
-    "TargetGone", "TelegramPoll", "Unavailable",
+    "Answer", "BoardRow", "Budget", "Busy", "Clock", "CooldownTake", "CoolingDown", "DailyStore",
+    "DailyTarget", "Deliverer", "Delivery", "Ending", "LedgerEntry", "LimitStore", "Limits",
+    "PlatformState", "PracticeStore", "Preferences", "Queued", "QuizPost", "QuizRound",
+    "QuizStore", "RoundPost", "RunRequest", "RunResult", "SandboxPort", "Score", "Snippet",
+    "SnippetStore", "SrsItem", "Store", "TargetGone", "TelegramPoll", "Unavailable",
 ]

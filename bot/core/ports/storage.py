@@ -7,6 +7,7 @@ method must be seen by every later read through another.
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -164,6 +165,16 @@ class TelegramPoll:
     chat_kind: str
     message_id: int
     sent_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class CooldownTake:
+    """The answer to `cooldown_take`: the use was noted at `at` (epoch seconds, the store's
+    clock), or refused because the last one is too recent (`wait_s` seconds left)."""
+
+    taken: bool
+    at: float
+    wait_s: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,7 +407,8 @@ class ChallengeStore(Protocol):
 
 
 class PlatformState(Protocol):
-    """What adapters keep between runs: Discord's command-sync hashes, Telegram's poll ids."""
+    """What adapters keep between runs (Discord's command-sync hashes, Telegram's poll ids)
+    and the locks they share between processes."""
 
     async def discord_sync_hash(self, application_id: str, scope: str) -> str | None: ...
 
@@ -414,6 +426,29 @@ class PlatformState(Protocol):
 
     async def telegram_poll(self, poll_id: str) -> TelegramPoll | None:
         """The posted question and chat a poll stands for, or None for a poll never sent."""
+
+    async def platform_value(self, name: str) -> str | None:
+        """A small value an adapter keeps for every process (None when never set)."""
+
+    async def set_platform_value(self, name: str, value: str) -> None: ...
+
+    def hold(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """A lock over every process of the bot, held while the block runs (Telegram polling:
+        one poller per bot). The block gets True when this process holds it, False at once
+        when another one does; a process that dies lets go."""
+
+
+class LimitStore(Protocol):
+    """Per-user limits kept where every process of the bot sees them (the /run cooldown), so
+    a user cannot run code twice as often by reaching two processes."""
+
+    async def cooldown_take(self, scope: str, user_key: str, period_s: float) -> CooldownTake:
+        """Note a use of `scope` by the user, at once and atomically, unless their last use
+        was less than `period_s` seconds ago (then nothing is noted)."""
+
+    async def cooldown_give_back(self, scope: str, user_key: str, at: float) -> None:
+        """Undo the use taken `at` (it never happened: every queue was full): the use before
+        it counts again. Nothing changes when a later use was taken meanwhile."""
 
 
 class SnippetStore(Protocol):
@@ -433,5 +468,5 @@ class SnippetStore(Protocol):
 
 
 class Store(Preferences, QuizStore, DailyStore, PracticeStore, PlatformState, SnippetStore,
-            ChallengeStore, Protocol):
+            ChallengeStore, LimitStore, Protocol):
     """One store serving every area (what bot.storage.Storage is)."""

@@ -78,6 +78,7 @@ class FakeDiscord:
     def __post_init__(self) -> None:
         self._ids = itertools.count(1_500_000_000_000_000_001)
         self._sockets: list[web.WebSocketResponse] = []
+        self._shards: dict[web.WebSocketResponse, tuple[int, int]] = {}  # [id, count] identified
         self._seq = itertools.count(1)
         self._new_request = asyncio.Condition()
         self._identified = asyncio.Event()
@@ -158,8 +159,15 @@ class FakeDiscord:
     # -- events pushed to the bot ------------------------------------------------------------
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event as Discord does: to the shard that holds its guild ((guild id >> 22)
+        % shard count), a DM's to shard 0; a connection that identified without shard info
+        gets everything."""
         payload = {"op": 0, "t": event, "s": next(self._seq), "d": data}
-        for ws in self._sockets:
+        guild = data.get("guild_id")
+        for ws in list(self._sockets):
+            shard = self._shards.get(ws)
+            if shard is not None and shard[0] != shard_of(guild, shard[1]):
+                continue
             await ws.send_str(json.dumps(payload))
 
     def user(self, user_id: str = USER_ID, name: str = "learner") -> dict[str, Any]:
@@ -168,24 +176,25 @@ class FakeDiscord:
 
     def interaction(self, kind: int, data: dict[str, Any], *, guild: bool = True,
                     admin: bool = False, message: dict[str, Any] | None = None,
-                    user: dict[str, Any] | None = None, group_dm: bool = False) -> dict[str, Any]:
-        """An INTERACTION_CREATE payload as Discord sends it (guild channel, the bot's DM, or
-        with `group_dm` a group DM where the user took the bot along: context 2, installed to
-        the user's account), from `user` (default: `self.user()`)."""
+                    user: dict[str, Any] | None = None, group_dm: bool = False,
+                    guild_id: str = GUILD_ID) -> dict[str, Any]:
+        """An INTERACTION_CREATE payload as Discord sends it (guild channel `guild_id`, the bot's
+        DM, or with `group_dm` a group DM where the user took the bot along: context 2,
+        installed to the user's account), from `user` (default: `self.user()`)."""
         ident = str(next(self._ids))
         user = user or self.user()
         payload: dict[str, Any] = {
             "id": ident, "application_id": APP_ID, "type": kind, "data": data,
             "token": f"itoken-{ident}", "version": 1, "locale": "en-US",
             "attachment_size_limit": 10_000_000, "entitlements": [],
-            "authorizing_integration_owners": {"0": GUILD_ID if guild else USER_ID},
+            "authorizing_integration_owners": {"0": guild_id if guild else USER_ID},
             "app_permissions": str(EVERYDAY),
         }
         if guild:
             perms = EVERYDAY | (MANAGE_GUILD if admin else 0)
             payload.update(
-                guild_id=GUILD_ID, guild_locale="en-US", context=0, channel_id=CHANNEL_ID,
-                channel={"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "study",
+                guild_id=guild_id, guild_locale="en-US", context=0, channel_id=CHANNEL_ID,
+                channel={"id": CHANNEL_ID, "type": 0, "guild_id": guild_id, "name": "study",
                          "position": 0, "permission_overwrites": [], "nsfw": False,
                          "parent_id": None},
                 member={"user": user, "roles": [], "joined_at": _now(), "deaf": False,
@@ -393,9 +402,12 @@ class FakeDiscord:
                     if self.reject_identify or frame["d"].get("token") != self.token:
                         await ws.close(code=4004, message=b"Authentication failed.")
                         break
+                    shard = frame["d"].get("shard")
+                    if shard is not None:
+                        self._shards[ws] = (int(shard[0]), int(shard[1]))
                     await ws.send_str(json.dumps({"op": 0, "t": "READY", "s": next(self._seq), "d": {
                         "v": 10, "user": self.bot_user(), "guilds": [], "session_id": "fake-session",
-                        "resume_gateway_url": self.gateway_url, "shard": [0, 1],
+                        "resume_gateway_url": self.gateway_url, "shard": list(shard or (0, 1)),
                         "application": {"id": APP_ID, "flags": 0},
                     }}))
                     self._identified.set()
@@ -406,7 +418,13 @@ class FakeDiscord:
                                                   "d": {}}))
         finally:
             self._sockets.remove(ws)
+            self._shards.pop(ws, None)
         return ws
+
+
+def shard_of(guild_id: str | int | None, count: int) -> int:
+    """The shard Discord sends a guild's events to; DMs (no guild) go to shard 0."""
+    return 0 if guild_id is None else (int(guild_id) >> 22) % count
 
 
 def _json(data: Any, *, status: int = 200) -> web.Response:

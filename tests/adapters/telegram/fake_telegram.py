@@ -78,6 +78,7 @@ class FakeTelegram:
         self.polls: dict[str, dict[str, Any]] = {}  # poll id -> the poll object sent
         self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._changed = asyncio.Condition()
+        self.webhook: dict[str, Any] = {}  # url, allowed_updates, secret_token while one is set
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -192,6 +193,12 @@ class FakeTelegram:
     async def send_text(self, text: str, *, chat_id: int = 42, user_id: int = 42,
                         name: str = "Asha", reply_to: dict[str, Any] | None = None) -> int:
         """A user's message; `reply_to`: the message it replies to (e.g. one the bot sent)."""
+        return await self.push(self.text_update(text, chat_id=chat_id, user_id=user_id, name=name,
+                                                reply_to=reply_to))
+
+    def text_update(self, text: str, *, chat_id: int = 42, user_id: int = 42, name: str = "Asha",
+                    reply_to: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The update (without its id) of a user's message, for `push` or `deliver`."""
         message = {"message_id": next(self._message_ids), "date": int(time.time()),
                    "chat": self.chat(chat_id), "from": self.user(user_id, name), "text": text}
         if reply_to is not None:
@@ -199,7 +206,7 @@ class FakeTelegram:
         if text.startswith("/"):
             length = len(text.split()[0]) if text.split() else 1
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return await self.push({"message": message})
+        return {"message": message}
 
     async def click(self, data: str, message: dict[str, Any], *, user_id: int = 42,
                     name: str = "Asha") -> int:
@@ -228,7 +235,12 @@ class FakeTelegram:
     async def _m_getMe(self, p: dict[str, Any]) -> dict[str, Any]:
         return self.bot_user
 
-    async def _m_getUpdates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
+    async def _m_getUpdates(self, p: dict[str, Any]) -> list[dict[str, Any]] | web.Response:
+        if self.webhook:
+            return web.json_response({"ok": False, "error_code": 409, "description":
+                                      "Conflict: can't use getUpdates method while webhook is"
+                                      " active; use deleteWebhook to delete the webhook first"},
+                                     status=409)
         offset = int(p.get("offset") or 0)
         timeout = float(p.get("timeout") or 0)
         deadline = time.monotonic() + timeout
@@ -326,7 +338,38 @@ class FakeTelegram:
     async def _true(self, p: dict[str, Any]) -> bool:
         return True
 
-    _m_deleteWebhook = _m_setWebhook = _m_setMyCommands = _true
+    async def _m_setWebhook(self, p: dict[str, Any]) -> bool:
+        self.webhook = {"url": p["url"], "allowed_updates": p.get("allowed_updates"),
+                        "secret_token": p.get("secret_token")}
+        return True
+
+    async def _m_deleteWebhook(self, p: dict[str, Any]) -> bool:
+        self.webhook = {}
+        return True
+
+    async def _m_getWebhookInfo(self, p: dict[str, Any]) -> dict[str, Any]:
+        # As Telegram: the URL ("" when none) and the update types, never the secret.
+        info: dict[str, Any] = {"url": self.webhook.get("url", ""), "has_custom_certificate": False,
+                                "pending_update_count": 0}
+        if self.webhook.get("allowed_updates"):
+            info["allowed_updates"] = self.webhook["allowed_updates"]
+        return info
+
+    async def deliver(self, update: dict[str, Any], url: str | None = None, *,
+                      secret: str | None = None) -> int:
+        """POST an update to the webhook as Telegram does (to `url`, e.g. one process behind a
+        load balancer; by default the URL set), with the secret set unless told another; the
+        HTTP status it got."""
+        import aiohttp
+
+        token = secret if secret is not None else self.webhook.get("secret_token")
+        headers = {"X-Telegram-Bot-Api-Secret-Token": token} if token else {}
+        async with aiohttp.ClientSession() as http, http.post(
+                url or self.webhook["url"], json={"update_id": next(self._ids), **update},
+                headers=headers) as response:
+            return response.status
+
+    _m_setMyCommands = _true
     _m_sendChatAction = _m_answerCallbackQuery = _m_answerInlineQuery = _m_deleteMessage = _true
 
     # -- by hand -----------------------------------------------------------------------------
