@@ -8,6 +8,10 @@ next question, post the scoreboard) and sleeps until the next step is due, woken
 round found long overdue (the bot was down) is closed with its scoreboard instead. Answers are
 recorded by `/answer` as they come, so no answer depends on the runner.
 
+With many bot processes on one database, one pass at a time steps the rounds (a lock over
+every process, `PlatformState.hold`): two passes at once would reveal and ask each question
+twice. The others try again a moment later, so a process that dies hands the rounds on.
+
 Time comes from the clock port, so tests drive rounds with a fake clock.
 """
 
@@ -50,6 +54,9 @@ MAX_SLEEP = 300.0  # re-read the rounds at least this often
 # An adapter still connecting (just after a restart) or reconnecting cannot post: the step is
 # tried again this much later, until the round is stale.
 RETRY_S = 5.0
+# Another process is stepping the rounds: look again this much later (a round's step is
+# late by at most this when the lock passes between processes).
+HELD_ELSEWHERE_S = 1.0
 
 
 class RoundRunner:
@@ -71,12 +78,17 @@ class RoundRunner:
         while True:
             self._wake.clear()
             try:
-                wait = await self.tick()
+                wait = await self.one_pass()
             except Exception:
                 log.exception("rounds: a pass over the running rounds failed; retrying later")
                 wait = 5.0
             if wait > 0:
                 await clock.wait(self._wake, wait)
+
+    async def one_pass(self) -> float:
+        """A tick, if no other process is stepping the rounds right now."""
+        async with self.core.services.platform.hold(self.name) as mine:
+            return await self.tick() if mine else HELD_ELSEWHERE_S
 
     async def tick(self) -> float:
         """Do every due step; the seconds until the next one."""

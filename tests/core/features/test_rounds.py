@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from bot.core.features._rounds import ROUND_SECONDS, STALE, RoundRunner
+from bot.core.features._rounds import HELD_ELSEWHERE_S, ROUND_SECONDS, STALE, RoundRunner
 from bot.core.types import ChatRef, Reply
 from tests.conftest import make_core
 from tests.core.features.conftest import ALICE, BOB, GROUP, replies, shown_as
@@ -242,3 +242,25 @@ async def test_a_platform_still_connecting_after_a_restart_delays_the_round_not_
         clock.advance(seconds=ROUND_SECONDS + GRACE_S)
         await runner.tick()
     assert len(channel.boards()) == 1 and await core.services.quiz.round_running(GROUP.key) is None
+
+
+async def test_one_process_at_a_time_steps_the_rounds(library, pg, clock):
+    """Two processes on one PostgreSQL: while another holds the rounds' lock this runner's pass
+    posts nothing (two would ask each question twice); once it lets go, the round goes on here."""
+    from bot.storage.postgresql import PostgresStorage
+
+    storage = await PostgresStorage.open(await pg.fresh_url())
+    try:
+        core = make_core(library, storage, clock=clock)
+        chan = Channel()
+        core.register_deliverer("test", chan)
+        runner = runner_of(core)
+        await replies(core, "/quiz round 3", GROUP)
+        async with storage.hold(RoundRunner.name) as other:  # the other process's pass
+            assert other
+            assert await runner.one_pass() == HELD_ELSEWHERE_S
+            assert chan.questions() == []
+        assert await runner.one_pass() == ROUND_SECONDS + GRACE_S
+        assert len(chan.questions()) == 1
+    finally:
+        await storage.close()
