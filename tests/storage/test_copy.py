@@ -37,6 +37,7 @@ async def _fill(path: Path) -> int:
                                    now="2026-11-25T06:01:00+00:00", day="2026-11-25",
                                    yesterday="2026-11-24")
         await db.set_discord_sync_hash("app", "global", "h")
+        await db.set_telegram_sync_hash("123", "description:", "h")
         await db.telegram_poll_add(poll_id="p", post_id=post, chat_id="-1", chat_kind="group",
                                    message_id=5, now="2026-11-25")
         return post
