@@ -11,14 +11,12 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-import re
 import time
 from dataclasses import replace
 from urllib.parse import urlparse
 
 from telegram import (
     Bot,
-    BotCommand,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -33,7 +31,6 @@ from telegram import (
     User,
 )
 from telegram.constants import (
-    BotCommandLimit,
     ChatMemberStatus,
     ChatType,
     MessageLimit,
@@ -55,6 +52,7 @@ from telegram.ext import (
 
 from bot.adapters.base import AdapterFatal, Refused
 from bot.adapters.memo import ReplyMemo
+from bot.adapters.telegram import _profile
 from bot.adapters.telegram._answer import ChatAnswer, answer_query
 from bot.adapters.telegram._render import keyboard, render_chunks, tg_len
 from bot.adapters.telegram._request import AiohttpRequest
@@ -82,8 +80,6 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY, U
 # Chat administrators are looked up once per chat and remembered this long.
 ADMIN_TTL = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# What Telegram accepts as a menu command; one bad name would make setMyCommands fail entirely.
-MENU_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
 
 class TelegramAdapter:
@@ -141,7 +137,7 @@ class TelegramAdapter:
             async with app:  # initialize() (getMe) ... shutdown()
                 self.application = app
                 self.username = app.bot.username
-                await self.set_commands(app.bot)
+                await self.sync_profile(app.bot)
                 await app.start()
                 try:
                     before = _poller_tasks()
@@ -205,18 +201,14 @@ class TelegramAdapter:
         else:
             await app.updater.start_polling(timeout=s.poll_timeout, allowed_updates=ALLOWED_UPDATES)
 
-    async def set_commands(self, bot: Bot) -> None:
-        """The command menu from the core's specs: Hinglish (the default voice) for everyone,
-        English for clients set to English."""
+    async def sync_profile(self, bot: Bot) -> None:
+        """The command menus and descriptions, each sent only when it changed (`_profile`). A
+        failure is logged: the bot serves with the menus it had."""
         try:
-            for lang, code in (("hi", None), ("en", "en")):
-                commands = [
-                    BotCommand(spec.name, spec.help.get(lang)[:BotCommandLimit.MAX_DESCRIPTION])
-                    for spec in self.core.router.visible() if MENU_NAME.fullmatch(spec.name)
-                ]
-                await bot.set_my_commands(commands, language_code=code)
-        except TelegramError as exc:
-            log.warning("telegram: could not set the command menu: %s", exc)
+            await _profile.sync(bot, self.core.services.platform, _profile.parts(
+                self.core.router.visible(), self.core.library.about, self.core.default_lang))
+        except Exception:
+            log.exception("telegram: could not update the command menus and descriptions")
 
     # -- the core's port for messages the bot starts itself ---------------------------------
 

@@ -30,16 +30,6 @@ def add_command(core: Core, name: str, handler, *, long_running: bool = False) -
                                 long_running=long_running, hidden=True))
 
 
-async def test_start_registers_the_command_menu_in_both_voices(fake: FakeTelegram, core: Core,
-                                                               bot: TelegramAdapter) -> None:
-    """setMyCommands: Hinglish for everyone (no language_code), English for `en` clients."""
-    calls = fake.called("setMyCommands")
-    by_lang = {c.params.get("language_code"): c.json("commands") for c in calls}
-    visible = core.router.visible()
-    assert by_lang[None] == [{"command": s.name, "description": s.help.hi} for s in visible]
-    assert by_lang["en"] == [{"command": s.name, "description": s.help.en} for s in visible]
-
-
 async def test_term_await_is_answered_with_the_card(fake: FakeTelegram, bot: TelegramAdapter
                                                     ) -> None:
     """`/term await` in a private chat gets the await card as HTML, with its buttons."""
