@@ -95,6 +95,7 @@ class TelegramAdapter:
         self._keyboard = ReplyMemo(keyboard)
         self.application: Application | None = None
         self.username: str | None = None
+        self.inline = False  # whether inline mode is on (BotFather's /setinline): share buttons
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
         self._inflight: set[asyncio.Task] = set()
         self._no_polls: set[int] = set()  # chats that refused a poll (channels): buttons there
@@ -137,6 +138,7 @@ class TelegramAdapter:
             async with app:  # initialize() (getMe) ... shutdown()
                 self.application = app
                 self.username = app.bot.username
+                self.inline = bool(app.bot.supports_inline_queries)
                 await self.sync_profile(app.bot)
                 await app.start()
                 try:
@@ -242,7 +244,7 @@ class TelegramAdapter:
         try:
             await self.application.bot.edit_message_text(
                 chunks[0], chat_id=int(chat.id), message_id=int(message_id),
-                parse_mode=ParseMode.HTML, reply_markup=self._keyboard(reply),
+                parse_mode=ParseMode.HTML, reply_markup=self._markup(reply),
                 link_preview_options=NO_PREVIEW)
         except TelegramError as exc:
             log.info("telegram: could not edit message %s in %s: %s", message_id, chat.key, exc)
@@ -321,8 +323,12 @@ class TelegramAdapter:
         user = query.from_user
         lang = await self._lang(Command("term", query.query, ChatRef("telegram", str(user.id)),
                                         _user_ref(user)))
+        cards = self.core.library.complete(query.query, limit=20)
+        exact = self.core.library.by_id.get(query.query.strip())
+        if exact is not None:  # a card's share button types its id: that card comes first
+            cards = [exact, *(c for c in cards if c is not exact)][:20]
         results = []
-        for card in self.core.library.complete(query.query, limit=20):
+        for card in cards:
             reply = card_reply(self.core, card, lang)
             chunks = self._chunks(reply)
             first = next((b for b in reply.blocks if isinstance(b, Paragraph)), None)
@@ -443,7 +449,7 @@ class TelegramAdapter:
         try:
             edited = await bot.edit_message_text(
                 chunks[0], chat_id=message.chat.id, message_id=message.message_id,
-                parse_mode=ParseMode.HTML, reply_markup=self._keyboard(reply),
+                parse_mode=ParseMode.HTML, reply_markup=self._markup(reply),
                 link_preview_options=NO_PREVIEW)
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -457,7 +463,7 @@ class TelegramAdapter:
         """Send every chunk; the buttons go under the last one. Returns the last message."""
         if reply.has_files:
             return await self._send_with_files(bot, chat_id, reply, reply_to=reply_to)
-        return await self._send_chunks(bot, chat_id, self._chunks(reply), self._keyboard(reply),
+        return await self._send_chunks(bot, chat_id, self._chunks(reply), self._markup(reply),
                                        reply_to)
 
     async def _send_with_files(self, bot: Bot, chat_id: int, reply: Reply, *,
@@ -471,7 +477,7 @@ class TelegramAdapter:
         image, document = reply.image, reply.document
         shown = reply.with_picture_shown()
         chunks = self._chunks(shown)
-        markup = self._keyboard(reply)
+        markup = self._markup(reply)
         quote = reply_to
         sent: Message | None = None
         captioned = (image is not None and len(chunks) == 1
@@ -493,7 +499,7 @@ class TelegramAdapter:
                 instead = (replace(reply, image=None, document=None) if captioned
                            else Reply(blocks=image.replaces, buttons=reply.buttons))
                 sent = await self._send_chunks(bot, chat_id, self._chunks(instead),
-                                               self._keyboard(instead), quote)
+                                               self._markup(instead), quote)
         if document is not None:
             try:
                 await bot.send_document(
@@ -518,6 +524,9 @@ class TelegramAdapter:
                 reply_parameters=_quote(reply_to) if i == 0 else None)
         assert sent is not None
         return sent
+
+    def _markup(self, reply: Reply) -> InlineKeyboardMarkup | None:
+        return self._keyboard(reply, self.username, self.inline)
 
     def _long_running(self, command: Command) -> bool:
         spec = self.core.router.get(command.name) if command.name else None
