@@ -9,7 +9,7 @@ import pytest
 from telegram.constants import BotCommandLimit, BotDescriptionLimit
 
 from bot.adapters.telegram import TelegramAdapter
-from bot.adapters.telegram._profile import parts
+from bot.adapters.telegram._profile import menu, parts
 from bot.core import about
 from bot.core.app import Core
 from bot.core.router import Access, CommandSpec, Context, Text
@@ -123,3 +123,15 @@ def test_the_contents_limits_are_telegrams(core: Core) -> None:
     assert about.SHORT_MAX == BotDescriptionLimit.MAX_SHORT_DESCRIPTION_LENGTH
     texts = [t for s in core.router.visible() for t in (s.help, s.member_help) if t is not None]
     assert all(len(t.get(lang)) <= BotCommandLimit.MAX_DESCRIPTION for t in texts for lang in ("hi", "en"))
+
+
+def test_a_name_telegram_refuses_is_left_out_and_a_long_help_cut() -> None:
+    """One bad entry must not make Telegram refuse the whole menu: a name it does not take is
+    left out, a help over 256 characters is cut with an ellipsis, on one line."""
+    long = "word " * 80
+    specs = [CommandSpec("run-code", Text("r", "r"), _ok), CommandSpec("Term", Text("t", "t"), _ok),
+             CommandSpec("run_2", Text(hi=long, en="two\nlines"), _ok)]
+    hinglish, english = menu(specs, "hi", admin=True), menu(specs, "en", admin=True)
+    assert [c.command for c in hinglish] == ["run_2"]
+    assert len(hinglish[0].description) == BotCommandLimit.MAX_DESCRIPTION
+    assert hinglish[0].description.endswith("…") and english[0].description == "two lines"
