@@ -20,6 +20,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from operator import methodcaller
 from typing import Any
 
 from telegram import (
@@ -56,7 +57,7 @@ class Part:
 
     key: str
     payload: Any  # what the call sends, JSON-able: hashed
-    send: Callable[[Bot], Awaitable[object]] = field(compare=False, repr=False)
+    send: Callable[[Bot], Awaitable[object]] = field(compare=False, repr=False)  # send(bot): the call
 
     @property
     def digest(self) -> str:
@@ -93,20 +94,17 @@ def parts(specs: Sequence[CommandSpec], about: About | None, default_lang: Lang)
     for scope, admin in SCOPES:
         for code, lang in codes:
             commands = menu(specs, lang, admin=admin)
-            out.append(Part(
-                f"commands:{scope.type}:{code or ''}",
-                [[c.command, c.description] for c in commands],
-                lambda bot, commands=commands, scope=scope, code=code: bot.set_my_commands(
-                    commands, scope=scope, language_code=code)))
+            out.append(Part(f"commands:{scope.type}:{code or ''}",
+                            [[c.command, c.description] for c in commands],
+                            methodcaller("set_my_commands", commands, scope=scope,
+                                         language_code=code)))
     if about is not None:
         for code, lang in codes:
             text, short = about.description.get(lang), about.short.get(lang)
-            out.append(Part(f"description:{code or ''}", text,
-                            lambda bot, text=text, code=code: bot.set_my_description(
-                                text, language_code=code)))
-            out.append(Part(f"short_description:{code or ''}", short,
-                            lambda bot, short=short, code=code: bot.set_my_short_description(
-                                short, language_code=code)))
+            out.append(Part(f"description:{code or ''}", text, methodcaller(
+                "set_my_description", text, language_code=code)))
+            out.append(Part(f"short_description:{code or ''}", short, methodcaller(
+                "set_my_short_description", short, language_code=code)))
     return out
 
 
