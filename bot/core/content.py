@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 import frontmatter
 from markdown_it import MarkdownIt
@@ -29,6 +29,9 @@ from bot.core.types import (
     Span,
     Style,
 )
+
+if TYPE_CHECKING:
+    from bot.core.about import About
 
 T = TypeVar("T")
 
@@ -286,7 +289,8 @@ class Library:
     GOOD = 74
     LEAD = 8
 
-    def __init__(self, cards: Iterable[Card]) -> None:
+    def __init__(self, cards: Iterable[Card], about: About | None = None) -> None:
+        self.about = about  # what platforms show of the bot (content/about.yml)
         by_id = {c.id: c for c in cards}
         self.by_id = by_id
         # The whole path: the curriculum's terms, then level 2 (their orders come after).
@@ -316,7 +320,9 @@ class Library:
 
     @classmethod
     def from_dir(cls, root: Path) -> Library:
-        return cls(load_cards(root))
+        from bot.core.about import load_about  # it builds on this module's Voiced
+
+        return cls(load_cards(root), load_about(root))
 
     def position(self, card: Card) -> tuple[int, int]:
         """The card's place on the whole path (both tracks): (17, 24)."""

@@ -107,6 +107,19 @@ STRINGS: dict[str, dict[str, str]] = {
               "Start with /learn, open any term with /term, see every command with /help.",
     },
     "there": {"hi": "dost", "en": "there"},
+    "btn_share": {"hi": "📤 Kisi chat mein bhejo", "en": "📤 Share to a chat"},
+    "btn_add_to_group": {"hi": "➕ Apne group mein jodo", "en": "➕ Add me to your group"},
+    # /start in a group: the bot was just added (Telegram's startgroup link) or greeted there
+    "start_group": {
+        "hi": "Namaste sabko! Main async-guru hoon: async Python, ek-ek term karke. Is group mein "
+              "/quiz round se saath mein quiz khelo, /leaderboard se top 10 dekho, aur koi bhi term "
+              "kholo jaise /term await. Admin /daily set 09:00 Asia/Kolkata se roz ek term + quiz "
+              "lagwa sakte hain.",
+        "en": "Hello everyone! I'm async-guru: async Python, one term at a time. In this group, "
+              "play a quiz together with /quiz round, see the top 10 with /leaderboard, and open "
+              "any term such as /term await. Admins can have a term + quiz posted every day with "
+              "/daily set 09:00 Asia/Kolkata.",
+    },
     # practice (issue 7): /quiz, /answer
     "quiz_title": {"hi": "Quiz · {term}", "en": "Quiz · {term}"},
     "quiz_how": {"hi": "Button dabao, ya likho:", "en": "Tap a button, or type:"},

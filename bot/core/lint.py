@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.core import curriculum
+from bot.core.about import ABOUT_CODES, ABOUT_FILE, load_about, too_long
 from bot.core.challenges import CHAL_CODES, lint_challenges
 from bot.core.challenges._lint import SandboxOpener
 from bot.core.content import Card, ContentError, load_card, normalize
@@ -48,6 +49,7 @@ CODES: dict[str, str] = {
 }
 CODES.update(QUIZ_CODES)  # the question bank's codes, QUIZ001.. (bot/core/lint_quiz.py)
 CODES.update(CHAL_CODES)  # the challenges' codes, CHAL001.. (bot/core/challenges/_lint.py)
+CODES.update(ABOUT_CODES)  # content/about.yml (bot/core/about.py)
 
 # One card voice must fit one Telegram message (4,096) with room for title, place and buttons.
 MAX_VOICE_CHARS = 3_800
@@ -196,10 +198,22 @@ def lint(root: Path, curriculum_path: Path | None = None, *,
         findings += check_card_links(root / "quiz", {c.id: c.meta.quizzes for c, _ in cards},
                                      {c.id: p for c, p in cards})
     findings += check_demos(root, [card for card, _ in cards])
+    findings += check_about(root)
     findings += lint_challenges(root, ids, [e.id for e in entries.values() if e.id != "summary"],
                                 _misconception_tags(root), open_sandbox,
                                 beyond_ids=[card.id for card, _ in cards if card.beyond])
     return sorted(findings)
+
+
+def check_about(root: Path) -> list[Finding]:
+    """content/about.yml, where there is one: its shape, and each text within its limit."""
+    try:
+        about = load_about(root)
+    except ContentError as exc:
+        return [Finding(str(root / ABOUT_FILE), exc.code, exc.message)]
+    if about is None:
+        return []
+    return [Finding(str(root / ABOUT_FILE), "ABOUT002", message) for message in too_long(about)]
 
 
 def _misconception_tags(root: Path) -> set[str]:

@@ -142,6 +142,9 @@ class CommandSpec:
     # only where the bot is a member of the chat, not wherever a user took it along (Discord's
     # user install).
     posts_later: bool = False
+    # What a group member who is not a chat admin can do with it, where that is less than `help`
+    # says (/daily: only see the schedule). Menus per audience (Telegram's) show it to members.
+    member_help: Text | None = None
     # The text a form for the multi-line option starts with (Discord's modal), from the command
     # as given so far (e.g. a challenge's starter, or the learner's last attempt).
     prefill: Prefill | None = field(default=None, compare=False, repr=False)
@@ -165,6 +168,15 @@ class CommandSpec:
             if head.casefold() == sub.name:
                 return sub, rest.strip()
         return next((sub for sub in self.subcommands if sub.default), None), args.strip()
+
+    def menu_help(self, *, admin: bool) -> Text | None:
+        """What a group's command menu says of this command to an admin or to a member; None
+        where a member cannot use it at all (`access` CHAT_ADMIN)."""
+        if admin:
+            return self.help
+        if self.access is Access.CHAT_ADMIN:
+            return None
+        return self.member_help or self.help
 
     def describe(self) -> dict[str, Any]:
         """A stable description of what platforms see of this command (for sync hashing)."""

@@ -227,6 +227,16 @@ class CodeForm:
 
 
 @dataclass(frozen=True, slots=True)
+class Share:
+    """An offer to pass a reply on into another chat, for platforms with a way to (Telegram's
+    inline mode: the user picks a chat, and `query` finds the same card there). The reply loses
+    nothing where there is none: it can always be forwarded or copied."""
+
+    label: str  # the button, in the reader's voice
+    query: str  # what finds it again, e.g. the card's id
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """What a handler returns. `blocks` is the body in a small neutral rich-text model that
     every adapter can render (and escape) its own way."""
@@ -252,6 +262,10 @@ class Reply:
     image: Image | None = None  # a picture (PNG) beside the text
     document: Document | None = None  # a text file beside the text
     form: CodeForm | None = None  # code to edit and send again, for platforms with forms
+    share: Share | None = None  # pass it on into another chat, where the platform offers a way
+    # Offers to add the bot to a group, where the platform has a link for it (Telegram's
+    # startgroup link): the offer's label, in the reader's voice. The text says it anyway.
+    invite: str | None = None
 
     @property
     def has_files(self) -> bool:

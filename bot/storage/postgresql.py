@@ -218,6 +218,20 @@ class PostgresStorage:
             "DELETE FROM discord_command_sync WHERE application_id = $1 AND scope = $2",
             application_id, scope)
 
+    # -- telegram: the bot's menus and descriptions ------------------------------------------
+
+    async def telegram_sync_hashes(self, bot_id: str) -> dict[str, str]:
+        rows = await self._pool.fetch(
+            "SELECT part, part_hash FROM telegram_profile_sync WHERE bot_id = $1", bot_id)
+        return {r[0]: r[1] for r in rows}
+
+    async def set_telegram_sync_hash(self, bot_id: str, part: str, part_hash: str) -> None:
+        await self._pool.execute(
+            "INSERT INTO telegram_profile_sync (bot_id, part, part_hash, synced_at)"
+            " VALUES ($1, $2, $3, $4) ON CONFLICT (bot_id, part) DO UPDATE SET"
+            " part_hash = excluded.part_hash, synced_at = excluded.synced_at",
+            bot_id, part, part_hash, now())
+
     # -- quizzes and scores ------------------------------------------------------------------
 
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,

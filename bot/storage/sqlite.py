@@ -270,6 +270,21 @@ class Storage(SnippetRows, ChallengeSQL):
             "DELETE FROM discord_command_sync WHERE application_id = ? AND scope = ?",
             (application_id, scope))
 
+    # -- telegram: the bot's menus and descriptions ------------------------------------------
+
+    async def telegram_sync_hashes(self, bot_id: str) -> dict[str, str]:
+        rows = await self._db.execute_fetchall(
+            "SELECT part, part_hash FROM telegram_profile_sync WHERE bot_id = ?", (bot_id,))
+        return {row[0]: row[1] for row in rows}
+
+    async def set_telegram_sync_hash(self, bot_id: str, part: str, part_hash: str) -> None:
+        await self._db.execute(
+            "INSERT INTO telegram_profile_sync (bot_id, part, part_hash, synced_at)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (bot_id, part) DO UPDATE SET"
+            " part_hash = excluded.part_hash, synced_at = excluded.synced_at",
+            (bot_id, part, part_hash, _now()),
+        )
+
     async def _scalar(self, sql: str, params: tuple) -> str | None:
         rows = await self._db.execute_fetchall(sql, params)
         return next((row[0] for row in rows), None)

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.core.router import (
+    Access,
     CommandSpec,
     OptionSpec,
     OptionType,
@@ -56,6 +57,17 @@ def test_describe_changes_when_what_platforms_see_changes():
     assert a.describe() == CommandSpec("x", Text("a", "a"), _ok,
                                        options=(OptionSpec("n", Text("n", "n")),)).describe()
     assert a.describe() != b.describe()
+
+
+def test_menu_help_tells_admins_all_and_members_what_they_can_use():
+    """Admins read `help`; members `member_help` where set, nothing for an admin-only command."""
+    daily = CommandSpec("daily", Text("all", "all"), _ok, member_help=Text("see", "see"))
+    setup = CommandSpec("setup", Text("s", "s"), _ok, access=Access.CHAT_ADMIN)
+    term = CommandSpec("term", Text("t", "t"), _ok)
+    assert [spec.menu_help(admin=True) for spec in (daily, setup, term)] == [
+        Text("all", "all"), Text("s", "s"), Text("t", "t")]
+    assert [spec.menu_help(admin=False) for spec in (daily, setup, term)] == [
+        Text("see", "see"), None, Text("t", "t")]
 
 
 def test_a_name_cannot_be_registered_twice():

@@ -39,6 +39,7 @@ async def _fill(path: Path) -> int:
         await db.set_discord_sync_hash("app", "global", "h")
         await db.cooldown_take("run", "test:u", 3.0)
         await db.set_platform_value("telegram-webhook:123", "fingerprint")
+        await db.set_telegram_sync_hash("123", "description:", "h")
         await db.telegram_poll_add(poll_id="p", post_id=post, chat_id="-1", chat_kind="group",
                                    message_id=5, now="2026-11-25")
         return post

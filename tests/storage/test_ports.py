@@ -253,6 +253,13 @@ async def test_platform_state_round_trips(storage: Store):
     assert await storage.discord_sync_scopes("app") == ["global"]
     assert await storage.discord_sync_hash("app", "guild:1") is None
     assert await storage.discord_sync_scopes("other-app") == ["guild:2"]
+    assert await storage.telegram_sync_hashes("123") == {}
+    await storage.set_telegram_sync_hash("123", "commands:default:", "c1")
+    await storage.set_telegram_sync_hash("123", "commands:default:", "c2")
+    await storage.set_telegram_sync_hash("123", "description:en", "d1")
+    await storage.set_telegram_sync_hash("456", "description:en", "other bot")
+    assert await storage.telegram_sync_hashes("123") == {"commands:default:": "c2",
+                                                         "description:en": "d1"}
     post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "now")
     other = await storage.create_quiz_post("test:g", "sync-2", "quiz", None, "now")
     assert other > post

@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import html
 import logging
-import re
 import time
 from dataclasses import replace
 from urllib.parse import urlparse
@@ -22,7 +21,6 @@ from urllib.parse import urlparse
 from aiohttp import web
 from telegram import (
     Bot,
-    BotCommand,
     Chat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -37,7 +35,6 @@ from telegram import (
     User,
 )
 from telegram.constants import (
-    BotCommandLimit,
     ChatMemberStatus,
     ChatType,
     MessageLimit,
@@ -59,6 +56,7 @@ from telegram.ext import (
 
 from bot.adapters.base import AdapterFatal, Refused
 from bot.adapters.memo import ReplyMemo
+from bot.adapters.telegram import _profile
 from bot.adapters.telegram._answer import ChatAnswer, answer_query
 from bot.adapters.telegram._render import keyboard, render_chunks, tg_len
 from bot.adapters.telegram._request import AiohttpRequest
@@ -88,8 +86,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Chat administrators are looked up once per chat and remembered this long.
 ADMIN_TTL = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-# What Telegram accepts as a menu command; one bad name would make setMyCommands fail entirely.
-MENU_NAME = re.compile(r"[a-z0-9_]{1,32}")
 
 
 class TelegramAdapter:
@@ -105,6 +101,7 @@ class TelegramAdapter:
         self._keyboard = ReplyMemo(keyboard)
         self.application: Application | None = None
         self.username: str | None = None
+        self.inline = False  # whether inline mode is on (BotFather's /setinline): share buttons
         self._admins: dict[int, tuple[float, frozenset[int]]] = {}
         self._inflight: set[asyncio.Task] = set()
         self._no_polls: set[int] = set()  # chats that refused a poll (channels): buttons there
@@ -147,7 +144,8 @@ class TelegramAdapter:
             async with app:  # initialize() (getMe) ... shutdown()
                 self.application = app
                 self.username = app.bot.username
-                await self.set_commands(app.bot)
+                self.inline = bool(app.bot.supports_inline_queries)
+                await self.sync_profile(app.bot)
                 await app.start()
                 try:
                     if self.settings.mode == "webhook":
@@ -285,28 +283,20 @@ class TelegramAdapter:
         key = self.settings.token.get_secret_value().encode()
         return hmac.new(key, "\n".join(parts).encode(), hashlib.sha256).hexdigest()
 
-    async def set_commands(self, bot: Bot) -> None:
-        """The command menu from the core's specs: Hinglish (the default voice) for everyone,
-        English for clients set to English. Sent only when it differs from the menu last set
-        (stored for every process): N processes starting do not send it N times."""
-        menus = {code: [
-            BotCommand(spec.name, spec.help.get(lang)[:BotCommandLimit.MAX_DESCRIPTION])
-            for spec in self.core.router.visible() if MENU_NAME.fullmatch(spec.name)
-        ] for lang, code in (("hi", None), ("en", "en"))}
-        name = f"telegram-commands:{bot.id}"
-        want = self._fingerprint(*(f"{code}:{c.command}:{c.description}"
-                                   for code, commands in menus.items() for c in commands))
+    async def sync_profile(self, bot: Bot) -> None:
+        """The command menus and descriptions, each sent only when it changed (`_profile`), by
+        one process at a time: N processes starting together do not send them N times. A
+        failure is logged: the bot serves with the menus it had."""
         platform = self.core.services.platform
-        async with platform.hold(name) as mine:
-            if not mine or await platform.platform_value(name) == want:
-                return  # another process is setting it, or it is set
-            try:
-                for code, commands in menus.items():
-                    await bot.set_my_commands(commands, language_code=code)
-            except TelegramError as exc:
-                log.warning("telegram: could not set the command menu: %s", exc)
-                return
-            await platform.set_platform_value(name, want)
+        try:
+            async with platform.hold(f"telegram-profile:{bot.id}") as mine:
+                if not mine:
+                    log.info("telegram: another process is updating the menus and descriptions")
+                    return
+                await _profile.sync(bot, platform, _profile.parts(
+                    self.core.router.visible(), self.core.library.about, self.core.default_lang))
+        except Exception:
+            log.exception("telegram: could not update the command menus and descriptions")
 
     # -- the core's port for messages the bot starts itself ---------------------------------
 
@@ -340,7 +330,7 @@ class TelegramAdapter:
         try:
             await self.application.bot.edit_message_text(
                 chunks[0], chat_id=int(chat.id), message_id=int(message_id),
-                parse_mode=ParseMode.HTML, reply_markup=self._keyboard(reply),
+                parse_mode=ParseMode.HTML, reply_markup=self._markup(reply),
                 link_preview_options=NO_PREVIEW)
         except TelegramError as exc:
             log.info("telegram: could not edit message %s in %s: %s", message_id, chat.key, exc)
@@ -419,8 +409,12 @@ class TelegramAdapter:
         user = query.from_user
         lang = await self._lang(Command("term", query.query, ChatRef("telegram", str(user.id)),
                                         _user_ref(user)))
+        cards = self.core.library.complete(query.query, limit=20)
+        exact = self.core.library.by_id.get(query.query.strip())
+        if exact is not None:  # a card's share button types its id: that card comes first
+            cards = [exact, *(c for c in cards if c is not exact)][:20]
         results = []
-        for card in self.core.library.complete(query.query, limit=20):
+        for card in cards:
             reply = card_reply(self.core, card, lang)
             chunks = self._chunks(reply)
             first = next((b for b in reply.blocks if isinstance(b, Paragraph)), None)
@@ -541,7 +535,7 @@ class TelegramAdapter:
         try:
             edited = await bot.edit_message_text(
                 chunks[0], chat_id=message.chat.id, message_id=message.message_id,
-                parse_mode=ParseMode.HTML, reply_markup=self._keyboard(reply),
+                parse_mode=ParseMode.HTML, reply_markup=self._markup(reply),
                 link_preview_options=NO_PREVIEW)
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
@@ -555,7 +549,7 @@ class TelegramAdapter:
         """Send every chunk; the buttons go under the last one. Returns the last message."""
         if reply.has_files:
             return await self._send_with_files(bot, chat_id, reply, reply_to=reply_to)
-        return await self._send_chunks(bot, chat_id, self._chunks(reply), self._keyboard(reply),
+        return await self._send_chunks(bot, chat_id, self._chunks(reply), self._markup(reply),
                                        reply_to)
 
     async def _send_with_files(self, bot: Bot, chat_id: int, reply: Reply, *,
@@ -569,7 +563,7 @@ class TelegramAdapter:
         image, document = reply.image, reply.document
         shown = reply.with_picture_shown()
         chunks = self._chunks(shown)
-        markup = self._keyboard(reply)
+        markup = self._markup(reply)
         quote = reply_to
         sent: Message | None = None
         captioned = (image is not None and len(chunks) == 1
@@ -591,7 +585,7 @@ class TelegramAdapter:
                 instead = (replace(reply, image=None, document=None) if captioned
                            else Reply(blocks=image.replaces, buttons=reply.buttons))
                 sent = await self._send_chunks(bot, chat_id, self._chunks(instead),
-                                               self._keyboard(instead), quote)
+                                               self._markup(instead), quote)
         if document is not None:
             try:
                 await bot.send_document(
@@ -616,6 +610,9 @@ class TelegramAdapter:
                 reply_parameters=_quote(reply_to) if i == 0 else None)
         assert sent is not None
         return sent
+
+    def _markup(self, reply: Reply) -> InlineKeyboardMarkup | None:
+        return self._keyboard(reply, self.username, self.inline)
 
     def _long_running(self, command: Command) -> bool:
         spec = self.core.router.get(command.name) if command.name else None

@@ -153,13 +153,26 @@ def render_chunks(reply: Reply, *, limit: int = MAX_MESSAGE) -> list[str]:
     return chunks or ["…"]
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+# The payload of the add-to-group link: Telegram posts `/start@<bot> group` in the group it
+# was added to, where /start says what a group can do.
+GROUP_START = "group"
+
+
+def keyboard(reply: Reply, username: str | None = None, inline: bool = False
+             ) -> InlineKeyboardMarkup | None:
     """The reply's buttons; each button's callback data is its command line (<= 64 bytes, checked
-    when the core built the Button)."""
+    when the core built the Button). Then, where the bot can offer them, a share button (inline
+    mode, when the bot has it: the user picks a chat and the card's query is typed there) and
+    the add-to-group link (needs the bot's username)."""
     rows = [
         [InlineKeyboardButton(button.label, callback_data=button.payload) for button in row]
         for row in reply.buttons if row
     ]
+    if reply.share is not None and inline:
+        rows.append([InlineKeyboardButton(reply.share.label, switch_inline_query=reply.share.query)])
+    if reply.invite and username:
+        rows.append([InlineKeyboardButton(
+            reply.invite, url=f"https://t.me/{username}?startgroup={GROUP_START}")])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

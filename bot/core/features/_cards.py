@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from bot.core.content import Card
 from bot.core.ports.pictures import NoPicture
 from bot.core.router import Context
-from bot.core.types import Button, Heading, Image, Lang, Paragraph, Reply, Span, Style
+from bot.core.types import Button, Heading, Image, Lang, Paragraph, Reply, Share, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -68,7 +68,8 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
     if practice:
         buttons.append(tuple(practice))
     buttons.append((Button(_t(lang, "btn_lang_other"), "lang", f"{other} {card.id}"),))
-    return Reply(blocks=tuple(blocks), title=title, url=str(card.meta.docs), buttons=tuple(buttons))
+    return Reply(blocks=tuple(blocks), title=title, url=str(card.meta.docs), buttons=tuple(buttons),
+                 share=Share(_t(lang, "btn_share"), card.id))
 
 
 # A button label fits 40 characters on every platform; what gets cut is the name, never the

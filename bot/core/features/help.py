@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from bot.core.features._cards import next_on_path, show_card
 from bot.core.features._shared import echo
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
-from bot.core.types import Button, Paragraph, Reply, Span, Style
+from bot.core.types import Button, ChatKind, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -34,17 +34,23 @@ async def help_(ctx: Context) -> Reply:
 
 
 async def start(ctx: Context) -> Reply:
-    """Greets and starts the guided path; `/start term_await` (a deep link) opens a card."""
+    """Greets and starts the guided path; `/start term_await` (a deep link) opens a card. In a
+    group (where the add-to-group link's `/start` lands) it says what the group can do; in a
+    private chat it also offers to add the bot to a group."""
     payload = ctx.command.args.strip()
     if payload.startswith("term_"):
         card = ctx.core.library.by_id.get(payload[5:].replace("_", "-"))
         if card is not None:
             return await show_card(ctx, card)
+    if ctx.command.chat.kind is ChatKind.GROUP:
+        return Reply(blocks=(Paragraph.plain(ctx.t("start_group")),), buttons=(
+            (Button(ctx.t("btn_quiz"), "quiz"), Button("/quiz round", "quiz", "round")),
+            (Button(ctx.t("btn_learn"), "learn"),)))
     name = ctx.command.user.name.strip() or ctx.t("there")
     first = await next_on_path(ctx)
     greeting = Paragraph.plain(ctx.t("start", name=echo(name)))
     return Reply(blocks=(greeting, *first.blocks), title=first.title, url=first.url,
-                 buttons=first.buttons)
+                 buttons=first.buttons, invite=ctx.t("btn_add_to_group"))
 
 
 def register(core: Core) -> None:

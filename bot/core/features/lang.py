@@ -50,7 +50,7 @@ async def lang(ctx: Context) -> Reply:
     if card_id:
         card = card_reply(ctx.core, ctx.core.library.by_id[card_id], new)
         return Reply(blocks=card.blocks, title=card.title, url=card.url, buttons=card.buttons,
-                     private=True)
+                     share=card.share, private=True)
     return Reply.text(note, private=True)
 
 

@@ -407,8 +407,8 @@ class ChallengeStore(Protocol):
 
 
 class PlatformState(Protocol):
-    """What adapters keep between runs (Discord's command-sync hashes, Telegram's poll ids)
-    and the locks they share between processes."""
+    """What adapters keep between runs (Discord's command-sync hashes, Telegram's profile
+    hashes and poll ids) and the locks they share between processes."""
 
     async def discord_sync_hash(self, application_id: str, scope: str) -> str | None: ...
 
@@ -420,6 +420,11 @@ class PlatformState(Protocol):
 
     async def forget_discord_sync(self, application_id: str, scope: str) -> None:
         """That scope's commands were cleared: no hash is kept for it any more."""
+
+    async def telegram_sync_hashes(self, bot_id: str) -> dict[str, str]:
+        """By part ("commands:all_group_chats:en", "description:"): the hash last sent."""
+
+    async def set_telegram_sync_hash(self, bot_id: str, part: str, part_hash: str) -> None: ...
 
     async def telegram_poll_add(self, *, poll_id: str, post_id: int, chat_id: str, chat_kind: str,
                                 message_id: int, now: str) -> None: ...

@@ -27,6 +27,11 @@ BOT_ID = 123
 BOT_USERNAME = "async_guru_bot"
 
 
+# The command scopes this fake keeps menus for, and the characters of a command's name.
+MENU_SCOPES = ("default", "all_private_chats", "all_group_chats", "all_chat_administrators")
+COMMAND_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
 @dataclass
 class Call:
     method: str
@@ -76,6 +81,11 @@ class FakeTelegram:
         self._message_ids = itertools.count(1000)
         self._poll_ids = itertools.count(5000)
         self.polls: dict[str, dict[str, Any]] = {}  # poll id -> the poll object sent
+        # The bot's profile as Telegram keeps it: menus by (scope type, language code or ""),
+        # descriptions by language code ("" for everyone else).
+        self.menus: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.descriptions: dict[str, str] = {}
+        self.short_descriptions: dict[str, str] = {}
         self._failures: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self._changed = asyncio.Condition()
         self.webhook: dict[str, Any] = {}  # url, allowed_updates, secret_token while one is set
@@ -331,6 +341,66 @@ class FakeTelegram:
         p["_message"] = message
         return message
 
+    def _bad_request(self, description: str) -> web.Response:
+        return web.json_response({"ok": False, "error_code": 400,
+                                  "description": f"Bad Request: {description}"}, status=400)
+
+    def _language(self, p: dict[str, Any]) -> str | None:
+        """The call's language code ("" for none); None when Telegram would refuse it."""
+        code = p.get("language_code") or ""
+        return code if code == "" or (len(code) == 2 and code.isalpha() and code.islower()) else None
+
+    async def _m_setMyCommands(self, p: dict[str, Any]) -> bool | web.Response:
+        """Checked as Telegram checks it (names, description lengths, count, scope)."""
+        commands = p.get("commands") or []
+        scope = (p.get("scope") or {"type": "default"})["type"]
+        lang = self._language(p)
+        if scope not in MENU_SCOPES:
+            return self._bad_request(f"unsupported scope {scope!r} in this fake")
+        if lang is None:
+            return self._bad_request("invalid language code specified")
+        if len(commands) > 100:
+            return self._bad_request("too many commands")
+        for command in commands:
+            name, text = command.get("command", ""), command.get("description", "")
+            if not (1 <= len(name) <= 32 and all(c in COMMAND_CHARS for c in name)):
+                return self._bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(text.encode("utf-16-le")) // 2 <= 256:
+                return self._bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        self.menus[(scope, lang)] = commands
+        return True
+
+    async def _m_setMyDescription(self, p: dict[str, Any]) -> bool | web.Response:
+        return self._set_text(p, "description", self.descriptions, 512)
+
+    async def _m_setMyShortDescription(self, p: dict[str, Any]) -> bool | web.Response:
+        return self._set_text(p, "short_description", self.short_descriptions, 120)
+
+    def _set_text(self, p: dict[str, Any], name: str, into: dict[str, str], limit: int
+                  ) -> bool | web.Response:
+        lang = self._language(p)
+        if lang is None:
+            return self._bad_request("invalid language code specified")
+        text = p.get(name) or ""
+        if len(text.encode("utf-16-le")) // 2 > limit:
+            return self._bad_request(f"{name} is too long")
+        into[lang] = text
+        return True
+
+    def menu_seen(self, chat_type: str, lang: str, *, admin: bool = False) -> list[tuple[str, str]]:
+        """The menu a user sees, resolved as Telegram resolves it (the Bot API's "Determining
+        list of commands", for the all-chats scopes the bot uses): the first scope, in order,
+        with a list for the user's language or for everyone."""
+        if chat_type == "private":
+            order = ["all_private_chats", "default"]
+        else:
+            order = [*(["all_chat_administrators"] if admin else []), "all_group_chats", "default"]
+        for scope in order:
+            for code in (lang, ""):
+                if (scope, code) in self.menus:
+                    return [(c["command"], c["description"]) for c in self.menus[(scope, code)]]
+        return []
+
     async def _m_getChatAdministrators(self, p: dict[str, Any]) -> list[dict[str, Any]]:
         return [{"status": "creator", "user": self.user(uid), "is_anonymous": False}
                 for uid in sorted(self.admins.get(int(p["chat_id"]), ()))]
@@ -369,7 +439,6 @@ class FakeTelegram:
                 headers=headers) as response:
             return response.status
 
-    _m_setMyCommands = _true
     _m_sendChatAction = _m_answerCallbackQuery = _m_answerInlineQuery = _m_deleteMessage = _true
 
     # -- by hand -----------------------------------------------------------------------------

@@ -30,16 +30,6 @@ def add_command(core: Core, name: str, handler, *, long_running: bool = False) -
                                 long_running=long_running, hidden=True))
 
 
-async def test_start_registers_the_command_menu_in_both_voices(fake: FakeTelegram, core: Core,
-                                                               bot: TelegramAdapter) -> None:
-    """setMyCommands: Hinglish for everyone (no language_code), English for `en` clients."""
-    calls = fake.called("setMyCommands")
-    by_lang = {c.params.get("language_code"): c.json("commands") for c in calls}
-    visible = core.router.visible()
-    assert by_lang[None] == [{"command": s.name, "description": s.help.hi} for s in visible]
-    assert by_lang["en"] == [{"command": s.name, "description": s.help.en} for s in visible]
-
-
 async def test_term_await_is_answered_with_the_card(fake: FakeTelegram, bot: TelegramAdapter
                                                     ) -> None:
     """`/term await` in a private chat gets the await card as HTML, with its buttons."""
@@ -49,7 +39,7 @@ async def test_term_await_is_answered_with_the_card(fake: FakeTelegram, bot: Tel
     assert call.params["parse_mode"] == "HTML"
     assert call.params["text"].startswith("<b>await · 11/24</b>")
     assert '<pre><code class="language-python">await asyncio.sleep(1)</code></pre>' in call.params["text"]
-    data = [b["callback_data"] for row in call.json("reply_markup")["inline_keyboard"] for b in row]
+    data = [b.get("callback_data") for row in call.json("reply_markup")["inline_keyboard"] for b in row]
     assert "term event-loop" in data and "lang en await" in data
 
 
@@ -169,6 +159,52 @@ async def test_inline_query_offers_matching_cards(fake: FakeTelegram, bot: Teleg
     assert content["parse_mode"] == "HTML" and content["message_text"].startswith("<b>await")
     button = results[0]["reply_markup"]["inline_keyboard"][0][0]
     assert button["url"] == f"https://t.me/{BOT_USERNAME}?start=term_await"
+
+
+def _rows(call) -> list[list[dict]]:
+    return call.json("reply_markup")["inline_keyboard"]
+
+
+async def test_a_card_offers_to_share_it_into_another_chat(fake: FakeTelegram,
+                                                           bot: TelegramAdapter) -> None:
+    """Under a card, a button switches to inline mode with the card's id; that query then
+    offers that very card first (even where its name is also a prefix of others')."""
+    await fake.send_text("/term coroutine")
+    share = _rows(await fake.wait_for("sendMessage"))[-1]
+    assert share == [{"text": t("hi", "btn_share"), "switch_inline_query": "coroutine"}]
+    await fake.inline("coroutine")
+    results = (await fake.wait_for("answerInlineQuery")).json("results")
+    assert results[0]["id"] == "coroutine"
+
+
+async def test_no_share_button_where_inline_mode_is_off(fake: FakeTelegram, core: Core) -> None:
+    """A bot without inline mode (getMe says so) offers no button that could not work."""
+    fake.bot_user["supports_inline_queries"] = False
+    async with running(TelegramAdapter(settings_for(fake), core)):
+        await fake.send_text("/term await")
+        rows = _rows(await fake.wait_for("sendMessage"))
+    assert all("callback_data" in b for row in rows for b in row)
+
+
+async def test_start_offers_a_link_that_adds_the_bot_to_a_group(fake: FakeTelegram,
+                                                               bot: TelegramAdapter) -> None:
+    """/start in a private chat ends with the startgroup deep link, in the learner's voice."""
+    await fake.send_text("/start")
+    link = _rows(await fake.wait_for("sendMessage"))[-1]
+    assert link == [{"text": t("hi", "btn_add_to_group"),
+                     "url": f"https://t.me/{BOT_USERNAME}?startgroup=group"}]
+
+
+async def test_the_add_to_group_links_start_welcomes_the_group(fake: FakeTelegram,
+                                                               bot: TelegramAdapter) -> None:
+    """Added by the link, the bot gets `/start@bot group` in the group: it says what a group
+    can do there, with a round one click away, and links nowhere else."""
+    await fake.send_text(f"/start@{BOT_USERNAME} group", chat_id=GROUP)
+    call = await fake.wait_for("sendMessage")
+    assert call.params["chat_id"] == str(GROUP)
+    assert call.params["text"] == t("hi", "start_group")
+    assert "quiz round" in [b.get("callback_data") for row in _rows(call) for b in row]
+    assert all("url" not in b for row in _rows(call) for b in row)
 
 
 async def test_inline_query_finds_a_level_two_card_by_its_api_name(fake: FakeTelegram,

@@ -17,7 +17,7 @@ from bot.adapters.telegram._render import (
 )
 from bot.core.app import Core
 from bot.core.features.term import card_reply
-from bot.core.types import Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
+from bot.core.types import Button, CodeBlock, Heading, Paragraph, Reply, Share, Span, Style
 
 ALLOWED_TAGS = {"b", "i", "code", "pre", "a"}
 
@@ -136,6 +136,21 @@ def test_keyboard_rows_carry_button_payloads() -> None:
     assert [[b.callback_data for b in row] for row in markup.inline_keyboard] == [
         ["term await", "summary"]]
     assert keyboard(Reply.text("no buttons")) is None
+
+
+def test_share_and_add_to_group_rows_need_inline_mode_and_a_username() -> None:
+    """The share button switches to inline mode with the card's query, only where the bot has
+    inline mode; the add-to-group link needs the bot's username."""
+    reply = Reply(buttons=((Button("A", "summary"),),), share=Share("Share", "await"),
+                  invite="Add me")
+    markup = keyboard(reply, "guru_bot", True)
+    assert markup is not None
+    share, invite = markup.inline_keyboard[1][0], markup.inline_keyboard[2][0]
+    assert (share.text, share.switch_inline_query, share.callback_data) == ("Share", "await", None)
+    assert (invite.text, invite.url) == ("Add me", "https://t.me/guru_bot?startgroup=group")
+    plain = keyboard(reply, None, False)
+    assert plain is not None and [[b.callback_data for b in row] for row in plain.inline_keyboard] == [
+        ["summary"]]
 
 
 @pytest.mark.parametrize(("reply", "expected"), [

@@ -1,7 +1,8 @@
 """/help and /start are generated from the command specs."""
 
 from bot.core.app import Core
-from tests.conftest import ALICE, cmd
+from bot.core.i18n import t
+from tests.conftest import ALICE, GROUP, cmd
 
 
 async def test_help_lists_every_visible_spec_with_its_usage(core: Core):
@@ -19,9 +20,20 @@ async def test_help_for_one_command(core: Core):
 
 
 async def test_start_greets_and_opens_the_first_term(core: Core):
-    """/start greets the user by name and starts the guided path."""
+    """/start greets the user by name and starts the guided path, and offers to add the bot to
+    a group."""
     reply = await core.handle(cmd("/start"))
     assert "Namaste Alice" in reply.plain() and reply.title.startswith("Synchronous")
+    assert reply.invite == t("hi", "btn_add_to_group")
+
+
+async def test_start_in_a_group_says_what_a_group_can_do(core: Core):
+    """`/start group` (where the add-to-group link lands) welcomes the group, offers a round,
+    and starts no one's path."""
+    reply = await core.handle(cmd("/start group", chat=GROUP))
+    assert reply.plain() == t("hi", "start_group") and reply.invite is None
+    assert ("quiz", "round") in {(b.command, b.args) for row in reply.buttons for b in row}
+    assert await core.services.prefs.seen_terms(ALICE.key) == set()
 
 
 async def test_start_deep_link_opens_a_card(core: Core):

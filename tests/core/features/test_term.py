@@ -3,7 +3,7 @@
 import pytest
 
 from bot.core.app import Core
-from bot.core.types import CodeBlock, Heading
+from bot.core.types import CodeBlock, Heading, Share
 from tests.adapters.pictures import pictured, png_size
 from tests.conftest import BOB, cmd
 from tests.core.features.conftest import replies
@@ -43,6 +43,14 @@ async def test_a_long_neighbours_name_is_cut_never_the_action_word(core: Core):
         assert nxt.label.endswith("Agla ▶" if lang == "hi" else "Next ▶")
         assert "…" in nxt.label and len(nxt.label) <= 40
         assert all(len(b.label) <= 40 for row in reply.buttons for b in row)
+
+
+async def test_card_offers_to_share_itself_in_the_readers_voice(core: Core):
+    """A card can be passed on into another chat, found again there by its id."""
+    hi = await core.handle(cmd("/term await"))
+    en = await core.handle(cmd("/lang en await"))
+    assert hi.share == Share("📤 Kisi chat mein bhejo", "await")
+    assert en.share == Share("📤 Share to a chat", "await") and en.title.startswith("await")
 
 
 async def test_first_and_last_cards_have_one_neighbour(core: Core):

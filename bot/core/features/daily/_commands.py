@@ -235,6 +235,9 @@ def register_commands(core: Core, wake: Callable[[], None]) -> None:
         name="daily",
         help=Text(hi="Roz ek term + quiz: /daily set 09:00 Asia/Kolkata, off, status, now, track all",
                   en="A term + quiz every day: /daily set 09:00 Asia/Kolkata, off, status, now, track all"),
+        # In a group only admins change the schedule (see `daily`); members can read it.
+        member_help=Text(hi="Is chat ka roz ka term + quiz: kab aur kaunsa (/daily status)",
+                         en="This chat's daily term + quiz: when and which (/daily status)"),
         handler=handler,
         subcommands=(
             _SET,
