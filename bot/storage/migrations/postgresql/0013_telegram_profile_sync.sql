@@ -1,4 +1,4 @@
--- PostgreSQL twin of ../0012_telegram_profile_sync.sql (text compares byte-wise, as in SQLite).
+-- PostgreSQL twin of ../0013_telegram_profile_sync.sql (text compares byte-wise, as in SQLite).
 -- Telegram: the hash of each part of the bot's profile last sent (a command menu per scope and
 -- language, a description, a short description), per bot, so a start sends only what changed.
 CREATE TABLE telegram_profile_sync (
