@@ -282,9 +282,9 @@ async def main(args: argparse.Namespace) -> list[dict]:
         if work == "term_telegram":  # a busy host's slow phases flip the median: the p25 too
             out.append(figure(f"storage_{work}_pg_over_sqlite_p25", round(
                 percentile(times["postgresql"], 0.25) / percentile(times["sqlite"], 0.25), 2), "x", "-"))
+        note = "- (one at a time)" if work == "term_telegram" else "- (SQLite's is memory or one file)"
         out.append(figure(f"storage_{work}_pg_over_sqlite_p50",
-                          round(p50["postgresql"] / max(p50["sqlite"], 1e-6), 2), "x",
-                          "- (SQLite's is memory or one file)" if work != "term_telegram" else "- (quiet)"))
+                          round(p50["postgresql"] / max(p50["sqlite"], 1e-6), 2), "x", note))
     finished = ", ".join(f"{n} {load[n]['runs']}" for n in BACKENDS)
     print(f"load on each bot: {args.seconds:.0f} s; /term {args.rate:g}/s (half Telegram, half Discord), "
           f"quiz answers {args.quiz_rate:g}/s, CPU-hogging /runs {args.runs} at once "
