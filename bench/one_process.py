@@ -196,6 +196,38 @@ async def sample_sandbox(session: aiohttp.ClientSession, port: int, until: float
         await asyncio.sleep(1.0)
 
 
+async def group_quiz(tg: FakeTelegram) -> tuple[dict, list[str]]:
+    """A group quiz posted on Telegram: its message and the answer buttons the load clicks."""
+    start = len(tg.calls)
+    tg.chat_types[GROUP] = "supergroup"
+    await tg.send_text("/quiz", chat_id=GROUP, user_id=1)
+    posted = await tg.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == GROUP,
+                               after=start)
+    markup = posted.params.get("reply_markup") or {}
+    buttons = [b["callback_data"] for row in markup.get("inline_keyboard", [])
+               for b in row if b.get("callback_data", "").startswith("answer ")]
+    return tg.message_of(posted), buttons
+
+
+def term_latencies(load: Load, tg: FakeTelegram, dc: FakeDiscord, calls_before: int,
+                   requests_before: int) -> tuple[list[float], list[float]]:
+    """Seconds from each lookup sent to its answer at the fake, on Telegram and on Discord
+    (the answered ones are taken out of `load`: what is left there went unanswered)."""
+    on_tg, on_dc = [], []
+    for call in tg.calls[calls_before:]:
+        if call.method == "sendMessage":
+            sent = load.term_sent_tg.pop(int(call.params["chat_id"]), None)
+            if sent is not None:
+                on_tg.append(call.at - sent)
+    for request in dc.requests[requests_before:]:
+        parts = request.path.split("/")
+        if request.method == "POST" and len(parts) > 4 and parts[3] == "interactions":
+            sent = load.term_sent_dc.pop(parts[4], None)
+            if sent is not None:
+                on_dc.append(request.at - sent)
+    return on_tg, on_dc
+
+
 async def has_run(tg: FakeTelegram) -> bool:
     """Whether this build has /run (the sandbox); without it the CPU load is left out."""
     answer = await telegram_ask(tg, "/help", chat_id=29_999_999, user_id=29_999_999)
@@ -231,16 +263,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     pool = {pid: (rss_of(pid), command_line(pid)) for pid in descendants(bot.pid)}
     with_run = args.runs > 0 and await has_run(tg)
 
-    # A group quiz whose answer buttons the load clicks.
-    start = len(tg.calls)
-    tg.chat_types[GROUP] = "supergroup"
-    await tg.send_text("/quiz", chat_id=GROUP, user_id=1)
-    posted = await tg.wait_for("sendMessage", lambda c: int(c.params["chat_id"]) == GROUP,
-                               after=start)
-    markup = posted.params.get("reply_markup") or {}
-    buttons = [b["callback_data"] for row in markup.get("inline_keyboard", [])
-               for b in row if b.get("callback_data", "").startswith("answer ")]
-    message = tg.message_of(posted)
+    message, buttons = await group_quiz(tg)
 
     load = Load()
     calls_before, requests_before = len(tg.calls), len(dc.requests)
@@ -272,18 +295,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     peak_rss = rss_of(bot.pid)
     speed_after = python_speed()
 
-    on_tg, on_dc = [], []
-    for call in tg.calls[calls_before:]:
-        if call.method == "sendMessage":
-            sent = load.term_sent_tg.pop(int(call.params["chat_id"]), None)
-            if sent is not None:
-                on_tg.append(call.at - sent)
-    for request in dc.requests[requests_before:]:
-        parts = request.path.split("/")
-        if request.method == "POST" and len(parts) > 4 and parts[3] == "interactions":
-            sent = load.term_sent_dc.pop(parts[4], None)
-            if sent is not None:
-                on_dc.append(request.at - sent)
+    on_tg, on_dc = term_latencies(load, tg, dc, calls_before, requests_before)
     latencies = on_tg + on_dc
     unanswered = len(load.term_sent_tg) + len(load.term_sent_dc)
     recorded = len([c for c in tg.calls[calls_before:] if c.method == "answerCallbackQuery"])

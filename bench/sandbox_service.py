@@ -3,7 +3,9 @@ table and merges its figures into bench/results.json.
 
 1. A trivial run through a sandbox service (`python -m bot.sandbox` on a unix socket, reached by
    RemoteSandbox) against the local sandbox in this process, interleaved in the same run, both
-   with a warm pool of 2 refilled before each timed run. Goal: median ratio <= 1.3.
+   with a warm pool of 2 refilled before each timed run. Goal: median ratio <= 1.3. Beside
+   them, interleaved too, a bare HTTP round trip to the same service (GET /load on a kept
+   connection): the part of the difference that is the trip itself, not the run.
 2. Trivial runs per second with two sandbox services on this machine (one RemoteSandbox spread
    over both, 8 runs in flight), and with one, for comparison in the same run. No goal: on a
    2-core machine the services share the same CPUs, so a second one shows the spreading works,
@@ -23,6 +25,8 @@ import tempfile
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
+
+import aiohttp
 
 from bench._results import figure, merge, table
 from bot.sandbox import Config, RemoteConfig, RemoteSandbox, Sandbox
@@ -65,21 +69,37 @@ async def timed(run) -> float:
     return elapsed
 
 
+async def round_trip(http: aiohttp.ClientSession) -> float:
+    start = time.perf_counter()
+    async with http.get("http://sandbox/load") as response:
+        await response.read()
+        assert response.status == 200, response.status
+    return time.perf_counter() - start
+
+
 async def latency(folder: Path) -> list[dict]:
-    async with (service(folder / "one.sock", SANDBOX__POOL="2") as url,
+    sock = folder / "one.sock"
+    async with (service(sock, SANDBOX__POOL="2") as url,
                 RemoteSandbox.open(RemoteConfig(urls=(url,), cooldown_s=0)) as remote,
-                Sandbox.open(Config(pool=2, cooldown_s=0)) as local):
+                Sandbox.open(Config(pool=2, cooldown_s=0)) as local,
+                aiohttp.ClientSession(connector=aiohttp.UnixConnector(path=str(sock))) as http):
         if not local.available:
             raise SystemExit(f"sandbox unavailable: {local.reason}")
         await timed(local.run)  # warm caches on both sides
         await timed(remote.run)
-        here, there = [], []
+        await round_trip(http)
+        here, there, trips = [], [], []
         for _ in range(ROUNDS):
             here.append(await timed(local.run))
             there.append(await timed(remote.run))
+            trips.append(await round_trip(http))
     local_ms, remote_ms = statistics.median(here) * 1000, statistics.median(there) * 1000
+    p25 = sorted(there)[len(there) // 4] / sorted(here)[len(here) // 4]
     return [figure("sandbox_service_trivial_run_ms", round(remote_ms, 1), "ms", "(context)"),
             figure("sandbox_local_trivial_run_ms", round(local_ms, 1), "ms", "(context)"),
+            figure("sandbox_service_http_round_trip_ms", round(statistics.median(trips) * 1000, 2), "ms",
+                   "(context: GET /load on a kept connection)"),
+            figure("sandbox_service_vs_local_ratio_p25", round(p25, 2), "x", "(context)"),
             figure("sandbox_service_vs_local_ratio", round(remote_ms / local_ms, 2), "x", "<= 1.3")]
 
 

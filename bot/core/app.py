@@ -69,9 +69,13 @@ class Core:
                 return cast(Lang, value)
         return self.default_lang
 
-    async def stream(self, command: Command) -> AsyncIterator[Reply]:
+    async def stream(self, command: Command, *, lang: Lang | None = None) -> AsyncIterator[Reply]:
+        """`lang`: the language an adapter already read for this command (`lang_for`) to render
+        its own messages; passed on, it is not read twice (with PostgreSQL each read is a round
+        trip to the server)."""
         await self.turns.turn()  # a burst of updates starts one per loop iteration
-        lang = await self._safe_lang(command)
+        if lang is None:
+            lang = await self._safe_lang(command)
         ctx = Context(command=command, lang=lang, core=self)
         name = command.name.strip()
         if not name:
@@ -124,18 +128,20 @@ class Core:
         return last or Reply.text(t(self.default_lang, "internal_error"), private=True)
 
     async def stream_text(self, text: str, chat: ChatRef, user: UserRef, *,
-                          is_admin: bool = False, bot_username: str | None = None
-                          ) -> AsyncIterator[Reply]:
-        """A typed line: `/name args`, or a friendly hint for empty and non-command text."""
+                          is_admin: bool = False, bot_username: str | None = None,
+                          lang: Lang | None = None) -> AsyncIterator[Reply]:
+        """A typed line: `/name args`, or a friendly hint for empty and non-command text.
+        `lang` as for `stream`."""
         command = Command.from_text(text, chat, user, is_admin=is_admin,
                                     bot_username=bot_username)
         if command is None:
             base = Command("", "", chat, user, is_admin=is_admin)
             key = "empty_input" if not text.strip() else "not_a_command"
-            lang = await self._safe_lang(base)
+            if lang is None:
+                lang = await self._safe_lang(base)
             yield Reply.text(t(lang, key), private=True)
             return
-        async for reply in self.stream(command):
+        async for reply in self.stream(command, lang=lang):
             yield reply
 
     async def handle_text(self, text: str, chat: ChatRef, user: UserRef, *,

@@ -133,41 +133,71 @@ class SandboxServer:
             run_request = _wire.decode_request(body)
         except _wire.WireError as exc:
             return self._refuse(400, "bad_request", str(exc))
-        response = web.StreamResponse(headers={"Content-Type": _wire.CONTENT_TYPE})
-        await response.prepare(request)
+        answer = _Answer(request)
         # The run's events are written from this task, each as soon as the sandbox yields it:
         # the pool's refill (a fork, ~1 ms of this loop) then comes after the result is sent,
         # not before. Heartbeats and the stop come from a task beside it.
-        keeper = _Keeper(asyncio.current_task(), response, self.stopping)
+        keeper = _Keeper(asyncio.current_task(), answer, self.stopping)
         keeping = asyncio.create_task(keeper.run())
         try:
             async with contextlib.aclosing(self.sandbox.submit(run_request)) as events:
                 async for event in events:
-                    line = (_wire.Line(queued=event.position) if isinstance(event, Queued)
-                            else _wire.Line(result=event))
-                    await response.write(_wire.line(line))
+                    if isinstance(event, Queued):
+                        await answer.send(_wire.line(_wire.Line(queued=event.position)))
+                    else:
+                        return await answer.end(_wire.line(_wire.Line(result=event)))
+            raise AssertionError("the sandbox ended a run without a result")
         except Busy as exc:
-            await response.write(_wire.line(_wire.Line(error="busy", retry_after=exc.retry_after)))
+            return await answer.end(_wire.line(_wire.Line(error="busy", retry_after=exc.retry_after)))
         except (Unavailable, CoolingDown) as exc:  # no cooldown here: kept for completeness
-            await response.write(_wire.line(_wire.Line(error="unavailable", reason=str(exc))))
+            return await answer.end(_wire.line(_wire.Line(error="unavailable", reason=str(exc))))
         except asyncio.CancelledError:
             # Cancelled by the keeper (the service stops): the run and its sandbox are gone;
             # the client learns why. Any other cancel (the client left) goes on up.
             if not keeper.stopped or asyncio.current_task().uncancel() > 0:
                 raise
-            await response.write(_wire.line(_wire.Line(error="unavailable", reason=STOPPING)))
+            return await answer.end(_wire.line(_wire.Line(error="unavailable", reason=STOPPING)))
         finally:
             keeping.cancel()
-        return response
+
+
+class _Answer:
+    """A run's NDJSON answer, begun (its headers sent) only when a line must go out before the
+    end: a queue position or a heartbeat. A run that neither waits nor lasts a heartbeat (most
+    runs) is answered whole, headers and result in one write: the client wakes once for it,
+    not three times (headers, result, end of the chunked body), each a wake-up of the bot's
+    process that a loaded host makes wait for a CPU."""
+
+    def __init__(self, request: web.Request) -> None:
+        self._request = request
+        self._stream: web.StreamResponse | None = None
+        self._lock = asyncio.Lock()  # the handler and its keeper both write
+
+    async def send(self, data: bytes) -> None:
+        """A line before the end (the answer is begun if it was not)."""
+        async with self._lock:
+            if self._stream is None:
+                stream = web.StreamResponse(headers={"Content-Type": _wire.CONTENT_TYPE})
+                await stream.prepare(self._request)
+                self._stream = stream
+            await self._stream.write(data)
+
+    async def end(self, data: bytes) -> web.StreamResponse:
+        """The last line, and the response for the handler to return."""
+        async with self._lock:
+            if self._stream is None:
+                return web.Response(body=data, headers={"Content-Type": _wire.CONTENT_TYPE})
+            await self._stream.write_eof(data)  # the last line and the end in one write
+            return self._stream
 
 
 class _Keeper:
     """Beside a run's handler: an empty line every HEARTBEAT_S (a silent connection is a dead
     one to the client), and the handler cancelled when the service stops."""
 
-    def __init__(self, handler: asyncio.Task, response: web.StreamResponse, stopping: asyncio.Event):
+    def __init__(self, handler: asyncio.Task, answer: _Answer, stopping: asyncio.Event):
         self.handler = handler
-        self.response = response
+        self.answer = answer
         self.stopping = stopping
         self.stopped = False
 
@@ -178,7 +208,7 @@ class _Keeper:
                     await self.stopping.wait()
             except TimeoutError:
                 try:
-                    await self.response.write(b"\n")
+                    await self.answer.send(b"\n")
                 except (ConnectionError, RuntimeError):  # the client left: its handler is cancelled
                     return
                 continue

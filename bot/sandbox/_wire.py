@@ -2,9 +2,11 @@
 way in by pydantic (strict: a string is never taken for a number, and a request passes the same
 checks as one built in process: file names, budget).
 
-A run's answer is NDJSON over a chunked response: zero or one `{"queued": n}` line, then one
-`{"result": {...}}` or `{"error": ...}` line; empty lines are heartbeats (a silent connection is
-a dead one). Unknown keys are ignored, so either side may add one without breaking the other.
+A run's answer is NDJSON: zero or one `{"queued": n}` line, then one `{"result": {...}}` or
+`{"error": ...}` line; empty lines are heartbeats (a silent connection is a dead one). It streams
+(chunked) once the run waits or lasts a heartbeat; a run that does neither is answered in one
+piece, with a length. Unknown keys are ignored, so either side may add one without breaking the
+other.
 """
 
 from __future__ import annotations

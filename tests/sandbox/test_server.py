@@ -118,6 +118,20 @@ async def test_a_malformed_request_is_refused_with_a_reason(tmp_path: Path):
             assert "bad extra file name" in _wire.decode_line(await response.read()).reason
 
 
+async def test_a_run_that_does_not_wait_is_answered_in_one_piece(tmp_path: Path):
+    """A run that neither queues nor lasts a heartbeat gets its whole answer at once: a length
+    up front and the result line as the body (not a chunked stream begun before the run)."""
+    async with sandbox_service("127.0.0.1:0", tmp_path) as service, \
+            aiohttp.ClientSession(service.address) as http:
+        service.require()
+        async with http.post("/run", data=_wire.encode(RunRequest.of("print(1)"))) as response:
+            body = await response.read()
+            assert response.headers["Content-Type"] == _wire.CONTENT_TYPE
+            assert "Transfer-Encoding" not in response.headers
+            assert int(response.headers["Content-Length"]) == len(body)
+    assert body.count(b"\n") == 1 and _wire.decode_line(body).result.output == "1\n"
+
+
 async def test_a_long_run_sends_heartbeats(tmp_path: Path):
     """While a run goes on, an empty line every HEARTBEAT_S keeps the connection alive and tells
     the client the service is still there."""

@@ -194,3 +194,38 @@ async def test_a_lock_is_held_by_one_process_until_it_lets_go_or_dies(pg_url: st
         assert held
     finally:
         await asyncio.gather(one.close(), two.close())
+
+
+async def test_language_reads_at_once_each_get_their_own_answer(pg_url: str):
+    """Reads at once (one on the held connection, the others through the pool) each answer for
+    their own user, and a choice made meanwhile through another process holds in the next."""
+    one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
+    try:
+        for i in range(0, 20, 2):
+            await two.set_user_lang(f"test:u{i}", "en")
+        got = await asyncio.gather(*(one.langs(f"test:u{i}", "test:g") for i in range(20)))
+        assert got == [("en" if i % 2 == 0 else None, None) for i in range(20)]
+        await two.set_user_lang("test:u1", "hi")
+        assert await one.langs("test:u1", "test:g") == ("hi", None)
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_language_read_after_the_server_ended_the_connections_answers(pg_url: str):
+    """The server ends every connection of a store (a restart, an operator): the next language
+    read connects again and answers, and the store still closes."""
+    store = await PostgresStorage.open(pg_url + "&application_name=async-guru-lane-test")
+    other = await PostgresStorage.open(pg_url)
+    try:
+        await other.set_user_lang("test:u", "en")
+        assert await store.langs("test:u", "test:g") == ("en", None)
+        ended = await other._pool.fetchval(
+            "SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name = 'async-guru-lane-test'")
+        assert ended >= 1
+        await asyncio.sleep(0.3)  # the ended connections' sockets close
+        assert await store.langs("test:u", "test:g") == ("en", None)
+    finally:
+        await store.close()
+        await other.close()

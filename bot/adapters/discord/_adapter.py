@@ -400,7 +400,7 @@ class DiscordAdapter:
         """The core's replies, once the user's language is known (read after a long-running
         command's defer, and while the slow-answer timer already runs)."""
         answer.lang = await self._lang(command)
-        async for reply in self.core.stream(command):
+        async for reply in self.core.stream(command, lang=answer.lang):
             yield reply
 
     async def _send_text(self, itx: discord.Interaction, text: str, lang: Lang) -> None:

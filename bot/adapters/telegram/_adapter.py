@@ -348,7 +348,8 @@ class TelegramAdapter:
         user_ref = _user_ref(msg.from_user)
         text = msg.text
         group = chat_ref.kind is ChatKind.GROUP
-        if text.lstrip().startswith("/"):
+        is_command = text.lstrip().startswith("/")
+        if is_command:
             command = Command.from_text(text, chat_ref, user_ref, bot_username=self.username)
             if command is None:
                 return  # "/term@otherbot": addressed to another bot
@@ -357,15 +358,16 @@ class TelegramAdapter:
             replied = msg.reply_to_message
             command = replace(command, is_admin=is_admin, locale=msg.from_user.language_code,
                               replied_to=(replied.text or replied.caption) if replied else None)
-            stream = self.core.stream(command)
         elif group:
             return  # ordinary group talk is not for us (and privacy mode usually hides it)
         else:
             command = Command("", "", chat_ref, user_ref, is_admin=True)
-            stream = self.core.stream_text(text, chat_ref, user_ref, is_admin=True)
+        # Read once, for the answer's own texts and the core alike (a round trip with PostgreSQL).
+        lang = await self._lang(command)
+        stream = (self.core.stream(command, lang=lang) if is_command
+                  else self.core.stream_text(text, chat_ref, user_ref, is_admin=True, lang=lang))
         answer = ChatAnswer(self, context.bot, msg.chat.id, group=group, user_id=msg.from_user.id,
-                            lang=await self._lang(command),
-                            reply_to=msg.message_id if group else None)
+                            lang=lang, reply_to=msg.message_id if group else None)
         await answer.play(stream, long_running=self._long_running(command))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -391,11 +393,12 @@ class TelegramAdapter:
         command = Command(button.command, button.args, chat_ref, _user_ref(user),
                           is_admin=await self._is_admin(context.bot, chat, user.id, None),
                           locale=user.language_code)
+        lang = await self._lang(command)
         answer = ChatAnswer(self, context.bot, chat.id, group=chat_ref.kind is ChatKind.GROUP,
-                            user_id=user.id, lang=await self._lang(command), query=query,
+                            user_id=user.id, lang=lang, query=query,
                             polls=chat.type != ChatType.CHANNEL)
         try:
-            await answer.play(self.core.stream(command), long_running=spec.long_running)
+            await answer.play(self.core.stream(command, lang=lang), long_running=spec.long_running)
         finally:
             if not answer.answered:
                 await answer_query(query)
@@ -456,10 +459,11 @@ class TelegramAdapter:
         # chat instead, when they have opened one with the bot. A forwarded poll's votes from
         # elsewhere are recorded quietly.
         speak = chat.kind is ChatKind.PRIVATE and chat.id == user.id
+        lang = await self._lang(command)
         answer = ChatAnswer(self, context.bot, int(chat.id), group=False, user_id=vote.user.id,
-                            lang=await self._lang(command))
+                            lang=lang)
         private: list[Reply] = []
-        async for reply in self.core.stream(command):
+        async for reply in self.core.stream(command, lang=lang):
             if speak and not reply.edit_source:
                 await answer.show(reply)
             elif reply.private:

@@ -429,3 +429,22 @@ async def test_is_connected_follows_the_gateway(bot, fake):
     await _until(bot.is_connected, False, 5)
     await fake.wait_resumed(within=30)
     await _until(bot.is_connected, True, 10)
+
+
+async def test_a_slash_command_reads_the_language_once(bot: DiscordAdapter, fake: FakeDiscord,
+                                                       core: Core, monkeypatch: pytest.MonkeyPatch
+                                                       ) -> None:
+    """The adapter reads the language for its own texts and hands it to the core: one read
+    per command (with PostgreSQL each read is a round trip)."""
+    reads: list[str] = []
+    langs = core.services.prefs.langs
+
+    async def counted(user_key: str, chat_key: str) -> tuple[str | None, str | None]:
+        reads.append(user_key)
+        return await langs(user_key, chat_key)
+
+    monkeypatch.setattr(core.services.prefs, "langs", counted)
+    itx = fake.interaction(2, _slash("term", term="await"))
+    await fake.send_interaction(itx)
+    assert "await" in (await _callback(fake, itx))["data"]["embeds"][0]["title"].lower()
+    assert len(reads) == 1

@@ -472,3 +472,28 @@ async def test_a_click_too_old_to_answer_still_runs_quietly(fake: FakeTelegram, 
         await asyncio.sleep(0.2)
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert any("could not answer a button click" in r.getMessage() for r in caplog.records)
+
+
+async def test_each_update_reads_the_language_once(fake: FakeTelegram, core: Core, bot: TelegramAdapter,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command, a button click and plain text each read the language once: the adapter hands
+    what it read (for its own texts) to the core (with PostgreSQL each read is a round trip)."""
+    reads: list[str] = []
+    langs = core.services.prefs.langs
+
+    async def counted(user_key: str, chat_key: str) -> tuple[str | None, str | None]:
+        reads.append(user_key)
+        return await langs(user_key, chat_key)
+
+    monkeypatch.setattr(core.services.prefs, "langs", counted)
+    await core.services.prefs.set_user_lang("telegram:42", "en")
+    await fake.send_text("/term await")
+    card = await fake.wait_for("sendMessage")
+    assert card.params["text"].startswith("<b>await · 11/24</b>") and reads == ["telegram:42"]
+    start = len(fake.calls)
+    await fake.click("term event-loop", fake.message_of(card))
+    await fake.wait_for("sendMessage", after=start)
+    assert reads == ["telegram:42"] * 2
+    await fake.send_text("hello")
+    hint = await fake.wait_for("sendMessage", lambda c: c.params["text"] == t("en", "not_a_command"))
+    assert hint and reads == ["telegram:42"] * 3
