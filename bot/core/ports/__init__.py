@@ -19,6 +19,7 @@ from bot.core.ports.sandbox import (
 from bot.core.ports.storage import (
     Answer,
     BoardRow,
+    DailyMessage,
     DailyStore,
     DailyTarget,
     LedgerEntry,
@@ -38,9 +39,9 @@ from bot.core.ports.storage import (
 )
 
 __all__ = [
-    "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyStore", "DailyTarget",
-    "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState", "PracticeStore",
-    "Preferences", "Queued", "QuizPost", "QuizRound", "QuizStore", "RoundPost", "RunRequest",
+    "Answer", "BoardRow", "Budget", "Busy", "Clock", "CoolingDown", "DailyMessage", "DailyStore",
+    "DailyTarget", "Deliverer", "Delivery", "Ending", "LedgerEntry", "Limits", "PlatformState",
+    "PracticeStore", "Preferences", "Queued", "QuizPost", "QuizRound", "QuizStore", "RoundPost", "RunRequest",
     "RunResult", "SandboxPort", "Score", "Snippet", "SnippetStore", "SrsItem", "Store",
     "TargetGone", "TelegramPoll", "Unavailable",
 ]
