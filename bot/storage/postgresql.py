@@ -433,7 +433,7 @@ class PostgresStorage:
             DailyTarget,
             "WITH picked AS (SELECT chat_key FROM daily_targets t WHERE enabled = 1"
             " AND next_due <= $1 AND platform = ANY($2::text[]) AND (taken_by IS NULL"
-            f" OR taken_by = $3 OR {self._DEAD.format(col='t.taken_by')})"
+            f" OR {self._DEAD.format(col='t.taken_by')})"
             " ORDER BY next_due, chat_key LIMIT $4 FOR UPDATE SKIP LOCKED)"
             " UPDATE daily_targets t SET taken_by = $3 FROM picked"
             " WHERE t.chat_key = picked.chat_key RETURNING t.*", now, platforms, instance, limit)
@@ -450,7 +450,7 @@ class PostgresStorage:
                 now, instance)
             await conn.execute(
                 "UPDATE daily_targets SET taken_by = NULL WHERE taken_by IS NOT NULL"
-                f" AND taken_by <> $2 AND {self._DEAD.format(col='taken_by')}", now, instance)
+                f" AND (taken_by = $2 OR {self._DEAD.format(col='taken_by')})", now, instance)
             await conn.execute(
                 "WITH orphan AS (SELECT chat_key, local_day FROM daily_ledger"
                 " WHERE status = 'claimed'"

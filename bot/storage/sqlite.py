@@ -589,10 +589,10 @@ class Storage(SnippetRows, ChallengeSQL):
         def take(conn: sqlite3.Connection) -> list[DailyTarget]:
             rows = conn.execute(
                 "SELECT * FROM daily_targets t WHERE enabled = 1 AND next_due <= ?"
-                f" AND platform IN ({marks}) AND (taken_by IS NULL OR taken_by = ?"
+                f" AND platform IN ({marks}) AND (taken_by IS NULL"
                 "  OR NOT EXISTS (SELECT 1 FROM daily_instances i WHERE i.instance = t.taken_by"
                 "  AND i.alive_until > ?)) ORDER BY next_due, chat_key LIMIT ?",
-                (now, *platforms, instance, now, limit)).fetchall()
+                (now, *platforms, now, limit)).fetchall()
             conn.executemany("UPDATE daily_targets SET taken_by = ? WHERE chat_key = ?",
                              [(instance, r["chat_key"]) for r in rows])
             return [make(DailyTarget, {**dict(r), "taken_by": instance}) for r in rows]
@@ -613,7 +613,7 @@ class Storage(SnippetRows, ChallengeSQL):
                 f" AND (sent_by IS NULL OR sent_by = :me OR {dead.format(col='sent_by')})", args)
             conn.execute(
                 "UPDATE daily_targets SET taken_by = NULL WHERE taken_by IS NOT NULL"
-                f" AND taken_by <> :me AND {dead.format(col='taken_by')}", args)
+                f" AND (taken_by = :me OR {dead.format(col='taken_by')})", args)
             rows = conn.execute(
                 "SELECT chat_key, local_day FROM daily_ledger WHERE status = 'claimed'"
                 f" AND (owner IS NULL OR owner = :me OR {dead.format(col='owner')})"

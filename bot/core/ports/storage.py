@@ -360,14 +360,16 @@ class DailyStore(Protocol):
     async def daily_take(self, now: str, platforms: list[str], instance: str, limit: int
                          ) -> list[DailyTarget]:
         """Take up to `limit` due targets for this process, earliest first: each is taken by
-        exactly one process (row locks, SKIP LOCKED where several processes share the rows);
-        a target taken by a process whose lease ran out may be taken again."""
+        exactly one process (row locks, SKIP LOCKED where several processes share the rows),
+        and once (a later take skips it, even this process's); a target taken by a process
+        whose lease ran out may be taken again."""
 
     async def daily_adopt(self, now: str, instance: str, limit: int = 500) -> list[LedgerEntry]:
         """Take over the posts of processes whose lease ran out: their messages in flight become
         'unknown' (never resent), their targets taken but not claimed are free again, and their
         claimed posts (up to `limit`) now belong to `instance`, which sends what is 'pending'.
-        Live processes' claims are never touched."""
+        Live processes' claims are never touched. Called between passes, it treats what
+        `instance` itself left (a pass that failed) the same way."""
 
     async def daily_next_adoption(self, instance: str) -> str | None:
         """When work held by another process falls to the others if its lease is not renewed:

@@ -169,10 +169,16 @@ class DailyScheduler:
     async def _beat_forever(self) -> None:
         while True:
             await asyncio.sleep(self.beat_every)
+            before = self.live
             try:
-                await self.heartbeat()
+                live = await self.heartbeat()
             except Exception as exc:  # the lease may run out: then others adopt our posts
                 log.warning("daily: heartbeat failed (%s); retrying", exc)
+                continue
+            # With other processes, look at the schedule each beat: they may have set or taken
+            # targets (a /daily set through one of them wakes only its own scheduler).
+            if live > 1 or live != before:
+                self.wake()
 
     async def run(self) -> None:
         """Until cancelled: join the fleet, then post whatever is due and sleep until the next."""
@@ -194,8 +200,6 @@ class DailyScheduler:
             try:
                 worked = await self.run_due()
                 wait = await self.seconds_to_next()
-                if self.live > 1:  # schedules set through another process are seen soon
-                    wait = min(wait, self.beat_every)
                 if not worked:
                     wait = max(wait, IDLE_FLOOR_S)
             except asyncio.CancelledError:
