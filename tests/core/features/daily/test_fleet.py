@@ -132,8 +132,17 @@ async def test_two_webhook_processes_fan_out_together_and_survive_a_sigkill(pg: 
                                       next_day=due.date().isoformat(), next_due=iso(due),
                                       now=iso(now))
 
-            # Kill the second process a third of the way through, between any two sends.
+            # Kill the second process a third of the way through, while posts of its own are
+            # cut between their recap and their question (at its pace there are several).
             await wait_until(lambda: _now(len(messages()) >= 2 * TARGETS // 3), 60, "a third sent")
+
+            async def cut() -> bool:
+                return await conn.fetchval(
+                    "SELECT COUNT(*) FROM daily_messages r JOIN daily_messages q"
+                    " ON q.chat_key = r.chat_key AND q.local_day = r.local_day AND q.part = 2"
+                    " WHERE r.part = 1 AND r.status = 'sent' AND r.sent_by LIKE $1"
+                    " AND q.status = 'pending'", f"%:{two.pid}:%") >= 2
+            await wait_until(cut, 30, "posts of the second process cut after their recap")
             two.proc.send_signal(signal.SIGKILL)
             await two.proc.wait()
             at_kill = await sent_by(conn)
