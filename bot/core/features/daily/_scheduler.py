@@ -27,6 +27,7 @@ import math
 import os
 import secrets
 import socket
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -333,44 +334,48 @@ class DailyScheduler:
         lang = await post_lang(self.core, key)
         replies: dict[str, Reply] = dict(zip(PARTS, daily_parts(self.core, entry, lang, post_id,
                                                                  order), strict=True))
+        final: list[DailyMessage] = []  # the messages as they end here: the post's outcome
         refused = False  # the platform refused one message: the rest would make no sense alone
         for message in messages:
             if message.status != "pending":
+                final.append(message)
                 continue
-            if refused:
-                await storage.daily_message_done(key, day, message.part, "skipped", None,
-                                                 iso(self.clock.now()))
-                continue
-            await self.pacer.wait()
-            if not await storage.daily_message_start(key, day, message.part, self.instance,
-                                                     iso(self.clock.now())):
-                # Another process adopted the post (our lease ran out): it sends the rest and
-                # records the outcome; this message was never started here.
-                return False
-            reply = replies.get(message.kind) or daily_reply(self.core, entry, lang, post_id, order)
-            self.in_flight += 1
-            try:
-                await self.core.deliver(chat, reply)
-            except TargetGone as exc:
-                refused = True
-                done = iso(self.clock.now())
-                await storage.daily_message_done(key, day, message.part, "gone",
-                                                 str(exc)[:200], done)
-                await storage.daily_disable(key, f"gone: {exc}"[:200], done)
-                log.warning("daily: %s is gone (%s); its daily post is disabled", key, exc)
-            except Exception as exc:
-                refused = True
-                await storage.daily_message_done(key, day, message.part, "failed",
-                                                 f"{type(exc).__name__}: {exc}"[:200],
-                                                 iso(self.clock.now()))
-                log.warning("daily: posting to %s failed: %s", key, exc)
-            else:
-                self.sent_messages += 1
-                await storage.daily_message_done(key, day, message.part, "sent", None,
-                                                 iso(self.clock.now()))
-            finally:
-                self.in_flight -= 1
-        return await self._finish(key, day)
+            status, detail = "skipped", None
+            if not refused:
+                await self.pacer.wait()
+                if not await storage.daily_message_start(key, day, message.part, self.instance,
+                                                         iso(self.clock.now())):
+                    # Another process adopted the post (our lease ran out): it sends the rest
+                    # and records the outcome; this message was never started here.
+                    return False
+                reply = replies.get(message.kind) or daily_reply(self.core, entry, lang, post_id,
+                                                                 order)
+                status, detail = await self._deliver(chat, key, reply)
+                refused = status != "sent"
+            await storage.daily_message_done(key, day, message.part, status, detail,
+                                             iso(self.clock.now()))
+            final.append(replace(message, status=status, detail=detail))
+        status, detail = outcome(final)
+        await storage.daily_record(key, day, status, detail, iso(self.clock.now()))
+        return status == "sent"
+
+    async def _deliver(self, chat: ChatRef, key: str, reply: Reply) -> tuple[str, str | None]:
+        """Send one message: ('sent', None), ('gone', why) or ('failed', why)."""
+        self.in_flight += 1
+        try:
+            await self.core.deliver(chat, reply)
+        except TargetGone as exc:
+            await self.core.services.daily.daily_disable(key, f"gone: {exc}"[:200],
+                                                         iso(self.clock.now()))
+            log.warning("daily: %s is gone (%s); its daily post is disabled", key, exc)
+            return "gone", str(exc)[:200]
+        except Exception as exc:
+            log.warning("daily: posting to %s failed: %s", key, exc)
+            return "failed", f"{type(exc).__name__}: {exc}"[:200]
+        finally:
+            self.in_flight -= 1
+        self.sent_messages += 1
+        return "sent", None
 
     async def _finish(self, key: str, day: str) -> bool:
         storage = self.core.services.daily
