@@ -261,7 +261,7 @@ class Storage(SnippetRows, ChallengeSQL):
             (application_id, scope, spec_hash, _now()),
         )
 
-    async def _scalar(self, sql: str, params: tuple | dict) -> str | None:
+    async def _scalar(self, sql: str, params: tuple) -> str | None:
         rows = await self._db.execute_fetchall(sql, params)
         return next((row[0] for row in rows), None)
 
@@ -634,16 +634,16 @@ class Storage(SnippetRows, ChallengeSQL):
     async def daily_next_adoption(self, instance: str) -> str | None:
         return await self._scalar(
             "SELECT MIN(x) FROM ("
-            " SELECT i.alive_until AS x FROM daily_instances i WHERE i.instance <> :me AND ("
+            " SELECT i.alive_until AS x FROM daily_instances i WHERE i.instance <> ? AND ("
             "  EXISTS (SELECT 1 FROM daily_ledger l WHERE l.status = 'claimed'"
             "          AND l.owner = i.instance)"
             "  OR EXISTS (SELECT 1 FROM daily_targets t WHERE t.taken_by = i.instance))"
             " UNION ALL SELECT MIN(l.updated_at) FROM daily_ledger l WHERE l.status = 'claimed'"
-            "  AND (l.owner IS NULL OR (l.owner <> :me AND NOT EXISTS"
+            "  AND (l.owner IS NULL OR (l.owner <> ? AND NOT EXISTS"
             "       (SELECT 1 FROM daily_instances i WHERE i.instance = l.owner)))"
-            " UNION ALL SELECT MIN(t.next_due) FROM daily_targets t WHERE t.taken_by <> :me"
+            " UNION ALL SELECT MIN(t.next_due) FROM daily_targets t WHERE t.taken_by <> ?"
             "  AND NOT EXISTS (SELECT 1 FROM daily_instances i WHERE i.instance = t.taken_by))",
-            {"me": instance})
+            (instance,) * 3)
 
     async def daily_advance(self, *, chat_key: str, day: str, status: str, detail: str | None,
                             next_day: str, next_due: str, now: str) -> None:
