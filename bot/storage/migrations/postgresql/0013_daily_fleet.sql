@@ -1,4 +1,4 @@
--- PostgreSQL twin of ../0012_daily_fleet.sql: the same tables and meaning (text compares
+-- PostgreSQL twin of ../0013_daily_fleet.sql: the same tables and meaning (text compares
 -- byte-wise, as in SQLite). Here several processes share the rows: takes use row locks with
 -- SKIP LOCKED, and a message's move from 'pending' to 'sending' is one conditional UPDATE.
 -- The daily fan-out across bot processes (issue 15). A process registers itself with a
