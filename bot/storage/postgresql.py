@@ -439,33 +439,37 @@ class PostgresStorage:
             " WHERE t.chat_key = picked.chat_key RETURNING t.*", now, platforms, instance, limit)
         return sorted(rows, key=lambda t: (t.next_due, t.chat_key))
 
-    async def daily_adopt(self, now: str, instance: str, limit: int = 500) -> list[LedgerEntry]:
-        """Leftovers of processes whose lease ran out, and this process's own (it calls this
-        between passes, when none of its sends is under way)."""
+    async def daily_adopt(self, now: str, instance: str, limit: int = 500, *, own: bool = True
+                          ) -> list[LedgerEntry]:
+        """Leftovers of processes whose lease ran out, and with `own` this process's own (it
+        asks for them between passes, when none of its sends is under way)."""
+        mine = instance if own else ""  # '' names no process: only lapsed ones' leftovers
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(
                 "UPDATE daily_messages SET status = 'unknown', updated_at = $1,"
                 " detail = 'in flight when its process stopped' WHERE status = 'sending'"
                 f" AND (sent_by IS NULL OR sent_by = $2 OR {self._DEAD.format(col='sent_by')})",
-                now, instance)
+                now, mine)
             await conn.execute(
                 "UPDATE daily_targets SET taken_by = NULL WHERE taken_by IS NOT NULL"
-                f" AND (taken_by = $2 OR {self._DEAD.format(col='taken_by')})", now, instance)
-            await conn.execute(
+                f" AND (taken_by = $2 OR {self._DEAD.format(col='taken_by')})", now, mine)
+            taken = await conn.fetch(
                 "WITH orphan AS (SELECT chat_key, local_day FROM daily_ledger"
-                " WHERE status = 'claimed'"
-                f" AND (owner IS NULL OR owner = $2 OR {self._DEAD.format(col='owner')})"
+                " WHERE status = 'claimed' AND owner IS DISTINCT FROM $2"
+                f" AND (owner IS NULL OR owner = $4 OR {self._DEAD.format(col='owner')})"
                 " ORDER BY updated_at, chat_key LIMIT $3 FOR UPDATE SKIP LOCKED)"
                 " UPDATE daily_ledger l SET owner = $2 FROM orphan"
-                " WHERE l.chat_key = orphan.chat_key AND l.local_day = orphan.local_day",
-                now, instance, limit)
+                " WHERE l.chat_key = orphan.chat_key AND l.local_day = orphan.local_day"
+                " RETURNING l.*", now, instance, limit, mine)
             await conn.execute(
                 "DELETE FROM daily_instances i WHERE alive_until <= $1 AND NOT EXISTS"
                 " (SELECT 1 FROM daily_ledger l WHERE l.status = 'claimed'"
                 " AND l.owner = i.instance)", now)
-            return [make(LedgerEntry, r) for r in await conn.fetch(
+            rows = await conn.fetch(
                 "SELECT * FROM daily_ledger WHERE status = 'claimed' AND owner = $1"
-                " ORDER BY updated_at, chat_key", instance)]
+                " ORDER BY updated_at, chat_key", instance) if own else taken
+            return sorted((make(LedgerEntry, r) for r in rows),
+                          key=lambda e: (e.updated_at, e.chat_key))
 
     async def daily_next_adoption(self, instance: str) -> str | None:
         return await self._pool.fetchval(

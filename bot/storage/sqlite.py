@@ -599,25 +599,28 @@ class Storage(SnippetRows, ChallengeSQL):
 
         return await self._in_one_transaction(take)
 
-    async def daily_adopt(self, now: str, instance: str, limit: int = 500) -> list[LedgerEntry]:
-        """Leftovers of processes whose lease ran out, and this process's own (it calls this
-        between passes, when none of its sends is under way)."""
+    async def daily_adopt(self, now: str, instance: str, limit: int = 500, *, own: bool = True
+                          ) -> list[LedgerEntry]:
+        """Leftovers of processes whose lease ran out, and with `own` this process's own (it
+        asks for them between passes, when none of its sends is under way)."""
         dead = ("NOT EXISTS (SELECT 1 FROM daily_instances i WHERE i.instance = {col}"
                 " AND i.alive_until > :now)")
 
         def adopt(conn: sqlite3.Connection) -> list[LedgerEntry]:
-            args = {"now": now, "me": instance, "limit": limit}
+            # Without `own`, :mine matches nothing (no process is named ''), so only lapsed
+            # processes' leftovers are taken.
+            args = {"now": now, "me": instance, "mine": instance if own else "", "limit": limit}
             conn.execute(
                 "UPDATE daily_messages SET status = 'unknown', updated_at = :now,"
                 " detail = 'in flight when its process stopped' WHERE status = 'sending'"
-                f" AND (sent_by IS NULL OR sent_by = :me OR {dead.format(col='sent_by')})", args)
+                f" AND (sent_by IS NULL OR sent_by = :mine OR {dead.format(col='sent_by')})", args)
             conn.execute(
                 "UPDATE daily_targets SET taken_by = NULL WHERE taken_by IS NOT NULL"
-                f" AND (taken_by = :me OR {dead.format(col='taken_by')})", args)
+                f" AND (taken_by = :mine OR {dead.format(col='taken_by')})", args)
             rows = conn.execute(
                 "SELECT chat_key, local_day FROM daily_ledger WHERE status = 'claimed'"
-                f" AND (owner IS NULL OR owner = :me OR {dead.format(col='owner')})"
-                " ORDER BY updated_at, chat_key LIMIT :limit", args).fetchall()
+                f" AND (owner IS NULL OR owner = :mine OR {dead.format(col='owner')})"
+                " AND owner IS NOT :me ORDER BY updated_at, chat_key LIMIT :limit", args).fetchall()
             conn.executemany(
                 "UPDATE daily_ledger SET owner = ? WHERE chat_key = ? AND local_day = ?",
                 [(instance, r[0], r[1]) for r in rows])
@@ -625,9 +628,11 @@ class Storage(SnippetRows, ChallengeSQL):
                 "DELETE FROM daily_instances WHERE alive_until <= :now AND instance NOT IN"
                 " (SELECT owner FROM daily_ledger WHERE status = 'claimed' AND owner IS NOT NULL)",
                 args)
+            mine = {(r[0], r[1]) for r in rows}
             return [make(LedgerEntry, r) for r in conn.execute(
                 "SELECT * FROM daily_ledger WHERE status = 'claimed' AND owner = ?"
-                " ORDER BY updated_at, chat_key", (instance,)).fetchall()]
+                " ORDER BY updated_at, chat_key", (instance,)).fetchall()
+                if own or (r["chat_key"], r["local_day"]) in mine]
 
         return await self._in_one_transaction(adopt)
 

@@ -338,6 +338,24 @@ async def test_adoption_leaves_live_claims_alone_and_takes_over_lapsed_ones(stor
     assert await storage.daily_next_adoption(post.owner) is None
 
 
+async def test_adoption_during_a_pass_leaves_this_process_own_sends_alone(storage: Store):
+    """Without `own`, a process adopts only lapsed processes' posts, never its own under way;
+    with it (between passes), its own leftovers are taken back too."""
+    for key in ("test:dead", "test:mine"):
+        await target(storage, key)
+    await storage.daily_heartbeat("p1", T0, lease())
+    await storage.daily_heartbeat("p2", T0, "2026-11-25T06:05:00+00:00")
+    await storage.daily_claim(**claim("test:dead", owner="p1", parts=("recap", "question")))
+    await storage.daily_claim(**claim("test:mine", owner="p2", parts=("recap", "question")))
+    assert await storage.daily_message_start("test:mine", "2026-11-25", 1, "p2", T0)
+    [adopted] = await storage.daily_adopt(LATER, "p2", own=False)
+    assert adopted.chat_key == "test:dead" and adopted.owner == "p2"
+    assert (await storage.daily_messages("test:mine", "2026-11-25"))[0].status == "sending"
+    both = await storage.daily_adopt(LATER, "p2")
+    assert sorted(e.chat_key for e in both) == ["test:dead", "test:mine"]
+    assert (await storage.daily_messages("test:mine", "2026-11-25"))[0].status == "unknown"
+
+
 async def test_platform_state_round_trips(storage: Store):
     assert await storage.discord_sync_hash("app", "global") is None
     await storage.set_discord_sync_hash("app", "global", "h1")

@@ -364,12 +364,14 @@ class DailyStore(Protocol):
         and once (a later take skips it, even this process's); a target taken by a process
         whose lease ran out may be taken again."""
 
-    async def daily_adopt(self, now: str, instance: str, limit: int = 500) -> list[LedgerEntry]:
+    async def daily_adopt(self, now: str, instance: str, limit: int = 500, *, own: bool = True
+                          ) -> list[LedgerEntry]:
         """Take over the posts of processes whose lease ran out: their messages in flight become
         'unknown' (never resent), their targets taken but not claimed are free again, and their
         claimed posts (up to `limit`) now belong to `instance`, which sends what is 'pending'.
-        Live processes' claims are never touched. Called between passes, it treats what
-        `instance` itself left (a pass that failed) the same way."""
+        Live processes' claims are never touched. With `own` (between passes), what
+        `instance` itself left (a pass that failed) is treated the same way; without (during
+        a pass, whose sends are under way), it is left alone."""
 
     async def daily_next_adoption(self, instance: str) -> str | None:
         """When work held by another process falls to the others if its lease is not renewed:

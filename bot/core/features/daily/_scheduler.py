@@ -246,14 +246,23 @@ class DailyScheduler:
         size = self.take_size()
         queue: asyncio.Queue[DailyTarget | LedgerEntry | None] = asyncio.Queue(maxsize=size)
         results: list[bool] = []
+        loop = asyncio.get_running_loop()
         async with asyncio.TaskGroup() as tg:
             workers = [tg.create_task(self._worker(queue, now, results))
                        for _ in range(self.concurrency)]
             for entry in adopted:
                 await queue.put(entry)
+            looked = loop.time()
             while targets := await storage.daily_take(iso(now), platforms, self.instance, size):
                 for target in targets:
                     await queue.put(target)
+                if loop.time() - looked >= self.beat_every:
+                    # A long fan-out also completes, within a lease, the posts of a process that
+                    # stopped meanwhile (its own sends under way are left alone).
+                    looked = loop.time()
+                    for entry in await storage.daily_adopt(iso(self.clock.now()), self.instance,
+                                                           BATCH, own=False):
+                        await queue.put(entry)
             for _ in workers:
                 await queue.put(None)
         return sum(results)
