@@ -90,7 +90,8 @@ async def amain(settings: Settings, once: str | None) -> int:
                 # --once prints text: no picture would be seen.
                 pictures=None if once is not None else PictureService.if_drawable(pictures),
                 daily_pace=DailyPace(concurrency=practice.daily_concurrency,
-                                     rate_per_second=practice.daily_rate_per_second))
+                                     rate_per_second=practice.daily_rate_per_second,
+                                     lease_seconds=practice.daily_lease_seconds))
             core = Core(library, services, default_lang=settings.default_lang)
             from bot.host import instrument
 

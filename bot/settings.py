@@ -162,6 +162,10 @@ class PracticeSettings(BaseModel):
 
     daily_concurrency: int = Field(8, ge=1, le=100)
     daily_rate_per_second: float = Field(20.0, gt=0, le=1000)
+    # With several bot processes on one database: the rate above is the whole fleet's (per bot
+    # token), and a process that stops unexpectedly has its unfinished posts completed by the
+    # others this many seconds after its last heartbeat.
+    daily_lease_seconds: float = Field(30.0, ge=1, le=3600)
 
 
 class HealthSettings(BaseModel):

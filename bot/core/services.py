@@ -85,7 +85,8 @@ class DailyPace:
     """How fast the daily fan-out may go (PRACTICE__DAILY_* settings)."""
 
     concurrency: int = 8
-    rate_per_second: float = 20.0
+    rate_per_second: float = 20.0  # messages per second, for the whole fleet of processes
+    lease_seconds: float = 30.0  # how long a silent process's claims stay its own
 
 
 @dataclass(frozen=True, slots=True)

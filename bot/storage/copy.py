@@ -2,9 +2,10 @@
 PostgreSQL, as often as wanted.
 
 Both databases are opened as the bot opens them (so both are migrated to this version, and the
-SQLite file's lock keeps a running bot off it meanwhile). Every table of the SQLite schema is
-copied in foreign-key order, in one PostgreSQL transaction: a row already there (same primary
-key) is overwritten with SQLite's values, so a second run adds nothing and a run after more use
+SQLite file's lock keeps a running bot off it meanwhile). Every table of the SQLite schema (but
+daily_instances: registrations of running processes, which end with them) is copied in
+foreign-key order, in one PostgreSQL transaction: a row already there (same primary key) is
+overwritten with SQLite's values, so a second run adds nothing and a run after more use
 of the SQLite file brings PostgreSQL up to it. Rows only PostgreSQL has are left alone.
 """
 
@@ -41,7 +42,7 @@ async def _tables(sqlite: Storage) -> list[tuple[str, list[str], list[str]]]:
     db = sqlite._db
     names = [r[0] for r in await db.execute_fetchall(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " AND name != 'schema_version' ORDER BY name")]
+        " AND name NOT IN ('schema_version', 'daily_instances') ORDER BY name")]
     info, parents = {}, {}
     for name in names:
         cols = await db.execute_fetchall(f"SELECT name, pk FROM pragma_table_info('{name}')")

@@ -25,6 +25,7 @@ from bot.core.ports.storage import (
     BoardRow,
     ChallengeAttempt,
     CooldownTake,
+    DailyMessage,
     DailyTarget,
     LedgerEntry,
     QuizPost,
@@ -477,7 +478,7 @@ class PostgresStorage:
             " DO UPDATE SET platform = excluded.platform, chat_id = excluded.chat_id,"
             " chat_kind = excluded.chat_kind, at_time = excluded.at_time, tz = excluded.tz,"
             " enabled = 1, next_day = excluded.next_day, next_due = excluded.next_due,"
-            " disabled_reason = NULL, updated_at = excluded.updated_at",
+            " disabled_reason = NULL, updated_at = excluded.updated_at, taken_by = NULL",
             chat_key, platform, chat_id, chat_kind, at_time, tz, next_day, next_due, now)
 
     async def daily_disable(self, chat_key: str, reason: str, now: str) -> bool:
@@ -485,10 +486,12 @@ class PostgresStorage:
             "UPDATE daily_targets SET enabled = 0, disabled_reason = $1, updated_at = $2"
             " WHERE chat_key = $3 AND enabled = 1", reason, now, chat_key)) == 1
 
-    async def daily_next_due(self, platforms: list[str]) -> str | None:
+    async def daily_next_due(self, platforms: list[str], instance: str | None = None
+                             ) -> str | None:
         return await self._pool.fetchval(
             "SELECT MIN(next_due) FROM daily_targets WHERE enabled = 1"
-            " AND platform = ANY($1::text[])", platforms)
+            " AND platform = ANY($1::text[])"
+            " AND ($2::text IS NULL OR taken_by IS NULL OR taken_by = $2)", platforms, instance)
 
     async def daily_due(self, now: str, platforms: list[str], limit: int = 500
                         ) -> list[DailyTarget]:
@@ -497,10 +500,82 @@ class PostgresStorage:
             " AND platform = ANY($2::text[]) ORDER BY next_due, chat_key LIMIT $3",
             now, platforms, limit)
 
-    async def daily_recover(self, now: str) -> int:
-        return _count(await self._pool.execute(
-            "UPDATE daily_ledger SET status = 'unknown', detail = 'in flight when the bot stopped',"
-            " updated_at = $1 WHERE status = 'claimed'", now))
+    # The fleet's moves (DailyStore): every process fans out at once. Takes and adoptions lock
+    # the rows they pick and skip rows another process holds (FOR UPDATE SKIP LOCKED), so two
+    # processes never wait on each other nor pick the same row; a message is started by one
+    # conditional UPDATE, so whoever loses that race never sends it.
+
+    _DEAD = ("NOT EXISTS (SELECT 1 FROM daily_instances i WHERE i.instance = {col}"
+             " AND i.alive_until > $1)")
+
+    async def daily_heartbeat(self, instance: str, now: str, alive_until: str) -> int:
+        return int(await self._pool.fetchval(
+            "WITH beat AS (INSERT INTO daily_instances (instance, started_at, alive_until)"
+            " VALUES ($1, $2, $3) ON CONFLICT (instance) DO UPDATE"
+            " SET alive_until = excluded.alive_until RETURNING instance)"
+            " SELECT COUNT(*) + 1 FROM daily_instances WHERE alive_until > $2"
+            " AND instance <> (SELECT instance FROM beat)", instance, now, alive_until))
+
+    async def daily_leave(self, instance: str) -> None:
+        await self._pool.execute("DELETE FROM daily_instances WHERE instance = $1", instance)
+
+    async def daily_take(self, now: str, platforms: list[str], instance: str, limit: int
+                         ) -> list[DailyTarget]:
+        rows = await self._all(
+            DailyTarget,
+            "WITH picked AS (SELECT chat_key FROM daily_targets t WHERE enabled = 1"
+            " AND next_due <= $1 AND platform = ANY($2::text[]) AND (taken_by IS NULL"
+            f" OR {self._DEAD.format(col='t.taken_by')})"
+            " ORDER BY next_due, chat_key LIMIT $4 FOR UPDATE SKIP LOCKED)"
+            " UPDATE daily_targets t SET taken_by = $3 FROM picked"
+            " WHERE t.chat_key = picked.chat_key RETURNING t.*", now, platforms, instance, limit)
+        return sorted(rows, key=lambda t: (t.next_due, t.chat_key))
+
+    async def daily_adopt(self, now: str, instance: str, limit: int = 500, *, own: bool = True
+                          ) -> list[LedgerEntry]:
+        """Leftovers of processes whose lease ran out, and with `own` this process's own (it
+        asks for them between passes, when none of its sends is under way)."""
+        mine = instance if own else ""  # '' names no process: only lapsed ones' leftovers
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute(
+                "UPDATE daily_messages SET status = 'unknown', updated_at = $1,"
+                " detail = 'in flight when its process stopped' WHERE status = 'sending'"
+                f" AND (sent_by IS NULL OR sent_by = $2 OR {self._DEAD.format(col='sent_by')})",
+                now, mine)
+            await conn.execute(
+                "UPDATE daily_targets SET taken_by = NULL WHERE taken_by IS NOT NULL"
+                f" AND (taken_by = $2 OR {self._DEAD.format(col='taken_by')})", now, mine)
+            taken = await conn.fetch(
+                "WITH orphan AS (SELECT chat_key, local_day FROM daily_ledger"
+                " WHERE status = 'claimed' AND owner IS DISTINCT FROM $2"
+                f" AND (owner IS NULL OR owner = $4 OR {self._DEAD.format(col='owner')})"
+                " ORDER BY updated_at, chat_key LIMIT $3 FOR UPDATE SKIP LOCKED)"
+                " UPDATE daily_ledger l SET owner = $2 FROM orphan"
+                " WHERE l.chat_key = orphan.chat_key AND l.local_day = orphan.local_day"
+                " RETURNING l.*", now, instance, limit, mine)
+            await conn.execute(
+                "DELETE FROM daily_instances i WHERE alive_until <= $1 AND NOT EXISTS"
+                " (SELECT 1 FROM daily_ledger l WHERE l.status = 'claimed'"
+                " AND l.owner = i.instance)", now)
+            rows = await conn.fetch(
+                "SELECT * FROM daily_ledger WHERE status = 'claimed' AND owner = $1"
+                " ORDER BY updated_at, chat_key", instance) if own else taken
+            return sorted((make(LedgerEntry, r) for r in rows),
+                          key=lambda e: (e.updated_at, e.chat_key))
+
+    async def daily_next_adoption(self, instance: str) -> str | None:
+        return await self._pool.fetchval(
+            "SELECT MIN(x) FROM ("
+            " SELECT i.alive_until AS x FROM daily_instances i WHERE i.instance <> $1 AND ("
+            "  EXISTS (SELECT 1 FROM daily_ledger l WHERE l.status = 'claimed'"
+            "          AND l.owner = i.instance)"
+            "  OR EXISTS (SELECT 1 FROM daily_targets t WHERE t.taken_by = i.instance))"
+            " UNION ALL SELECT MIN(l.updated_at) FROM daily_ledger l WHERE l.status = 'claimed'"
+            "  AND (l.owner IS NULL OR (l.owner <> $1 AND NOT EXISTS"
+            "       (SELECT 1 FROM daily_instances i WHERE i.instance = l.owner)))"
+            " UNION ALL SELECT MIN(t.next_due) FROM daily_targets t WHERE t.taken_by <> $1"
+            "  AND NOT EXISTS (SELECT 1 FROM daily_instances i WHERE i.instance = t.taken_by)"
+            ") AS s", instance)
 
     async def daily_advance(self, *, chat_key: str, day: str, status: str, detail: str | None,
                             next_day: str, next_due: str, now: str) -> None:
@@ -510,20 +585,22 @@ class PostgresStorage:
                 " VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING",
                 chat_key, day, status, detail, now)
             await conn.execute(
-                "UPDATE daily_targets SET next_day = $1, next_due = $2 WHERE chat_key = $3"
-                " AND next_day = $4", next_day, next_due, chat_key, day)
+                "UPDATE daily_targets SET next_day = $1, next_due = $2, taken_by = NULL"
+                " WHERE chat_key = $3 AND next_day = $4", next_day, next_due, chat_key, day)
 
     async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
                           question_id: str, next_day: str, next_due: str, now: str,
-                          choice_order: tuple[int, ...] = ()) -> int | None:
-        """Ledger row 'claimed', term shown, question posted, target moved on: one transaction.
-        The ledger's primary key decides between claimers, whichever process they run in."""
+                          choice_order: tuple[int, ...] = (), owner: str | None = None,
+                          parts: tuple[str, ...] = ("post",)) -> int | None:
+        """Ledger row 'claimed' by `owner`, a 'pending' row per message, term shown, question
+        posted, target moved on: one transaction. The ledger's primary key decides between
+        claimers, whichever process they run in."""
         async with self._pool.acquire() as conn, conn.transaction():
             post_id = None
             if _count(await conn.execute(
-                    "INSERT INTO daily_ledger (chat_key, local_day, status, term_id, updated_at)"
-                    " VALUES ($1, $2, 'claimed', $3, $4) ON CONFLICT DO NOTHING",
-                    chat_key, day, term_id, now)) == 1:
+                    "INSERT INTO daily_ledger (chat_key, local_day, status, term_id, updated_at,"
+                    " owner) VALUES ($1, $2, 'claimed', $3, $4, $5) ON CONFLICT DO NOTHING",
+                    chat_key, day, term_id, now, owner)) == 1:
                 await conn.execute(
                     "INSERT INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
                     " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING", chat_key, cycle, term_id, now)
@@ -534,16 +611,45 @@ class PostgresStorage:
                 await conn.execute(
                     "UPDATE daily_ledger SET post_id = $1 WHERE chat_key = $2 AND local_day = $3",
                     post_id, chat_key, day)
+                await conn.execute(
+                    "INSERT INTO daily_messages (chat_key, local_day, part, kind, status,"
+                    " updated_at) SELECT $1, $2, p.n, p.kind, 'pending', $3"
+                    " FROM unnest($4::text[]) WITH ORDINALITY AS p (kind, n)",
+                    chat_key, day, now, list(parts))
             await conn.execute(
-                "UPDATE daily_targets SET next_day = $1, next_due = $2 WHERE chat_key = $3"
-                " AND next_day = $4", next_day, next_due, chat_key, day)
+                "UPDATE daily_targets SET next_day = CASE WHEN next_day = $4 THEN $1"
+                " ELSE next_day END, next_due = CASE WHEN next_day = $4 THEN $2 ELSE next_due END,"
+                " taken_by = CASE WHEN next_day = $4 OR taken_by = $5 THEN NULL ELSE taken_by END"
+                " WHERE chat_key = $3", next_day, next_due, chat_key, day, owner)
             return post_id
 
     async def daily_record(self, chat_key: str, day: str, status: str, detail: str | None,
                            now: str) -> None:
         await self._pool.execute(
-            "UPDATE daily_ledger SET status = $1, detail = $2, updated_at = $3"
+            "UPDATE daily_ledger SET status = $1, detail = $2, updated_at = $3, owner = NULL"
             " WHERE chat_key = $4 AND local_day = $5", status, detail, now, chat_key, day)
+
+    async def daily_message_start(self, chat_key: str, day: str, part: int, instance: str,
+                                  now: str) -> bool:
+        return _count(await self._pool.execute(
+            "UPDATE daily_messages SET status = 'sending', sent_by = $4, updated_at = $5"
+            " WHERE chat_key = $1 AND local_day = $2 AND part = $3 AND status = 'pending'"
+            " AND EXISTS (SELECT 1 FROM daily_ledger l WHERE l.chat_key = $1"
+            " AND l.local_day = $2 AND l.status = 'claimed' AND l.owner = $4)",
+            chat_key, day, part, instance, now)) == 1
+
+    async def daily_message_done(self, chat_key: str, day: str, part: int, status: str,
+                                 detail: str | None, now: str) -> None:
+        await self._pool.execute(
+            "UPDATE daily_messages SET status = $4, detail = $5, updated_at = $6"
+            " WHERE chat_key = $1 AND local_day = $2 AND part = $3"
+            " AND status IN ('pending', 'sending', 'unknown')",
+            chat_key, day, part, status, detail, now)
+
+    async def daily_messages(self, chat_key: str, day: str) -> list[DailyMessage]:
+        return await self._all(
+            DailyMessage, "SELECT * FROM daily_messages WHERE chat_key = $1 AND local_day = $2"
+            " ORDER BY part", chat_key, day)
 
     async def daily_ledger(self, chat_key: str, limit: int = 7) -> list[LedgerEntry]:
         return await self._all(

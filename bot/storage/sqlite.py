@@ -28,6 +28,7 @@ from bot.core.ports.storage import (
     Answer,
     BoardRow,
     CooldownTake,
+    DailyMessage,
     DailyTarget,
     LedgerEntry,
     QuizPost,
@@ -135,6 +136,9 @@ class Storage(SnippetRows, ChallengeSQL):
             await storage._load_langs()
             await storage._load_chat_tzs()
             await storage._load_daily_tracks()
+            # This process holds the file's lock: every process registered before it is gone,
+            # so its daily claims are adopted by the first pass, without waiting for leases.
+            await conn.execute("DELETE FROM daily_instances")
         except BaseException:
             await conn.close()
             _unlock(lock_fd)
@@ -560,7 +564,7 @@ class Storage(SnippetRows, ChallengeSQL):
             " platform = excluded.platform, chat_id = excluded.chat_id,"
             " chat_kind = excluded.chat_kind, at_time = excluded.at_time, tz = excluded.tz,"
             " enabled = 1, next_day = excluded.next_day, next_due = excluded.next_due,"
-            " disabled_reason = NULL, updated_at = excluded.updated_at",
+            " disabled_reason = NULL, updated_at = excluded.updated_at, taken_by = NULL",
             (chat_key, platform, chat_id, chat_kind, at_time, tz, next_day, next_due, now),
         )
         self._chat_tzs[chat_key] = tz  # after the write: a refused one changes nothing
@@ -572,12 +576,14 @@ class Storage(SnippetRows, ChallengeSQL):
         ) as cur:
             return cur.rowcount == 1
 
-    async def daily_next_due(self, platforms: list[str]) -> str | None:
+    async def daily_next_due(self, platforms: list[str], instance: str | None = None
+                             ) -> str | None:
         """The earliest due instant among enabled targets on the given platforms."""
         marks = ",".join("?" * len(platforms)) or "NULL"
         return await self._scalar(
-            f"SELECT MIN(next_due) FROM daily_targets WHERE enabled = 1 AND platform IN ({marks})",
-            tuple(platforms))
+            f"SELECT MIN(next_due) FROM daily_targets WHERE enabled = 1 AND platform IN ({marks})"
+            " AND (? IS NULL OR taken_by IS NULL OR taken_by = ?)",
+            (*platforms, instance, instance))
 
     async def daily_due(self, now: str, platforms: list[str], limit: int = 500
                         ) -> list[DailyTarget]:
@@ -587,14 +593,90 @@ class Storage(SnippetRows, ChallengeSQL):
             f" AND platform IN ({marks}) ORDER BY next_due, chat_key LIMIT ?",
             (now, *platforms, limit))
 
-    async def daily_recover(self, now: str) -> int:
-        """At startup: a post claimed but never recorded as sent may or may not have gone out.
-        It becomes 'unknown' and is never resent (at most once beats twice)."""
-        async with self._db.execute(
-            "UPDATE daily_ledger SET status = 'unknown', detail = 'in flight when the bot stopped',"
-            " updated_at = ? WHERE status = 'claimed'", (now,),
-        ) as cur:
-            return max(cur.rowcount, 0)
+    # The fleet's moves (DailyStore). SQLite serves one process (the lock file refuses a
+    # second), so the same statements need no row locks here: transactions run one at a time.
+
+    async def daily_heartbeat(self, instance: str, now: str, alive_until: str) -> int:
+        def beat(conn: sqlite3.Connection) -> int:
+            conn.execute(
+                "INSERT INTO daily_instances (instance, started_at, alive_until) VALUES (?, ?, ?)"
+                " ON CONFLICT (instance) DO UPDATE SET alive_until = excluded.alive_until",
+                (instance, now, alive_until))
+            return int(conn.execute("SELECT COUNT(*) FROM daily_instances WHERE alive_until > ?",
+                                    (now,)).fetchone()[0])
+
+        return await self._in_one_transaction(beat)
+
+    async def daily_leave(self, instance: str) -> None:
+        await self._db.execute("DELETE FROM daily_instances WHERE instance = ?", (instance,))
+
+    async def daily_take(self, now: str, platforms: list[str], instance: str, limit: int
+                         ) -> list[DailyTarget]:
+        marks = ",".join("?" * len(platforms)) or "NULL"
+
+        def take(conn: sqlite3.Connection) -> list[DailyTarget]:
+            rows = conn.execute(
+                "SELECT * FROM daily_targets t WHERE enabled = 1 AND next_due <= ?"
+                f" AND platform IN ({marks}) AND (taken_by IS NULL"
+                "  OR NOT EXISTS (SELECT 1 FROM daily_instances i WHERE i.instance = t.taken_by"
+                "  AND i.alive_until > ?)) ORDER BY next_due, chat_key LIMIT ?",
+                (now, *platforms, now, limit)).fetchall()
+            conn.executemany("UPDATE daily_targets SET taken_by = ? WHERE chat_key = ?",
+                             [(instance, r["chat_key"]) for r in rows])
+            return [make(DailyTarget, {**dict(r), "taken_by": instance}) for r in rows]
+
+        return await self._in_one_transaction(take)
+
+    async def daily_adopt(self, now: str, instance: str, limit: int = 500, *, own: bool = True
+                          ) -> list[LedgerEntry]:
+        """Leftovers of processes whose lease ran out, and with `own` this process's own (it
+        asks for them between passes, when none of its sends is under way)."""
+        dead = ("NOT EXISTS (SELECT 1 FROM daily_instances i WHERE i.instance = {col}"
+                " AND i.alive_until > :now)")
+
+        def adopt(conn: sqlite3.Connection) -> list[LedgerEntry]:
+            # Without `own`, :mine matches nothing (no process is named ''), so only lapsed
+            # processes' leftovers are taken.
+            args = {"now": now, "me": instance, "mine": instance if own else "", "limit": limit}
+            conn.execute(
+                "UPDATE daily_messages SET status = 'unknown', updated_at = :now,"
+                " detail = 'in flight when its process stopped' WHERE status = 'sending'"
+                f" AND (sent_by IS NULL OR sent_by = :mine OR {dead.format(col='sent_by')})", args)
+            conn.execute(
+                "UPDATE daily_targets SET taken_by = NULL WHERE taken_by IS NOT NULL"
+                f" AND (taken_by = :mine OR {dead.format(col='taken_by')})", args)
+            rows = conn.execute(
+                "SELECT chat_key, local_day FROM daily_ledger WHERE status = 'claimed'"
+                f" AND (owner IS NULL OR owner = :mine OR {dead.format(col='owner')})"
+                " AND owner IS NOT :me ORDER BY updated_at, chat_key LIMIT :limit", args).fetchall()
+            conn.executemany(
+                "UPDATE daily_ledger SET owner = ? WHERE chat_key = ? AND local_day = ?",
+                [(instance, r[0], r[1]) for r in rows])
+            conn.execute(
+                "DELETE FROM daily_instances WHERE alive_until <= :now AND instance NOT IN"
+                " (SELECT owner FROM daily_ledger WHERE status = 'claimed' AND owner IS NOT NULL)",
+                args)
+            mine = {(r[0], r[1]) for r in rows}
+            return [make(LedgerEntry, r) for r in conn.execute(
+                "SELECT * FROM daily_ledger WHERE status = 'claimed' AND owner = ?"
+                " ORDER BY updated_at, chat_key", (instance,)).fetchall()
+                if own or (r["chat_key"], r["local_day"]) in mine]
+
+        return await self._in_one_transaction(adopt)
+
+    async def daily_next_adoption(self, instance: str) -> str | None:
+        return await self._scalar(
+            "SELECT MIN(x) FROM ("
+            " SELECT i.alive_until AS x FROM daily_instances i WHERE i.instance <> ? AND ("
+            "  EXISTS (SELECT 1 FROM daily_ledger l WHERE l.status = 'claimed'"
+            "          AND l.owner = i.instance)"
+            "  OR EXISTS (SELECT 1 FROM daily_targets t WHERE t.taken_by = i.instance))"
+            " UNION ALL SELECT MIN(l.updated_at) FROM daily_ledger l WHERE l.status = 'claimed'"
+            "  AND (l.owner IS NULL OR (l.owner <> ? AND NOT EXISTS"
+            "       (SELECT 1 FROM daily_instances i WHERE i.instance = l.owner)))"
+            " UNION ALL SELECT MIN(t.next_due) FROM daily_targets t WHERE t.taken_by <> ?"
+            "  AND NOT EXISTS (SELECT 1 FROM daily_instances i WHERE i.instance = t.taken_by))",
+            (instance,) * 3)
 
     async def daily_advance(self, *, chat_key: str, day: str, status: str, detail: str | None,
                             next_day: str, next_due: str, now: str) -> None:
@@ -604,15 +686,17 @@ class Storage(SnippetRows, ChallengeSQL):
                 "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, detail,"
                 " updated_at) VALUES (?, ?, ?, ?, ?)", (chat_key, day, status, detail, now))
             await self._db.execute(
-                "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
-                " AND next_day = ?", (next_day, next_due, chat_key, day))
+                "UPDATE daily_targets SET next_day = ?, next_due = ?, taken_by = NULL"
+                " WHERE chat_key = ? AND next_day = ?", (next_day, next_due, chat_key, day))
 
     async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
                           question_id: str, next_day: str, next_due: str, now: str,
-                          choice_order: tuple[int, ...] = ()) -> int | None:
-        """Claim one target's post for one local day: ledger row 'claimed', the term marked
-        shown, the question posted and the target moved to its next day, in one transaction.
-        The post id, or None when that day already has a ledger row (never post twice).
+                          choice_order: tuple[int, ...] = (), owner: str | None = None,
+                          parts: tuple[str, ...] = ("post",)) -> int | None:
+        """Claim one target's post for one local day: ledger row 'claimed' by `owner`, one
+        'pending' row per message, the term marked shown, the question posted and the target
+        moved to its next day, in one transaction. The post id, or None when that day already
+        has a ledger row (never post twice).
 
         All of it runs in the database's thread in one go: as separate awaited statements it
         was 7 hops between threads while holding the transaction lock, and a fan-out's claims
@@ -622,8 +706,8 @@ class Storage(SnippetRows, ChallengeSQL):
             post_id = None
             if conn.execute(
                     "INSERT OR IGNORE INTO daily_ledger (chat_key, local_day, status, term_id,"
-                    " updated_at) VALUES (?, ?, 'claimed', ?, ?)",
-                    (chat_key, day, term_id, now)).rowcount == 1:
+                    " updated_at, owner) VALUES (?, ?, 'claimed', ?, ?, ?)",
+                    (chat_key, day, term_id, now, owner)).rowcount == 1:
                 conn.execute(
                     "INSERT OR IGNORE INTO daily_rotation (chat_key, cycle, term_id, shown_at)"
                     " VALUES (?, ?, ?, ?)", (chat_key, cycle, term_id, now))
@@ -634,9 +718,15 @@ class Storage(SnippetRows, ChallengeSQL):
                 conn.execute(
                     "UPDATE daily_ledger SET post_id = ? WHERE chat_key = ? AND local_day = ?",
                     (post_id, chat_key, day))
+                conn.executemany(
+                    "INSERT INTO daily_messages (chat_key, local_day, part, kind, status,"
+                    " updated_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+                    [(chat_key, day, n, kind, now) for n, kind in enumerate(parts, start=1)])
             conn.execute(
-                "UPDATE daily_targets SET next_day = ?, next_due = ? WHERE chat_key = ?"
-                " AND next_day = ?", (next_day, next_due, chat_key, day))
+                "UPDATE daily_targets SET next_day = ?, next_due = ?, taken_by = NULL"
+                " WHERE chat_key = ? AND next_day = ?", (next_day, next_due, chat_key, day))
+            conn.execute("UPDATE daily_targets SET taken_by = NULL WHERE chat_key = ?"
+                         " AND taken_by = ?", (chat_key, owner))
             return post_id
 
         return await self._in_one_transaction(claim)
@@ -644,8 +734,30 @@ class Storage(SnippetRows, ChallengeSQL):
     async def daily_record(self, chat_key: str, day: str, status: str, detail: str | None,
                            now: str) -> None:
         await self._db.execute(
-            "UPDATE daily_ledger SET status = ?, detail = ?, updated_at = ?"
+            "UPDATE daily_ledger SET status = ?, detail = ?, updated_at = ?, owner = NULL"
             " WHERE chat_key = ? AND local_day = ?", (status, detail, now, chat_key, day))
+
+    async def daily_message_start(self, chat_key: str, day: str, part: int, instance: str,
+                                  now: str) -> bool:
+        async with self._db.execute(
+            "UPDATE daily_messages SET status = 'sending', sent_by = ?, updated_at = ?"
+            " WHERE chat_key = ? AND local_day = ? AND part = ? AND status = 'pending'"
+            " AND EXISTS (SELECT 1 FROM daily_ledger l WHERE l.chat_key = ? AND l.local_day = ?"
+            " AND l.status = 'claimed' AND l.owner = ?)",
+            (instance, now, chat_key, day, part, chat_key, day, instance)) as cur:
+            return cur.rowcount == 1
+
+    async def daily_message_done(self, chat_key: str, day: str, part: int, status: str,
+                                 detail: str | None, now: str) -> None:
+        await self._db.execute(
+            "UPDATE daily_messages SET status = ?, detail = ?, updated_at = ? WHERE chat_key = ?"
+            " AND local_day = ? AND part = ? AND status IN ('pending', 'sending', 'unknown')",
+            (status, detail, now, chat_key, day, part))
+
+    async def daily_messages(self, chat_key: str, day: str) -> list[DailyMessage]:
+        return await self._all(
+            DailyMessage, "SELECT * FROM daily_messages WHERE chat_key = ? AND local_day = ?"
+            " ORDER BY part", (chat_key, day))
 
     async def daily_ledger(self, chat_key: str, limit: int = 7) -> list[LedgerEntry]:
         return await self._all(

@@ -83,6 +83,7 @@ async def test_every_read_returns_the_ports_frozen_rows(storage: Store):
     from bot.core.ports import (
         Answer,
         BoardRow,
+        DailyMessage,
         DailyTarget,
         LedgerEntry,
         QuizPost,
@@ -107,6 +108,7 @@ async def test_every_read_returns_the_ports_frozen_rows(storage: Store):
         (await storage.daily_target("test:g"), DailyTarget),
         ((await storage.daily_due("2026-11-27T00:00:00+00:00", ["test"]))[0], DailyTarget),
         ((await storage.daily_ledger("test:g"))[0], LedgerEntry),
+        ((await storage.daily_messages("test:g", "2026-11-25"))[0], DailyMessage),
         (await storage.daily_ledger_day("test:g", "2026-11-25"), LedgerEntry),
         (await storage.srs_get("test:u", "q:sync-1"), SrsItem),
         ((await storage.srs_due("test:u", now))[0], SrsItem),
@@ -199,8 +201,8 @@ async def test_reviews_keep_their_reason_and_come_due_in_order(storage: Store):
 
 
 async def test_daily_targets_ledger_and_rotation(storage: Store):
-    """Due targets by platform and instant; a disabled one is not due; recovery makes in-flight
-    claims unknown; an advanced day is recorded once; rotations move to the latest cycle."""
+    """Due targets by platform and instant; a disabled one is not due; an advanced day is
+    recorded once; rotations move to the latest cycle."""
     await target(storage, "test:a")
     await target(storage, "test:b", next_due="2026-11-25T05:00:00+00:00", tz="Asia/Kolkata")
     await target(storage, "other:c", platform="other", next_due="2026-11-25T04:00:00+00:00")
@@ -219,8 +221,7 @@ async def test_daily_targets_ledger_and_rotation(storage: Store):
     assert (await storage.daily_target("test:b")).disabled_reason is None
 
     await storage.daily_claim(**claim("test:a"))
-    assert await storage.daily_recover("2026-11-25T07:00:00+00:00") == 1
-    assert (await storage.daily_ledger_day("test:a", "2026-11-25")).status == "unknown"
+    assert (await storage.daily_ledger_day("test:a", "2026-11-25")).status == "claimed"
     await storage.daily_record("test:a", "2026-11-25", "sent", "ok", "2026-11-25T07:00:01+00:00")
     advance = {"chat_key": "test:b", "day": "2026-11-25", "status": "missed", "detail": "down",
                "next_day": "2026-11-26", "next_due": "2026-11-26T06:00:00+00:00", "now": "x"}
@@ -239,6 +240,120 @@ async def test_daily_targets_ledger_and_rotation(storage: Store):
     await storage.daily_mark_shown("test:a", 1, "task", "now")
     assert await storage.daily_rotation("test:a") == (1, {"task"})
     assert await storage.daily_rotation("test:none") == (0, set())
+
+
+T0 = "2026-11-25T06:00:00+00:00"
+LATER = "2026-11-25T06:00:31+00:00"  # past a lease of 30 s from T0
+
+
+def lease(seconds: int = 30) -> str:
+    return f"2026-11-25T06:00:{seconds:02d}+00:00"
+
+
+async def test_processes_register_with_a_lease_and_count_the_live_ones(storage: Store):
+    """A heartbeat renews a lease and counts the live processes; a lapsed or left one stops
+    counting."""
+    assert await storage.daily_heartbeat("p1", T0, lease()) == 1
+    assert await storage.daily_heartbeat("p2", T0, lease(20)) == 2
+    assert await storage.daily_heartbeat("p1", T0, lease()) == 2  # renewed, not a new one
+    assert await storage.daily_heartbeat("p1", lease(25), "2026-11-25T06:00:55+00:00") == 1
+    await storage.daily_leave("p1")
+    assert await storage.daily_heartbeat("p3", T0, lease()) == 2  # p2 and p3 (p1 left)
+
+
+async def test_each_due_target_is_taken_by_one_live_process(storage: Store):
+    """Takes split the due targets, earliest first; a live process's take is never taken again,
+    a lapsed one's is; takes at once never overlap."""
+    for n in range(30):
+        await target(storage, f"test:g{n:02d}", next_due=f"2026-11-25T05:{n:02d}:00+00:00")
+    for p in ("p1", "p2", "p3"):
+        await storage.daily_heartbeat(p, T0, lease())
+    first = await storage.daily_take(T0, ["test"], "p1", 4)
+    assert [t.chat_key for t in first] == ["test:g00", "test:g01", "test:g02", "test:g03"]
+    assert {t.taken_by for t in first} == {"p1"}
+    takes = await asyncio.gather(*(storage.daily_take(T0, ["test"], p, 5) for p in ("p2", "p3")))
+    keys = [t.chat_key for batch in takes for t in batch]
+    assert len(keys) == len(set(keys)) == 10 and not set(keys) & {t.chat_key for t in first}
+    assert await storage.daily_next_due(["test"], "p2") == takes[0][0].next_due
+    assert await storage.daily_next_adoption("p2") == lease()  # p1 and p3 hold targets
+    # p1 lapses: another process may take what p1 took and never claimed.
+    for p in ("p2", "p3"):
+        await storage.daily_heartbeat(p, lease(40), "2026-11-25T06:01:10+00:00")
+    again = await storage.daily_take(lease(40), ["test"], "p2", 100)
+    assert {t.chat_key for t in first} <= {t.chat_key for t in again}
+    assert not {t.chat_key for t in takes[1]} & {t.chat_key for t in again}  # p3 is live
+
+
+async def test_a_claim_writes_a_pending_message_per_part_and_frees_the_target(storage: Store):
+    """The claim names its owner and lists its messages 'pending'; the target moves on, no
+    longer taken; only the owner can start a message, once."""
+    await target(storage, "test:g")
+    await storage.daily_heartbeat("p1", T0, lease())
+    [taken] = await storage.daily_take(T0, ["test"], "p1", 10)
+    assert (await storage.daily_target("test:g")).taken_by == taken.taken_by == "p1"
+    assert await storage.daily_claim(**claim("test:g", owner="p1", parts=("recap", "question")))
+    row = await storage.daily_ledger_day("test:g", "2026-11-25")
+    assert (row.status, row.owner) == ("claimed", "p1")
+    after = await storage.daily_target("test:g")
+    assert (after.next_day, after.taken_by) == ("2026-11-26", None)
+    messages = await storage.daily_messages("test:g", "2026-11-25")
+    assert [(m.part, m.kind, m.status) for m in messages] == [(1, "recap", "pending"),
+                                                              (2, "question", "pending")]
+    assert not await storage.daily_message_start("test:g", "2026-11-25", 1, "p2", T0)
+    starts = await asyncio.gather(*(storage.daily_message_start("test:g", "2026-11-25", 1, "p1", T0)
+                                    for _ in range(5)))
+    assert starts.count(True) == 1  # started once, however many try
+    await storage.daily_message_done("test:g", "2026-11-25", 1, "sent", None, lease(1))
+    await storage.daily_record("test:g", "2026-11-25", "sent", None, lease(2))
+    row = await storage.daily_ledger_day("test:g", "2026-11-25")
+    assert (row.status, row.owner) == ("sent", None)
+    [recap, _] = await storage.daily_messages("test:g", "2026-11-25")
+    assert (recap.status, recap.sent_by) == ("sent", "p1")
+
+
+async def test_adoption_leaves_live_claims_alone_and_takes_over_lapsed_ones(storage: Store):
+    """A starting process adopts nothing of a live process; once the lease ran out, the message
+    in flight becomes 'unknown' and the post (with its unstarted message) becomes the adopter's,
+    exactly one adopter's when several try at once."""
+    await target(storage, "test:g")
+    await storage.daily_heartbeat("p1", T0, lease())
+    await storage.daily_claim(**claim("test:g", owner="p1", parts=("recap", "question")))
+    assert await storage.daily_message_start("test:g", "2026-11-25", 1, "p1", T0)
+    for p in ("p2", "p3"):
+        await storage.daily_heartbeat(p, T0, "2026-11-25T06:05:00+00:00")
+    assert await storage.daily_adopt(lease(10), "p2") == []  # p1 is live
+    assert [m.status for m in await storage.daily_messages("test:g", "2026-11-25")] == [
+        "sending", "pending"]
+    assert await storage.daily_next_adoption("p2") == lease()
+    adopted = await asyncio.gather(storage.daily_adopt(LATER, "p2"), storage.daily_adopt(LATER, "p3"))
+    [[post]] = [a for a in adopted if a]
+    assert post.chat_key == "test:g" and post.owner in ("p2", "p3") and post.post_id
+    recap, question = await storage.daily_messages("test:g", "2026-11-25")
+    assert (recap.status, recap.sent_by) == ("unknown", "p1") and "in flight" in recap.detail
+    assert question.status == "pending"
+    assert not await storage.daily_message_start("test:g", "2026-11-25", 2, "p1", LATER)
+    assert await storage.daily_message_start("test:g", "2026-11-25", 2, post.owner, LATER)
+    await storage.daily_message_done("test:g", "2026-11-25", 1, "sent", None, LATER)  # p1, late
+    assert (await storage.daily_messages("test:g", "2026-11-25"))[0].status == "sent"
+    assert await storage.daily_next_adoption(post.owner) is None
+
+
+async def test_adoption_during_a_pass_leaves_this_process_own_sends_alone(storage: Store):
+    """Without `own`, a process adopts only lapsed processes' posts, never its own under way;
+    with it (between passes), its own leftovers are taken back too."""
+    for key in ("test:dead", "test:mine"):
+        await target(storage, key)
+    await storage.daily_heartbeat("p1", T0, lease())
+    await storage.daily_heartbeat("p2", T0, "2026-11-25T06:05:00+00:00")
+    await storage.daily_claim(**claim("test:dead", owner="p1", parts=("recap", "question")))
+    await storage.daily_claim(**claim("test:mine", owner="p2", parts=("recap", "question")))
+    assert await storage.daily_message_start("test:mine", "2026-11-25", 1, "p2", T0)
+    [adopted] = await storage.daily_adopt(LATER, "p2", own=False)
+    assert adopted.chat_key == "test:dead" and adopted.owner == "p2"
+    assert (await storage.daily_messages("test:mine", "2026-11-25"))[0].status == "sending"
+    both = await storage.daily_adopt(LATER, "p2")
+    assert sorted(e.chat_key for e in both) == ["test:dead", "test:mine"]
+    assert (await storage.daily_messages("test:mine", "2026-11-25"))[0].status == "unknown"
 
 
 async def test_platform_state_round_trips(storage: Store):

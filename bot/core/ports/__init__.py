@@ -20,6 +20,7 @@ from bot.core.ports.storage import (
     Answer,
     BoardRow,
     CooldownTake,
+    DailyMessage,
     DailyStore,
     DailyTarget,
     LedgerEntry,
@@ -40,9 +41,9 @@ from bot.core.ports.storage import (
 )
 
 __all__ = [
-    "Answer", "BoardRow", "Budget", "Busy", "Clock", "CooldownTake", "CoolingDown", "DailyStore",
-    "DailyTarget", "Deliverer", "Delivery", "Ending", "LedgerEntry", "LimitStore", "Limits",
-    "PlatformState", "PracticeStore", "Preferences", "Queued", "QuizPost", "QuizRound",
+    "Answer", "BoardRow", "Budget", "Busy", "Clock", "CooldownTake", "CoolingDown", "DailyMessage",
+    "DailyStore", "DailyTarget", "Deliverer", "Delivery", "Ending", "LedgerEntry", "LimitStore",
+    "Limits", "PlatformState", "PracticeStore", "Preferences", "Queued", "QuizPost", "QuizRound",
     "QuizStore", "RoundPost", "RunRequest", "RunResult", "SandboxPort", "Score", "Snippet",
     "SnippetStore", "SrsItem", "Store", "TargetGone", "TelegramPoll", "Unavailable",
 ]

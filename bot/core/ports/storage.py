@@ -128,6 +128,7 @@ class DailyTarget:
     next_due: str
     disabled_reason: str | None
     updated_at: str
+    taken_by: str | None = None  # the process about to claim its next day (daily_take)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,29 @@ class LedgerEntry:
     status: str  # claimed, sent, unknown, missed, failed or gone
     term_id: str | None
     post_id: int | None
+    detail: str | None
+    updated_at: str
+    owner: str | None = None  # while 'claimed': the process sending it
+
+
+# What became of one message of a daily post. 'pending' (not started) and 'sending' (in flight)
+# are the live states; the others are final.
+MESSAGE_STATES: tuple[str, ...] = ("pending", "sending", "sent", "unknown", "failed", "gone",
+                                   "skipped")
+
+
+@dataclass(frozen=True, slots=True)
+class DailyMessage:
+    """One message of a claimed daily post (its recap, its question): each has its own entry,
+    so a post cut between two messages is completed, and only a message in flight when its
+    process died is 'unknown'."""
+
+    chat_key: str
+    local_day: str
+    part: int  # 1, 2, ... in sending order
+    kind: str
+    status: str  # one of MESSAGE_STATES
+    sent_by: str | None  # the process that started sending it
     detail: str | None
     updated_at: str
 
@@ -322,13 +346,48 @@ class DailyStore(Protocol):
     async def daily_disable(self, chat_key: str, reason: str, now: str) -> bool:
         """False when it was not enabled."""
 
-    async def daily_next_due(self, platforms: list[str]) -> str | None: ...
+    async def daily_next_due(self, platforms: list[str], instance: str | None = None
+                             ) -> str | None:
+        """The earliest due instant among enabled targets on the platforms; given `instance`,
+        leaving out targets another process took (daily_next_adoption says when they might
+        fall to this one)."""
 
     async def daily_due(self, now: str, platforms: list[str], limit: int = 500
-                        ) -> list[DailyTarget]: ...
+                        ) -> list[DailyTarget]:
+        """Due targets (read only: the scheduler takes them with daily_take)."""
 
-    async def daily_recover(self, now: str) -> int:
-        """At startup: posts claimed but never recorded become 'unknown' (never resent)."""
+    # Several processes fan out at once. Each registers with a heartbeat whose `alive_until` is
+    # its lease; whatever it took or claimed is its own while the lease lasts, and is taken over
+    # (daily_adopt) only after it ran out. Exactly-once rests on two atomic moves: the ledger's
+    # (chat, day) key for a claim, and a message's single move from 'pending' to 'sending'.
+
+    async def daily_heartbeat(self, instance: str, now: str, alive_until: str) -> int:
+        """Register or renew this process's lease; the number of live processes (self included):
+        the fleet's rate ceiling is split between them."""
+
+    async def daily_leave(self, instance: str) -> None:
+        """A clean stop: the lease ends now (its leftovers are adopted by the next pass anywhere)."""
+
+    async def daily_take(self, now: str, platforms: list[str], instance: str, limit: int
+                         ) -> list[DailyTarget]:
+        """Take up to `limit` due targets for this process, earliest first: each is taken by
+        exactly one process (row locks, SKIP LOCKED where several processes share the rows),
+        and once (a later take skips it, even this process's); a target taken by a process
+        whose lease ran out may be taken again."""
+
+    async def daily_adopt(self, now: str, instance: str, limit: int = 500, *, own: bool = True
+                          ) -> list[LedgerEntry]:
+        """Take over the posts of processes whose lease ran out: their messages in flight become
+        'unknown' (never resent), their targets taken but not claimed are free again, and their
+        claimed posts (up to `limit`) now belong to `instance`, which sends what is 'pending'.
+        Live processes' claims are never touched. With `own` (between passes), what
+        `instance` itself left (a pass that failed) is treated the same way; without (during
+        a pass, whose sends are under way), it is left alone."""
+
+    async def daily_next_adoption(self, instance: str) -> str | None:
+        """When work held by another process falls to the others if its lease is not renewed:
+        the earliest lease among processes holding taken targets or claimed posts (a past
+        instant for leftovers whose process is gone). None when no other process holds any."""
 
     async def daily_advance(self, *, chat_key: str, day: str, status: str, detail: str | None,
                             next_day: str, next_due: str, now: str) -> None:
@@ -336,12 +395,27 @@ class DailyStore(Protocol):
 
     async def daily_claim(self, *, chat_key: str, day: str, term_id: str, cycle: int,
                           question_id: str, next_day: str, next_due: str, now: str,
-                          choice_order: tuple[int, ...] = ()) -> int | None:
-        """Claim one target's post for one local day (ledger 'claimed', term shown, question
-        posted, target moved on, all at once): the post id, or None if the day has a row."""
+                          choice_order: tuple[int, ...] = (), owner: str | None = None,
+                          parts: tuple[str, ...] = ("post",)) -> int | None:
+        """Claim one target's post for one local day (ledger 'claimed' by `owner`, one 'pending'
+        message per part, term shown, question posted, target moved on and no longer taken, all
+        at once): the post id, or None if the day has a row."""
 
     async def daily_record(self, chat_key: str, day: str, status: str, detail: str | None,
-                           now: str) -> None: ...
+                           now: str) -> None:
+        """The post's outcome (its owner is cleared)."""
+
+    async def daily_message_start(self, chat_key: str, day: str, part: int, instance: str,
+                                  now: str) -> bool:
+        """Move the message from 'pending' to 'sending' if `instance` owns the post: True means
+        send it now; False (another process has it, or it was started already) means never."""
+
+    async def daily_message_done(self, chat_key: str, day: str, part: int, status: str,
+                                 detail: str | None, now: str) -> None:
+        """A started (or skipped) message's outcome: sent, failed, gone or skipped."""
+
+    async def daily_messages(self, chat_key: str, day: str) -> list[DailyMessage]:
+        """The post's messages in sending order."""
 
     async def daily_ledger(self, chat_key: str, limit: int = 7) -> list[LedgerEntry]:
         """The latest days first."""

@@ -98,8 +98,8 @@ async def test_daily_set_in_a_thread_posts_in_that_thread(bot: DiscordAdapter, f
     assert await core.services.daily.daily_target(f"discord:{CHANNEL_ID}") is None
     rewire(core, clock=FakeClock(datetime(2026, 11, 25, 3, 30, tzinfo=UTC)))
     assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
-    [post] = await fake.wait_for("POST", f"/channels/{THREAD_ID}/messages")
-    assert "/answer" not in _text(post.json) and post.json["components"]
+    [recap, post] = await fake.wait_for("POST", f"/channels/{THREAD_ID}/messages", count=2)
+    assert "/answer" not in _text(recap.json) + _text(post.json) and post.json["components"]
 
 
 async def test_a_channel_discord_did_not_resolve_is_ignored(bot: DiscordAdapter, fake: FakeDiscord,

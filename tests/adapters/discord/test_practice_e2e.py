@@ -206,9 +206,10 @@ async def test_scheduled_daily_post_goes_through_the_adapter(bot: DiscordAdapter
     await _daily(fake, "set 09:00 Asia/Kolkata", admin=True)
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
     assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
-    [post] = await fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages")
-    assert post.json["allowed_mentions"] == {"parse": []}
-    assert t("hi", "daily_title", term=core.library.terms[0].title("hi")) in _text(post.json)
+    # Two messages: the recap under the title, then the question with its answer buttons.
+    [recap, post] = await fake.wait_for("POST", f"/channels/{CHANNEL_ID}/messages", count=2)
+    assert recap.json["allowed_mentions"] == post.json["allowed_mentions"] == {"parse": []}
+    assert t("hi", "daily_title", term=core.library.terms[0].title("hi")) in _text(recap.json)
     assert len(_answer_ids(post.json["components"])) >= 2
     status = await _daily(fake, "status", admin=True)
     assert t("hi", "daily_status_sent") in _text(status["data"])
@@ -246,7 +247,7 @@ async def test_daily_quiz_buttons_work_after_a_restart(core: Core, fake: FakeDis
         await _daily(fake, "set 09:00 Asia/Kolkata", admin=True)
         clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
         assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
-    [post] = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
+    [_recap, post] = fake.find("POST", f"/channels/{CHANNEL_ID}/messages")
     message = next(m for m in fake.messages.values()
                    if m["channel_id"] == CHANNEL_ID and m["components"] == post.json["components"])
     fake._identified.clear()

@@ -184,8 +184,10 @@ async def test_scheduled_daily_post_goes_through_the_adapter(fake: FakeTelegram,
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
     before = len(fake.calls)
     assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
-    post = await fake.wait_for("sendMessage", _to(GROUP), after=before)
-    assert _said("daily_title", term=core.library.terms[0].title("hi")) in post.params["text"]
+    recap = await fake.wait_for("sendMessage", _to(GROUP), after=before)
+    assert _said("daily_title", term=core.library.terms[0].title("hi")) in recap.params["text"]
+    # The question is its own message, after the recap (this one does not fit a poll).
+    post = await fake.wait_for("sendMessage", _to(GROUP), after=fake.calls.index(recap) + 1)
     data = _answer_data(post)
     assert len(data) >= 2
     # Its buttons answer like any quiz's.
@@ -276,7 +278,8 @@ async def test_daily_quiz_buttons_work_after_a_restart(fake: FakeTelegram, core:
         clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))
         before = len(fake.calls)
         assert await daily_of(core).run_due() == 1  # type: ignore[attr-defined]
-        post = await fake.wait_for("sendMessage", _to(GROUP), after=before)
+        recap = await fake.wait_for("sendMessage", _to(GROUP), after=before)
+        post = await fake.wait_for("sendMessage", _to(GROUP), after=fake.calls.index(recap) + 1)
 
     async with running(TelegramAdapter(settings_for(fake, quiz_polls=False), core)):
         right, _ = await _right_and_wrong(core, _answer_data(post))

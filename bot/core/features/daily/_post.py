@@ -1,4 +1,7 @@
-"""The daily post: a recap of the term of the day plus one of its questions."""
+"""The daily post: a recap of the term of the day plus one of its questions.
+
+`/daily now` answers with one reply; the scheduler sends the same post as its messages
+(`PARTS`), each with its own ledger entry, so a post cut between them is completed later."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from bot.core.types import Button, Heading, Lang, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
+    from bot.core.content import Card
 
 
 async def track_terms(core: Core, chat_key: str) -> list[str]:
@@ -46,16 +50,21 @@ async def post_lang(core: Core, chat_key: str) -> Lang:
     return value if value in ("hi", "en") else core.default_lang  # type: ignore[return-value]
 
 
-def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int, order: Sequence[int] = ()
-                ) -> Reply:
-    card = core.library.by_id[entry.term]
+def _recap(card: Card, lang: Lang) -> list:
+    """The meaning and the first illustration, then where the whole card is: a recap."""
     blocks: list = []
-    sections = card.sections(lang)
-    for section in sections[:2]:  # the meaning and the first illustration: a recap, not the card
+    for section in card.sections(lang)[:2]:
         blocks.append(Heading(section.label))
         blocks.extend(section.blocks)
     blocks.append(Paragraph((Span(t(lang, "daily_full_card") + " "),
                              Span(f"/term {card.id}", Style.CODE))))
+    return blocks
+
+
+def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int, order: Sequence[int] = ()
+                ) -> Reply:
+    card = core.library.by_id[entry.term]
+    blocks = _recap(card, lang)
     blocks.append(Heading(t(lang, "daily_quiz_heading")))
     # As a poll: the recap is the message before it (with the snippet, if any).
     poll = quiz_poll(entry, lang, post_id, lead=tuple(blocks), order=order)
@@ -64,3 +73,23 @@ def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int, order: Seque
                (Button(card.title(lang)[:40], "term", card.id),))
     return Reply(blocks=tuple(blocks), title=t(lang, "daily_title", term=card.title(lang)),
                  buttons=buttons, poll=poll)
+
+
+# The messages of a scheduled post, in sending order (the ledger keeps one entry per part).
+PARTS: tuple[str, ...] = ("recap", "question")
+
+
+def daily_parts(core: Core, entry: Entry, lang: Lang, post_id: int, order: Sequence[int] = ()
+                ) -> tuple[Reply, ...]:
+    """The post as its messages (`PARTS`): the recap under the title with the card's button,
+    then the question with its answer buttons, or as a quiz poll where the platform has them."""
+    card = core.library.by_id[entry.term]
+    recap = _recap(card, lang)
+    question = (Heading(t(lang, "daily_quiz_heading")),
+                *question_blocks(entry, lang, post_id, order))
+    return (
+        Reply(blocks=tuple(recap), title=t(lang, "daily_title", term=card.title(lang)),
+              buttons=((Button(card.title(lang)[:40], "term", card.id),),)),
+        Reply(blocks=question, buttons=answer_buttons(entry, lang, post_id, order),
+              poll=quiz_poll(entry, lang, post_id, order=order)),
+    )

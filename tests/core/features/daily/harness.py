@@ -1,6 +1,6 @@
 """Child process for the kill test: the real core, scheduler and SQLite database, with a fake
-platform whose deliverer appends each delivered chat id to a file (O_APPEND writes reach the
-kernel at once, so a SIGKILL cannot lose or duplicate one).
+platform whose deliverer appends each delivered message ("<chat id> recap|question") to a file
+(O_APPEND writes reach the kernel at once, so a SIGKILL cannot lose or duplicate one).
 
     python -m tests.core.features.daily.harness --db D --out F --create 300   # fan out, forever
     python -m tests.core.features.daily.harness --db D --out F --drain        # restart: recover,
@@ -34,7 +34,8 @@ class FileDeliverer:
 
     async def deliver(self, chat: ChatRef, reply: Reply) -> None:
         await asyncio.sleep(self.delay)  # the network round trip
-        os.write(self.fd, f"{chat.id}\n".encode())
+        kind = "recap" if reply.title else "question"  # the recap carries the post's title
+        os.write(self.fd, f"{chat.id} {kind}\n".encode())
 
 
 async def main(args: argparse.Namespace) -> None:
@@ -52,11 +53,10 @@ async def main(args: argparse.Namespace) -> None:
                                 next_due=iso(now - timedelta(seconds=1)), now=iso(now))
     try:
         if args.drain:
-            unknown = await daily.recover()
-            while await daily.seconds_to_next() <= 0:
+            while await daily.seconds_to_next() <= 0:  # the first pass adopts what was cut
                 await daily.run_due()
             counts = await storage.daily_ledger_counts()
-            print(json.dumps({"recovered_unknown": unknown, "ledger": counts}), flush=True)
+            print(json.dumps({"ledger": counts, "instance": daily.instance}), flush=True)
         else:
             print("ready", flush=True)
             await daily.run()

@@ -28,9 +28,12 @@ async def test_posts_once_when_due_and_not_before(core, clock, recorder):
     clock.set(datetime(2026, 11, 25, 3, 30, tzinfo=UTC))  # 09:00 IST
     assert await daily_of(core).run_due() == 1
     assert await daily_of(core).run_due() == 0
-    (chat, post), = recorder.sent
-    assert chat == CHAT and "Aaj ka term" in post.title and post.buttons
+    (chat, recap), (again, question) = recorder.sent  # its two messages, in order
+    assert chat == again == CHAT and "Aaj ka term" in recap.title
+    assert recap.buttons[0][0].command == "term" and question.buttons and question.poll
     assert (await core.services.daily.daily_ledger_day(CHAT.key, "2026-11-25")).status == "sent"
+    messages = await core.services.daily.daily_messages(CHAT.key, "2026-11-25")
+    assert [(m.kind, m.status) for m in messages] == [("recap", "sent"), ("question", "sent")]
 
 
 async def test_terms_rotate_without_repeats(core, clock, recorder):
@@ -40,7 +43,7 @@ async def test_terms_rotate_without_repeats(core, clock, recorder):
     for _ in range(16):
         clock.advance(days=1) if recorder.sent else clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
         assert await daily_of(core).run_due() == 1
-    titles = [post.title for _, post in recorder.sent]
+    titles = [post.title for _, post in recorder.sent if post.title]  # the recaps
     assert len(set(titles[:15])) == 15 and titles[15] == titles[0]
 
 
@@ -57,7 +60,8 @@ async def test_level_two_joins_the_rotation_only_when_an_admin_chooses_it(core, 
         shown = []
         for _ in range(n):
             assert await daily_of(core).run_due() == 1
-            shown.append(recorder.sent[-1][1].buttons[-1][0].command_line.split()[-1])
+            recap = recorder.sent[-2][1]  # the card's button rides under the recap
+            shown.append(recap.buttons[-1][0].command_line.split()[-1])
             clock.advance(days=1)
         return shown
 
@@ -72,21 +76,86 @@ async def test_level_two_joins_the_rotation_only_when_an_admin_chooses_it(core, 
     assert not set(await post_days(15)) & {c.id for c in lib.beyond}
 
 
-async def test_claimed_but_unrecorded_post_becomes_unknown_and_is_not_resent(core, clock, recorder):
-    """A claim with no 'sent' (the process died mid-send) is 'unknown' after restart, never resent."""
+async def cut_after_recap(core, clock, *, instance: str = "gone-host:1:dead") -> None:
+    """A process claims today's post, starts its recap and dies before recording it."""
     clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
     await set_daily(core, "06:00 UTC")
-    target = await core.services.daily.daily_target(CHAT.key)
-    await core.services.daily.daily_claim(chat_key=CHAT.key, day="2026-11-25", term_id="sync", cycle=0,
-                                   question_id="sync-1", next_day="2026-11-26",
-                                   next_due=iso(datetime(2026, 11, 26, 6, 0, tzinfo=UTC)),
-                                   now=target.updated_at)
+    store = core.services.daily
+    await store.daily_heartbeat(instance, iso(clock.now()), iso(clock.now() + timedelta(seconds=30)))
+    await store.daily_claim(chat_key=CHAT.key, day="2026-11-25", term_id="sync", cycle=0,
+                            question_id="sync-1", next_day="2026-11-26",
+                            next_due=iso(datetime(2026, 11, 26, 6, 0, tzinfo=UTC)),
+                            now=iso(clock.now()), owner=instance, parts=("recap", "question"))
+    assert await store.daily_message_start(CHAT.key, "2026-11-25", 1, instance, iso(clock.now()))
+
+
+async def test_a_post_cut_after_its_recap_is_completed_once_the_lease_runs_out(core, clock, recorder):
+    """The recap in flight when its process died is 'unknown' and never resent; the question it
+    never started is sent by the next process, but only after the dead process's lease ran out;
+    /daily status shows the post as unknown, saying which message."""
+    await cut_after_recap(core, clock)
     restarted = DailyScheduler(core)
-    assert await restarted.recover() == 1
-    clock.set(datetime(2026, 11, 25, 6, 30, tzinfo=UTC))
+    clock.set(datetime(2026, 11, 25, 5, 0, 20, tzinfo=UTC))  # its lease (30 s) still runs
     assert await restarted.run_due() == 0 and recorder.sent == []
+    assert (await core.services.daily.daily_ledger_day(CHAT.key, "2026-11-25")).status == "claimed"
+    assert await restarted.seconds_to_next() == 10  # it looks again when the lease ends
+    clock.set(datetime(2026, 11, 25, 5, 0, 31, tzinfo=UTC))
+    assert await restarted.run_due() == 0  # not fully sent: its recap is unknown
+    [(chat, question)] = recorder.sent
+    assert chat == CHAT and question.poll and question.poll.quiz_id
+    messages = await core.services.daily.daily_messages(CHAT.key, "2026-11-25")
+    assert [(m.kind, m.status, m.sent_by) for m in messages] == [
+        ("recap", "unknown", "gone-host:1:dead"), ("question", "sent", restarted.instance)]
+    row = await core.services.daily.daily_ledger_day(CHAT.key, "2026-11-25")
+    assert row.status == "unknown" and "recap" in row.detail and row.owner is None
+    clock.set(datetime(2026, 11, 25, 6, 30, tzinfo=UTC))
+    assert await restarted.run_due() == 0 and len(recorder.sent) == 1  # nothing twice
     (status,) = await replies(core, "/daily status", CHAT, ALICE, admin=True)
     assert "2026-11-25" in status.plain() and "pata nahi" in status.plain()
+    assert "recap" in status.plain()
+
+
+async def test_a_process_whose_post_was_adopted_never_sends_its_rest(core, clock, recorder):
+    """A process that stalled past its lease finds its post adopted: it sends nothing more."""
+    await cut_after_recap(core, clock, instance="stalled:2:abcd")
+    clock.set(datetime(2026, 11, 25, 5, 1, tzinfo=UTC))
+    await DailyScheduler(core).run_due()
+    store = core.services.daily
+    assert not await store.daily_message_start(CHAT.key, "2026-11-25", 2, "stalled:2:abcd",
+                                               iso(clock.now()))
+    assert len(recorder.sent) == 1  # the question, once, by the adopter
+
+
+async def test_the_fleet_ceiling_is_split_between_live_processes(core, clock):
+    """Two live processes each pace at half the ceiling; when one's lease runs out, the other
+    goes back to the whole of it."""
+    clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
+    one, two = DailyScheduler(core), DailyScheduler(core)
+    for scheduler in (one, two):
+        scheduler.configure(concurrency=4, rate_per_second=40, lease_seconds=30)
+    assert await one.heartbeat() == 1 and one.pacer.rate == 40
+    assert await two.heartbeat() == 2 and await one.heartbeat() == 2
+    assert one.pacer.rate == two.pacer.rate == 20
+    clock.advance(seconds=31)  # `two` stopped beating
+    assert await one.heartbeat() == 1 and one.pacer.rate == 40
+
+
+async def test_two_schedulers_on_one_store_split_a_fan_out_without_duplicates(core, clock, recorder):
+    """Two processes' schedulers fanning out together: every post once, both took a share."""
+    clock.set(datetime(2026, 11, 25, 5, 0, tzinfo=UTC))
+    chats = [ChatRef("test", f"c{i}", ChatKind.GROUP) for i in range(20)]
+    for chat in chats:
+        await set_daily(core, "06:00 UTC", chat)
+    clock.set(datetime(2026, 11, 25, 6, 0, tzinfo=UTC))
+    one, two = DailyScheduler(core), DailyScheduler(core)
+    for scheduler in (one, two):
+        scheduler.configure(concurrency=2, rate_per_second=40)
+        await scheduler.heartbeat()
+    await one.heartbeat()  # it now counts `two`
+    assert one.take_size() == 10  # a second of its share (20 messages: 10 posts)
+    assert sum(await asyncio.gather(one.run_due(), two.run_due())) == 20
+    assert sorted(c.id for c, post in recorder.sent if post.title) == sorted(c.id for c in chats)
+    assert len(recorder.sent) == 40 and one.sent_messages > 0 and two.sent_messages > 0
 
 
 async def test_downtime_records_missed_days_and_sends_today_once(core, clock, recorder):
@@ -98,7 +167,7 @@ async def test_downtime_records_missed_days_and_sends_today_once(core, clock, re
         await daily_of(core).run_due()
     ledger = {r.local_day: r.status for r in await core.services.daily.daily_ledger(CHAT.key)}
     assert ledger == {"2026-11-20": "missed", "2026-11-21": "missed", "2026-11-22": "sent"}
-    assert len(recorder.sent) == 1
+    assert len(recorder.sent) == 2  # one post: its recap and its question
     (status,) = await replies(core, "/daily status", CHAT, ALICE, admin=True)
     assert status.plain().count("chhoot gaya") == 2
 
@@ -124,7 +193,7 @@ async def test_repeated_hour_posts_once(core, clock, recorder):
     while clock.now() < datetime(2026, 11, 1, 12, 0, tzinfo=UTC):
         await daily_of(core).run_due()
         clock.advance(minutes=5)
-    assert len(recorder.sent) == 1
+    assert len(recorder.sent) == 2  # one post: its recap and its question
     assert (await core.services.daily.daily_ledger_day(CHAT.key, "2026-11-01")).status == "sent"
 
 
@@ -215,11 +284,11 @@ async def test_run_sleeps_until_woken_by_a_schedule_change(core, storage, record
                             next_due=iso(now - timedelta(seconds=1)), now=iso(now))
     daily_of(core).wake()
     for _ in range(100):
-        if recorder.sent:
+        if len(recorder.sent) == 2:  # the recap, then the question
             break
         await asyncio.sleep(0.02)
     task.cancel()
-    assert len(recorder.sent) == 1 and len(waits) <= 3
+    assert len(recorder.sent) == 2 and len(waits) <= 3
 
 
 async def test_fan_out_is_paced_by_the_rate_setting(core, clock):
