@@ -64,6 +64,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "btn_summary": {"hi": "Summary", "en": "Summary"},
     "btn_learn": {"hi": "Seekhna shuru karo", "en": "Start learning"},
     "btn_quiz_me": {"hi": "Quiz lo", "en": "Quiz me"},
+    "btn_challenge": {"hi": "Challenge", "en": "Challenge"},  # "Challenge: <id>" on a card
     # /learn
     "learn_done": {
         "hi": "Shabaash! Aapne saare {n} terms dekh liye, level 2 bhi. Ab /summary dekho, ya kisi term pe wapas jao: /term",
