@@ -25,6 +25,7 @@ from bot.core.features._questions import (
     POLL_QUESTION_MAX,
     fresh_question,
     one_line,
+    path_terms,
     post_question,
     question_reply,
     quiz_poll,
@@ -64,7 +65,8 @@ async def quiz(ctx: Context, args: str | None = None) -> Reply:
     if refusal is not None:
         return refusal
     user = ctx.command.user.key
-    entry = fresh_question(bank, term_id, await ctx.services.quiz.question_use(user))
+    path = None if term_id else await path_terms(ctx.core, user)
+    entry = fresh_question(bank, term_id, await ctx.services.quiz.question_use(user), terms=path)
     if entry is None:  # pragma: no cover - bank.entries is non-empty
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
     post = await post_question(ctx, entry, asked_by=user)
