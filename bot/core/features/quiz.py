@@ -184,7 +184,8 @@ async def answer(ctx: Context):
                     edit_source=True)
 
 
-TERM_OPTION = OptionSpec("term", Text(hi="kis term pe (khaali = koi bhi)", en="which term (empty = any)"),
+TERM_OPTION = OptionSpec("term", Text(hi="kis term pe (khaali = aapke path ke terms)",
+                                      en="which term (empty = any on your path)"),
                          autocomplete="terms")
 
 
