@@ -55,7 +55,8 @@ __all__ = [
     "result_blocks",
 ]
 async def quiz(ctx: Context, args: str | None = None) -> Reply:
-    """`/quiz [term]`: a question (of that term), one the user has been asked least often."""
+    """`/quiz [term]`: a question of that term (none: of the learner's path, `path_terms`), one
+    the user has been asked least often."""
     bank = ctx.services.quiz_bank
     args = ctx.command.args if args is None else args
     if not bank.entries:
