@@ -64,6 +64,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "btn_summary": {"hi": "Summary", "en": "Summary"},
     "btn_learn": {"hi": "Seekhna shuru karo", "en": "Start learning"},
     "btn_quiz_me": {"hi": "Quiz lo", "en": "Quiz me"},
+    "btn_challenge": {"hi": "Challenge", "en": "Challenge"},  # "Challenge: <id>" on a card
     # /learn
     "learn_done": {
         "hi": "Shabaash! Aapne saare {n} terms dekh liye, level 2 bhi. Ab /summary dekho, ya kisi term pe wapas jao: /term",
@@ -171,7 +172,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "btn_next_question": {"hi": "Agla sawaal", "en": "Next question"},
     "round_title": {"hi": "Quiz round", "en": "Quiz round"},
-    "round_any_term": {"hi": "saare terms", "en": "every term"},
+    "round_sheet_terms": {"hi": "revision sheet ke {n} terms", "en": "the revision sheet's {n} terms"},
+    "round_all_terms": {"hi": "sheet aur level 2, saare {n} terms", "en": "the sheet and level 2, all {n} terms"},
     "round_started": {
         "hi": "Round shuru! {n} sawaal ({term}), har ek pe {seconds} second. Pehla sawaal aa raha hai.",
         "en": "Round on! {n} questions ({term}), {seconds} seconds each. The first one is coming.",

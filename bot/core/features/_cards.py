@@ -60,13 +60,20 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
     else:
         title = card.title(lang)
         buttons.append((Button(_t(lang, "btn_learn"), "learn"),))
-    # "See it, don't just read it", then check it: the card's demos and its quiz, one click away.
-    practice = [Button(f"{_t(lang, 'btn_run_demo')}: {_fit(d, 'btn_run_demo', lang)}", "demo", d)
-                for d in card.meta.demos[:2]]
-    if card.meta.quizzes:
-        practice.append(Button(_t(lang, "btn_quiz_me"), "quiz", card.id))
-    if practice:
-        buttons.append(tuple(practice))
+    # "See it, don't just read it", then check it: the card's demos, its quiz and its
+    # challenges, one click away.
+    see = [Button(f"{_t(lang, 'btn_run_demo')}: {_fit(d, 'btn_run_demo', lang)}", "demo", d)
+           for d in card.meta.demos[:2]]
+    check = [Button(_t(lang, "btn_quiz_me"), "quiz", card.id)] if card.meta.quizzes else []
+    check += [Button(f"{_t(lang, 'btn_challenge')}: {_fit(c.id, 'btn_challenge', lang)}", "challenge", c.id)
+              for c in core.services.challenges.for_term(card.id)[:2]]
+    # One row while it holds at most 3: Telegram gives a row's buttons equal widths, and 4 long
+    # labels side by side would each be cut short. Split in two, a card still has at most 5
+    # rows (nav, related, demos, quiz and challenges, language): Discord's most.
+    if 0 < len(see) + len(check) <= PRACTICE_ROW_MAX:
+        buttons.append(tuple(see + check))
+    else:
+        buttons += [tuple(row) for row in (see, check) if row]
     buttons.append((Button(_t(lang, "btn_lang_other"), "lang", f"{other} {card.id}"),))
     return Reply(blocks=tuple(blocks), title=title, url=str(card.meta.docs), buttons=tuple(buttons),
                  share=Share(_t(lang, "btn_share"), card.id))
@@ -75,6 +82,7 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
 # A button label fits 40 characters on every platform; what gets cut is the name, never the
 # action word beside it ("Agla ▶" clipped to "Ag" read as nonsense).
 LABEL_MAX = 40
+PRACTICE_ROW_MAX = 3
 
 
 def _fit(name: str, word_key: str | None = None, lang: Lang = "hi") -> str:

@@ -164,13 +164,41 @@ def resolve_term(ctx: Context, query: str) -> tuple[str | None, Reply | None]:
     return card.id, None
 
 
+async def path_terms(core: Core, user_key: str) -> frozenset[str]:
+    """The terms a learner's questions come from when they name none: the revision sheet's,
+    and level 2's too once the learner has reached it.
+
+    Reached means they opened a level-2 card (/learn leads there after the sheet's last card,
+    /term or a button on purpose) or have seen all of the sheet's cards. A learner expects to
+    be asked about the course they are on: a new one is asked about the whole sheet from the
+    first /quiz, as the sheet is the course; level 2 goes beyond it, so it joins (as a whole
+    track, like the sheet) only once they went there, never before they met the curriculum."""
+    lib = core.library
+    sheet = frozenset(c.id for c in lib.curriculum)
+    if not lib.beyond:
+        return sheet
+    seen = await core.services.prefs.seen_terms(user_key)
+    if sheet <= seen or any(c.id in seen for c in lib.beyond):
+        return sheet | {c.id for c in lib.beyond}
+    return sheet
+
+
+async def chat_track_terms(core: Core, chat_key: str) -> frozenset[str]:
+    """The terms of a chat's track (`/daily track`: the sheet unless an admin chose all)."""
+    return frozenset(c.id for c in core.library.track(await core.services.daily.daily_track(chat_key)))
+
+
 def fresh_question(bank: Bank, term: str | None, use: Mapping[str, int],
-                   avoid: Collection[str] = frozenset(), rng: random.Random | None = None
-                   ) -> Entry | None:
-    """A question of `term` (or any) among those put to this learner least often, so none
-    comes back before the others were used; `avoid` (a round's earlier questions) only
-    while something else is left."""
-    pool = list(bank.by_term.get(term, ()) if term else bank.entries)
+                   avoid: Collection[str] = frozenset(), rng: random.Random | None = None,
+                   terms: Collection[str] | None = None) -> Entry | None:
+    """A question of `term` (or, with none, of `terms`: the learner's path; None is any)
+    among those put to this learner least often, so none comes back before the others were
+    used; `avoid` (a round's earlier questions) only while something else is left."""
+    if term:
+        pool = list(bank.by_term.get(term, ()))
+    else:
+        # A bank with no question on the path at all still asks one rather than none.
+        pool = [e for e in bank.entries if terms is None or e.term in terms] or list(bank.entries)
     pool = [e for e in pool if e.id not in avoid] or pool
     if not pool:
         return None

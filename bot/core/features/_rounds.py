@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, cast
 from bot.core.clock import iso, parse_iso
 from bot.core.features._questions import (
     ANSWER_GRACE,
+    chat_track_terms,
     fresh_question,
     one_line,
+    path_terms,
     question_blocks,
     question_reply,
     quiz_poll,
@@ -143,7 +145,9 @@ class RoundRunner:
             post = await store.quiz_post(post_id)
             if post is not None:
                 asked.add(post.question_id)
-        entry = fresh_question(bank, rnd.term_id, await store.question_use(rnd.started_by), asked)
+        entry = fresh_question(bank, rnd.term_id, await store.question_use(rnd.started_by), asked,
+                               terms=None if rnd.term_id else await round_terms(
+                                   core, rnd.chat_kind, rnd.chat_key, rnd.started_by))
         if entry is None:
             await self.finish(rnd, "closed")
             return
@@ -205,6 +209,16 @@ class RoundRunner:
         except (TargetGone, LookupError) as exc:
             log.info("rounds: the scoreboard of round %s was not posted: %s", rnd.id, exc)
         await store.round_end(rnd.id, status, iso(self.core.services.clock.now()))
+
+
+async def round_terms(core: Core, chat_kind: str, chat_key: str, starter: str) -> frozenset[str]:
+    """Where a round with no term draws from. In a group it is the chat's track (as for its
+    daily posts: the sheet unless an admin chose all): a group's players are at different
+    places on the path, and whoever typed the command should not decide for all. Alone, it is
+    the starter's own path, as for /quiz."""
+    if chat_kind == ChatKind.GROUP.value:
+        return await chat_track_terms(core, chat_key)
+    return await path_terms(core, starter)
 
 
 async def scoreboard(core: Core, rnd: QuizRound, status: str) -> Reply:
@@ -277,8 +291,13 @@ async def start_round(ctx: Context, runner: RoundRunner, words: str) -> Reply:
         return Reply.text(ctx.t("round_already"), private=True)
     runner.wake()
     card = ctx.core.library.by_id.get(term_id) if term_id else None
-    return Reply.text(ctx.t("round_started", n=n, seconds=ROUND_SECONDS,
-                            term=card.title(ctx.lang) if card else ctx.t("round_any_term")),
+    if card is not None:
+        scope = card.title(ctx.lang)
+    else:  # say which terms: the sheet's alone, or level 2 as well
+        terms = await round_terms(ctx.core, cmd.chat.kind.value, cmd.chat.key, cmd.user.key)
+        beyond = any(c.id in terms for c in ctx.core.library.beyond)
+        scope = ctx.t("round_all_terms" if beyond else "round_sheet_terms", n=len(terms))
+    return Reply.text(ctx.t("round_started", n=n, seconds=ROUND_SECONDS, term=scope),
                       title=ctx.t("round_title"))
 
 

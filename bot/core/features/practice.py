@@ -10,6 +10,7 @@ events (`core.answers`): /answer does not know practice exists.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ import fsrs
 
 from bot.core.clock import iso, parse_iso
 from bot.core.events import Addition, Answered, Submitted
-from bot.core.features._questions import post_question, question_reply
+from bot.core.features._questions import path_terms, post_question, question_reply
 from bot.core.quizbank import Entry
 from bot.core.router import CommandSpec, Context, Text
 from bot.core.services import Services
@@ -59,9 +60,10 @@ async def _save(services: Services, user_key: str, item: str, card: fsrs.Card, n
                                     reason=reason, now=iso(now))
 
 
-async def next_item(services: Services, user_key: str, now: datetime
-                    ) -> tuple[Entry | None, str, str | None]:
-    """(question, why: "due"|"card"|"new"|"none", card id for a card review)."""
+async def next_item(services: Services, user_key: str, now: datetime,
+                    path: Collection[str] | None = None) -> tuple[Entry | None, str, str | None]:
+    """(question, why: "due"|"card"|"new"|"none", card id for a card review). New questions
+    come only from the terms on the learner's `path` (None: any); reviews from anywhere."""
     bank = services.quiz_bank
     for row in await services.practice.srs_due(user_key, iso(now)):
         kind, _, key = row.item.partition(":")
@@ -72,7 +74,7 @@ async def next_item(services: Services, user_key: str, now: datetime
             return bank.pick(term=key, avoid=answered), "card", key
     known = await services.practice.srs_items(user_key)
     for entry in bank.ordered:
-        if f"q:{entry.id}" not in known:
+        if f"q:{entry.id}" not in known and (path is None or entry.term in path):
             return entry, "new", None
     return None, "none", None
 
@@ -82,7 +84,7 @@ async def practice(ctx: Context) -> Reply:
     if not services.quiz_bank.entries:
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
     now = services.clock.now()
-    entry, why, _card = await next_item(services, user.key, now)
+    entry, why, _card = await next_item(services, user.key, now, await path_terms(core, user.key))
     if entry is None:
         nxt = await services.practice.srs_next_due(user.key)
         when = _when(ctx, parse_iso(nxt), now) if nxt else "—"

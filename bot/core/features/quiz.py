@@ -25,6 +25,7 @@ from bot.core.features._questions import (
     POLL_QUESTION_MAX,
     fresh_question,
     one_line,
+    path_terms,
     post_question,
     question_reply,
     quiz_poll,
@@ -54,7 +55,8 @@ __all__ = [
     "result_blocks",
 ]
 async def quiz(ctx: Context, args: str | None = None) -> Reply:
-    """`/quiz [term]`: a question (of that term), one the user has been asked least often."""
+    """`/quiz [term]`: a question of that term (none: of the learner's path, `path_terms`), one
+    the user has been asked least often."""
     bank = ctx.services.quiz_bank
     args = ctx.command.args if args is None else args
     if not bank.entries:
@@ -64,7 +66,8 @@ async def quiz(ctx: Context, args: str | None = None) -> Reply:
     if refusal is not None:
         return refusal
     user = ctx.command.user.key
-    entry = fresh_question(bank, term_id, await ctx.services.quiz.question_use(user))
+    path = None if term_id else await path_terms(ctx.core, user)
+    entry = fresh_question(bank, term_id, await ctx.services.quiz.question_use(user), terms=path)
     if entry is None:  # pragma: no cover - bank.entries is non-empty
         return Reply.text(ctx.t("quiz_no_bank"), private=True)
     post = await post_question(ctx, entry, asked_by=user)
@@ -182,7 +185,8 @@ async def answer(ctx: Context):
                     edit_source=True)
 
 
-TERM_OPTION = OptionSpec("term", Text(hi="kis term pe (khaali = koi bhi)", en="which term (empty = any)"),
+TERM_OPTION = OptionSpec("term", Text(hi="kis term pe (khaali = aapke path ke terms)",
+                                      en="which term (empty = any on your path)"),
                          autocomplete="terms")
 
 

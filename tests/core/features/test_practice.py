@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import fsrs
 
-from bot.core.features.practice import rating_for
+from bot.core.clock import iso
+from bot.core.features.practice import new_card, rating_for
 from tests.core.features.conftest import ALICE, answer_line, replies, shown_as
 
 
@@ -73,3 +76,26 @@ def test_rating_comes_from_correctness_and_speed():
     assert rating_for(True, 5) is fsrs.Rating.Easy
     assert rating_for(True, 30) is fsrs.Rating.Good
     assert rating_for(True, 300) is fsrs.Rating.Hard
+
+
+async def _knows_the_whole_sheet(core, clock) -> None:
+    """Every sheet question is already in the learner's schedule, due in a month."""
+    sheet = {c.id for c in core.library.curriculum}
+    due = clock.now() + timedelta(days=30)
+    for entry in core.services.quiz_bank.entries:
+        if entry.term in sheet:
+            card = new_card(f"q:{entry.id}", due)
+            await core.services.practice.srs_put(ALICE.key, f"q:{entry.id}", due=iso(due),
+                                                 state_json=card.to_json(), reason=None,
+                                                 now=iso(clock.now()))
+
+
+async def test_new_questions_stay_on_the_sheet_until_level_two_is_reached(core, clock):
+    """With the sheet's questions all scheduled, a learner who never went past the sheet has
+    nothing new; once they opened a level-2 card, practice brings level 2's questions."""
+    await _knows_the_whole_sheet(core, clock)
+    (done,) = await replies(core, "/practice")
+    assert "Sab ho gaya" in done.plain() and not done.buttons
+    await replies(core, "/term create-task")
+    _, entry, _ = await practice_once(core)
+    assert entry.term in {c.id for c in core.library.beyond}

@@ -285,3 +285,49 @@ async def test_a_post_made_before_shuffling_answers_as_it_was_shown(core):
     (result,) = await replies(core, f"/answer {post_id} {entry.question.answer}")
     assert "✅" in result.plain()
     assert (await core.services.quiz.user_answer(post_id, ALICE.key)).choice == entry.question.answer
+
+
+def _terms(core, track: str) -> set[str]:
+    return {c.id for c in (core.library.curriculum if track == "sheet" else core.library.beyond)}
+
+
+async def _drawn(core, count: int, user=ALICE) -> list:
+    """The questions of `count` /quiz with no term, asked by `user`."""
+    out = []
+    for _ in range(count):
+        (reply,) = await replies(core, "/quiz", DM, user)
+        post = await core.services.quiz.quiz_post(int(answer_line(reply, 1).split()[1]))
+        out.append(core.services.quiz_bank.by_id[post.question_id])
+    return out
+
+
+async def test_a_new_learners_quiz_asks_only_about_the_revision_sheet(core):
+    """Before meeting level 2, /quiz draws every sheet question once, and no level-2 one."""
+    sheet = [e.id for e in core.services.quiz_bank.entries if e.term in _terms(core, "sheet")]
+    drawn = await _drawn(core, len(sheet))
+    assert sorted(e.id for e in drawn) == sorted(sheet)
+
+
+async def test_a_learner_who_opened_a_level_two_card_is_asked_level_two_too(core):
+    """Once a learner opened a level-2 card, /quiz draws from both tracks (all 156, once each)."""
+    await replies(core, "/term taskgroup")
+    bank = core.services.quiz_bank
+    drawn = await _drawn(core, len(bank.entries))
+    assert sorted(e.id for e in drawn) == sorted(e.id for e in bank.entries)
+    assert {e.term for e in drawn} >= _terms(core, "beyond")
+
+
+async def test_a_learner_who_saw_all_the_sheets_cards_reaches_level_two(core):
+    """Seeing all 15 sheet cards (as /learn walks them) opens level 2's questions as well."""
+    for _ in core.library.curriculum:
+        await replies(core, "/learn")
+    bank = core.services.quiz_bank
+    assert sorted(e.id for e in await _drawn(core, len(bank.entries))) == sorted(e.id for e in bank.entries)
+    # Another learner, who saw none, still gets the sheet alone.
+    assert {e.term for e in await _drawn(core, 40, BOB)} <= _terms(core, "sheet")
+
+
+async def test_a_level_two_term_named_is_asked_even_by_a_new_learner(core):
+    """`/quiz taskgroup` always works, whatever the learner has seen."""
+    _, _, entry = await _question(core, "/quiz taskgroup")
+    assert entry.term == "taskgroup"

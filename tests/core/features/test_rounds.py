@@ -10,7 +10,7 @@ import pytest
 from bot.core.features._rounds import HELD_ELSEWHERE_S, ROUND_SECONDS, STALE, RoundRunner
 from bot.core.types import ChatRef, Reply
 from tests.conftest import make_core
-from tests.core.features.conftest import ALICE, BOB, GROUP, replies, shown_as
+from tests.core.features.conftest import ALICE, BOB, DM, GROUP, replies, shown_as
 
 GRACE_S = 3  # ANSWER_GRACE
 
@@ -264,3 +264,44 @@ async def test_one_process_at_a_time_steps_the_rounds(library, pg, clock):
         assert len(chan.questions()) == 1
     finally:
         await storage.close()
+
+
+async def _used_the_whole_sheet(core, user=ALICE) -> None:
+    """`user` asks for every sheet question once in private: the least used are level 2's now."""
+    sheet = {c.id for c in core.library.curriculum}
+    for _ in [e for e in core.services.quiz_bank.entries if e.term in sheet]:
+        await replies(core, "/quiz", DM, user)
+
+
+async def _first_term(core, channel, text: str, chat=GROUP, *, admin: bool = False) -> tuple[str, Reply]:
+    """The term of the first question of the round `text` starts, and the start reply."""
+    (started,) = await replies(core, text, chat, admin=admin)
+    await runner_of(core).tick()
+    post = await core.services.quiz.quiz_post(post_of(channel.questions()[-1]))
+    return core.services.quiz_bank.by_id[post.question_id].term, started
+
+
+async def test_a_group_round_stays_on_the_sheet_unless_the_chat_chose_all(core, channel):
+    """A group round with no term follows the chat's track, not its starter's path: the sheet by
+    default, both tracks after `/daily track all`."""
+    await _used_the_whole_sheet(core)
+    await replies(core, "/term taskgroup", DM)  # the starter has reached level 2
+    sheet = {c.id for c in core.library.curriculum}
+    term, started = await _first_term(core, channel, "/quiz round 3")
+    assert term in sheet and "revision sheet ke 15 terms" in started.plain()
+    await replies(core, "/quiz stop", GROUP)
+    await replies(core, "/daily track all", GROUP, admin=True)
+    term, started = await _first_term(core, channel, "/quiz round 3")
+    assert term not in sheet and "saare 24 terms" in started.plain()
+
+
+async def test_a_private_round_follows_the_starters_path(core, channel):
+    """Alone, a round with no term asks about the sheet until the learner reaches level 2."""
+    await _used_the_whole_sheet(core)
+    sheet = {c.id for c in core.library.curriculum}
+    term, started = await _first_term(core, channel, "/quiz round 3", DM)
+    assert term in sheet and "revision sheet ke 15 terms" in started.plain()
+    await replies(core, "/quiz stop", DM)
+    await replies(core, "/term queue", DM)
+    term, _ = await _first_term(core, channel, "/quiz round 3", DM)
+    assert term not in sheet

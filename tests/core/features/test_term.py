@@ -3,7 +3,7 @@
 import pytest
 
 from bot.core.app import Core
-from bot.core.types import CodeBlock, Heading, Share
+from bot.core.types import CodeBlock, Heading, Share, UserRef
 from tests.adapters.pictures import pictured, png_size
 from tests.conftest import BOB, cmd
 from tests.core.features.conftest import replies
@@ -213,3 +213,44 @@ def test_autocomplete_offers_level_two_cards(core: Core):
     assert [c.id for c in core.library.complete("TaskG")][:1] == ["taskgroup"]
     assert "timeouts" in [c.id for c in core.library.complete("wait_f")]
     assert {c.id for c in core.library.complete("", limit=25)} >= {c.id for c in core.library.beyond}
+
+
+async def test_every_card_with_a_challenge_offers_it_in_both_voices(core: Core):
+    """A card whose term has a challenge offers "Challenge: <id>", which opens that challenge."""
+    challenges = core.services.challenges
+    with_one = [card for card in core.library.terms if challenges.for_term(card.id)]
+    assert len(with_one) == len(core.library.terms)  # today every term has its challenge
+    for lang, user in (("hi", "learner-hi"), ("en", "learner-en")):
+        await core.handle(cmd(f"/lang {lang}", user=UserRef("test", user, user)))
+        for card in with_one:
+            reply = await core.handle(cmd(f"/term {card.id}", user=UserRef("test", user, user)))
+            offered = [b for row in reply.buttons for b in row if b.command == "challenge"]
+            ids = [c.id for c in challenges.for_term(card.id)]
+            assert [b.command_line for b in offered] == [f"/challenge {i}" for i in ids]
+            assert [b.label for b in offered] == [f"Challenge: {i}" for i in ids]
+    opened = await core.handle(cmd(offered[0].command_line))
+    assert challenges.for_term(with_one[-1].id)[0].id in opened.plain()
+
+
+async def test_card_buttons_keep_within_discords_limits_and_readable_rows(core: Core):
+    """At most 5 rows of 5 buttons, labels of at most 40 characters, and no row of demos, quiz
+    and challenge wider than 3 (Telegram shares a row's width between its buttons)."""
+    for lang in ("hi", "en"):
+        await core.handle(cmd(f"/lang {lang}"))
+        for card in core.library.terms:
+            reply = await core.handle(cmd(f"/term {card.id}"))
+            assert len(reply.buttons) <= 5 and all(len(row) <= 5 for row in reply.buttons)
+            assert all(len(b.label) <= 40 for row in reply.buttons for b in row)
+            for row in reply.buttons:
+                if any(b.command in ("demo", "quiz", "challenge") for b in row):
+                    assert len(row) <= 3, (card.id, [b.label for b in row])
+
+
+async def test_a_card_with_two_demos_puts_quiz_and_challenge_on_their_own_row(core: Core):
+    """The event-loop card (2 demos, a quiz, a challenge): demos in one row, checks in the next."""
+    reply = await core.handle(cmd("/term event-loop"))
+    rows = [[b.command_line for b in row] for row in reply.buttons]
+    assert ["/demo event-loop", "/demo starvation"] in rows
+    assert ["/quiz event-loop", "/challenge predict-turns"] in rows
+    assert rows.index(["/demo event-loop", "/demo starvation"]) + 1 == rows.index(
+        ["/quiz event-loop", "/challenge predict-turns"])
