@@ -1,10 +1,12 @@
 """The documented Docker deployment, with a real engine: the image builds from this checkout, and
 docker-compose.yml's own settings (plus tests/deploy/compose.test.yml: the test's image, host
 networking for the bot, the fake Telegram server) run /run and /demo in the sandbox service,
-and the bot service turns healthy and answers a Telegram /run.
+the bot service turns healthy and answers a Telegram /run, and the `fleet` profile (PostgreSQL
+and two bot processes on Telegram webhooks) turns healthy and answers on both webhooks.
 
 Starts dockerd when none answers (and stops it afterwards); builds a stand-in for the base image
-with debootstrap when the Dockerfile's base is not present (no registry is reachable here).
+with debootstrap when the Dockerfile's base is not present (no registry is reachable here), and
+one for the PostgreSQL image from it (tests/deploy/standin_postgres).
 Skipped with the reason where no engine can start; under CI=true that is a failure. Removes what
 it made: containers, volumes, the images it built. Prints how long each step took.
 """
@@ -18,6 +20,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -31,6 +34,7 @@ from bot.settings import PROJECT_ROOT
 HERE = Path(__file__).resolve().parent
 OVERRIDE = HERE / "compose.test.yml"
 STANDIN = HERE / "standin_base.sh"
+STANDIN_POSTGRES = HERE / "standin_postgres"
 FAKE_TELEGRAM = PROJECT_ROOT / "tests" / "adapters" / "telegram" / "fake_telegram.py"
 
 # Building a base and the image takes minutes on a bare CI machine (no cache).
@@ -76,10 +80,17 @@ class Deployment:
     compose: list[str]
     env: dict[str, str]
     fake_port: int
+    base: str  # the image the bot's image is built on (the official one or the stand-in)
     timings: dict[str, float] = field(default_factory=dict)
+    made_images: list[str] = field(default_factory=list)  # removed at the end
 
     def __call__(self, *args: str, timeout: float = 300, check: bool = True):
         return run([*self.compose, *args], env=self.env, timeout=timeout, check=check)
+
+    def with_file(self, path: Path) -> Deployment:
+        """The same deployment from another copy of docker-compose.yml."""
+        compose = [str(path) if part == "docker-compose.yml" else part for part in self.compose]
+        return Deployment(compose, self.env, self.fake_port, self.base, self.timings, self.made_images)
 
     def container(self, service: str) -> str:
         return self("ps", "-q", service).stdout.strip()
@@ -205,9 +216,13 @@ def deployment(request) -> Iterator[Deployment]:
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         assert "fake Telegram Bot API" in fake.stdout.readline()
         env = dict(os.environ, ASYNC_GURU_IMAGE=image, ASYNC_GURU_FAKE_PORT=str(fake_port),
-                   ASYNC_GURU_HEALTH_PORT=str(free_port()), COMPOSE_PROJECT_NAME=f"agtest{os.getpid()}")
+                   ASYNC_GURU_HEALTH_PORT=str(free_port()), COMPOSE_PROJECT_NAME=f"agtest{os.getpid()}",
+                   POSTGRES_PASSWORD=f"test{tag.replace('-', '')}", ASYNC_GURU_PG_PORT=str(free_port()),
+                   ASYNC_GURU_POSTGRES_IMAGE=f"async-guru-test-postgres:{tag}",
+                   **{f"ASYNC_GURU_{kind}_PORT_{n}": str(free_port())
+                      for kind in ("WEBHOOK", "HEALTH") for n in (1, 2)})
         deployment = Deployment([*compose, "-f", "docker-compose.yml", "-f", str(OVERRIDE)], env,
-                                fake_port, timings)
+                                fake_port, base, timings, made_images)
         started = time.monotonic()
         deployment("up", "-d", "sandbox")
         deployment.healthy("sandbox", within=90)
@@ -215,7 +230,7 @@ def deployment(request) -> Iterator[Deployment]:
         yield deployment
     finally:
         if deployment is not None:
-            deployment("down", "--volumes", "--timeout", "10", check=False)
+            deployment("--profile", "fleet", "down", "--volumes", "--timeout", "10", check=False)
         if fake is not None:
             fake.terminate()
             fake.wait(timeout=10)
@@ -314,6 +329,84 @@ def test_bot_service_turns_healthy_and_answers_telegram(deployment):
 
     containers = {service: deployment.container(service) for service in ("bot", "sandbox")}
     deployment("stop", "--timeout", "10")
+    for service, container in containers.items():
+        state = run(["docker", "inspect", "--format", "{{.State.ExitCode}}", container]).stdout.strip()
+        assert state == "0", f"{service} exited with status {state}"
+
+
+def _post(port: int, path: str, body: dict) -> dict:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_fleet_profile_runs_two_webhook_bots_on_postgresql(deployment):
+    """`--profile fleet up -d bot-1 bot-2`: PostgreSQL and both bots turn healthy, a /term sent to
+    each process's webhook is answered in its chat, and every service stops cleanly."""
+    official = "postgres:16-bookworm"
+    assert f"image: {official}" in (PROJECT_ROOT / "docker-compose.yml").read_text()
+    postgres = deployment.env["ASYNC_GURU_POSTGRES_IMAGE"]
+    if image_exists(official):
+        run(["docker", "tag", official, postgres])
+    else:
+        started = time.monotonic()
+        run(["docker", "build", "--network", "host", "--build-arg", f"BASE={deployment.base}",
+             "-t", postgres, str(STANDIN_POSTGRES)], timeout=600)
+        deployment.timings["stand-in postgres image build"] = time.monotonic() - started
+    deployment.made_images.append(postgres)
+
+    # The override puts every service on the host's network, where Docker publishes no port, and
+    # compose cannot drop a list entry from an override: so the fleet runs from a copy of the
+    # shipped file without the bots' two `ports:` blocks (beside it, so its relative paths hold),
+    # and the test reaches each webhook on the loopback port the override gives it instead.
+    shipped = (PROJECT_ROOT / "docker-compose.yml").read_text()
+    unpublished, removed = re.subn(r"^    ports:\n(?:      - .*\n)+", "", shipped, flags=re.M)
+    assert removed == 2, "docker-compose.yml publishes ports for bot-1 and bot-2 only"
+    with tempfile.NamedTemporaryFile("w", dir=PROJECT_ROOT, prefix=".fleet-test-", suffix=".yml") as copy:
+        copy.write(unpublished)
+        copy.flush()
+        _fleet_answers_on_both_webhooks(deployment.with_file(Path(copy.name)))
+
+
+def _fleet_answers_on_both_webhooks(deployment: Deployment) -> None:
+    started = time.monotonic()
+    deployment("--profile", "fleet", "up", "-d", "bot-1", "bot-2", timeout=300)
+    for service in ("bot-1", "bot-2"):
+        deployment.healthy(service, within=120)
+    deployment.timings["fleet: postgres, bot-1, bot-2 up and healthy"] = time.monotonic() - started
+    assert deployment.health("postgres") == "healthy"
+    running = deployment("--profile", "fleet", "ps", "--services", "--filter", "status=running").stdout
+    # Naming the fleet's bots starts no third process (`bot`, on SQLite).
+    assert sorted(running.split()) == ["bot-1", "bot-2", "postgres", "sandbox"], running
+    # The bots keep their data in PostgreSQL: the first to start made the tables there.
+    tables = run(["docker", "exec", deployment.container("postgres"), "psql", "-U", "async_guru",
+                  "-d", "async_guru", "-tAc",
+                  "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"])
+    assert int(tables.stdout) > 0, tables.stdout
+
+    started = time.monotonic()
+    chats = {"bot-1": 101, "bot-2": 102}
+    for service, chat in chats.items():
+        n = service[-1]
+        url = f"http://127.0.0.1:{deployment.env[f'ASYNC_GURU_WEBHOOK_PORT_{n}']}/telegram"
+        answer = _post(deployment.fake_port, "/_push", {"text": "/term await", "chat_id": chat, "url": url})
+        assert answer["status"] == 200, f"{service}'s webhook answered {answer['status']}"
+
+    def answered(chat: int) -> bool:
+        return any(call["method"] == "sendMessage" and str(call["params"].get("chat_id")) == str(chat)
+                   and "await" in str(call["params"].get("text", ""))
+                   for call in _calls(deployment.fake_port))
+
+    for service, chat in chats.items():
+        wait_until(f"{service} answered /term await", lambda chat=chat: answered(chat), within=30)
+    deployment.timings["fleet: /term await answered by both"] = time.monotonic() - started
+
+    containers = {service: deployment.container(service)
+                  for service in ("bot-1", "bot-2", "postgres", "sandbox")}
+    started = time.monotonic()
+    deployment("--profile", "fleet", "stop", "--timeout", "30")
+    deployment.timings["fleet: stop"] = time.monotonic() - started
     for service, container in containers.items():
         state = run(["docker", "inspect", "--format", "{{.State.ExitCode}}", container]).stdout.strip()
         assert state == "0", f"{service} exited with status {state}"

@@ -8,7 +8,8 @@ and can be told to fail a method once (e.g. HTTP 429 with `parameters.retry_afte
 Run it alone to try the bot by hand (see docs/telegram.md):
     python tests/adapters/telegram/fake_telegram.py --port 8081
 then POST updates to http://127.0.0.1:8081/_push {"text": "/term await"} ({"poll_answer": 0}
-votes on the last poll sent) and read the bot's answers at http://127.0.0.1:8081/_calls.
+votes on the last poll sent; with "url" the update is POSTed to that webhook, with the secret
+set) and read the bot's answers at http://127.0.0.1:8081/_calls.
 """
 
 from __future__ import annotations
@@ -454,6 +455,10 @@ class FakeTelegram:
                                                user_id=int(body.get("user_id", 42)))
         elif "inline" in body:
             update_id = await self.inline(body["inline"], user_id=int(body.get("user_id", 42)))
+        elif "url" in body:  # POSTed to that webhook (one process), not queued for getUpdates
+            update = self.text_update(body["text"], chat_id=int(body.get("chat_id", 42)),
+                                      user_id=int(body.get("user_id", 42)))
+            return web.json_response({"status": await self.deliver(update, body["url"])})
         else:
             update_id = await self.send_text(body["text"], chat_id=int(body.get("chat_id", 42)),
                                              user_id=int(body.get("user_id", 42)))
