@@ -406,16 +406,29 @@ async def runs_part(runs: int) -> list[dict]:
     ]
 
 
+def machine_load() -> str:
+    """The load average and CPU pressure now: others' work on a shared machine shows here (the
+    figures of a run are the bot's only when these are low before it starts)."""
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    try:
+        some = Path("/proc/pressure/cpu").read_text().split()[1:3]
+    except OSError:
+        some = ["(no pressure figures)"]
+    return f"load average {load}; CPU pressure some {' '.join(some)}"
+
+
 async def load_part(seconds: float) -> list[dict]:
     """Part 2: the one-process load, hogs only inside the sandbox, then beside foreign hogs."""
     load = one_process.parse(["--seconds", str(seconds)])
     keep = ("loop_lag_p99", "loop_lag_max", "term_latency_p50", "term_latency_p99",
             "term_unanswered", "sandbox_running_avg", "bot_cpu", "steal", "python_speed")
-    print(f"\n== the one-process load, hogs only inside the sandbox ({load.runs} CPU-hogging /runs)")
+    print(f"\n== the one-process load, hogs only inside the sandbox ({load.runs} CPU-hogging /runs)"
+          f"; before it: {machine_load()}")
     alone = renamed(await one_process.main(load), "busy_host_inside_only", keep)
-    print(f"\n== the same load beside {HOGS} foreign CPU hogs")
+    print(f"\n== the same load beside {HOGS} foreign CPU hogs; before them: {machine_load()}")
     async with foreign_hogs():
         beside = renamed(await one_process.main(load), "busy_host_foreign", keep)
+    print(f"after both: {machine_load()} (the benchmark's own hogs just ended)")
     ratio = beside["term_latency_p99"]["value"] / max(alone["term_latency_p99"]["value"], 1e-9)
     return [
         alone["loop_lag_p99"] | {"goal": "<= 5 (hogs only inside the sandbox)"},
