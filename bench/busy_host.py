@@ -1,6 +1,10 @@
 """Benchmark: a busy host. Two ordinary CPU-bound processes that are not the bot's (`while True:
 pass`, nice 0, each a session of its own, started by this benchmark: what another service on
-the machine would be, which the bot cannot demote) keep both cores busy, while:
+the machine would be, which the bot cannot demote) keep both cores busy. Like another service's
+(a systemd unit's group), they run in a cpu cgroup of their own beside this process's, at the
+default weight, so they share no group with the fakes and the load this process generates, nor
+with the bot; where cgroups are not writable they share this process's group, and it says so.
+Meanwhile:
 
 1. trivial `/run`s (`print(6 * 7)`) go to a real bot process on Telegram (the fake), one after
    another, each from a new user and 0.5 s apart (the warm pool refills in between as it can):
@@ -63,23 +67,59 @@ USERS = itertools.count(40_000_000)
 HOGS = 2
 
 
+def foreign_group() -> tuple[Path | None, str]:
+    """A cpu cgroup for the foreign hogs beside this process's own (in its parent; at the root
+    of the hierarchy when this process is there), at the default weight: where another service
+    runs on a real host (a systemd service's group), so the hogs share no group with the fakes
+    and the load this process generates, nor with the bot, which starts in it. Removed on the
+    way out by the caller. None, and why, when it cannot be made (no cpu cgroup, or not writable)."""
+    own = cpu_cgroup_dir()
+    if own is None:
+        return None, "no cpu cgroup here: the hogs share this process's group"
+    mount = max((Path(m) for m in cgroup_mounts() if own.is_relative_to(m)),
+                key=lambda m: len(m.parts), default=own)
+    parent = own if own == mount else own.parent
+    group = parent / f"async-guru-bench-foreign-{os.getpid()}"
+    try:
+        group.mkdir()
+    except OSError as exc:
+        return None, (f"cgroups not writable here ({exc.strerror}): the hogs share this "
+                      "process's cpu group, with the fakes and the load")
+    return group, f"in a cpu cgroup of their own beside this process's, default weight: {group}"
+
+
 @contextlib.asynccontextmanager
 async def foreign_hogs(count: int = HOGS) -> AsyncIterator[list[int]]:
-    """`count` plain CPU hogs in this process's cpu cgroup (the bot moves itself and its
-    sandboxes out of it), each in a session of its own; killed on the way out."""
+    """`count` plain CPU hogs (nice 0, each in a session of its own) in a cpu cgroup of their
+    own beside this process's, as a foreign service's (see `foreign_group`); where that cannot
+    be made, in this process's group, and it says so. Killed on the way out."""
     procs: list[asyncio.subprocess.Process] = []
+    group: Path | None = None
     try:
+        if count:
+            group, where = foreign_group()
+            print(f"{count} foreign hogs (nice 0, own sessions): {where}")
+        # Each joins the group before it starts spinning (the shell writes its own pid, then
+        # execs the hog in place).
+        argv = [sys.executable, "-c", "while True: pass"]
+        if group is not None:
+            argv = ["/bin/sh", "-c", 'echo $$ >"$0" && exec "$@"', str(group / "cgroup.procs"),
+                    *argv]
         for _ in range(count):
             procs.append(await asyncio.create_subprocess_exec(
-                sys.executable, "-c", "while True: pass", stdin=asyncio.subprocess.DEVNULL,
-                start_new_session=True))
+                *argv, stdin=asyncio.subprocess.DEVNULL, start_new_session=True))
         await asyncio.sleep(0.5)  # both running before anything is measured
+        for proc in procs:
+            if proc.returncode is not None:
+                raise SystemExit(f"a foreign hog ended at once ({proc.returncode})")
         yield [p.pid for p in procs]
     finally:
         for proc in procs:
             if proc.returncode is None:
                 proc.send_signal(signal.SIGKILL)
             await proc.wait()
+        if group is not None:
+            await remove_box(group)
 
 
 async def trivial_runs(count: int) -> tuple[list[float], list[float], int, str]:
@@ -366,16 +406,29 @@ async def runs_part(runs: int) -> list[dict]:
     ]
 
 
+def machine_load() -> str:
+    """The load average and CPU pressure now: others' work on a shared machine shows here (the
+    figures of a run are the bot's only when these are low before it starts)."""
+    load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    try:
+        some = Path("/proc/pressure/cpu").read_text().split()[1:3]
+    except OSError:
+        some = ["(no pressure figures)"]
+    return f"load average {load}; CPU pressure some {' '.join(some)}"
+
+
 async def load_part(seconds: float) -> list[dict]:
     """Part 2: the one-process load, hogs only inside the sandbox, then beside foreign hogs."""
     load = one_process.parse(["--seconds", str(seconds)])
     keep = ("loop_lag_p99", "loop_lag_max", "term_latency_p50", "term_latency_p99",
             "term_unanswered", "sandbox_running_avg", "bot_cpu", "steal", "python_speed")
-    print(f"\n== the one-process load, hogs only inside the sandbox ({load.runs} CPU-hogging /runs)")
+    print(f"\n== the one-process load, hogs only inside the sandbox ({load.runs} CPU-hogging /runs)"
+          f"; before it: {machine_load()}")
     alone = renamed(await one_process.main(load), "busy_host_inside_only", keep)
-    print(f"\n== the same load beside {HOGS} foreign CPU hogs")
+    print(f"\n== the same load beside {HOGS} foreign CPU hogs; before them: {machine_load()}")
     async with foreign_hogs():
         beside = renamed(await one_process.main(load), "busy_host_foreign", keep)
+    print(f"after both: {machine_load()} (the benchmark's own hogs just ended)")
     ratio = beside["term_latency_p99"]["value"] / max(alone["term_latency_p99"]["value"], 1e-9)
     return [
         alone["loop_lag_p99"] | {"goal": "<= 5 (hogs only inside the sandbox)"},

@@ -78,6 +78,10 @@ SETTINGS = {
 class Load:
     term_sent_tg: dict[int, float] = field(default_factory=dict)  # chat id -> time pushed
     term_sent_dc: dict[str, float] = field(default_factory=dict)  # interaction id -> time sent
+    # Where a lookup's time goes: chat id -> when the fake handed it to the bot (getUpdates
+    # returned it), interaction id -> when the fake's gateway write of it finished.
+    term_delivered_tg: dict[int, float] = field(default_factory=dict)
+    term_delivered_dc: dict[str, float] = field(default_factory=dict)
     quiz_clicks: int = 0
     runs_started: int = 0
     runs_finished: int = 0
@@ -161,10 +165,29 @@ async def term_lookup(n: int, dc: FakeDiscord, tg: FakeTelegram, load: Load) -> 
         payload = dc.interaction(2, slash("term", term=query))
         load.term_sent_dc[payload["id"]] = time.monotonic()
         await dc.send_interaction(payload)
+        load.term_delivered_dc[payload["id"]] = time.monotonic()
     else:
         chat = next(TERM_USERS)
         load.term_sent_tg[chat] = time.monotonic()
         await tg.send_text(f"/term {query}", chat_id=chat, user_id=chat)
+
+
+def stamp_deliveries(tg: FakeTelegram, load: Load) -> None:
+    """Record when the fake hands each /term update to the bot (its getUpdates answer), so a
+    lookup's latency splits into before the bot has it and from then to its answer."""
+    serve = tg._m_getUpdates
+
+    async def stamped(params: dict) -> object:
+        result = await serve(params)
+        if isinstance(result, list):
+            now = time.monotonic()
+            for update in result:
+                text = update.get("message", {}).get("text", "")
+                if text.startswith("/term "):
+                    load.term_delivered_tg.setdefault(update["message"]["chat"]["id"], now)
+        return result
+
+    tg._m_getUpdates = stamped  # type: ignore[method-assign]
 
 
 async def quiz_click(message: dict, data: list[str], tg: FakeTelegram, load: Load) -> None:
@@ -210,22 +233,33 @@ async def group_quiz(tg: FakeTelegram) -> tuple[dict, list[str]]:
 
 
 def term_latencies(load: Load, tg: FakeTelegram, dc: FakeDiscord, calls_before: int,
-                   requests_before: int) -> tuple[list[float], list[float]]:
+                   requests_before: int) -> tuple[list[float], list[float], dict[str, list[float]]]:
     """Seconds from each lookup sent to its answer at the fake, on Telegram and on Discord
-    (the answered ones are taken out of `load`: what is left there went unanswered)."""
+    (the answered ones are taken out of `load`: what is left there went unanswered), and the
+    same split at the delivery to the bot: {"tg_before", "tg_after", "dc_before", "dc_after"}."""
     on_tg, on_dc = [], []
+    split: dict[str, list[float]] = {"tg_before": [], "tg_after": [], "dc_before": [], "dc_after": []}
     for call in tg.calls[calls_before:]:
         if call.method == "sendMessage":
-            sent = load.term_sent_tg.pop(int(call.params["chat_id"]), None)
+            chat = int(call.params["chat_id"])
+            sent = load.term_sent_tg.pop(chat, None)
             if sent is not None:
                 on_tg.append(call.at - sent)
+                delivered = load.term_delivered_tg.get(chat)
+                if delivered is not None:
+                    split["tg_before"].append(delivered - sent)
+                    split["tg_after"].append(call.at - delivered)
     for request in dc.requests[requests_before:]:
         parts = request.path.split("/")
         if request.method == "POST" and len(parts) > 4 and parts[3] == "interactions":
             sent = load.term_sent_dc.pop(parts[4], None)
             if sent is not None:
                 on_dc.append(request.at - sent)
-    return on_tg, on_dc
+                delivered = load.term_delivered_dc.get(parts[4])
+                if delivered is not None:
+                    split["dc_before"].append(delivered - sent)
+                    split["dc_after"].append(request.at - delivered)
+    return on_tg, on_dc, split
 
 
 async def has_run(tg: FakeTelegram) -> bool:
@@ -266,6 +300,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     message, buttons = await group_quiz(tg)
 
     load = Load()
+    stamp_deliveries(tg, load)
     calls_before, requests_before = len(tg.calls), len(dc.requests)
     until = time.monotonic() + args.seconds
     loop_until = asyncio.get_running_loop().time() + args.seconds
@@ -295,7 +330,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     peak_rss = rss_of(bot.pid)
     speed_after = python_speed()
 
-    on_tg, on_dc = term_latencies(load, tg, dc, calls_before, requests_before)
+    on_tg, on_dc, split = term_latencies(load, tg, dc, calls_before, requests_before)
     latencies = on_tg + on_dc
     unanswered = len(load.term_sent_tg) + len(load.term_sent_dc)
     recorded = len([c for c in tg.calls[calls_before:] if c.method == "answerCallbackQuery"])
@@ -328,6 +363,17 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
         if values:
             print(f"/term latency on {platform}: p50 {percentile(values, 0.5) * 1000:.2f} ms, "
                   f"p99 {percentile(values, 0.99) * 1000:.2f} ms, max {max(values) * 1000:.2f} ms")
+    ms = {k: [v * 1000 for v in values] for k, values in split.items()}
+    for platform, key, before in (("Telegram", "tg", "waiting for the bot's next getUpdates, or in "
+                                   "the fake's reply to it"),
+                                  ("Discord", "dc", "the fake's gateway write")):
+        if ms[f"{key}_after"]:
+            print(f"/term on {platform}, split where the fake hands it to the bot: before ({before}) "
+                  f"p50 {percentile(ms[f'{key}_before'], 0.5):.2f} ms, p99 "
+                  f"{percentile(ms[f'{key}_before'], 0.99):.2f} ms; after (the bot's work, its "
+                  f"request, and this process's wake-up to stamp it) p50 "
+                  f"{percentile(ms[f'{key}_after'], 0.5):.2f} ms, p99 "
+                  f"{percentile(ms[f'{key}_after'], 0.99):.2f} ms")
     print(f"bot pid {bot.pid}: idle RSS {idle_rss / 2**20:.1f} MiB, after the load "
           f"{peak_rss / 2**20:.1f} MiB; its child processes (sandbox pool), separately:")
     for pid, (size, cmd) in pool.items():
@@ -344,6 +390,10 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
                "<= 10"),
         figure("one_process_term_rate", round(len(latencies) / elapsed, 1), "/s",
                f"== {args.rate:g} (offered)"),
+        *[figure(f"one_process_term_{key}_p99", round(percentile(ms[key], 0.99), 2), "ms",
+                 f"info (/term on {'Telegram' if key[0] == 't' else 'Discord'}, "
+                 f"{'until' if key.endswith('before') else 'from'} the fake hands it to the bot)")
+          for key in ("tg_before", "tg_after", "dc_before", "dc_after") if ms[key]],
         figure("one_process_term_unanswered", unanswered, "lookups", "== 0"),
         figure("one_process_sandbox_running_avg", round(running, 2), "runs",
                f"== {args.runs} (CPU hogs executing)" if with_run else "no CPU hogs"),
