@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ from bot.core.features.daily import DailyScheduler
 from bot.core.services import Services, bank_beside
 from bot.core.types import ChatKind, ChatRef, Command, UserRef
 from bot.storage import Storage
+from tests.adapters.discord.fake_discord import FakeDiscord
+from tests.adapters.telegram.fake_telegram import FakeTelegram
 from tests.storage import pg_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,3 +94,19 @@ def cmd(text: str, *, chat: ChatRef = DM, user: UserRef = ALICE, is_admin: bool 
 
 # The real-sandbox fixtures (tests/sandbox/fixtures.py), shared by tests/sandbox and tests/core.
 pytest_plugins = ("tests.sandbox.fixtures",)
+
+
+# The fake servers for tests that run a real `python -m bot` process (tests/bot_process.py).
+@pytest.fixture
+async def discord() -> AsyncIterator[FakeDiscord]:
+    server = await FakeDiscord().start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def telegram() -> AsyncIterator[FakeTelegram]:
+    server = FakeTelegram()
+    await server.start()
+    yield server
+    await server.close()

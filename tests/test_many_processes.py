@@ -23,20 +23,6 @@ pytestmark = pytest.mark.timeout(120)
 SECRET = "fleet-Secret_1"
 
 
-@pytest.fixture
-async def discord() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.close()
-
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -25,20 +25,6 @@ TELEGRAM_UP = r"telegram: @\w+ is polling"
 pytestmark = pytest.mark.timeout(90)
 
 
-@pytest.fixture
-async def discord() -> AsyncIterator[FakeDiscord]:
-    server = await FakeDiscord().start()
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def telegram() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.close()
-
 
 @pytest.fixture
 async def both(discord: FakeDiscord, telegram: FakeTelegram, tmp_path: Path) -> AsyncIterator[BotProcess]:
