@@ -12,6 +12,7 @@ advisory lock, so processes that start together migrate once.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -27,6 +28,7 @@ from bot.core.ports.storage import (
     CooldownTake,
     DailyMessage,
     DailyTarget,
+    Held,
     LedgerEntry,
     QuizPost,
     QuizRound,
@@ -44,6 +46,9 @@ R = TypeVar("R")
 POSTS_KEPT = 512  # posted questions kept in memory (the latest read): immutable rows
 MIGRATION_LOCK = 0x6173796E63677572  # pg_advisory_lock key: "asyncgur" in ASCII
 HOLD_CLASS = 0x61677572  # first key of `hold`'s locks: "agur"; the second is the name's hash
+# A held lock's connection is asked this often whether it is still there (and given as long to
+# answer): a connection the network cut silently is noticed within twice this.
+HOLD_CHECK_S = 5.0
 POOL_MIN, POOL_MAX = 2, 10
 # Statements kept prepared per connection (asyncpg's default keeps 100). One it has dropped
 # costs a round trip of its own (parse and describe) before it runs again: this store sends
@@ -73,6 +78,22 @@ async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
     call, measured to double a /term's cost on a busy host. This store leaves no session state
     behind (settings are transaction-local, the migration lock is released in `finally`, no
     LISTEN), and asyncpg still rolls back a transaction left open."""
+
+
+async def _watch_lock(conn: asyncpg.Connection, lock: Held) -> None:
+    """Until cancelled: lose `lock` when its connection stops answering. A session that
+    answers holds its advisory locks: no one else can release them."""
+    while not lock.lost.is_set():
+        await asyncio.sleep(HOLD_CHECK_S)
+        try:
+            await conn.fetchval("SELECT 1", timeout=HOLD_CHECK_S)
+        except (asyncpg.InterfaceError, asyncpg.PostgresError, OSError, TimeoutError) as exc:
+            lock.lose(f"the lock's connection stopped answering ({type(exc).__name__})")
+
+
+def _terminate(conn: asyncpg.Connection) -> None:
+    with contextlib.suppress(asyncpg.InterfaceError):  # lost: the pool has taken it back
+        conn.terminate()
 
 
 class _Lane:
@@ -777,25 +798,51 @@ class PostgresStorage:
             " updated_at = excluded.updated_at", name, value, now())
 
     @contextlib.asynccontextmanager
-    async def hold(self, name: str) -> AsyncIterator[bool]:
+    async def hold(self, name: str) -> AsyncIterator[Held]:
         """A session-level advisory lock on one connection kept for the block: a process that
         dies lets go with its connection, so no lease needs renewing. The name is hashed into
-        the two-key form, a space apart from the migration lock's one key."""
+        the two-key form, a space apart from the migration lock's one key.
+
+        The lock lives and dies with that connection, so while the block runs it is watched:
+        asyncpg's termination listener fires the moment the server ends the session (a restart,
+        pg_terminate_backend, a reset socket), and a cheap query every HOLD_CHECK_S catches a
+        connection that went silent (a cut network: the server frees the lock when it notices).
+        Either way the `Held` is lost, and the connection never serves anyone again."""
         async with self._pool.acquire() as conn:
-            held = await conn.fetchval("SELECT pg_try_advisory_lock($1, hashtext($2))",
-                                       HOLD_CLASS, name)
+            lock = Held(bool(await conn.fetchval("SELECT pg_try_advisory_lock($1, hashtext($2))",
+                                                 HOLD_CLASS, name)))
+            if not lock:
+                yield lock
+                return
+
+            def ended(_: object) -> None:
+                lock.lose("the database ended the lock's connection")
+
+            conn.add_termination_listener(ended)
+            watch = asyncio.create_task(_watch_lock(conn, lock), name=f"storage:hold:{name}")
             try:
-                yield held
+                yield lock
             finally:
-                if held:
+                watch.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await watch
+                with contextlib.suppress(asyncpg.InterfaceError):  # the pool took a lost one
+                    conn.remove_termination_listener(ended)
+                if not lock.lost.is_set():
+                    # The pool resets no session state: a connection that may still hold the
+                    # lock must never serve anyone again (closing it lets go of the lock).
                     try:
                         await conn.execute("SELECT pg_advisory_unlock($1, hashtext($2))",
                                            HOLD_CLASS, name)
+                    except Exception:
+                        log.debug("storage: lock %s let go by closing its connection", name,
+                                  exc_info=True)
+                        _terminate(conn)
                     except BaseException:
-                        # The pool resets no session state: a connection that may still hold
-                        # the lock must never serve anyone again.
-                        conn.terminate()
+                        _terminate(conn)
                         raise
+                else:
+                    _terminate(conn)
 
     # -- /run's kept code --------------------------------------------------------------------
 

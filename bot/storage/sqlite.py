@@ -30,6 +30,7 @@ from bot.core.ports.storage import (
     CooldownTake,
     DailyMessage,
     DailyTarget,
+    Held,
     LedgerEntry,
     QuizPost,
     QuizRound,
@@ -883,9 +884,10 @@ class Storage(SnippetRows, ChallengeSQL):
             " updated_at = excluded.updated_at", (name, value, _now()))
 
     @contextlib.asynccontextmanager
-    async def hold(self, name: str) -> AsyncIterator[bool]:
-        """Always held: the file's lock already makes this the only process on the database."""
-        yield True
+    async def hold(self, name: str) -> AsyncIterator[Held]:
+        """Always held, never lost: the file's lock already makes this the only process on the
+        database."""
+        yield Held(True)
 
 
 def _split_sql(script: str) -> list[str]:

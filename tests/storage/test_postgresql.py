@@ -3,11 +3,13 @@ through one process holds in the next command of another, every port method is t
 
 import asyncio
 import inspect
+import os
+import signal
 
 import asyncpg
 import pytest
 
-from bot.storage import Storage, StorageUnavailable
+from bot.storage import Storage, StorageUnavailable, postgresql
 from bot.storage._common import SEEN_WRITE_AFTER_S, migrations
 from bot.storage.postgresql import HOLD_CLASS, PostgresStorage, redacted
 
@@ -193,6 +195,64 @@ async def test_a_lock_is_held_by_one_process_until_it_lets_go_or_dies(pg_url: st
             await asyncio.sleep(0.1)
         assert held
     finally:
+        await asyncio.gather(one.close(), two.close())
+
+
+async def holder_pid(pg_url: str, name: str) -> int:
+    """The server process (backend) whose session holds the lock `name`."""
+    conn = await asyncpg.connect(pg_url)
+    try:
+        return await conn.fetchval(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND classid = $1::bigint::oid AND objid = hashtext($2)::oid AND objsubid = 2",
+            HOLD_CLASS, name)
+    finally:
+        await conn.close()
+
+
+async def test_a_lock_whose_connection_the_database_ends_is_lost_at_once(pg_url: str):
+    """pg_terminate_backend on the holder's session: the holder learns at once that it no
+    longer holds the lock (its block goes on, told), another process takes it, and the block
+    ends without an error."""
+    one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
+    try:
+        async with one.hold("telegram-polling:42") as held:
+            assert held and not held.lost.is_set()
+            pid = await holder_pid(pg_url, "telegram-polling:42")
+            assert await two._pool.fetchval("SELECT pg_terminate_backend($1)", pid)
+            await asyncio.wait_for(held.lost.wait(), 5)
+            assert not held and "ended the lock's connection" in (held.why or "")
+            async with two.hold("telegram-polling:42") as taken:
+                assert taken
+        async with one.hold("telegram-polling:42") as again:  # a fresh connection of the pool
+            assert again
+    finally:
+        await asyncio.gather(one.close(), two.close())
+
+
+async def test_a_lock_whose_connection_stops_answering_is_lost(pg_url: str, monkeypatch):
+    """A connection that goes silent (its server process stopped, as a cut network looks) is
+    noticed by the periodic check; the lock is free for others once the server lets go."""
+    monkeypatch.setattr(postgresql, "HOLD_CHECK_S", 0.3)
+    one, two = await PostgresStorage.open(pg_url), await PostgresStorage.open(pg_url)
+    pid = None
+    try:
+        async with one.hold("rounds") as held:
+            pid = await holder_pid(pg_url, "rounds")
+            os.kill(pid, signal.SIGSTOP)
+            await asyncio.wait_for(held.lost.wait(), 5)
+            assert not held and "stopped answering" in (held.why or "")
+            os.kill(pid, signal.SIGCONT)
+            pid = None
+        for _ in range(50):  # the server notices the closed socket within moments
+            async with two.hold("rounds") as taken:
+                if taken:
+                    break
+            await asyncio.sleep(0.1)
+        assert taken
+    finally:
+        if pid is not None:
+            os.kill(pid, signal.SIGCONT)
         await asyncio.gather(one.close(), two.close())
 
 

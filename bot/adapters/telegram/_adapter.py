@@ -10,6 +10,7 @@ goes through PTB's AIORateLimiter, which also retries a RetryAfter.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import hmac
 import html
@@ -64,6 +65,7 @@ from bot.core.app import Core, TargetGone
 from bot.core.clock import iso
 from bot.core.features.term import card_reply
 from bot.core.i18n import t
+from bot.core.ports.storage import Held
 from bot.core.types import (
     Button,
     ChatKind,
@@ -86,6 +88,8 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 # Chat administrators are looked up once per chat and remembered this long.
 ADMIN_TTL = 300.0
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# A poller that lost its lock over the bot's processes asks for it again this often.
+RETAKE_S = 5.0
 
 
 class TelegramAdapter:
@@ -106,6 +110,7 @@ class TelegramAdapter:
         self._inflight: set[asyncio.Task] = set()
         self._no_polls: set[int] = set()  # chats that refused a poll (channels): buttons there
         self.ready = asyncio.Event()  # set while updates are being received
+        self.retake_s = RETAKE_S
         core.register_deliverer("telegram", self)
 
     # -- lifecycle ---------------------------------------------------------------------------
@@ -188,27 +193,63 @@ class TelegramAdapter:
     async def _poll(self, app: Application) -> None:
         """Long polling, in one process per bot: Telegram hands each update to one getUpdates,
         so a second poller would fight the first (409 Conflict) and both would lose updates.
-        Through a database that several processes share, the second is refused at once."""
+        Through a database that several processes share, the second is refused at once.
+
+        The lock can be lost while polling (the database ended its connection): polling stops
+        then, since another process may take the lock and start, and this process asks for the
+        lock again every RETAKE_S, polling again once it holds it. Meanwhile it still sends
+        (daily posts, rounds): only receiving is one process's."""
+        platform = self.core.services.platform
+        name = f"telegram-polling:{app.bot.id}"
+        first = True
+        while True:
+            async with contextlib.AsyncExitStack() as stack:
+                try:
+                    lock = await stack.enter_async_context(platform.hold(name))
+                except Exception as exc:
+                    if first:  # the database is down at start: the host retries the adapter
+                        raise
+                    log.debug("telegram: cannot ask for the polling lock yet (%s)", exc)
+                    lock = None
+                if lock is not None and not lock and first:
+                    raise AdapterFatal(
+                        f"another bot process is already polling @{self.username} with this"
+                        " token; run one poller, or TELEGRAM__MODE=webhook for many processes")
+                first = False
+                if lock:
+                    await self._poll_holding(app, lock)
+            await asyncio.sleep(self.retake_s)
+
+    async def _poll_holding(self, app: Application, lock: Held) -> None:
+        """Poll until the lock is lost (then stop polling and return) or PTB's polling gives
+        up by itself (a revoked token: raise, and the host decides)."""
         assert app.updater is not None
-        async with self.core.services.platform.hold(f"telegram-polling:{app.bot.id}") as mine:
-            if not mine:
-                raise AdapterFatal(
-                    f"another bot process is already polling @{self.username} with this token;"
-                    " run one poller, or TELEGRAM__MODE=webhook for many processes")
-            before = _poller_tasks()
-            await app.updater.start_polling(timeout=self.settings.poll_timeout,
-                                            allowed_updates=ALLOWED_UPDATES)
-            self.ready.set()
-            log.info("telegram: @%s is polling", self.username)
-            # Serve until cancelled. PTB's polling task ends by itself only when it gives up (a
-            # revoked token): then this adapter ends too, and the host decides.
-            pollers = _poller_tasks() - before
-            await asyncio.wait(pollers) if pollers else await asyncio.Event().wait()
-            failed = next((p.exception() for p in pollers
-                           if not p.cancelled() and p.exception()), None)
-            if isinstance(failed, InvalidToken):
-                raise InvalidToken("rejected while polling")
-            raise RuntimeError(f"Telegram polling stopped: {type(failed).__name__}")
+        before = _poller_tasks()
+        await app.updater.start_polling(timeout=self.settings.poll_timeout,
+                                        allowed_updates=ALLOWED_UPDATES)
+        self.ready.set()
+        log.info("telegram: @%s is polling", self.username)
+        pollers = _poller_tasks() - before
+        lost = asyncio.create_task(lock.lost.wait(), name="telegram:polling-lock")
+        try:
+            await asyncio.wait({*pollers, lost}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+        if lock.lost.is_set():
+            self.ready.clear()
+            log.warning("telegram: stopped polling @%s: its lock over the bot's processes was"
+                        " lost (%s); another process may poll now, this one takes the lock back"
+                        " when it is free", self.username, lock.why)
+            try:
+                await app.updater.stop()
+            except TelegramError:  # stopping re-raises a dead poller's error
+                pass
+            return
+        failed = next((p.exception() for p in pollers if not p.cancelled() and p.exception()),
+                      None)
+        if isinstance(failed, InvalidToken):
+            raise InvalidToken("rejected while polling")
+        raise RuntimeError(f"Telegram polling stopped: {type(failed).__name__}")
 
     async def _serve_webhook(self, app: Application) -> None:
         """Receive updates on TELEGRAM__WEBHOOK_LISTEN:PORT, as any number of processes behind

@@ -10,7 +10,8 @@ recorded by `/answer` as they come, so no answer depends on the runner.
 
 With many bot processes on one database, one pass at a time steps the rounds (a lock over
 every process, `PlatformState.hold`): two passes at once would reveal and ask each question
-twice. The others try again a moment later, so a process that dies hands the rounds on.
+twice. The others try again a moment later, so a process that dies hands the rounds on. A pass
+whose lock is lost meanwhile (its database connection ended) starts no further step.
 
 Time comes from the clock port, so tests drive rounds with a fake clock.
 """
@@ -38,7 +39,7 @@ from bot.core.features._questions import (
 )
 from bot.core.i18n import t
 from bot.core.ports.delivery import TargetGone
-from bot.core.ports.storage import BoardRow, QuizRound
+from bot.core.ports.storage import BoardRow, Held, QuizRound
 from bot.core.router import Context
 from bot.core.types import ChatKind, ChatRef, Lang, Paragraph, Reply, Span, Style
 
@@ -90,13 +91,18 @@ class RoundRunner:
     async def one_pass(self) -> float:
         """A tick, if no other process is stepping the rounds right now."""
         async with self.core.services.platform.hold(self.name) as mine:
-            return await self.tick() if mine else HELD_ELSEWHERE_S
+            return await self.tick(mine) if mine else HELD_ELSEWHERE_S
 
-    async def tick(self) -> float:
-        """Do every due step; the seconds until the next one."""
+    async def tick(self, lock: Held | None = None) -> float:
+        """Do every due step; the seconds until the next one. With `lock` (the pass's lock over
+        every process), no step starts once it is lost: another process may be stepping."""
         store = self.core.services.quiz
         clock = self.core.services.clock
         for rnd in await store.rounds_running():
+            if lock is not None and not lock:
+                log.warning("rounds: the lock over the bot's processes was lost (%s); this pass"
+                            " stops", lock.why)
+                return HELD_ELSEWHERE_S
             now = clock.now()
             fresh = rnd.id not in self._resumed  # first seen by this process: maybe stale
             self._resumed.add(rnd.id)

@@ -7,6 +7,7 @@ method must be seen by every later read through another.
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -480,6 +481,31 @@ class ChallengeStore(Protocol):
         """Top solvers of challenges first solved in this chat (all time, or since an instant)."""
 
 
+class Held:
+    """What `PlatformState.hold` gives its block: true while this process holds the lock.
+
+    A lock kept on a database connection goes with that connection (the server restarted, an
+    administrator ended the session, the network cut it), and another process may then take
+    it. The store says so with `lose`: from then on this is false and `lost` is set, so a
+    holder doing what only one process may do (polling Telegram) stops, and a holder working
+    in steps checks it before each step."""
+
+    __slots__ = ("_held", "lost", "why")
+
+    def __init__(self, held: bool) -> None:
+        self._held = held
+        self.lost = asyncio.Event()
+        self.why: str | None = None  # why it was lost, for the log
+
+    def __bool__(self) -> bool:
+        return self._held and not self.lost.is_set()
+
+    def lose(self, why: str) -> None:
+        if self._held and not self.lost.is_set():
+            self.why = why
+            self.lost.set()
+
+
 class PlatformState(Protocol):
     """What adapters keep between runs (Discord's command-sync hashes, Telegram's profile
     hashes and poll ids) and the locks they share between processes."""
@@ -511,10 +537,11 @@ class PlatformState(Protocol):
 
     async def set_platform_value(self, name: str, value: str) -> None: ...
 
-    def hold(self, name: str) -> AbstractAsyncContextManager[bool]:
+    def hold(self, name: str) -> AbstractAsyncContextManager[Held]:
         """A lock over every process of the bot, held while the block runs (Telegram polling:
-        one poller per bot). The block gets True when this process holds it, False at once
-        when another one does; a process that dies lets go."""
+        one poller per bot). The block gets a `Held` that is true when this process holds it,
+        false at once when another one does; a process that dies lets go. A lock can be lost
+        while the block runs (see `Held`): the block learns it from `Held.lost`."""
 
 
 class LimitStore(Protocol):

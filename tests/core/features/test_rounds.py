@@ -266,6 +266,39 @@ async def test_one_process_at_a_time_steps_the_rounds(library, pg, clock):
         await storage.close()
 
 
+async def test_a_pass_whose_lock_was_lost_starts_no_step(library, pg, clock):
+    """The database ended the pass's lock connection (pg_terminate_backend): another process
+    may be stepping now, so this pass asks nothing; the next pass, holding the lock again,
+    asks the question."""
+    import asyncpg
+
+    from bot.storage.postgresql import HOLD_CLASS, PostgresStorage
+
+    url = await pg.fresh_url()
+    storage = await PostgresStorage.open(url)
+    admin = await asyncpg.connect(url)
+    try:
+        core = make_core(library, storage, clock=clock)
+        chan = Channel()
+        core.register_deliverer("test", chan)
+        runner = runner_of(core)
+        await replies(core, "/quiz round 3", GROUP)
+        async with storage.hold(RoundRunner.name) as lock:
+            assert lock
+            await admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND classid = $1::bigint::oid AND objid = hashtext($2)::oid",
+                HOLD_CLASS, RoundRunner.name)
+            await asyncio.wait_for(lock.lost.wait(), 5)
+            assert await runner.tick(lock) == HELD_ELSEWHERE_S
+            assert chan.questions() == []
+        assert await runner.one_pass() == ROUND_SECONDS + GRACE_S
+        assert len(chan.questions()) == 1
+    finally:
+        await admin.close()
+        await storage.close()
+
+
 async def _used_the_whole_sheet(core, user=ALICE) -> None:
     """`user` asks for every sheet question once in private: the least used are level 2's now."""
     sheet = {c.id for c in core.library.curriculum}
