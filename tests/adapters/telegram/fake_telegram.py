@@ -74,6 +74,7 @@ class FakeTelegram:
                          "username": username, "can_join_groups": True,
                          "can_read_all_group_messages": False, "supports_inline_queries": True}
         self.calls: list[Call] = []
+        self.get_updates: list[tuple[str, float]] = []  # (client, when) of each getUpdates
         self.admins: dict[int, set[int]] = {}  # chat id -> admin user ids
         self.chat_types: dict[int, str] = {}
         self.never_started: set[int] = set()  # users who never opened a private chat with the bot
@@ -98,6 +99,8 @@ class FakeTelegram:
     async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        # The same API under a client's own prefix (`base_url_for`): tells bots apart.
+        app.router.add_route("*", "/{client}/bot{token}/{method}", self._handle)
         app.router.add_post("/_push", self._push_http)
         app.router.add_get("/_calls", self._calls_http)
         self._runner = web.AppRunner(app, access_log=None)
@@ -110,6 +113,15 @@ class FakeTelegram:
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/bot"
+
+    def base_url_for(self, client: str) -> str:
+        """A base URL that reaches this fake as `client`: its getUpdates are told apart in
+        `get_updates` (bots of one token in one test)."""
+        return f"http://127.0.0.1:{self.port}/{client}/bot"
+
+    def polls_by(self, client: str = "") -> list[float]:
+        """When `client` (by its base URL; "" the default one) called getUpdates."""
+        return [at for who, at in self.get_updates if who == client]
 
     async def close(self) -> None:
         if self._runner is not None:
@@ -139,6 +151,8 @@ class FakeTelegram:
             return web.json_response(body, status=status)
         if method != "getUpdates":
             await self._record(Call(method, params))
+        else:  # kept apart: a poller calls it all the time
+            self.get_updates.append((request.match_info.get("client", ""), time.monotonic()))
         handler = getattr(self, "_m_" + method, None)
         if handler is None:
             return web.json_response({"ok": False, "error_code": 404,

@@ -12,16 +12,18 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
+import asyncpg
 import pytest
 
 from bot.adapters.base import AdapterFatal
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
 from bot.core.content import Library
+from bot.settings import TelegramSettings
 from bot.storage import Storage
-from bot.storage.postgresql import PostgresStorage
+from bot.storage.postgresql import HOLD_CLASS, PostgresStorage
 from tests.adapters.telegram.conftest import running, settings_for
-from tests.adapters.telegram.fake_telegram import FakeTelegram
+from tests.adapters.telegram.fake_telegram import BOT_ID, FakeTelegram
 from tests.conftest import make_core
 from tests.storage import pg_server
 
@@ -42,6 +44,15 @@ async def processes(library: Library, url: str, count: int) -> AsyncIterator[lis
         yield [make_core(library, store) for store in stores]
     finally:
         await asyncio.gather(*(store.close() for store in stores))
+
+
+async def until(check, within: float = 10.0) -> None:
+    """Wait until `check()` is true (it is read every 50 ms), or fail after `within` s."""
+    for _ in range(int(within / 0.05)):
+        if check():
+            return
+        await asyncio.sleep(0.05)
+    assert check(), f"not within {within} s"
 
 
 def webhook(fake: FakeTelegram, port: int, *, public: str | None = None,
@@ -137,6 +148,55 @@ async def test_a_second_poller_of_the_bot_is_refused_with_a_clear_message(
         async with running(TelegramAdapter(settings_for(fake), cores[1])):
             await fake.send_text("/term await", chat_id=7)
             await fake.wait_for("sendMessage", lambda c: c.params["chat_id"] == "7")
+
+
+async def test_a_poller_whose_lock_is_lost_stops_and_resumes_when_it_is_free(
+        fake: FakeTelegram, library: Library, pg: pg_server.PgServer):
+    """The database ends the poller's lock connection (pg_terminate_backend): it stops polling
+    but keeps running, and takes the lock back when it is free. When a second process took
+    the lock meanwhile, it polls and the first stays off (the fake sees no getUpdates from
+    it); when the second stops, the first polls again."""
+    url = await pg.fresh_url()
+
+    def at(client: str) -> TelegramSettings:
+        return settings_for(fake).model_copy(update={"base_url": fake.base_url_for(client)})
+
+    async def end_the_lock_connection() -> None:
+        assert await admin.fetchval(
+            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            " AND classid = $1::bigint::oid AND objid = hashtext($2)::oid",
+            HOLD_CLASS, f"telegram-polling:{BOT_ID}")
+        await until(lambda: not first.ready.is_set())
+
+    admin = await asyncpg.connect(url)
+    try:
+        async with processes(library, url, 2) as cores:
+            first = TelegramAdapter(at("one"), cores[0])
+            first.retake_s = 0.3
+            async with running(first) as first_task:
+                await until(lambda: fake.polls_by("one"))
+                await end_the_lock_connection()  # nobody else polls: it takes the lock back
+                await asyncio.wait_for(first.ready.wait(), 10)
+                await fake.send_text("/term await", chat_id=6)
+                await fake.wait_for("sendMessage", lambda c: c.params["chat_id"] == "6")
+
+                first.retake_s = 3.0  # time for a second process to start meanwhile
+                await end_the_lock_connection()
+                async with running(TelegramAdapter(at("two"), cores[1])):
+                    await until(lambda: fake.polls_by("two"))
+                    await asyncio.sleep(2.5)  # past a long poll under way (poll_timeout 1 s)
+                    stopped = len(fake.polls_by("one"))
+                    await fake.send_text("/term await", chat_id=7)
+                    await fake.wait_for("sendMessage", lambda c: c.params["chat_id"] == "7")
+                    await asyncio.sleep(3.5)  # the first asks for the lock meanwhile, refused
+                    assert len(fake.polls_by("one")) == stopped and not first.ready.is_set()
+                assert not first_task.done()  # it kept running, off polling
+                await asyncio.wait_for(first.ready.wait(), 10)
+                await fake.send_text("/term await", chat_id=8)
+                await fake.wait_for("sendMessage", lambda c: c.params["chat_id"] == "8")
+                assert len(fake.polls_by("one")) > stopped
+    finally:
+        await admin.close()
 
 
 async def test_a_poller_on_sqlite_is_not_held_back(fake: FakeTelegram, library: Library,
