@@ -18,6 +18,7 @@ from typing import cast
 
 from bot.core.content import Library
 from bot.core.events import AnswerHooks, SubmissionHooks
+from bot.core.fleet import Fleet
 from bot.core.i18n import t
 from bot.core.monitor import Runtime
 from bot.core.ports.delivery import Deliverer, TargetGone
@@ -50,6 +51,9 @@ class Core:
         self.turns = Turns()
         self.answers = AnswerHooks()  # /answer publishes, practice subscribes
         self.submissions = SubmissionHooks()  # /submit publishes, practice subscribes
+        # The live processes sharing the bot's tokens: the daily scheduler's heartbeat counts
+        # them, the per-token limiters (its pacer, adapters' rate limiters) split by it.
+        self.fleet = Fleet()
         self._background: list[BackgroundService] = []
         from bot.core import features
 

@@ -4,7 +4,8 @@
 starts it, starts PTB's updater polling (one process per bot) or this adapter's own webhook
 server (any number of processes), waits until cancelled and undoes each step in reverse.
 Updates are processed concurrently, so one long run never stalls another user; every request
-goes through PTB's AIORateLimiter, which also retries a RetryAfter.
+goes through PTB's AIORateLimiter, which also retries a RetryAfter, with its overall ceiling
+shared by every process of the bot (`_limiter`).
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from bot.adapters.base import AdapterFatal, Refused
 from bot.adapters.memo import ReplyMemo
 from bot.adapters.telegram import _profile
 from bot.adapters.telegram._answer import ChatAnswer, answer_query
+from bot.adapters.telegram._limiter import FleetRateLimiter
 from bot.adapters.telegram._render import keyboard, render_chunks, tg_len
 from bot.adapters.telegram._request import AiohttpRequest
 from bot.core.app import Core, TargetGone
@@ -118,11 +120,14 @@ class TelegramAdapter:
     def build(self) -> Application:
         s = self.settings
         assert s.token is not None
-        limiter = AIORateLimiter(
-            overall_max_rate=s.rate_overall, overall_time_period=s.rate_overall_period,
-            group_max_rate=s.rate_group, group_time_period=s.rate_group_period,
-            max_retries=s.max_retries,
-        )
+        # The overall ceiling is per bot token: with several processes, each keeps to its share.
+        limiter = FleetRateLimiter(
+            AIORateLimiter(
+                overall_max_rate=s.rate_overall, overall_time_period=s.rate_overall_period,
+                group_max_rate=s.rate_group, group_time_period=s.rate_group_period,
+                max_retries=s.max_retries),
+            self.core.fleet, overall_max_rate=s.rate_overall,
+            overall_time_period=s.rate_overall_period)
         app = (
             ApplicationBuilder()
             .token(s.token.get_secret_value())

@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -18,13 +19,15 @@ import pytest
 from bot.adapters.base import AdapterFatal
 from bot.adapters.telegram import TelegramAdapter
 from bot.core.app import Core
+from bot.core.clock import iso
 from bot.core.content import Library
+from bot.core.services import DailyPace
 from bot.settings import TelegramSettings
 from bot.storage import Storage
 from bot.storage.postgresql import HOLD_CLASS, PostgresStorage
 from tests.adapters.telegram.conftest import running, settings_for
 from tests.adapters.telegram.fake_telegram import BOT_ID, FakeTelegram
-from tests.conftest import make_core
+from tests.conftest import daily_of, make_core
 from tests.storage import pg_server
 
 SECRET = "s3cret-Fleet_1"
@@ -37,11 +40,12 @@ def free_port() -> int:
 
 
 @contextlib.asynccontextmanager
-async def processes(library: Library, url: str, count: int) -> AsyncIterator[list[Core]]:
+async def processes(library: Library, url: str, count: int, **services: object
+                    ) -> AsyncIterator[list[Core]]:
     """`count` cores, each with its own pool on the one PostgreSQL database (as processes)."""
     stores = [await PostgresStorage.open(url) for _ in range(count)]
     try:
-        yield [make_core(library, store) for store in stores]
+        yield [make_core(library, store, **services) for store in stores]
     finally:
         await asyncio.gather(*(store.close() for store in stores))
 
@@ -56,10 +60,11 @@ async def until(check, within: float = 10.0) -> None:
 
 
 def webhook(fake: FakeTelegram, port: int, *, public: str | None = None,
-            secret: str | None = SECRET):
+            secret: str | None = SECRET, **extra: object):
     """Webhook settings: listening on `port`, with the load balancer's public URL."""
     return settings_for(fake, mode="webhook", webhook_listen="127.0.0.1", webhook_port=port,
-                        webhook_url=public or f"http://127.0.0.1:{port}/tg", webhook_secret=secret)
+                        webhook_url=public or f"http://127.0.0.1:{port}/tg", webhook_secret=secret,
+                        **extra)
 
 
 async def test_the_webhook_refuses_a_missing_or_wrong_secret(fake: FakeTelegram, core: Core):
@@ -197,6 +202,85 @@ async def test_a_poller_whose_lock_is_lost_stops_and_resumes_when_it_is_free(
                 assert len(fake.polls_by("one")) > stopped
     finally:
         await admin.close()
+
+
+CEILING = 20.0  # TELEGRAM__RATE_OVERALL in the ceiling tests, messages per second
+REPLIES = 40  # commands each process answers
+TARGETS = 10  # daily posts (a recap and a question each), split by the fan-out
+
+
+async def send_under_load(fake: FakeTelegram, library: Library, url: str, count: int
+                          ) -> list[float]:
+    """`count` processes in webhook mode, each with its daily scheduler (whose heartbeat counts
+    the live processes), answer REPLIES commands each while fanning out TARGETS daily posts
+    together; when each message to a chat reached the fake Telegram."""
+    ports = [free_port() for _ in range(count)]
+    pace = DailyPace(concurrency=4, rate_per_second=CEILING, lease_seconds=1.5)
+    async with processes(library, url, count, daily_pace=pace) as cores, \
+            contextlib.AsyncExitStack() as stack:
+        for port, core in zip(ports, cores, strict=True):
+            await stack.enter_async_context(running(TelegramAdapter(webhook(
+                fake, port, public="https://bot.example.org/tg", rate_overall=CEILING), core)))
+        schedulers = [daily_of(core) for core in cores]
+        async with asyncio.TaskGroup() as tg:
+            tasks = [tg.create_task(s.run()) for s in schedulers]
+            await until(lambda: all(core.fleet.live == count for core in cores))
+            start = len(fake.calls)
+            now = datetime.now(UTC)
+            for i in range(TARGETS):
+                chat = -1_000_000_000_000 - i
+                await cores[0].services.daily.daily_set(
+                    chat_key=f"telegram:{chat}", platform="telegram", chat_id=str(chat),
+                    chat_kind="group", at_time=f"{now:%H:%M}", tz="UTC",
+                    next_day=now.date().isoformat(), next_due=iso(now), now=iso(now))
+            for scheduler in schedulers:
+                scheduler.wake()
+            await asyncio.gather(*(
+                fake.deliver(fake.text_update("/term await", chat_id=1000 + n * REPLIES + i),
+                             f"http://127.0.0.1:{port}/tg")
+                for n, port in enumerate(ports) for i in range(REPLIES)))
+            daily = cores[0].services.daily
+
+            async def done() -> bool:
+                replies = [c for c in fake.calls[start:] if c.method == "sendMessage"
+                           and int(c.params["chat_id"]) >= 1000]
+                return (len(replies) == count * REPLIES
+                        and (await daily.daily_ledger_counts()).get("sent") == TARGETS)
+
+            for _ in range(600):
+                if await done():
+                    break
+                await asyncio.sleep(0.1)
+            assert await done(), "not everything was sent within 60 s"
+            for task in tasks:
+                task.cancel()
+    # Every request to a chat counts against Telegram's limit (and PTB's limiter counts them).
+    return sorted(c.at for c in fake.calls[start:] if "chat_id" in c.params)
+
+
+def steady_rate(times: list[float]) -> float:
+    """Messages per second past the burst a full bucket allows (the fleet's, like one process's
+    at the full ceiling: CEILING at once): a token bucket never exceeds it over any stretch."""
+    return (len(times) - CEILING) / (times[-1] - times[0])
+
+
+async def test_processes_together_keep_to_the_tokens_ceiling(
+        fake: FakeTelegram, library: Library, pg: pg_server.PgServer):
+    """Two processes answering commands and fanning out daily posts at once: every message to
+    a chat, replies and daily posts together, keeps the whole fleet within the bot token's
+    ceiling (each process sends at its share, the ceiling divided by the live processes)."""
+    times = await send_under_load(fake, library, await pg.fresh_url(), 2)
+    assert len(times) >= 2 * REPLIES + 2 * TARGETS
+    assert steady_rate(times) <= CEILING * 1.15, (len(times), times[-1] - times[0])
+
+
+async def test_one_process_uses_the_whole_ceiling(
+        fake: FakeTelegram, library: Library, pg: pg_server.PgServer):
+    """Alone, a process sends at the full ceiling, not a share of it."""
+    times = await send_under_load(fake, library, await pg.fresh_url(), 1)
+    assert len(times) >= REPLIES + 2 * TARGETS
+    assert CEILING * 0.6 <= steady_rate(times) <= CEILING * 1.15, (len(times),
+                                                                   times[-1] - times[0])
 
 
 async def test_a_poller_on_sqlite_is_not_held_back(fake: FakeTelegram, library: Library,

@@ -123,8 +123,7 @@ class DailyScheduler:
         self.concurrency = max(1, pace.concurrency)
         self.rate_per_second = max(0.1, pace.rate_per_second)  # the whole fleet's ceiling
         self.lease = timedelta(seconds=pace.lease_seconds)
-        self.live = 1  # processes sharing the ceiling, as of the last heartbeat
-        self.pacer = Pacer(self.rate_per_second)
+        self.pacer = Pacer(core.fleet.share(self.rate_per_second))
         self._wake = asyncio.Event()
         self.max_sleep = MAX_SLEEP
         self.in_flight = 0  # sends started and not finished
@@ -137,7 +136,12 @@ class DailyScheduler:
         self.rate_per_second = max(0.1, rate_per_second)
         if lease_seconds is not None:
             self.lease = timedelta(seconds=lease_seconds)
-        self.pacer.rate = self.rate_per_second / self.live
+        self.pacer.rate = self.core.fleet.share(self.rate_per_second)
+
+    @property
+    def live(self) -> int:
+        """Processes sharing the ceiling, as of the last heartbeat (the core's `Fleet`)."""
+        return self.core.fleet.live
 
     @property
     def clock(self) -> Clock:
@@ -152,7 +156,8 @@ class DailyScheduler:
         self._wake.set()
 
     # The rate ceiling is per bot token, not per process. It is split evenly between the live
-    # processes (each heartbeat counts them) rather than drawn from a token bucket in the
+    # processes (each heartbeat counts them into the core's `Fleet`, which the adapters' rate
+    # limiters split their ceilings by too) rather than drawn from a token bucket in the
     # database: a bucket would cost a database round trip per message (or bursts, if drawn in
     # chunks), while the split costs nothing per send, and every process takes its share of
     # targets at its own pace, so the shares stay fair. Safe on both edges: a process that
@@ -163,8 +168,8 @@ class DailyScheduler:
         now = self.clock.now()
         live = await self.core.services.daily.daily_heartbeat(self.instance, iso(now),
                                                               iso(now + self.lease))
-        self.live = max(1, live)
-        self.pacer.rate = self.rate_per_second / self.live
+        self.core.fleet.update(live)
+        self.pacer.rate = self.core.fleet.share(self.rate_per_second)
         return self.live
 
     async def _beat_forever(self) -> None:
