@@ -2,7 +2,8 @@
 PostgreSQL, against the fake Telegram and Discord servers this test starts. Two webhook
 processes set the webhook once, each answers what reaches it, Discord's shards split between
 them, one user's /run cooldown holds across them, and nothing goes to SQLite; a second poller
-of one bot refuses to start with a clear line."""
+of one bot refuses to start with a clear line; a poller whose lock the database drops stops
+polling, says so, and polls again once it holds the lock."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
+from bot.storage.postgresql import HOLD_CLASS
 from tests.adapters.discord.fake_discord import FakeDiscord
-from tests.adapters.telegram.fake_telegram import FakeTelegram
+from tests.adapters.telegram.fake_telegram import BOT_ID, FakeTelegram
 from tests.bot_process import BotProcess, bot_env, bot_process
 from tests.storage import pg_server
 
@@ -93,3 +96,34 @@ async def test_a_second_poller_of_one_bot_refuses_to_start(
             assert await asyncio.wait_for(second.proc.wait(), 15) == 1
         await telegram.send_text("/term await")
         await telegram.wait_for("sendMessage", within=15)
+
+
+async def test_a_poller_whose_lock_the_database_drops_stops_polling_and_takes_it_back(
+        telegram: FakeTelegram, pg: pg_server.PgServer, tmp_path: Path):
+    """The database ends the connection holding the polling lock (pg_terminate_backend): the
+    process says so in one line and stops polling, not the process (its other work goes on);
+    with no other poller, it takes the lock back and polls again."""
+    url = await pg.fresh_url()
+    env = bot_env(None, telegram, tmp_path, STORAGE__URL=url,
+                  TELEGRAM__BASE_URL=telegram.base_url_for("one"), TELEGRAM__POLL_TIMEOUT="1")
+    admin = await asyncpg.connect(url)
+    try:
+        async with bot_process(env, tmp_path) as bot:
+            await bot.wait_line(r"telegram: @\w+ is polling")
+            assert await admin.fetchval(
+                "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+                " AND classid = $1::bigint::oid AND objid = hashtext($2)::oid",
+                HOLD_CLASS, f"telegram-polling:{BOT_ID}")
+            stopped = await bot.wait_line(r"telegram: stopped polling @\w+: its lock over the"
+                                          r" bot's processes was lost")
+            await asyncio.sleep(2)  # past the long poll under way (1 s)
+            polls = len(telegram.polls_by("one"))
+            await asyncio.sleep(2)  # within the 5 s before it asks for the lock again
+            assert len(telegram.polls_by("one")) == polls
+            assert bot.proc.returncode is None
+            await bot.wait_line(r"telegram: @\w+ is polling",
+                                after=bot.lines.index(stopped.string))
+            await telegram.send_text("/term await")
+            await telegram.wait_for("sendMessage", within=15)
+    finally:
+        await admin.close()
