@@ -84,7 +84,8 @@ class TelegramSettings(BaseModel):
     base_url: str = "https://api.telegram.org/bot"
     base_file_url: str = "https://api.telegram.org/file/bot"
     # Flood limits for PTB's AIORateLimiter; Telegram's published defaults (30 messages/s
-    # overall, 20/min per group). A local Bot API server or a benchmark may raise them.
+    # overall, 20/min per group). A local Bot API server or a benchmark may raise them. The
+    # overall one is per bot token: processes sharing a database each keep to their share.
     rate_overall: float = Field(30, ge=0, description="messages per rate_overall_period; 0 = off")
     rate_overall_period: float = Field(1.0, gt=0)
     rate_group: float = Field(20, ge=0, description="messages per group per rate_group_period")
