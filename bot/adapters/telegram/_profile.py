@@ -112,8 +112,8 @@ async def sync(bot: Bot, state: PlatformState, wanted: Sequence[Part]) -> list[s
     """Send the parts whose hash differs from the one stored for this bot, at once; store each
     hash once its call succeeded. The keys sent. A refused call is logged and tried again at the
     next start; it never stops the bot."""
-    bot_id = str(bot.id)
-    stored = await state.telegram_sync_hashes(bot_id)
+    prefix = f"telegram.profile:{bot.id}:"  # the hashes' names in the platform values
+    stored = await state.platform_values(prefix)
     changed = [p for p in wanted if stored.get(p.key) != p.digest]
     results = await asyncio.gather(*(p.send(bot) for p in changed), return_exceptions=True)
     sent = []
@@ -123,7 +123,7 @@ async def sync(bot: Bot, state: PlatformState, wanted: Sequence[Part]) -> list[s
         elif isinstance(result, BaseException):
             raise result
         else:
-            await state.set_telegram_sync_hash(bot_id, part.key, part.digest)
+            await state.set_platform_value(prefix + part.key, part.digest)
             sent.append(part.key)
     if sent:
         log.info("telegram: profile updated (%d of %d parts changed)", len(sent), len(wanted))
