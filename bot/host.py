@@ -32,6 +32,7 @@ from bot.adapters.base import Adapter, AdapterFatal
 from bot.adapters.console import ConsoleAdapter
 from bot.core.app import Core
 from bot.core.monitor import AdapterBoard, AdapterState, SchedulerProvider, count_commands
+from bot.core.text import cut_line
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -54,8 +55,7 @@ class Service(Protocol):
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 200 else text[:199] + "…"
+    return cut_line(str(exc), 200) or type(exc).__name__
 
 
 async def supervise(adapter: Adapter, board: AdapterBoard | None = None, *,

@@ -13,8 +13,8 @@ the answer hooks (bot/core/events.py) and the list of background services the ho
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from typing import cast
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import TypeVar, cast
 
 from bot.core.content import Library
 from bot.core.events import AnswerHooks, SubmissionHooks
@@ -30,6 +30,8 @@ from bot.core.types import DEFAULT_LANG, LANGS, ChatKind, ChatRef, Command, Lang
 __all__ = ["MAX_ARGS_CHARS", "Core", "Deliverer", "TargetGone"]
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Longest argument text accepted (a /run snippet included): beyond this, a polite refusal.
 MAX_ARGS_CHARS = 20_000
@@ -104,24 +106,25 @@ class Core:
     async def prefill(self, command: Command) -> str | None:
         """What a form for the command's multi-line option starts with (None: empty). Never
         raises: a form opens anyway."""
-        spec = self.router.get(command.name)
-        if spec is None or spec.prefill is None:
-            return None
-        try:
-            return await spec.prefill(Context(command, await self._safe_lang(command), self))
-        except Exception:
-            log.exception("core: prefill of /%s failed for %s", command.name, command.user.key)
-            return None
+        return await self._ask_spec(command, "prefill", lambda spec: spec.prefill)
 
     async def choices(self, command: Command) -> Choices | None:
         """What to ask before running the command from a message (None: nothing)."""
+        return await self._ask_spec(command, "choices", lambda spec: spec.choose)
+
+    async def _ask_spec(self, command: Command, what: str,
+                        hook: Callable[[CommandSpec], Callable[[Context], Awaitable[T]] | None]
+                        ) -> T | None:
+        """Call the command's optional form hook; None when it has none. Never raises: a hook's
+        failure is logged and reads as None, so the form opens anyway."""
         spec = self.router.get(command.name)
-        if spec is None or spec.choose is None:
+        call = hook(spec) if spec is not None else None
+        if call is None:
             return None
         try:
-            return await spec.choose(Context(command, await self._safe_lang(command), self))
+            return await call(Context(command, await self._safe_lang(command), self))
         except Exception:
-            log.exception("core: choices of /%s failed for %s", command.name, command.user.key)
+            log.exception("core: %s of /%s failed for %s", what, command.name, command.user.key)
             return None
 
     async def handle(self, command: Command) -> Reply:

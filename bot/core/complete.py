@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.core.clock import complete_zones
+from bot.core.text import cut_line
 
 if TYPE_CHECKING:
     from bot.core.app import Core
@@ -71,4 +72,5 @@ def complete(core: Core, source: str, typed: str, lang: Lang, limit: int = LIMIT
     found = SOURCES.get(source)
     if found is None:
         return []
-    return [(value, label[:LABEL_MAX]) for value, label in found(core, typed, lang, min(limit, LIMIT))]
+    return [(value, cut_line(label, LABEL_MAX))
+            for value, label in found(core, typed, lang, min(limit, LIMIT))]

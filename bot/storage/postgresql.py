@@ -278,45 +278,6 @@ class PostgresStorage:
         rows = await self._pool.fetch("SELECT term_id FROM seen_terms WHERE user_key = $1", user_key)
         return {r[0] for r in rows} | self._seen.waiting(user_key)
 
-    # -- discord: slash command sync ----------------------------------------------------------
-
-    async def discord_sync_hash(self, application_id: str, scope: str) -> str | None:
-        return await self._pool.fetchval(
-            "SELECT spec_hash FROM discord_command_sync WHERE application_id = $1 AND scope = $2",
-            application_id, scope)
-
-    async def set_discord_sync_hash(self, application_id: str, scope: str, spec_hash: str) -> None:
-        await self._pool.execute(
-            "INSERT INTO discord_command_sync (application_id, scope, spec_hash, synced_at)"
-            " VALUES ($1, $2, $3, $4) ON CONFLICT (application_id, scope) DO UPDATE SET"
-            " spec_hash = excluded.spec_hash, synced_at = excluded.synced_at",
-            application_id, scope, spec_hash, now())
-
-    async def discord_sync_scopes(self, application_id: str) -> list[str]:
-        rows = await self._pool.fetch(
-            "SELECT scope FROM discord_command_sync WHERE application_id = $1 ORDER BY scope",
-            application_id)
-        return [r[0] for r in rows]
-
-    async def forget_discord_sync(self, application_id: str, scope: str) -> None:
-        await self._pool.execute(
-            "DELETE FROM discord_command_sync WHERE application_id = $1 AND scope = $2",
-            application_id, scope)
-
-    # -- telegram: the bot's menus and descriptions ------------------------------------------
-
-    async def telegram_sync_hashes(self, bot_id: str) -> dict[str, str]:
-        rows = await self._pool.fetch(
-            "SELECT part, part_hash FROM telegram_profile_sync WHERE bot_id = $1", bot_id)
-        return {r[0]: r[1] for r in rows}
-
-    async def set_telegram_sync_hash(self, bot_id: str, part: str, part_hash: str) -> None:
-        await self._pool.execute(
-            "INSERT INTO telegram_profile_sync (bot_id, part, part_hash, synced_at)"
-            " VALUES ($1, $2, $3, $4) ON CONFLICT (bot_id, part) DO UPDATE SET"
-            " part_hash = excluded.part_hash, synced_at = excluded.synced_at",
-            bot_id, part, part_hash, now())
-
     # -- quizzes and scores ------------------------------------------------------------------
 
     async def create_quiz_post(self, chat_key: str, question_id: str, source: str,
@@ -790,6 +751,14 @@ class PostgresStorage:
 
     async def platform_value(self, name: str) -> str | None:
         return await self._pool.fetchval("SELECT value FROM platform_values WHERE name = $1", name)
+
+    async def platform_values(self, prefix: str) -> dict[str, str]:
+        rows = await self._pool.fetch(
+            "SELECT name, value FROM platform_values WHERE left(name, length($1)) = $1", prefix)
+        return {r[0][len(prefix):]: r[1] for r in rows}
+
+    async def forget_platform_value(self, name: str) -> None:
+        await self._pool.execute("DELETE FROM platform_values WHERE name = $1", name)
 
     async def set_platform_value(self, name: str, value: str) -> None:
         await self._pool.execute(

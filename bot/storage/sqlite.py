@@ -248,48 +248,6 @@ class Storage(SnippetRows, ChallengeSQL):
             "SELECT term_id FROM seen_terms WHERE user_key = ?", (user_key,))}
         return stored | self._seen.waiting(user_key)
 
-    # -- discord: slash command sync ----------------------------------------------------------
-
-    async def discord_sync_hash(self, application_id: str, scope: str) -> str | None:
-        return await self._scalar(
-            "SELECT spec_hash FROM discord_command_sync WHERE application_id = ? AND scope = ?",
-            (application_id, scope),
-        )
-
-    async def set_discord_sync_hash(self, application_id: str, scope: str, spec_hash: str) -> None:
-        await self._db.execute(
-            "INSERT INTO discord_command_sync (application_id, scope, spec_hash, synced_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (application_id, scope) DO UPDATE SET"
-            " spec_hash = excluded.spec_hash, synced_at = excluded.synced_at",
-            (application_id, scope, spec_hash, _now()),
-        )
-
-    async def discord_sync_scopes(self, application_id: str) -> list[str]:
-        rows = await self._db.execute_fetchall(
-            "SELECT scope FROM discord_command_sync WHERE application_id = ? ORDER BY scope",
-            (application_id,))
-        return [row[0] for row in rows]
-
-    async def forget_discord_sync(self, application_id: str, scope: str) -> None:
-        await self._db.execute(
-            "DELETE FROM discord_command_sync WHERE application_id = ? AND scope = ?",
-            (application_id, scope))
-
-    # -- telegram: the bot's menus and descriptions ------------------------------------------
-
-    async def telegram_sync_hashes(self, bot_id: str) -> dict[str, str]:
-        rows = await self._db.execute_fetchall(
-            "SELECT part, part_hash FROM telegram_profile_sync WHERE bot_id = ?", (bot_id,))
-        return {row[0]: row[1] for row in rows}
-
-    async def set_telegram_sync_hash(self, bot_id: str, part: str, part_hash: str) -> None:
-        await self._db.execute(
-            "INSERT INTO telegram_profile_sync (bot_id, part, part_hash, synced_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (bot_id, part) DO UPDATE SET"
-            " part_hash = excluded.part_hash, synced_at = excluded.synced_at",
-            (bot_id, part, part_hash, _now()),
-        )
-
     async def _scalar(self, sql: str, params: tuple) -> str | None:
         rows = await self._db.execute_fetchall(sql, params)
         return next((row[0] for row in rows), None)
@@ -876,6 +834,15 @@ class Storage(SnippetRows, ChallengeSQL):
 
     async def platform_value(self, name: str) -> str | None:
         return await self._scalar("SELECT value FROM platform_values WHERE name = ?", (name,))
+
+    async def platform_values(self, prefix: str) -> dict[str, str]:
+        rows = await self._db.execute_fetchall(
+            "SELECT name, value FROM platform_values WHERE substr(name, 1, length(?1)) = ?1",
+            (prefix,))
+        return {row[0][len(prefix):]: row[1] for row in rows}
+
+    async def forget_platform_value(self, name: str) -> None:
+        await self._db.execute("DELETE FROM platform_values WHERE name = ?", (name,))
 
     async def set_platform_value(self, name: str, value: str) -> None:
         await self._db.execute(

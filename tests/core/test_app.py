@@ -39,6 +39,29 @@ async def test_handler_error_becomes_an_apology_and_a_log_line(core: Core, caplo
     assert any("/broken failed" in r.getMessage() for r in caplog.records)
 
 
+async def test_failing_form_hooks_read_as_nothing_and_are_logged(core: Core, caplog):
+    """A prefill or choices hook that raises gives None (the form opens anyway) and a log line."""
+    async def ok(ctx):
+        return Reply.text("done")
+
+    async def broken(ctx):
+        raise RuntimeError("boom")
+
+    core.router.add(CommandSpec("form", Text("x", "x"), ok, prefill=broken, choose=broken))
+    with caplog.at_level(logging.ERROR):
+        assert await core.prefill(cmd("/form")) is None
+        assert await core.choices(cmd("/form")) is None
+    logged = [r.getMessage() for r in caplog.records]
+    assert any("prefill of /form failed" in m for m in logged)
+    assert any("choices of /form failed" in m for m in logged)
+
+
+async def test_commands_without_form_hooks_have_nothing_to_ask(core: Core):
+    """No hook (or no such command) reads as None, without a log line."""
+    assert await core.prefill(cmd("/frobnicate")) is None
+    assert await core.choices(cmd("/term")) is None
+
+
 async def test_streaming_handler_error_still_ends_with_a_final_reply(core: Core):
     """A stream that showed progress and then failed ends with an apology."""
     async def half(ctx):

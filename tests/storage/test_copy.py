@@ -36,10 +36,9 @@ async def _fill(path: Path) -> int:
                                    challenge_id="fix-blocking", code="print(2)", check=None,
                                    now="2026-11-25T06:01:00+00:00", day="2026-11-25",
                                    yesterday="2026-11-24")
-        await db.set_discord_sync_hash("app", "global", "h")
         await db.cooldown_take("run", "test:u", 3.0)
         await db.set_platform_value("telegram-webhook:123", "fingerprint")
-        await db.set_telegram_sync_hash("123", "description:", "h")
+        await db.set_platform_value("telegram.profile:123:description:", "h")
         await db.telegram_poll_add(poll_id="p", post_id=post, chat_id="-1", chat_kind="group",
                                    message_id=5, now="2026-11-25")
         return post
@@ -126,3 +125,29 @@ async def test_copying_refuses_a_missing_file_or_a_running_bot(tmp_path: Path, p
             await copy_sqlite_to_postgres(path, pg_url)
     finally:
         await running.close()
+
+
+async def test_a_copy_from_a_database_of_an_older_version_brings_its_sync_hashes(
+        tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch):
+    """A SQLite file last opened at version 14 is migrated before it is read: the command and
+    profile hashes of its old tables arrive in PostgreSQL's platform_values."""
+    from bot.storage import _common, sqlite
+
+    path = tmp_path / "bot.sqlite3"
+    with monkeypatch.context() as patch:
+        patch.setattr(sqlite, "migrations", lambda b: [m for m in _common.migrations(b) if m[0] <= 14])
+        old = await Storage.open(path)
+    try:
+        await old._db.execute("INSERT INTO discord_command_sync VALUES ('42', 'global', 'd1', 't1')")
+        await old._db.execute("INSERT INTO telegram_profile_sync VALUES ('99', 'description:', 'p1', 't2')")
+    finally:
+        await old.close()
+    counts = {c.table: c for c in await copy_sqlite_to_postgres(path, pg_url)}
+    assert counts["platform_values"].copied == 2
+    assert {"discord_command_sync", "telegram_profile_sync"} & set(counts) == set()
+    pg = await PostgresStorage.open(pg_url)
+    try:
+        assert await pg.platform_values("discord.commands:42:") == {"global": "d1"}
+        assert await pg.platform_values("telegram.profile:99:") == {"description:": "p1"}
+    finally:
+        await pg.close()

@@ -357,24 +357,6 @@ async def test_adoption_during_a_pass_leaves_this_process_own_sends_alone(storag
 
 
 async def test_platform_state_round_trips(storage: Store):
-    assert await storage.discord_sync_hash("app", "global") is None
-    await storage.set_discord_sync_hash("app", "global", "h1")
-    await storage.set_discord_sync_hash("app", "global", "h2")
-    await storage.set_discord_sync_hash("app", "guild:1", "h3")
-    assert await storage.discord_sync_hash("app", "global") == "h2"
-    await storage.set_discord_sync_hash("other-app", "guild:2", "h4")
-    assert await storage.discord_sync_scopes("app") == ["global", "guild:1"]
-    await storage.forget_discord_sync("app", "guild:1")
-    assert await storage.discord_sync_scopes("app") == ["global"]
-    assert await storage.discord_sync_hash("app", "guild:1") is None
-    assert await storage.discord_sync_scopes("other-app") == ["guild:2"]
-    assert await storage.telegram_sync_hashes("123") == {}
-    await storage.set_telegram_sync_hash("123", "commands:default:", "c1")
-    await storage.set_telegram_sync_hash("123", "commands:default:", "c2")
-    await storage.set_telegram_sync_hash("123", "description:en", "d1")
-    await storage.set_telegram_sync_hash("456", "description:en", "other bot")
-    assert await storage.telegram_sync_hashes("123") == {"commands:default:": "c2",
-                                                         "description:en": "d1"}
     post = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, "now")
     other = await storage.create_quiz_post("test:g", "sync-2", "quiz", None, "now")
     assert other > post
@@ -694,3 +676,20 @@ async def test_a_platform_value_is_kept_and_replaced(storage: Store):
     await storage.set_platform_value("test:webhook", "one")
     await storage.set_platform_value("test:webhook", "two")
     assert await storage.platform_value("test:webhook") == "two"
+
+
+async def test_platform_values_are_listed_by_prefix_and_forgotten(storage: Store):
+    """A prefix lists its names only (without the prefix); a forgotten name is gone; names
+    with LIKE's wildcards in them are matched literally."""
+    await storage.set_platform_value("discord.commands:app:global", "h1")
+    await storage.set_platform_value("discord.commands:app:guild:1", "h2")
+    await storage.set_platform_value("discord.commands:app2:guild:2", "h3")
+    await storage.set_platform_value("discord.commands:a%p:global", "wild")
+    assert await storage.platform_values("discord.commands:app:") == {"global": "h1", "guild:1": "h2"}
+    assert await storage.platform_values("discord.commands:a%p:") == {"global": "wild"}
+    assert await storage.platform_values("telegram.profile:1:") == {}
+    await storage.forget_platform_value("discord.commands:app:guild:1")
+    await storage.forget_platform_value("discord.commands:app:guild:9")  # never set: no error
+    assert await storage.platform_values("discord.commands:app:") == {"global": "h1"}
+    assert await storage.platform_value("discord.commands:app:guild:1") is None
+    assert await storage.platform_value("discord.commands:app2:guild:2") == "h3"

@@ -199,7 +199,7 @@ class DiscordAdapter:
         guild = self.settings.dev_guild_id
         scope = scope_of(guild)
         await self._clear_old_guilds(app_id, scope)
-        if await self.storage.discord_sync_hash(str(app_id), scope) == digest:
+        if await self.storage.platform_value(_sync_key(app_id, scope)) == digest:
             log.info("discord: %d commands unchanged (%s); no sync needed", len(payloads), scope)
             return
         try:
@@ -210,14 +210,14 @@ class DiscordAdapter:
         except discord.HTTPException as exc:
             log.error("discord: command sync (%s) failed: %s %s", scope, exc.status, exc.text)
             return
-        await self.storage.set_discord_sync_hash(str(app_id), scope, digest)
+        await self.storage.set_platform_value(_sync_key(app_id, scope), digest)
         log.info("discord: synced %d commands (%s)", len(payloads), scope)
 
     async def _clear_old_guilds(self, app_id: int, scope: str) -> None:
         """Empty the command list of every dev server synced before that is not `scope`."""
         client = self.client
         assert client is not None
-        for old in await self.storage.discord_sync_scopes(str(app_id)):
+        for old in sorted(await self.storage.platform_values(_sync_key(app_id, ""))):
             old_guild = guild_of(old)
             if old_guild is None or old == scope:
                 continue
@@ -229,7 +229,7 @@ class DiscordAdapter:
                 log.warning("discord: could not clear the commands of %s (%s %s); trying again"
                             " at the next start", old, exc.status, exc.text)
                 continue
-            await self.storage.forget_discord_sync(str(app_id), old)
+            await self.storage.forget_platform_value(_sync_key(app_id, old))
             log.info("discord: cleared the commands of %s (no longer the dev server)", old)
 
     # -- interactions ------------------------------------------------------------------------
@@ -480,6 +480,11 @@ class DiscordAdapter:
 
 
 NOT_A_TEXT_CHANNEL = 50008  # Discord's JSON error code: "Cannot send messages in a non-text channel"
+
+
+def _sync_key(app_id: int, scope: str) -> str:
+    """The platform value holding the hash of the commands last synced to that scope."""
+    return f"discord.commands:{app_id}:{scope}"
 
 
 def _args(spec: CommandSpec | None, values: Mapping[str, str]) -> str:

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 import discord
 
+from bot.core.text import cut_line
+
 BUTTON_PREFIX = "ag:"
 MODAL_PREFIX = "agm:"
 BUTTON_TEMPLATE = re.compile(r"ag:(?P<payload>[^\n]{1,97})")
@@ -67,9 +69,9 @@ class CodeModal(discord.ui.Modal):
         custom_id = f"{MODAL_PREFIX}{command}:{option}"
         if args and len(args) <= ARGS_MAX and "\n" not in args:
             custom_id += f":{args}"
-        super().__init__(title=title[:45], timeout=900, custom_id=custom_id)
+        super().__init__(title=cut_line(title, 45), timeout=900, custom_id=custom_id)
         self.add_item(discord.ui.TextInput(
-            label=label[:45], style=discord.TextStyle.paragraph, custom_id=option,
+            label=cut_line(label, 45), style=discord.TextStyle.paragraph, custom_id=option,
             max_length=CODE_MAX, required=True,
             default=default[:CODE_MAX] if default else None,
         ))
@@ -86,15 +88,15 @@ class ChoiceView(discord.ui.View):
         super().__init__(timeout=900)
         self.handler, self.command, self.option, self.rest = handler, command, option, rest
         select: discord.ui.Select[ChoiceView] = discord.ui.Select(
-            placeholder=placeholder[:150], min_values=1, max_values=1,
-            options=[discord.SelectOption(label=label[:100], value=value, default=value == default)
+            placeholder=cut_line(placeholder, 150), min_values=1, max_values=1,
+            options=[discord.SelectOption(label=cut_line(label, 100), value=value, default=value == default)
                      for value, label in values[:SELECT_MAX]])
         select.callback = self._picked  # type: ignore[method-assign]
         self.select = select
         self.add_item(select)
         if default is not None:
             button: discord.ui.Button[ChoiceView] = discord.ui.Button(
-                label=default_label[:80], style=discord.ButtonStyle.primary)
+                label=cut_line(default_label, 80), style=discord.ButtonStyle.primary)
             button.callback = self._default  # type: ignore[method-assign]
             self.add_item(button)
         self.default = default

@@ -25,6 +25,7 @@ import discord
 from discord import app_commands
 
 from bot.core.router import Choice, CommandSpec, OptionSpec, OptionType, Text
+from bot.core.text import cut_line
 from bot.core.types import Lang
 
 log = logging.getLogger(__name__)
@@ -64,8 +65,7 @@ LOCALES: dict[Lang, tuple[discord.Locale, ...]] = {
 
 def _describe(text: str, fallback: str) -> str:
     """1-100 characters, one line (Discord refuses the whole sync otherwise)."""
-    text = " ".join(text.split()) or fallback
-    return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+    return cut_line(text, DESCRIPTION_MAX) or cut_line(fallback, DESCRIPTION_MAX)
 
 
 def _other(lang: Lang) -> Lang:

@@ -16,6 +16,7 @@ import discord
 
 from bot.adapters.discord._buttons import CoreButton
 from bot.core.i18n import t
+from bot.core.text import cut_line
 from bot.core.types import Block, CodeBlock, Heading, Lang, Paragraph, Reply, Span, Style
 
 TITLE_MAX = 256
@@ -217,7 +218,7 @@ def files(reply: Reply) -> list[discord.File]:
 
 
 def _render(reply: Reply, lang: Lang) -> list[Page]:
-    title = reply.title[:TITLE_MAX - 1] + "…" if reply.title and len(reply.title) > TITLE_MAX else reply.title
+    title = cut_line(reply.title, TITLE_MAX) if reply.title else reply.title
     descriptions = _descriptions(_chunks(reply)) or ([] if title else ["\u200b"])
     pages: list[Page] = []
     page, total = Page(), 0
@@ -289,7 +290,8 @@ def view_for(reply: Reply) -> discord.ui.View | None:
                 return view
             for button in fresh[start:start + BUTTONS_PER_ROW]:
                 seen.add(button.payload)
-                label = button.label[:BUTTON_LABEL_MAX] or button.command_line[:BUTTON_LABEL_MAX]
+                label = (cut_line(button.label, BUTTON_LABEL_MAX)
+                         or cut_line(button.command_line, BUTTON_LABEL_MAX))
                 view.add_item(CoreButton(button.payload, label=label, row=row))
             row += 1
     return view if view.children else None

@@ -68,6 +68,7 @@ from bot.core.clock import iso
 from bot.core.features.term import card_reply
 from bot.core.i18n import t
 from bot.core.ports.storage import Held
+from bot.core.text import cut_line
 from bot.core.types import (
     Button,
     ChatKind,
@@ -467,7 +468,7 @@ class TelegramAdapter:
             reply = card_reply(self.core, card, lang)
             chunks = self._chunks(reply)
             first = next((b for b in reply.blocks if isinstance(b, Paragraph)), None)
-            description = "".join(s.text for s in first.spans)[:120] if first else ""
+            description = cut_line("".join(s.text for s in first.spans), 120) if first else ""
             markup = None
             if self.username:
                 payload = "term_" + card.id.replace("-", "_")

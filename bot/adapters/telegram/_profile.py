@@ -38,6 +38,7 @@ from telegram.error import TelegramError
 from bot.core.about import About
 from bot.core.ports.storage import PlatformState
 from bot.core.router import CommandSpec
+from bot.core.text import cut_line, utf16_len
 from bot.core.types import LANGS, Lang
 
 log = logging.getLogger(__name__)
@@ -65,9 +66,9 @@ class Part:
         return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _one_line(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _description(text: str) -> str:
+    # Counted in UTF-16 units: never over Telegram's limit, whichever unit its server counts in.
+    return cut_line(text, BotCommandLimit.MAX_DESCRIPTION, measure=utf16_len)
 
 
 def menu(specs: Sequence[CommandSpec], lang: Lang, *, admin: bool) -> list[BotCommand]:
@@ -77,7 +78,7 @@ def menu(specs: Sequence[CommandSpec], lang: Lang, *, admin: bool) -> list[BotCo
         text = spec.menu_help(admin=admin)
         if text is None or not _menu_name(spec.name):
             continue
-        commands.append(BotCommand(spec.name, _one_line(text.get(lang), BotCommandLimit.MAX_DESCRIPTION)))
+        commands.append(BotCommand(spec.name, _description(text.get(lang))))
     return commands[: BotCommandLimit.MAX_COMMAND_NUMBER]
 
 
@@ -112,8 +113,8 @@ async def sync(bot: Bot, state: PlatformState, wanted: Sequence[Part]) -> list[s
     """Send the parts whose hash differs from the one stored for this bot, at once; store each
     hash once its call succeeded. The keys sent. A refused call is logged and tried again at the
     next start; it never stops the bot."""
-    bot_id = str(bot.id)
-    stored = await state.telegram_sync_hashes(bot_id)
+    prefix = f"telegram.profile:{bot.id}:"  # the hashes' names in the platform values
+    stored = await state.platform_values(prefix)
     changed = [p for p in wanted if stored.get(p.key) != p.digest]
     results = await asyncio.gather(*(p.send(bot) for p in changed), return_exceptions=True)
     sent = []
@@ -123,7 +124,7 @@ async def sync(bot: Bot, state: PlatformState, wanted: Sequence[Part]) -> list[s
         elif isinstance(result, BaseException):
             raise result
         else:
-            await state.set_telegram_sync_hash(bot_id, part.key, part.digest)
+            await state.set_platform_value(prefix + part.key, part.digest)
             sent.append(part.key)
     if sent:
         log.info("telegram: profile updated (%d of %d parts changed)", len(sent), len(wanted))

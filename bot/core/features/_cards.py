@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.core.content import Card
 from bot.core.ports.pictures import NoPicture
 from bot.core.router import Context
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Button, Heading, Image, Lang, Paragraph, Reply, Share, Span, Style
 
 if TYPE_CHECKING:
@@ -79,15 +80,14 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
                  share=Share(_t(lang, "btn_share"), card.id))
 
 
-# A button label fits 40 characters on every platform; what gets cut is the name, never the
-# action word beside it ("Agla ▶" clipped to "Ag" read as nonsense).
-LABEL_MAX = 40
 PRACTICE_ROW_MAX = 3
 
 
 def _fit(name: str, word_key: str | None = None, lang: Lang = "hi") -> str:
+    """The name cut to leave room in the label for the action word beside it: what gets cut is
+    the name, never the word ("Agla ▶" clipped to "Ag" read as nonsense)."""
     room = LABEL_MAX - (len(_t(lang, word_key)) + 2 if word_key else 0)
-    return name if len(name) <= room else name[: room - 1].rstrip() + "…"
+    return cut_line(name, room)
 
 
 def _t(lang: Lang, key: str) -> str:

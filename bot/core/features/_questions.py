@@ -19,12 +19,12 @@ from bot.core.i18n import t
 from bot.core.ports.storage import QuizPost
 from bot.core.quizbank import Bank, Entry, Question
 from bot.core.router import Context
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Block, Button, CodeBlock, Lang, Paragraph, QuizPoll, Reply, Span, Style
 
 if TYPE_CHECKING:
     from bot.core.app import Core
 
-LABEL_MAX = 40
 # A vote cast just before a timed question closed may reach the bot a moment later (Telegram
 # delivers poll answers by polling): it still counts, and a round waits this long to reveal.
 ANSWER_GRACE = timedelta(seconds=3)
@@ -79,9 +79,7 @@ def answer_buttons(entry: Entry, lang: Lang, post_id: int, order: Sequence[int] 
     rows = []
     q = entry.question
     for n, original in enumerate(shown_order(q, order), start=1):
-        label = f"{n}. {one_line(q.choice_text(original, lang))}"
-        if len(label) > LABEL_MAX:
-            label = label[: LABEL_MAX - 1] + "…"
+        label = cut_line(f"{n}. {one_line(q.choice_text(original, lang))}", LABEL_MAX)
         rows.append((Button(label, "answer", f"{post_id} {n}"),))
     return tuple(rows)
 

@@ -13,6 +13,7 @@ from bot.core.neutral import clip, output_block
 from bot.core.ports.pictures import NoPicture
 from bot.core.ports.sandbox import Busy, CoolingDown, Ending, Queued, RunRequest, RunResult, Unavailable
 from bot.core.router import Context
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.timeline import render as render_timeline
 from bot.core.types import Block, Button, Document, Heading, Image, Paragraph, Reply, Span, Style
 
@@ -84,8 +85,8 @@ def result_blocks(ctx: Context, result: RunResult, *, room: int = REPLY_CHARS) -
             if card is not None:
                 spans += [Span(" → "), Span(f"/term {card.id}", Style.CODE)]
                 if all(b.args != card.id for b in buttons):
-                    buttons.append(Button(f"{ctx.t('explain_card')}: {card.title(ctx.lang)}"[:40],
-                                          "term", card.id))
+                    label = cut_line(f"{ctx.t('explain_card')}: {card.title(ctx.lang)}", LABEL_MAX)
+                    buttons.append(Button(label, "term", card.id))
             tail.append(Paragraph(tuple(spans), bullet=True))
     head: list[Block] = [Paragraph((Span(ending_text(ctx, result), Style.BOLD),))]
     used = len(Reply(blocks=(*head, *tail)).plain()) + BLOCK_OVERHEAD * (len(head) + len(tail) + 2)

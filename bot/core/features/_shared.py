@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import DEFAULT_TZ, zone
 from bot.core.services import Services
+from bot.core.text import cut_line
 
 # A fence opens at the start of a line (so print("```") in code is not one).
 _FENCE = re.compile(r"(?:\A|\n)[ \t]*```[ \t]*([\w+-]*)[ \t]*\n?(.*?)(?:```|\Z)", re.S)
@@ -16,9 +17,8 @@ ECHO_MAX = 40
 
 
 def echo(query: str) -> str:
-    one_line = " ".join(query.split())
-    cleaned = "".join(ch for ch in one_line if ch.isprintable())
-    return cleaned if len(cleaned) <= ECHO_MAX else cleaned[: ECHO_MAX - 1] + "…"
+    one_line = " ".join(query.split())  # first, so that a newline becomes a space, not nothing
+    return cut_line("".join(ch for ch in one_line if ch.isprintable()), ECHO_MAX)
 
 
 async def chat_zone(services: Services, chat_key: str) -> ZoneInfo:

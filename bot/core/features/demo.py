@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.core.features._running import execute
 from bot.core.features._shared import echo
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Button, CodeBlock, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -35,7 +36,7 @@ def find(demos: Mapping[str, Demo], query: str) -> Demo | None:
 
 def _card_buttons(ctx: Context, demo: Demo) -> list[Button]:
     lib = ctx.core.library
-    return [Button(lib.by_id[c].title(ctx.lang)[:40], "term", c) for c in demo.meta.cards[:2]
+    return [Button(cut_line(lib.by_id[c].title(ctx.lang), LABEL_MAX), "term", c) for c in demo.meta.cards[:2]
             if c in lib.by_id]
 
 

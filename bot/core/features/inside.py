@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.monitor import AdapterState, LagStats, measure_lag, read_memory, tasks_by_kind
 from bot.core.router import CommandSpec, Context, Text
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ async def inside(ctx: Context) -> Reply:
         Paragraph.plain(ctx.t("inside_lesson_2")),
     ]
     library = ctx.core.library
-    buttons = tuple(Button(library.by_id[card_id].title(ctx.lang)[:40], "term", card_id)
+    buttons = tuple(Button(cut_line(library.by_id[card_id].title(ctx.lang), LABEL_MAX), "term", card_id)
                     for card_id in LESSON_CARDS if card_id in library.by_id)
     return Reply(blocks=tuple(blocks), title=ctx.t("inside_title"),
                  buttons=(buttons,) if buttons else ())

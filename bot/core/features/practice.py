@@ -22,6 +22,7 @@ from bot.core.features._questions import path_terms, post_question, question_rep
 from bot.core.quizbank import Entry
 from bot.core.router import CommandSpec, Context, Text
 from bot.core.services import Services
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -151,7 +152,7 @@ async def after_answer(ctx: Context, entry: Entry, choice: int, correct: bool, e
         sections = fix.sections(ctx.lang)
         if sections:
             blocks.extend(sections[0].blocks)
-        buttons.append((Button(fix.title(ctx.lang)[:40], "term", fix.id),))
+        buttons.append((Button(cut_line(fix.title(ctx.lang), LABEL_MAX), "term", fix.id),))
     buttons.append((Button(ctx.t("btn_next_practice"), "practice"),))
     return blocks, buttons
 

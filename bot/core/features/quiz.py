@@ -16,7 +16,6 @@ from bot.core.clock import iso, local_day, parse_iso
 from bot.core.events import Answered
 from bot.core.features._questions import (
     ANSWER_GRACE,
-    LABEL_MAX,
     POLL_EXPLANATION_LINE_BREAKS,
     POLL_EXPLANATION_MAX,
     POLL_OPTION_MAX,
@@ -44,6 +43,7 @@ from bot.core.features._rounds import (
 from bot.core.features._shared import chat_zone, echo
 from bot.core.quizbank import Entry
 from bot.core.router import CommandSpec, Context, OptionSpec, OptionType, SubcommandSpec, Text
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Button, ChatKind, Lang, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ async def answer(ctx: Context):
     if post.source != "practice":  # a practice post's buttons are practice's own
         row = []
         if card is not None:
-            row.append(Button(card.title(ctx.lang)[:LABEL_MAX], "term", card.id))
+            row.append(Button(cut_line(card.title(ctx.lang), LABEL_MAX), "term", card.id))
         row.append(Button(ctx.t("btn_next_question"), "quiz", entry.term))
         buttons.append(tuple(row))
     yield Reply(blocks=tuple(blocks), buttons=tuple(buttons), private=True)

@@ -17,6 +17,7 @@ from bot.core.features._shared import chat_zone, echo
 from bot.core.ports.pictures import NoPicture, StatsSheet, TermMastery
 from bot.core.ports.storage import BoardRow
 from bot.core.router import CommandSpec, Context, Text
+from bot.core.text import cut_line
 from bot.core.types import Button, Heading, Image, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def display_name(name: str, user_key: str) -> str:
     cleaned = "".join(ch for ch in " ".join(name.split()) if ch.isprintable())
     if not cleaned:
         return user_key.split(":", 1)[-1][:NAME_MAX]
-    return cleaned if len(cleaned) <= NAME_MAX else cleaned[: NAME_MAX - 1] + "…"
+    return cut_line(cleaned, NAME_MAX)
 
 
 async def _cards_seen(ctx: Context) -> str:

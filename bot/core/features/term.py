@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from bot.core.features._cards import card_reply, next_on_path, show_card
 from bot.core.features._shared import echo
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Button, Heading, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -59,7 +60,7 @@ async def term(ctx: Context) -> Reply:
     blocks = [Paragraph.plain(head)]
     blocks += [Paragraph((Span(c.title(ctx.lang), Style.BOLD), Span(" — "),
                           Span(f"/term {c.id}", Style.CODE)), bullet=True) for c in cards[:10]]
-    buttons = tuple(Button(c.title(ctx.lang)[:40], "term", c.id) for c in cards[:5])
+    buttons = tuple(Button(cut_line(c.title(ctx.lang), LABEL_MAX), "term", c.id) for c in cards[:5])
     return Reply(blocks=tuple(blocks), buttons=(buttons,), private=True)
 
 

@@ -507,24 +507,9 @@ class Held:
 
 
 class PlatformState(Protocol):
-    """What adapters keep between runs (Discord's command-sync hashes, Telegram's profile
-    hashes and poll ids) and the locks they share between processes."""
-
-    async def discord_sync_hash(self, application_id: str, scope: str) -> str | None: ...
-
-    async def set_discord_sync_hash(self, application_id: str, scope: str, spec_hash: str
-                                    ) -> None: ...
-
-    async def discord_sync_scopes(self, application_id: str) -> list[str]:
-        """Every scope ("global", "guild:<id>") this application's commands were synced to."""
-
-    async def forget_discord_sync(self, application_id: str, scope: str) -> None:
-        """That scope's commands were cleared: no hash is kept for it any more."""
-
-    async def telegram_sync_hashes(self, bot_id: str) -> dict[str, str]:
-        """By part ("commands:all_group_chats:en", "description:"): the hash last sent."""
-
-    async def set_telegram_sync_hash(self, bot_id: str, part: str, part_hash: str) -> None: ...
+    """What adapters keep between runs (named values such as Discord's command-sync hashes,
+    Telegram's profile hashes and webhook fingerprint; Telegram's poll ids) and the locks they
+    share between processes."""
 
     async def telegram_poll_add(self, *, poll_id: str, post_id: int, chat_id: str, chat_kind: str,
                                 message_id: int, now: str) -> None: ...
@@ -533,9 +518,16 @@ class PlatformState(Protocol):
         """The posted question and chat a poll stands for, or None for a poll never sent."""
 
     async def platform_value(self, name: str) -> str | None:
-        """A small value an adapter keeps for every process (None when never set)."""
+        """A small value an adapter keeps for every process (None when never set). Names are
+        namespaced by platform and purpose ("discord.commands:<application>:<scope>")."""
+
+    async def platform_values(self, prefix: str) -> dict[str, str]:
+        """Every value whose name starts with `prefix`, keyed by the rest of its name."""
 
     async def set_platform_value(self, name: str, value: str) -> None: ...
+
+    async def forget_platform_value(self, name: str) -> None:
+        """No value is kept under that name any more (nothing happens when there was none)."""
 
     def hold(self, name: str) -> AbstractAsyncContextManager[Held]:
         """A lock over every process of the bot, held while the block runs (Telegram polling:

@@ -145,7 +145,7 @@ async def test_unsetting_the_dev_server_clears_its_commands(core: Core, fake: Fa
     async with running(DiscordAdapter(settings_for(fake), core), fake):
         pass
     assert fake.commands[f"guild:{GUILD_ID}"] == [] and fake.commands["global"]
-    assert await core.services.platform.discord_sync_scopes(APP_ID) == ["global"]
+    assert list(await core.services.platform.platform_values(f"discord.commands:{APP_ID}:")) == ["global"]
     puts = len(fake.find("PUT", f"/guilds/{GUILD_ID}/commands"))
     fake._identified.clear()
     async with running(DiscordAdapter(settings_for(fake), core), fake):

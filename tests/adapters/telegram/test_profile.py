@@ -127,11 +127,23 @@ def test_the_contents_limits_are_telegrams(core: Core) -> None:
 
 def test_a_name_telegram_refuses_is_left_out_and_a_long_help_cut() -> None:
     """One bad entry must not make Telegram refuse the whole menu: a name it does not take is
-    left out, a help over 256 characters is cut with an ellipsis, on one line."""
+    left out, a help over 256 characters is cut with an ellipsis (no space before it), on one
+    line."""
     long = "word " * 80
     specs = [CommandSpec("run-code", Text("r", "r"), _ok), CommandSpec("Term", Text("t", "t"), _ok),
              CommandSpec("run_2", Text(hi=long, en="two\nlines"), _ok)]
     hinglish, english = menu(specs, "hi", admin=True), menu(specs, "en", admin=True)
     assert [c.command for c in hinglish] == ["run_2"]
-    assert len(hinglish[0].description) == BotCommandLimit.MAX_DESCRIPTION
-    assert hinglish[0].description.endswith("…") and english[0].description == "two lines"
+    # The cut falls after a word: the space before "…" goes, one short of the limit.
+    assert len(hinglish[0].description) == BotCommandLimit.MAX_DESCRIPTION - 1
+    assert hinglish[0].description.endswith("word…") and english[0].description == "two lines"
+
+
+def test_a_long_help_of_emoji_is_cut_in_utf16_units() -> None:
+    """Counted in UTF-16 units (an emoji takes two), a description never exceeds Telegram's
+    limit, whichever unit its server counts in."""
+    specs = [CommandSpec("term", Text(hi="😀" * 200, en="e"), _ok)]
+    [command] = menu(specs, "hi", admin=True)
+    # 127 emoji (254 units) and "…" (1): a 128th would need 2 of the 1 unit left.
+    assert command.description == "😀" * 127 + "…"
+    assert len(command.description.encode("utf-16-le")) // 2 == BotCommandLimit.MAX_DESCRIPTION - 1

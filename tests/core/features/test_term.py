@@ -233,14 +233,16 @@ async def test_every_card_with_a_challenge_offers_it_in_both_voices(core: Core):
 
 
 async def test_card_buttons_keep_within_discords_limits_and_readable_rows(core: Core):
-    """At most 5 rows of 5 buttons, labels of at most 40 characters, and no row of demos, quiz
-    and challenge wider than 3 (Telegram shares a row's width between its buttons)."""
+    """At most 5 rows of 5 buttons, labels of one line and at most 40 characters (a cut one ends
+    in "…" with no space before it), and no row of demos, quiz and challenge wider than 3
+    (Telegram shares a row's width between its buttons)."""
     for lang in ("hi", "en"):
         await core.handle(cmd(f"/lang {lang}"))
         for card in core.library.terms:
             reply = await core.handle(cmd(f"/term {card.id}"))
             assert len(reply.buttons) <= 5 and all(len(row) <= 5 for row in reply.buttons)
-            assert all(len(b.label) <= 40 for row in reply.buttons for b in row)
+            labels = [b.label for row in reply.buttons for b in row]
+            assert all(len(label) <= 40 and "\n" not in label and " …" not in label for label in labels)
             for row in reply.buttons:
                 if any(b.command in ("demo", "quiz", "challenge") for b in row):
                     assert len(row) <= 3, (card.id, [b.label for b in row])
@@ -254,3 +256,13 @@ async def test_a_card_with_two_demos_puts_quiz_and_challenge_on_their_own_row(co
     assert ["/quiz event-loop", "/challenge predict-turns"] in rows
     assert rows.index(["/demo event-loop", "/demo starvation"]) + 1 == rows.index(
         ["/quiz event-loop", "/challenge predict-turns"])
+
+
+async def test_a_cut_previous_label_keeps_no_space_before_the_ellipsis(core: Core):
+    """The card after "Timeouts (asyncio.timeout, wait_for)" points back to it, the name cut
+    right after its comma: "◀ Previous: Timeouts (asyncio.timeout,…"."""
+    await core.handle(cmd("/lang en"))
+    nxt = (await core.handle(cmd("/term timeouts"))).buttons[0][-1]
+    assert nxt.label.endswith("Next ▶")
+    prev = (await core.handle(cmd(f"/term {nxt.args}"))).buttons[0][0]
+    assert (prev.command_line, prev.label) == ("/term timeouts", "◀ Previous: Timeouts (asyncio.timeout,…")

@@ -4,6 +4,7 @@ a ❌ the learner's last attempt) and the challenges a "Submit code" message com
 from __future__ import annotations
 
 from bot.core.router import Choices, Context
+from bot.core.text import cut_line
 
 SELECT_MAX = 25  # Discord's most options in a select menu
 LABEL_MAX = 100
@@ -33,7 +34,7 @@ async def choose(ctx: Context) -> Choices | None:
     if not len(challenges):
         return None
     last = await ctx.services.attempts.last_opened_challenge(ctx.command.user.key)
-    values = tuple((c.id, f"{c.id}: {c.meta.title.get(ctx.lang)}"[:LABEL_MAX])
+    values = tuple((c.id, cut_line(f"{c.id}: {c.meta.title.get(ctx.lang)}", LABEL_MAX))
                    for c in challenges.ordered[:SELECT_MAX])
     default = last if last in {v for v, _ in values} else None
     return Choices("id", values, default)

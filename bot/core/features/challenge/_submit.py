@@ -28,6 +28,7 @@ from bot.core.features.challenge._show import how_to_submit
 from bot.core.features.challenge._text import say
 from bot.core.ports.sandbox import Busy, CoolingDown, Queued, RunRequest, Unavailable
 from bot.core.router import Context
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Block, Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
 
 _ID_WORD = re.compile(r"^[a-z][a-z0-9-]{1,40}$")
@@ -197,7 +198,7 @@ def verdict_blocks(ctx: Context, challenge: Challenge, verdict: Verdict, first_p
         if card is not None:
             blocks.append(Paragraph((Span(say(lang, "read") + " "), Span(f"/term {card.id}", Style.CODE),
                                      Span(f" ({card.title(lang)})"))))
-            row.append(Button(card.title(lang)[:40], "term", card.id))
+            row.append(Button(cut_line(card.title(lang), LABEL_MAX), "term", card.id))
         row += [Button(say(lang, "btn_hint"), "challenge", f"{challenge.id} hint"),
                 Button(say(lang, "btn_submit"), "submit", challenge.id)]
         buttons.append(tuple(row))
@@ -213,7 +214,7 @@ def verdict_blocks(ctx: Context, challenge: Challenge, verdict: Verdict, first_p
     if nxt is not None:
         blocks.append(Paragraph((Span(say(lang, "next") + " "), Span(f"/challenge {nxt.id}", Style.CODE),
                                  Span(f" ({nxt.meta.title.get(lang)})"))))
-        buttons.append((Button(say(lang, "btn_next", id=nxt.id)[:40], "challenge", nxt.id),))
+        buttons.append((Button(cut_line(say(lang, "btn_next", id=nxt.id), LABEL_MAX), "challenge", nxt.id),))
     else:
         blocks.append(Paragraph.plain(say(lang, "last")))
     return blocks, buttons

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from bot.core.features._questions import answer_buttons, question_blocks, quiz_poll
 from bot.core.i18n import t
 from bot.core.quizbank import Entry
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.types import Button, Heading, Lang, Paragraph, Reply, Span, Style
 
 if TYPE_CHECKING:
@@ -70,7 +71,7 @@ def daily_reply(core: Core, entry: Entry, lang: Lang, post_id: int, order: Seque
     poll = quiz_poll(entry, lang, post_id, lead=tuple(blocks), order=order)
     blocks.extend(question_blocks(entry, lang, post_id, order))
     buttons = (*answer_buttons(entry, lang, post_id, order),
-               (Button(card.title(lang)[:40], "term", card.id),))
+               (Button(cut_line(card.title(lang), LABEL_MAX), "term", card.id),))
     return Reply(blocks=tuple(blocks), title=t(lang, "daily_title", term=card.title(lang)),
                  buttons=buttons, poll=poll)
 
@@ -89,7 +90,7 @@ def daily_parts(core: Core, entry: Entry, lang: Lang, post_id: int, order: Seque
                 *question_blocks(entry, lang, post_id, order))
     return (
         Reply(blocks=tuple(recap), title=t(lang, "daily_title", term=card.title(lang)),
-              buttons=((Button(card.title(lang)[:40], "term", card.id),),)),
+              buttons=((Button(cut_line(card.title(lang), LABEL_MAX), "term", card.id),),)),
         Reply(blocks=question, buttons=answer_buttons(entry, lang, post_id, order),
               poll=quiz_poll(entry, lang, post_id, order=order)),
     )
