@@ -13,7 +13,12 @@ Meanwhile:
 2. the load of bench/one_process.py (both adapters, /term lookups, quiz answers and CPU-hogging
    /runs inside the sandbox) runs twice: without the foreign hogs (the hogs are only inside the
    sandbox: today's goals, loop lag p99 <= 5 ms and /term p99 <= 10 ms), then with them (every
-   lookup answered, /term p99 at most 3x that of the run without).
+   lookup answered, /term p99 at most 3x that of the run without). The fakes and the load (this
+   process, the measuring instrument) run in a cpu cgroup of their own weighted 10x the default
+   (one_process --instrument-group), the bot in this process's old group: the real servers and
+   users are on other machines, so the instrument gets the CPU first. Printed beside /term at
+   the fakes: /term as the bot times it (its /metrics), both loops' lag, and how long each loop
+   waited runnable for a CPU, so a reader sees whether the instrument or the bot was starved.
 3. without the foreign hogs, a 5 ms ticker standing for the bot's loop (as
    bench/sandbox_bench.py) while 4 CPU-hogging snippets run for `--lag-seconds`, in each shape
    of the bot and its sandboxes: as root here (the sandboxes' idle cpu group); as uid 10001 (the

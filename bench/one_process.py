@@ -351,7 +351,8 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     bot_wait, own_wait = runqueue_wait(bot.pid), runqueue_wait(os.getpid())
     own_lag = LagMonitor(window=args.seconds)  # this process's own loop: it times the answers
     # In its own weighted cgroup the instrument keeps the ordinary class; else the batch class.
-    with gc_paused(), (contextlib.nullcontext() if args.bot_group else as_remote_servers()):
+    batch = args.bot_group is None or args.instrument_batch
+    with gc_paused(), (as_remote_servers() if batch else contextlib.nullcontext()):
         async with asyncio.TaskGroup() as group:
             lag_task = group.create_task(own_lag.run())
             if with_run:
@@ -487,6 +488,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--instrument-group", action="store_true",
                         help="the fakes and the load in a cpu cgroup of their own, weighted 10x, "
                              "instead of the batch class (the bot in this process's old group)")
+    parser.add_argument("--instrument-batch", action="store_true",
+                        help="with --instrument-group, this process in the batch class too")
     return parser.parse_args(argv)
 
 
