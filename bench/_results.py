@@ -1,7 +1,8 @@
 """Shared by the benchmarks: percentiles, the printed table, bench/results.json (a list of
 {"name", "value", "unit", "goal"} entries, merged by name; not kept in git), and how the
 benchmark's own process keeps out of the bot's way while it measures (its garbage collector
-paused; its thread in the batch class)."""
+paused; its thread in the batch class), or, where the bot shares the host with other work, gets
+its CPU first (a cpu cgroup of its own with a high weight)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from bot.sandbox._cgroup import cpu_cgroup_dir
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 
@@ -52,6 +55,75 @@ def as_remote_servers() -> Iterator[None]:
     finally:
         if batch:
             os.sched_setscheduler(0, os.SCHED_OTHER, os.sched_param(0))
+
+
+def cgroup_mounts() -> list[str]:
+    return [line.split(" - ")[0].split()[4] for line in Path("/proc/self/mountinfo").read_text()
+            .splitlines() if line.partition(" - ")[2].startswith(("cgroup ", "cgroup2 "))]
+
+
+def group_beside_own(name: str) -> tuple[Path | None, Path | None, str]:
+    """A new cpu cgroup `name` beside this process's own (in its parent; at the root of the
+    hierarchy when this process is there), at the default weight, and this process's own group.
+    The caller removes it (`remove_group`). None and why when it cannot be made (no cpu cgroup,
+    or not writable)."""
+    own = cpu_cgroup_dir()
+    if own is None:
+        return None, None, "no cpu cgroup here"
+    mount = max((Path(m) for m in cgroup_mounts() if own.is_relative_to(m)),
+                key=lambda m: len(m.parts), default=own)
+    parent = own if own == mount else own.parent
+    group = parent / f"async-guru-bench-{name}-{os.getpid()}"
+    try:
+        group.mkdir()
+    except OSError as exc:
+        return None, own, f"cgroups not writable here ({exc.strerror})"
+    return group, own, str(group)
+
+
+def remove_group(group: Path) -> None:
+    for _ in range(100):  # the processes in it end a moment after its main one
+        try:
+            os.rmdir(group)
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+# The measuring instrument's cpu weight: 10x an ordinary group's (cgroup v1 cpu.shares 1024,
+# v2 cpu.weight 100), so it gets the CPU it asks for (well under a core) before the groups it
+# measures; what it does not use goes to them.
+INSTRUMENT_WEIGHT = 10
+
+
+@contextlib.contextmanager
+def instrument_group() -> Iterator[tuple[Path | None, str]]:
+    """This process (the fakes and the load: the measuring instrument) in a cpu cgroup of its
+    own beside its old one, weighted INSTRUMENT_WEIGHT times the default, so that on a busy
+    host it is not what queues the lookups. Real Telegram and Discord servers and users are on
+    other machines and never wait for this host's CPU; giving the instrument its CPU first
+    stands for that. Yields the old group, where the bot must start (`bot_process(cgroup=...)`),
+    so it is placed as before and not in the instrument's group; and what was done, to print.
+    Where no group can be made, yields (None, why) and changes nothing."""
+    group, own, where = group_beside_own("instrument")
+    if group is None:
+        yield None, f"{where}: the instrument shares its cpu group with the bot"
+        return
+    assert own is not None
+    v1 = (group / "cpu.shares").exists()
+    weight = 1024 * INSTRUMENT_WEIGHT if v1 else 100 * INSTRUMENT_WEIGHT
+    try:
+        (group / ("cpu.shares" if v1 else "cpu.weight")).write_text(str(weight))
+        (group / "cgroup.procs").write_text(str(os.getpid()))
+        try:
+            yield own, (f"the fakes and the load in a cpu cgroup of their own, "
+                        f"{'cpu.shares' if v1 else 'cpu.weight'} {weight} ({INSTRUMENT_WEIGHT}x "
+                        f"the default), ordinary scheduling class: {group}; the bot starts in "
+                        f"{own}")
+        finally:
+            (own / "cgroup.procs").write_text(str(os.getpid()))
+    finally:
+        remove_group(group)
 
 
 def python_speed(repeat: int = 5) -> float:

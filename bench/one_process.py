@@ -37,13 +37,14 @@ from bench._results import (
     as_remote_servers,
     figure,
     gc_paused,
+    instrument_group,
     merge,
     percentile,
     python_speed,
     steal_seconds,
     table,
 )
-from bot.core.monitor import LagMonitor
+from bot.core.monitor import LagMonitor, histogram_quantile
 from tests.adapters.discord.fake_discord import FakeDiscord
 from tests.adapters.telegram.fake_telegram import FakeTelegram
 from tests.bot_process import BotProcess, bot_env, bot_process, slash, telegram_ask
@@ -109,6 +110,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def runqueue_wait(pid: int) -> float:
+    """Seconds the process's main thread (its event loop) has waited, runnable, for a CPU so far
+    (/proc/<pid>/schedstat's second field; 0 where the kernel does not keep it): a loop that
+    waits here is starved of CPU, not slow at its own work."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def descendants(pid: int) -> list[int]:
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -130,6 +141,23 @@ def command_line(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()[:60]
     except OSError:
         return "?"
+
+
+def reply_buckets(figures: dict[str, float], command: str) -> list[tuple[float, int]]:
+    """The bot's own reply-time histogram for `command` from a /metrics scrape (cumulative
+    (upper bound, count) buckets; bot/health.py's asyncguru_reply_seconds)."""
+    pattern = re.compile(rf'asyncguru_reply_seconds_bucket\{{command="{re.escape(command)}",'
+                         r'le="([^"]+)"\}')
+    found = [(float(m[1]), int(value)) for name, value in figures.items()
+             if (m := pattern.fullmatch(name))]
+    return sorted(found)
+
+
+def bucket_delta(after: list[tuple[float, int]], before: list[tuple[float, int]]
+                 ) -> list[tuple[float, int]]:
+    """The observations between two scrapes (the histogram counts since the bot started)."""
+    earlier = dict(before)
+    return [(bound, count - earlier.get(bound, 0)) for bound, count in after]
 
 
 async def metrics(session: aiohttp.ClientSession, port: int) -> dict[str, float]:
@@ -270,7 +298,7 @@ async def has_run(tg: FakeTelegram) -> bool:
 
 # -- the run ----------------------------------------------------------------------------------
 
-async def main(args: argparse.Namespace) -> list[dict]:
+async def run(args: argparse.Namespace) -> list[dict]:
     dc = await FakeDiscord().start()
     tg = FakeTelegram()
     await tg.start()
@@ -279,7 +307,8 @@ async def main(args: argparse.Namespace) -> list[dict]:
         settings["SANDBOX__CONCURRENCY"] = str(args.runs)
     with tempfile.TemporaryDirectory() as tmp:
         env = bot_env(dc, tg, Path(tmp), **settings)
-        async with bot_process(env, Path(tmp)) as bot, aiohttp.ClientSession() as session:
+        async with bot_process(env, Path(tmp), args.bot_group) as bot, \
+                aiohttp.ClientSession() as session:
             port = int((await bot.wait_line(r"health: listening on http://127\.0\.0\.1:(\d+)"))[1])
             await bot.wait_line(r"discord: connected as")
             await bot.wait_line(r"telegram: @\w+ is polling")
@@ -287,6 +316,18 @@ async def main(args: argparse.Namespace) -> list[dict]:
         await tg.close()
         await dc.close()
     return figures
+
+
+async def main(args: argparse.Namespace) -> list[dict]:
+    """The benchmark; with `--instrument-group`, the fakes and the load (this process) run in
+    a heavily weighted cpu cgroup of their own and the bot in this process's old one, instead
+    of this process in the batch class beside the bot."""
+    if not args.instrument_group:
+        return await run(argparse.Namespace(**vars(args), bot_group=None,
+                                            placement=AS_REMOTE_SERVERS))
+    with instrument_group() as (bot_group, placement):
+        return await run(argparse.Namespace(**vars(args), bot_group=bot_group,
+                                            placement=placement))
 
 
 async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
@@ -305,9 +346,13 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     until = time.monotonic() + args.seconds
     loop_until = asyncio.get_running_loop().time() + args.seconds
     started = time.monotonic()
+    replies_before = reply_buckets(await metrics(session, port), "term")
     bot_cpu, own_cpu, steal = cpu_seconds(bot.pid), time.process_time(), steal_seconds()
+    bot_wait, own_wait = runqueue_wait(bot.pid), runqueue_wait(os.getpid())
     own_lag = LagMonitor(window=args.seconds)  # this process's own loop: it times the answers
-    with gc_paused(), as_remote_servers():
+    # In its own weighted cgroup the instrument keeps the ordinary class; else the batch class.
+    batch = args.bot_group is None or args.instrument_batch
+    with gc_paused(), (as_remote_servers() if batch else contextlib.nullcontext()):
         async with asyncio.TaskGroup() as group:
             lag_task = group.create_task(own_lag.run())
             if with_run:
@@ -326,7 +371,12 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     bot_cpu = (cpu_seconds(bot.pid) - bot_cpu) / elapsed * 100
     own_cpu = (time.process_time() - own_cpu) / elapsed * 100
     steal = (steal_seconds() - steal) / elapsed * 100
+    bot_wait = (runqueue_wait(bot.pid) - bot_wait) / elapsed * 1000
+    own_wait = (runqueue_wait(os.getpid()) - own_wait) / elapsed * 1000
     await asyncio.sleep(2.0)  # the last answers arrive
+    replies = bucket_delta(reply_buckets(await metrics(session, port), "term"), replies_before)
+    bot_term = {q: histogram_quantile(q, replies) * 1000 if replies else float("nan")
+                for q in (0.5, 0.99)}
     peak_rss = rss_of(bot.pid)
     speed_after = python_speed()
 
@@ -342,7 +392,7 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
     for name, (value, why) in SETTINGS.items():
         shown = str(args.runs) if name == "SANDBOX__CONCURRENCY" and args.runs else value
         print(f"  {name}={shown:6} {why}")
-    print(f"the benchmark's own process: {AS_REMOTE_SERVERS}")
+    print(f"the benchmark's own process: {args.placement}")
     print(f"load: {args.seconds:.0f} s; /term {args.rate:g}/s (half Telegram, half Discord, "
           f"{len(latencies)} answered, {unanswered} unanswered); quiz answers "
           f"{args.quiz_rate:g}/s ({load.quiz_clicks} clicked, {recorded} acknowledged); "
@@ -354,6 +404,8 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
         print(f"this process's own loop lag (it stamps the updates and the answers, so a late "
               f"wake-up here adds to the latencies): p50 {mine.p50 * 1000:.2f} ms, "
               f"p99 {mine.p99 * 1000:.2f} ms, max {mine.max * 1000:.2f} ms")
+    print(f"waiting for a CPU while runnable (the loop thread's run-queue time, per second of "
+          f"load): the bot {bot_wait:.0f} ms/s, this process {own_wait:.0f} ms/s")
     print(f"this machine's pure-Python speed (bench/_results.py python_speed, lower is faster): "
           f"{speed_before:.1f} ms before the load, {speed_after:.1f} ms after it")
     print(f"CPU during the load: the bot {bot_cpu:.0f}% of one core, this process (the fakes "
@@ -374,6 +426,10 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
                   f"request, and this process's wake-up to stamp it) p50 "
                   f"{percentile(ms[f'{key}_after'], 0.5):.2f} ms, p99 "
                   f"{percentile(ms[f'{key}_after'], 0.99):.2f} ms")
+    print(f"/term as the bot times it (from the adapter having the update to its reply handed to "
+          f"the platform; /metrics asyncguru_reply_seconds, {replies[-1][1] if replies else 0} "
+          f"lookups, interpolated in buckets): p50 {bot_term[0.5]:.2f} ms, p99 "
+          f"{bot_term[0.99]:.2f} ms")
     print(f"bot pid {bot.pid}: idle RSS {idle_rss / 2**20:.1f} MiB, after the load "
           f"{peak_rss / 2**20:.1f} MiB; its child processes (sandbox pool), separately:")
     for pid, (size, cmd) in pool.items():
@@ -394,6 +450,10 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
                  f"info (/term on {'Telegram' if key[0] == 't' else 'Discord'}, "
                  f"{'until' if key.endswith('before') else 'from'} the fake hands it to the bot)")
           for key in ("tg_before", "tg_after", "dc_before", "dc_after") if ms[key]],
+        figure("one_process_term_bot_p50", round(bot_term[0.5], 2), "ms",
+               "info (/term as the bot times it: update at the adapter to reply handed on)"),
+        figure("one_process_term_bot_p99", round(bot_term[0.99], 2), "ms",
+               "info (/term as the bot times it: update at the adapter to reply handed on)"),
         figure("one_process_term_unanswered", unanswered, "lookups", "== 0"),
         figure("one_process_sandbox_running_avg", round(running, 2), "runs",
                f"== {args.runs} (CPU hogs executing)" if with_run else "no CPU hogs"),
@@ -401,6 +461,10 @@ async def measure(bot: BotProcess, dc: FakeDiscord, tg: FakeTelegram,
         figure("one_process_load_cpu", round(own_cpu), "% core", "info (fakes + load generator)"),
         figure("one_process_load_loop_lag_p99", round(mine.p99 * 1000, 2) if mine else float("nan"),
                "ms", "info (the load generator's own loop: adds to the latencies)"),
+        figure("one_process_bot_cpu_wait", round(bot_wait), "ms/s",
+               "info (the bot's loop thread runnable but waiting for a CPU)"),
+        figure("one_process_load_cpu_wait", round(own_wait), "ms/s",
+               "info (the load generator's loop thread runnable but waiting for a CPU)"),
         figure("one_process_steal", round(steal, 1), "% core",
                "info (CPU the VM's host gave to others during the load: a shared host's slow "
                "phase)"),
@@ -421,6 +485,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=200.0, help="/term lookups per second")
     parser.add_argument("--quiz-rate", type=float, default=10.0, help="quiz answers per second")
     parser.add_argument("--runs", type=int, default=4, help="CPU-hogging /runs at once (0: none)")
+    parser.add_argument("--instrument-group", action="store_true",
+                        help="the fakes and the load in a cpu cgroup of their own, weighted 10x, "
+                             "instead of the batch class (the bot in this process's old group)")
+    parser.add_argument("--instrument-batch", action="store_true",
+                        help="with --instrument-group, this process in the batch class too")
     return parser.parse_args(argv)
 
 

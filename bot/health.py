@@ -21,8 +21,9 @@ from collections.abc import Iterator
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, ProcessCollector, generate_latest
-from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
+from prometheus_client.utils import floatToGoString
 
 from bot.core.monitor import AdapterState, Runtime, read_memory, tasks_by_kind
 from bot.settings import HealthSettings
@@ -62,7 +63,7 @@ class RuntimeCollector(Collector):
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
 
-    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily | HistogramMetricFamily]:
         rt = self.runtime
         lag = GaugeMetricFamily(f"{PREFIX}_event_loop_lag_seconds",
                                 "How late the monitor task woke, over the last minute",
@@ -96,6 +97,14 @@ class RuntimeCollector(Collector):
         for (name, outcome), count in sorted(rt.commands.items()):
             commands.add_metric([name, outcome], count)
         yield commands
+        replies = HistogramMetricFamily(
+            f"{PREFIX}_reply_seconds", "From a command's update reaching the adapter to its first "
+            "reply handed to the platform", labels=["command"])
+        for name, histogram in rt.replies.items():
+            replies.add_metric([name], [(floatToGoString(bound), count)
+                                        for bound, count in histogram.cumulative()],
+                               sum_value=histogram.sum)
+        yield replies
         tasks = GaugeMetricFamily(f"{PREFIX}_tasks", "asyncio tasks alive, by kind",
                                   labels=["kind"])
         for kind, count in sorted(tasks_by_kind().items()):

@@ -107,10 +107,15 @@ class BotProcess:
 
 
 @contextlib.asynccontextmanager
-async def bot_process(env: dict[str, str], cwd: Path) -> AsyncIterator[BotProcess]:
-    """`python -m bot` with `env`, run from `cwd` (so a developer's own .env is not read)."""
+async def bot_process(env: dict[str, str], cwd: Path,
+                      cgroup: Path | None = None) -> AsyncIterator[BotProcess]:
+    """`python -m bot` with `env`, run from `cwd` (so a developer's own .env is not read); with
+    `cgroup`, in that cgroup directory from its first instruction (not in this process's)."""
+    argv = [sys.executable, "-m", "bot"]
+    if cgroup is not None:  # the shell joins the group, then execs the bot in its place
+        argv = ["/bin/sh", "-c", 'echo $$ >"$0" && exec "$@"', str(cgroup / "cgroup.procs"), *argv]
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
+        *argv, cwd=cwd, env=env, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
     bot = BotProcess(proc)
     try:

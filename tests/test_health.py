@@ -98,12 +98,15 @@ async def test_unhealthy_when_the_monitor_is_not_running(tmp_path):
 
 
 async def test_metrics_are_prometheus_text(served):
-    """/metrics parses as Prometheus text with lag, uptime, adapters, commands and process."""
+    """/metrics parses as Prometheus text with lag, uptime, adapters, commands, reply times and
+    process."""
     runtime, http = served
     runtime.adapters.update("discord", AdapterState.STARTING)
     runtime.adapters.update("telegram", AdapterState.RECONNECTING, failures=1)
     runtime.commands["term", "ok"] += 5
     runtime.commands["run", "error"] += 1
+    runtime.replies.histogram("term").observe(0.002)
+    runtime.replies.histogram("term").observe(0.2)
     runtime.register_sandbox(type("P", (), {"load": lambda self: SandboxLoad(1, 2, 4)})())
     async with http.get("/metrics") as response:
         assert response.status == 200
@@ -118,6 +121,10 @@ async def test_metrics_are_prometheus_text(served):
     assert samples["asyncguru_commands_total", (("command", "term"), ("outcome", "ok"))] == 5
     assert samples["asyncguru_commands_total", (("command", "run"), ("outcome", "error"))] == 1
     assert samples["asyncguru_event_loop_lag_seconds", (("quantile", "0.99"),)] < 0.25
+    assert samples["asyncguru_reply_seconds_bucket", (("command", "term"), ("le", "0.002"))] == 1
+    assert samples["asyncguru_reply_seconds_bucket", (("command", "term"), ("le", "+Inf"))] == 2
+    assert samples["asyncguru_reply_seconds_count", (("command", "term"),)] == 2
+    assert samples["asyncguru_reply_seconds_sum", (("command", "term"),)] == pytest.approx(0.202)
     assert samples["asyncguru_uptime_seconds", ()] > 0
     assert samples["asyncguru_sandbox_running", ()] == 2
     assert samples["process_resident_memory_bytes", ()] > 1 << 20

@@ -7,10 +7,12 @@ way round."""
 from __future__ import annotations
 
 import asyncio
+import time
 from abc import ABC, abstractmethod
 from collections.abc import AsyncIterable
 from typing import Generic, Protocol, TypeVar
 
+from bot.core.monitor import LatencyHistogram
 from bot.core.types import Reply
 
 H = TypeVar("H")
@@ -71,6 +73,13 @@ class Answer(ABC, Generic[H]):
     def __init__(self) -> None:
         self.progress: H | None = None  # the message the next reply replaces
         self._showing = asyncio.Lock()  # the acknowledgement and the replies take turns
+        self._timing: tuple[LatencyHistogram, float] | None = None
+
+    def time_first_reply(self, into: LatencyHistogram, received: float | None = None) -> None:
+        """Record into `into` the seconds from `received` (time.monotonic() when the adapter
+        got the update; default now) to the first reply being handed to the platform: the
+        bot's own share of a command's latency, whatever the platform's round trip adds."""
+        self._timing = (into, time.monotonic() if received is None else received)
 
     @property
     def private_here(self) -> bool:
@@ -105,6 +114,10 @@ class Answer(ABC, Generic[H]):
 
     async def show(self, reply: Reply) -> None:
         """Show one reply where it belongs, falling back when the platform refuses a way."""
+        if self._timing is not None:
+            into, received = self._timing
+            self._timing = None
+            into.observe(time.monotonic() - received)
         spoiled = reply.spoils and self.others_see_private
         if reply.private and (spoiled or not self.private_here):
             if await self._show_privately(reply) or spoiled:

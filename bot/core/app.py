@@ -20,7 +20,7 @@ from bot.core.content import Library
 from bot.core.events import AnswerHooks, SubmissionHooks
 from bot.core.fleet import Fleet
 from bot.core.i18n import t
-from bot.core.monitor import Runtime
+from bot.core.monitor import LatencyHistogram, Runtime
 from bot.core.ports.delivery import Deliverer, TargetGone
 from bot.core.router import Access, Choices, CommandSpec, Context, Next, Router
 from bot.core.services import BackgroundService, Services
@@ -66,6 +66,14 @@ class Core:
     @property
     def specs(self) -> list[CommandSpec]:
         return self.router.specs
+
+    def reply_times(self, command: Command) -> LatencyHistogram:
+        """Where an adapter records how long `command` took to its first reply (/metrics):
+        under its canonical name (an alias counts as its command), "unknown" for a name no
+        command has, "text" for plain text."""
+        name = command.name.strip()
+        spec = self.router.get(name) if name else None
+        return self.runtime.replies.histogram(spec.name if spec else "unknown" if name else "text")
 
     async def lang_for(self, command: Command) -> Lang:
         """The user's own choice, else the chat's default, else Hinglish. The client's locale

@@ -9,7 +9,9 @@ can show them without importing them.
 from __future__ import annotations
 
 import asyncio
+import bisect
 import enum
+import itertools
 import logging
 import math
 import time
@@ -115,6 +117,78 @@ async def measure_lag(duration: float = 0.2, interval: float = 0.01) -> LagStats
         await asyncio.sleep(interval)
         monitor.record(max(0.0, loop.time() - before - interval))
     return monitor.stats()
+
+
+# -- reply latency -----------------------------------------------------------------------------
+
+# Upper bounds (seconds) of the reply-latency buckets: fine below 20 ms, where a lookup's answer
+# lies, then coarser up to the minutes a long /run can take. A fixed list: recording one reply is
+# a bisect and two additions, with nothing allocated per command.
+REPLY_BUCKETS = (0.0005, 0.001, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.006, 0.008, 0.010, 0.0125,
+                 0.015, 0.020, 0.025, 0.030, 0.040, 0.050, 0.075, 0.100, 0.150, 0.250, 0.500,
+                 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, math.inf)
+
+
+class LatencyHistogram:
+    """Counts of observations per fixed bucket (cumulative since the start, as Prometheus
+    histograms are: a reader takes the difference of two scrapes for a window of its own)."""
+
+    __slots__ = ("bounds", "counts", "sum")
+
+    def __init__(self, bounds: tuple[float, ...] = REPLY_BUCKETS) -> None:
+        if list(bounds) != sorted(bounds) or bounds[-1] != math.inf:
+            raise ValueError("bucket bounds must ascend and end with +inf")
+        self.bounds = bounds
+        self.counts = [0] * len(bounds)  # per bucket, not cumulative
+        self.sum = 0.0
+
+    def observe(self, seconds: float) -> None:
+        self.counts[bisect.bisect_left(self.bounds, seconds)] += 1
+        self.sum += seconds
+
+    @property
+    def count(self) -> int:
+        return sum(self.counts)
+
+    def cumulative(self) -> list[tuple[float, int]]:
+        """(upper bound, observations at most that long) per bucket, as Prometheus exposes them."""
+        return list(zip(self.bounds, itertools.accumulate(self.counts), strict=True))
+
+
+def histogram_quantile(q: float, buckets: list[tuple[float, int]]) -> float:
+    """The q-quantile (0 < q <= 1) from cumulative (upper bound, count) buckets, interpolated
+    linearly inside its bucket as Prometheus's histogram_quantile does; the finite bound below
+    +inf when it falls in the last bucket; nan with no observations."""
+    total = buckets[-1][1] if buckets else 0
+    if total == 0:
+        return math.nan
+    rank = q * total
+    lower, below = 0.0, 0
+    for bound, count in buckets:
+        if count >= rank:
+            if math.isinf(bound):
+                return lower
+            return lower + (bound - lower) * (rank - below) / max(count - below, 1)
+        lower, below = bound, count
+    return lower
+
+
+class ReplyTimes:
+    """How long each kind of command took from its update reaching the adapter to the first
+    reply being handed to the platform: one histogram per command name, made on first use (the
+    names are the router's, so their number is bounded)."""
+
+    def __init__(self) -> None:
+        self._by_command: dict[str, LatencyHistogram] = {}
+
+    def histogram(self, command: str) -> LatencyHistogram:
+        found = self._by_command.get(command)
+        if found is None:
+            found = self._by_command[command] = LatencyHistogram()
+        return found
+
+    def items(self) -> list[tuple[str, LatencyHistogram]]:
+        return sorted(self._by_command.items())
 
 
 # -- adapters ----------------------------------------------------------------------------------
@@ -240,6 +314,7 @@ class Runtime:
         self.sandbox: SandboxProvider | None = None
         self.scheduler: SchedulerProvider | None = None
         self.commands: Counter[tuple[str, str]] = Counter()  # (command, "ok" | "error")
+        self.replies = ReplyTimes()  # time to each command's first reply, by command
 
     def uptime(self) -> float:
         return time.monotonic() - self.started

@@ -5,11 +5,13 @@ fallbacks when the platform refuses a way, acknowledgement and the busy sign."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Iterable
 
 import pytest
 
 from bot.adapters.base import Answer, Refused
+from bot.core.monitor import LatencyHistogram
 from bot.core.types import CodeBlock, CodeForm, QuizPoll, Reply
 
 
@@ -304,3 +306,15 @@ async def test_code_to_edit_opens_a_form_where_there_is_one_else_shows_the_code(
                  private=True)
     assert await play(Room(forms=True), [back]) == ["form /run print(1)"]
     assert await play(Room(), [back]) == ["send 100 print(1) (only them)"]
+
+
+async def test_the_first_reply_is_timed_once_from_the_update_receipt():
+    """With timing asked for, the time from receipt to the first reply is recorded once, however
+    many replies follow; progress edits and later sends add nothing."""
+    histogram = LatencyHistogram()
+    room = Room()
+    room.time_first_reply(histogram, received=time.monotonic() - 0.25)
+    await play(room, [progress("queued"), progress("running"), Reply.text("done")])
+    assert histogram.count == 1
+    assert 0.25 <= histogram.sum < 60
+

@@ -4,7 +4,7 @@ import logging
 
 from bot.core.app import MAX_ARGS_CHARS, Core
 from bot.core.router import Access, CommandSpec, Text
-from bot.core.types import ChatRef, Reply
+from bot.core.types import ChatRef, Command, Reply
 from tests.conftest import ALICE, DM, GROUP, cmd
 
 
@@ -104,3 +104,14 @@ async def test_locale_never_overrides_hinglish(core: Core):
 
     command = replace(cmd("/term await"), locale="en-US")
     assert await core.lang_for(command) == "hi"
+
+
+async def test_reply_times_are_kept_under_the_canonical_command_name(core: Core):
+    """An alias (/t) times into its command's histogram; an unknown name and plain text each
+    into one shared histogram, so no input can grow the metrics."""
+    assert core.reply_times(cmd("/t await")) is core.reply_times(cmd("/term await"))
+    assert core.reply_times(cmd("/nope")) is core.reply_times(cmd("/other"))
+    core.reply_times(cmd("/t await")).observe(0.002)
+    core.reply_times(cmd("/nope")).observe(0.001)
+    core.reply_times(Command("", "", DM, ALICE)).observe(0.001)
+    assert [name for name, _ in core.runtime.replies.items()] == ["term", "text", "unknown"]

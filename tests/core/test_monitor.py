@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 
 import pytest
@@ -11,7 +12,10 @@ from bot.core.monitor import (
     AdapterBoard,
     AdapterState,
     LagMonitor,
+    LatencyHistogram,
+    ReplyTimes,
     count_commands,
+    histogram_quantile,
     lag_stats,
     measure_lag,
     read_memory,
@@ -188,3 +192,45 @@ def test_losing_the_connection_inside_run_reads_as_reconnecting():
     assert board.all()[0].effective is AdapterState.CONNECTED
     connected[0] = False
     assert board.all()[0].effective is AdapterState.RECONNECTING
+
+
+def test_a_histogram_counts_each_observation_in_the_first_bucket_that_holds_it():
+    """A value equal to a bound counts in that bucket (Prometheus's `le`), a larger one in the
+    next; the cumulative counts and the sum are what /metrics exposes."""
+    histogram = LatencyHistogram((0.001, 0.01, math.inf))
+    for seconds in (0.0005, 0.001, 0.002, 0.5):
+        histogram.observe(seconds)
+    assert histogram.cumulative() == [(0.001, 2), (0.01, 3), (math.inf, 4)]
+    assert histogram.count == 4
+    assert histogram.sum == pytest.approx(0.5035)
+
+
+def test_histogram_bounds_must_ascend_to_infinity():
+    """Bounds out of order, or without a last +inf bucket, are a programming error."""
+    with pytest.raises(ValueError):
+        LatencyHistogram((0.01, 0.001, math.inf))
+    with pytest.raises(ValueError):
+        LatencyHistogram((0.001, 0.01))
+
+
+def test_quantiles_interpolate_inside_their_bucket():
+    """As Prometheus's histogram_quantile: linear inside the bucket the rank falls in."""
+    buckets = [(0.001, 0), (0.002, 50), (0.010, 100), (math.inf, 100)]
+    assert histogram_quantile(0.5, buckets) == pytest.approx(0.002)
+    assert histogram_quantile(0.25, buckets) == pytest.approx(0.0015)
+    assert histogram_quantile(0.99, buckets) == pytest.approx(0.002 + 0.008 * 49 / 50)
+
+
+def test_a_quantile_in_the_open_last_bucket_is_its_lower_bound():
+    """Beyond the last finite bound nothing is known but that bound; with no observations, nan."""
+    assert histogram_quantile(0.99, [(0.01, 1), (math.inf, 10)]) == 0.01
+    assert math.isnan(histogram_quantile(0.5, [(0.01, 0), (math.inf, 0)]))
+
+
+def test_reply_times_keep_one_histogram_per_command():
+    """The same command name gives the same histogram; they are listed by name."""
+    times = ReplyTimes()
+    times.histogram("term").observe(0.002)
+    times.histogram("term").observe(0.003)
+    times.histogram("quiz").observe(0.004)
+    assert [(name, h.count) for name, h in times.items()] == [("quiz", 1), ("term", 2)]

@@ -392,6 +392,8 @@ class DiscordAdapter:
         answer = InteractionAnswer(interaction, self._render, self.core.default_lang,
                                    private=spec.private if spec else True,
                                    ack_after=self.defer_after)
+        # Nothing awaited since the interaction arrived: now is its receipt.
+        answer.time_first_reply(self.core.reply_times(command))
         await answer.play(self._in_their_language(answer, command),
                           long_running=spec is not None and spec.long_running)
 

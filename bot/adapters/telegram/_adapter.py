@@ -387,6 +387,7 @@ class TelegramAdapter:
     # -- incoming updates --------------------------------------------------------------------
 
     async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        received = time.monotonic()  # before the admin and language reads: they are the bot's time
         self._track()
         msg = update.message
         if msg is None or msg.text is None or msg.from_user is None:
@@ -415,9 +416,11 @@ class TelegramAdapter:
                   else self.core.stream_text(text, chat_ref, user_ref, is_admin=True, lang=lang))
         answer = ChatAnswer(self, context.bot, msg.chat.id, group=group, user_id=msg.from_user.id,
                             lang=lang, reply_to=msg.message_id if group else None)
+        answer.time_first_reply(self.core.reply_times(command), received)
         await answer.play(stream, long_running=self._long_running(command))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        received = time.monotonic()
         self._track()
         query = update.callback_query
         if query is None:
@@ -444,6 +447,7 @@ class TelegramAdapter:
         answer = ChatAnswer(self, context.bot, chat.id, group=chat_ref.kind is ChatKind.GROUP,
                             user_id=user.id, lang=lang, query=query,
                             polls=chat.type != ChatType.CHANNEL)
+        answer.time_first_reply(self.core.reply_times(command), received)
         try:
             await answer.play(self.core.stream(command, lang=lang), long_running=spec.long_running)
         finally:

@@ -10,6 +10,10 @@ for uploading files"), encoded and decoded by orjson. PTB's default form-encodes
 form encoding is slow where a bot spends its bytes: `urlencode` quotes a 3 KiB card byte by byte
 in Python, and aiohttp's `FormData` built a multipart writer for every call besides; together
 they were 7% of the loop's busy time. A file still goes as multipart, as the API requires.
+
+The proxy the environment names is read once per target host, not by aiohttp's `trust_env`:
+that reads the environment and `~/.netrc` in a worker thread twice for every request, two
+thread hand-offs per sendMessage that, on a busy host, waited for a CPU each time.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ import aiohttp
 import orjson
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+from bot.adapters._proxy import proxy_for
 
 DEFAULT_NONE: Any = BaseRequest.DEFAULT_NONE  # "not passed": use this instance's own timeout
 # The body goes to aiohttp in pieces of this size; aiohttp asks for the next piece once the
@@ -48,14 +54,15 @@ class AiohttpRequest(BaseRequest):
     - `pool_timeout`: waiting for one of `connection_pool_size` connections to be free; when it
       runs out, the request is not sent.
     - `proxy`: an `http://[user:password@]host:port` URL. Without it, `HTTPS_PROXY` /
-      `HTTP_PROXY` and `NO_PROXY` from the environment apply (aiohttp's `trust_env`).
+      `HTTP_PROXY` and `NO_PROXY` from the environment apply, read as aiohttp reads them
+      (`bot.adapters._proxy`) when a session starts; credentials go in the proxy's URL.
 
     Running out of a timeout raises PTB's `TimedOut`; any other transport failure raises its
     `NetworkError`.
     """
 
-    __slots__ = ("_connect", "_media_write", "_pool", "_pool_size", "_proxy", "_read", "_session",
-                 "_slots", "_write")
+    __slots__ = ("_connect", "_env_proxies", "_media_write", "_pool", "_pool_size", "_proxy",
+                 "_read", "_session", "_slots", "_write")
 
     def __init__(self, *, connection_pool_size: int = 256, read_timeout: float | None = 5.0,
                  write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
@@ -68,6 +75,7 @@ class AiohttpRequest(BaseRequest):
         self._connect = connect_timeout
         self._pool = pool_timeout
         self._proxy = proxy
+        self._env_proxies: dict[str, str | None] = {}  # scheme://host -> the environment's proxy
         self._session: aiohttp.ClientSession | None = None
         self._slots: asyncio.Semaphore | None = None
 
@@ -80,10 +88,10 @@ class AiohttpRequest(BaseRequest):
             # The semaphore is the pool (and its timeout); aiohttp's connector then never makes
             # a request wait, so its own connect timeout stays the TCP connect alone.
             self._slots = asyncio.Semaphore(self._pool_size)
+            self._env_proxies = {}  # read afresh with each session
             self._session = aiohttp.ClientSession(
                 connector=aiohttp.TCPConnector(limit=0),
                 headers={"User-Agent": self.USER_AGENT},
-                trust_env=True,
             )
 
     async def shutdown(self) -> None:
@@ -124,7 +132,7 @@ class AiohttpRequest(BaseRequest):
                 async with session.request(
                         method, url, headers=headers, timeout=timeout,
                         data=None if body is None else clock.paced(body),
-                        proxy=self._proxy) as response:
+                        proxy=self._proxy or self._proxy_from_env(url)) as response:
                     return response.status, await response.read()
         except TimeoutError as exc:  # aiohttp's ServerTimeoutError is one too
             raise TimedOut from exc
@@ -133,6 +141,13 @@ class AiohttpRequest(BaseRequest):
         finally:
             clock.done = True
             slots.release()
+
+    def _proxy_from_env(self, url: str) -> str | None:
+        scheme, _, rest = url.partition("://")
+        origin = f"{scheme}://{rest.partition('/')[0]}"
+        if origin not in self._env_proxies:
+            self._env_proxies[origin] = proxy_for(origin)
+        return self._env_proxies[origin]
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:

@@ -448,3 +448,13 @@ async def test_a_slash_command_reads_the_language_once(bot: DiscordAdapter, fake
     await fake.send_interaction(itx)
     assert "await" in (await _callback(fake, itx))["data"]["embeds"][0]["title"].lower()
     assert len(reads) == 1
+
+
+async def test_a_slash_command_is_timed_to_its_first_reply(bot: DiscordAdapter,
+                                                           fake: FakeDiscord) -> None:
+    """/term adds one observation to its reply histogram (asyncguru_reply_seconds)."""
+    itx = fake.interaction(2, _slash("term", term="await"))
+    await fake.send_interaction(itx)
+    await fake.wait_for("POST", f"/interactions/{itx['id']}/")
+    histogram = bot.core.runtime.replies.histogram("term")
+    assert histogram.count == 1 and 0 < histogram.sum < 30

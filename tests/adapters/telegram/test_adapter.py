@@ -497,3 +497,16 @@ async def test_each_update_reads_the_language_once(fake: FakeTelegram, core: Cor
     await fake.send_text("hello")
     hint = await fake.wait_for("sendMessage", lambda c: c.params["text"] == t("en", "not_a_command"))
     assert hint and reads == ["telegram:42"] * 3
+
+
+async def test_a_command_and_a_click_are_timed_to_their_first_reply(
+        fake: FakeTelegram, bot: TelegramAdapter) -> None:
+    """`/term` and a click on its button each add one observation to their command's reply
+    histogram (what /metrics shows as asyncguru_reply_seconds)."""
+    await fake.send_text("/term await")
+    call = await fake.wait_for("sendMessage")
+    assert bot.core.runtime.replies.histogram("term").count == 1
+    start = len(fake.calls)
+    await fake.click("term event-loop", fake.message_of(call))
+    await fake.wait_for("sendMessage", after=start)
+    assert bot.core.runtime.replies.histogram("term").count == 2

@@ -322,3 +322,18 @@ async def test_http_proxy_from_the_environment_and_no_proxy(server, proxy, monke
     async with AiohttpRequest() as request:
         await request.do_request(f"{url}/getChat", "POST")
     assert len(proxy.seen) == 1 and len(seen) == 2
+
+
+async def test_a_request_hands_no_work_to_a_thread(server, proxy, monkeypatch) -> None:
+    """The environment's proxy is read once per host, not in a worker thread per request (as
+    aiohttp's trust_env does, with ~/.netrc): on a busy host each hand-off waits for a CPU."""
+    url, seen, _ = server
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    def no_threads(*args: object) -> None:
+        raise AssertionError("a request handed work to a thread")
+
+    monkeypatch.setattr(asyncio.get_running_loop(), "run_in_executor", no_threads)
+    async with AiohttpRequest() as request:
+        for method in ("getMe", "getChat", "getMe"):
+            await request.do_request(f"{url}/{method}", "POST")
+    assert len(proxy.seen) == 3 and len(seen) == 3
