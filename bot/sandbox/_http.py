@@ -33,8 +33,8 @@ class Client:
 
     def __init__(self, url: str, *, token: str | None, connect_timeout_s: float,
                  read_timeout_s: float, max_buffer: int) -> None:
-        if token is not None and (not token.isprintable() or not token.isascii()):
-            raise ValueError("the sandbox token must be printable ASCII (SANDBOX__TOKEN)")
+        if token is not None and not (token.isascii() and token.isprintable() and " " not in token):
+            raise ValueError("the sandbox token must be printable ASCII without spaces (SANDBOX__TOKEN)")
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
         self.max_buffer = max_buffer
