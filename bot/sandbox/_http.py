@@ -76,7 +76,7 @@ class Client:
                 await connection.head()
             except Lost:
                 # The service closed this kept connection as we sent on it (it closes only idle
-                # ones: the request went unread): a new connection, once.
+                # ones: the request went unread): again on the next kept one, at worst a new one.
                 connection.close()
                 if reused and not connection.got_bytes:
                     continue
