@@ -4,8 +4,9 @@ table and merges its figures into bench/results.json.
 1. A trivial run through a sandbox service (`python -m bot.sandbox` on a unix socket, reached by
    RemoteSandbox) against the local sandbox in this process, interleaved in the same run, both
    with a warm pool of 2 refilled before each timed run. Goal: median ratio <= 1.3. Beside
-   them, interleaved too, a bare HTTP round trip to the same service (GET /load on a kept
-   connection): the part of the difference that is the trip itself, not the run.
+   them, interleaved too and after the same wait, a bare HTTP round trip to the same service
+   (GET /load on a kept connection, by the bot's own client): the part of the difference that
+   is the trip itself, not the run.
 2. Trivial runs per second with two sandbox services on this machine (one RemoteSandbox spread
    over both, 8 runs in flight), and with one, for comparison in the same run. No goal: on a
    2-core machine the services share the same CPUs, so a second one shows the spreading works,
@@ -26,10 +27,8 @@ import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
-
 from bench._results import figure, merge, table
-from bot.sandbox import Config, RemoteConfig, RemoteSandbox, Sandbox
+from bot.sandbox import Config, RemoteConfig, RemoteSandbox, Sandbox, _http
 from bot.sandbox._server import watch_children_with_pidfds
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,9 +68,11 @@ async def timed(run) -> float:
     return elapsed
 
 
-async def round_trip(http: aiohttp.ClientSession) -> float:
+async def round_trip(http: _http.Client) -> float:
+    # After the same wait as a run: not while the service refills its pool from the last run.
+    await asyncio.sleep(REFILL_S)
     start = time.perf_counter()
-    async with http.get("http://sandbox/load") as response:
+    async with await http.request("GET", "/load") as response:
         await response.read()
         assert response.status == 200, response.status
     return time.perf_counter() - start
@@ -81,8 +82,8 @@ async def latency(folder: Path) -> list[dict]:
     sock = folder / "one.sock"
     async with (service(sock, SANDBOX__POOL="2") as url,
                 RemoteSandbox.open(RemoteConfig(urls=(url,), cooldown_s=0)) as remote,
-                Sandbox.open(Config(pool=2, cooldown_s=0)) as local,
-                aiohttp.ClientSession(connector=aiohttp.UnixConnector(path=str(sock))) as http):
+                Sandbox.open(Config(pool=2, cooldown_s=0)) as local):
+        http = _http.Client(url, token=None, connect_timeout_s=3, read_timeout_s=15, max_buffer=1 << 20)
         if not local.available:
             raise SystemExit(f"sandbox unavailable: {local.reason}")
         await timed(local.run)  # warm caches on both sides
@@ -93,6 +94,7 @@ async def latency(folder: Path) -> list[dict]:
             here.append(await timed(local.run))
             there.append(await timed(remote.run))
             trips.append(await round_trip(http))
+        await http.close()
     local_ms, remote_ms = statistics.median(here) * 1000, statistics.median(there) * 1000
     p25 = sorted(there)[len(there) // 4] / sorted(here)[len(here) // 4]
     return [figure("sandbox_service_trivial_run_ms", round(remote_ms, 1), "ms", "(context)"),
@@ -129,9 +131,12 @@ async def throughput(folder: Path) -> list[dict]:
 
 async def main() -> None:
     watch_children_with_pidfds()  # as the bot and the service do: the local side is timed as in production
+    before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="sandbox-service-bench-") as tmp:
         figures = await latency(Path(tmp)) + await throughput(Path(tmp))
     print(table(figures))
+    print(f"(load average over 1 min: {before:.2f} before, {os.getloadavg()[0]:.2f} after; on this "
+          f"{os.cpu_count()}-CPU host a load near or past it makes the ratio swing)")
     print(f"(median of {ROUNDS} interleaved trivial runs; {THROUGHPUT_RUNS} runs, {IN_FLIGHT} in flight,"
           f" for runs/s; {os.cpu_count()} CPUs shared by both services)")
     merge(figures)

@@ -215,6 +215,14 @@ class SandboxSettings(BaseModel):
             raise ValueError("expected http://host:port or unix:/path, comma-separated")
         return value
 
+    @field_validator("token")
+    @classmethod
+    def _token_fits_a_header(cls, value: SecretStr | None) -> SecretStr | None:
+        text = value.get_secret_value() if value else ""
+        if text and not (text.isascii() and text.isprintable() and " " not in text):
+            raise ValueError("the token goes in an HTTP header: printable ASCII, no spaces")
+        return value
+
     @property
     def urls(self) -> tuple[str, ...]:
         return tuple(u.strip() for u in (self.url or "").split(",") if u.strip())

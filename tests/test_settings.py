@@ -67,6 +67,11 @@ def test_sandbox_urls_are_split_and_checked(monkeypatch, tmp_path):
         monkeypatch.setenv("SANDBOX__URL", bad)
         with pytest.raises(SettingsError, match="SANDBOX__URL"):
             load_settings()
+    monkeypatch.setenv("SANDBOX__URL", "unix:/run/sb/sock")
+    for bad in ("two words", "caf\u00e9", "tab\there"):
+        monkeypatch.setenv("SANDBOX__TOKEN", bad)
+        with pytest.raises(SettingsError, match="SANDBOX__TOKEN"):
+            load_settings()
 
 
 def test_storage_url_selects_postgresql_and_stays_secret(monkeypatch, tmp_path):

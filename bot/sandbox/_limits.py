@@ -27,6 +27,10 @@ class Config:
     cooldown_s: float = 3.0  # per user, between two runs (not for the console)
     limits: Limits = field(default_factory=Limits)
     max_wall_s: float = 60.0  # the longest wall time a request's budget may ask for (demos)
+    # How long after a run the warm pool starts its replacement. The sandbox service waits a
+    # little (see _server.serve): a sandbox starting at once takes the CPU the bot needs that
+    # moment to wake and read the answer, where in-process the caller has its result first.
+    refill_after_s: float = 0.0
 
     @property
     def slots(self) -> int:

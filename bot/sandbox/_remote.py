@@ -22,11 +22,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-import aiohttp
-
 from bot.core.monitor import SandboxLoad
 from bot.core.ports.sandbox import Busy, Limits, Queued, RunRequest, RunResult, Unavailable
-from bot.sandbox import _wire
+from bot.sandbox import _http, _wire
 from bot.sandbox._admit import Cooldowns, admit
 
 log = logging.getLogger(__name__)
@@ -54,17 +52,8 @@ class _Refused(Exception):
 class _Endpoint:
     def __init__(self, url: str, config: RemoteConfig) -> None:
         self.url = url
-        if url.startswith("unix:"):
-            connector: aiohttp.BaseConnector = aiohttp.UnixConnector(path=url.removeprefix("unix:"))
-            self.base = "http://sandbox"
-        else:
-            connector = aiohttp.TCPConnector()
-            self.base = url.rstrip("/")
-        headers = {"Authorization": f"Bearer {config.token}"} if config.token else {}
-        self.session = aiohttp.ClientSession(
-            connector=connector, headers=headers, read_bufsize=LINE_BYTES // 2,
-            timeout=aiohttp.ClientTimeout(total=None, connect=config.connect_timeout_s,
-                                          sock_read=READ_TIMEOUT_S))
+        self.http = _http.Client(url, token=config.token, connect_timeout_s=config.connect_timeout_s,
+                                 read_timeout_s=READ_TIMEOUT_S, max_buffer=LINE_BYTES)
         self.in_flight = 0
         self.down_until = 0.0
         self.health: _wire.Health | None = None
@@ -116,7 +105,7 @@ class RemoteSandbox:
                     await poller
         finally:
             for endpoint in remote._endpoints:
-                await endpoint.session.close()
+                await endpoint.http.close()
 
     async def probe(self) -> None:
         """Read every service's /load; available when one of them can run code."""
@@ -138,13 +127,13 @@ class RemoteSandbox:
 
     async def _ask(self, endpoint: _Endpoint) -> None:
         try:
-            async with endpoint.session.get(endpoint.base + "/load") as response:
+            async with await endpoint.http.request("GET", "/load") as response:
                 if response.status == 401:
                     raise _Refused(_wrong_token(endpoint))
                 if response.status != 200:
                     raise _Refused(f"{endpoint.url} answered HTTP {response.status}")
                 health = _wire.decode_health(await response.read())
-        except (aiohttp.ClientError, TimeoutError, _wire.WireError, _Refused) as exc:
+        except (_http.Unreachable, _http.Lost, TimeoutError, _wire.WireError, _Refused) as exc:
             endpoint.health = None
             endpoint.failed(_problem(endpoint, exc), self.config.down_s)
             return
@@ -242,7 +231,7 @@ class RemoteSandbox:
 class _Stream:
     """The NDJSON lines of one run's answer (heartbeats skipped)."""
 
-    def __init__(self, endpoint: _Endpoint, response: aiohttp.ClientResponse) -> None:
+    def __init__(self, endpoint: _Endpoint, response: _http.Response) -> None:
         self.endpoint = endpoint
         self.response = response
 
@@ -253,9 +242,8 @@ class _Stream:
         before running (the next service may take it), Unavailable when no service would take
         it (too large, malformed)."""
         try:
-            response = await endpoint.session.post(
-                endpoint.base + "/run", data=body, headers={"Content-Type": "application/json"})
-        except (aiohttp.ClientError, TimeoutError) as exc:
+            response = await endpoint.http.request("POST", "/run", body)
+        except (_http.Unreachable, _http.Lost, TimeoutError) as exc:
             raise _Refused(_problem(endpoint, exc)) from None
         async with response:
             if response.status in (400, 413):
@@ -270,29 +258,31 @@ class _Stream:
     async def finish(self) -> None:
         """Read the answer's end (it follows the result at once): the connection is then
         reused for the next run instead of closed, which costs both sides a new one."""
-        with contextlib.suppress(aiohttp.ClientError, TimeoutError):
-            await self.response.content.read()
+        with contextlib.suppress(_http.Lost, TimeoutError):
+            await self.response.read()
 
     async def next(self) -> _wire.Line:
         try:
             while True:
-                raw = await self.response.content.readline()
+                raw = await self.response.readline()
                 if not raw:
                     raise Unavailable(f"{self.endpoint.url} ended the answer before the result")
                 if raw.strip():
                     return _wire.decode_line(raw)
-        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:  # ValueError: line too long
+        except (_http.Lost, TimeoutError, _wire.WireError) as exc:
             if isinstance(exc, _wire.WireError):
                 detail = f"an answer this bot cannot read ({exc})"
+            elif isinstance(exc, TimeoutError):
+                detail = "the service went silent (no heartbeat)"
             else:
-                detail = f"the connection was lost ({type(exc).__name__})"
+                detail = str(exc)
             raise Unavailable(f"{self.endpoint.url}: {detail}") from None
 
 
-async def _reason(response: aiohttp.ClientResponse) -> str:
+async def _reason(response: _http.Response) -> str:
     try:
         line = _wire.decode_line(await response.read())
-    except (aiohttp.ClientError, _wire.WireError):
+    except (_http.Lost, TimeoutError, _wire.WireError):
         return f"HTTP {response.status}"
     return line.reason or f"HTTP {response.status}"
 
@@ -304,11 +294,11 @@ def _wrong_token(endpoint: _Endpoint) -> str:
 def _problem(endpoint: _Endpoint, exc: BaseException) -> str:
     if isinstance(exc, _Refused | _wire.WireError):
         return str(exc)
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        return f"{endpoint.url} cannot be reached ({exc.os_error.strerror or exc.os_error})"
+    if isinstance(exc, _http.Unreachable):
+        return f"{endpoint.url} cannot be reached ({exc})"
     if isinstance(exc, TimeoutError):
         return f"{endpoint.url} did not answer in time"
-    return f"{endpoint.url} cannot be reached ({type(exc).__name__})"
+    return f"{endpoint.url}: {exc}"
 
 
 def _summary(problems: list[str]) -> str:

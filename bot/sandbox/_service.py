@@ -231,7 +231,10 @@ class Sandbox:
             result = await self._execute(warm, request, limits)
         finally:
             # Refill after the run, not during it: starting a sandbox costs CPU the run needs.
-            self._refill.set()
+            if self.config.refill_after_s > 0:
+                asyncio.get_running_loop().call_later(self.config.refill_after_s, self._refill.set)
+            else:
+                self._refill.set()
         self._avg_wall = 0.8 * self._avg_wall + 0.2 * result.wall_s
         return result
 

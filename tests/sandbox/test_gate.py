@@ -104,3 +104,22 @@ async def test_load_reports_running_queued_and_capacity():
         assert (sb.load().running, sb.load().queued) == (1, 1)
         await asyncio.gather(first, second)
         assert (sb.load().running, sb.load().queued) == (0, 0)
+
+
+async def test_the_pool_refills_once_the_wait_after_a_run_is_over():
+    """With `refill_after_s` (the sandbox service's setting) the replacement of a used warm
+    sandbox starts only after that wait, and then the pool is full again."""
+    async with Sandbox.open(replace(test_config(), pool=1, refill_after_s=0.5)) as sb:
+        require(sb)
+        for _ in range(100):
+            if sb._pool:
+                break
+            await asyncio.sleep(0.05)
+        assert (await sb.run("print(1)")).output == "1\n"
+        await asyncio.sleep(0.2)
+        assert not sb._pool
+        for _ in range(100):
+            if sb._pool:
+                break
+            await asyncio.sleep(0.05)
+        assert len(sb._pool) == 1

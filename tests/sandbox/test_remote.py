@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.app import Core
+from bot.core.monitor import SandboxLoad
 from bot.core.ports.sandbox import (
     Busy,
     CoolingDown,
@@ -24,7 +25,7 @@ from bot.core.ports.sandbox import (
     RunResult,
     Unavailable,
 )
-from bot.sandbox import Sandbox
+from bot.sandbox import Sandbox, _wire
 from tests.conftest import cmd
 from tests.sandbox.fixtures import require, test_config
 from tests.sandbox.service import remote, sandbox_service, service_env
@@ -175,6 +176,42 @@ async def test_runs_fail_over_from_a_dead_service(tmp_path: Path):
         assert sb.available
         results = [await sb.run(f"print({i})") for i in range(4)]
     assert [r.output for r in results] == [f"{i}\n" for i in range(4)]
+
+
+async def test_a_run_whose_answer_is_cut_short_is_unavailable_not_a_hang(tmp_path: Path):
+    """A service that accepts a run and dies half-way through its answer: the run is unavailable
+    at once, with a reason, and is not run again elsewhere."""
+    health = _wire.encode(_wire.Health(available=True, reason=None, load=SandboxLoad(0, 0, 1),
+                                       limits=Limits(), max_wall_s=60.0))
+    runs = 0
+
+    async def half_a_service(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal runs
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                if head.startswith(b"GET /load "):
+                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(health), health))
+                    continue
+                await reader.readexactly(int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0]))
+                runs += 1
+                writer.write(b'HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n{"result": {"out')
+                await writer.drain()
+                break
+        finally:
+            writer.close()
+
+    sock = tmp_path / "half.sock"
+    listening = await asyncio.start_unix_server(half_a_service, str(sock))
+    try:
+        async with remote(f"unix:{sock}") as sb:
+            assert sb.available
+            async with asyncio.timeout(5):
+                with pytest.raises(Unavailable, match="closed the connection"):
+                    await sb.run("print(1)")
+    finally:
+        listening.close()
+    assert runs == 1
 
 
 async def test_runs_are_spread_over_two_services(tmp_path: Path):

@@ -90,6 +90,17 @@ async def test_healthz_needs_no_token_and_everything_else_does(tmp_path: Path):
         assert health.available and health.load.capacity >= 1 and health.limits.wall_s == 3.0
 
 
+async def test_an_unknown_path_or_method_is_refused(tmp_path: Path):
+    async with sandbox_service("127.0.0.1:0", tmp_path) as service, \
+            aiohttp.ClientSession(service.address) as http:
+        async with http.get("/nothing") as response:
+            assert response.status == 404
+        async with http.get("/run") as response:
+            assert response.status == 405
+        async with http.post("/load", data=b"{}") as response:
+            assert response.status == 405
+
+
 async def test_a_body_too_large_is_refused(tmp_path: Path):
     """Past SANDBOX__MAX_BODY_KB the service refuses the request (413), with or without a length
     given, and the bot's reply says why; a request within it still runs."""
