@@ -391,7 +391,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "no sandbox in this process",
     },
     "inside_daily_label": {"hi": "Daily post", "en": "Daily post"},
-    "inside_daily": {"hi": "agla {at} ko ({left} baad)", "en": "next at {at} (in {left})"},
+    "inside_daily": {"hi": "agla", "en": "next at"},
+    "inside_daily_left": {"hi": "{left} baad", "en": "in {left}"},
+    "inside_daily_this_chat": {"hi": "isi chat ka", "en": "this chat's"},
+    "inside_daily_here": {"hi": "is chat ka agla", "en": "this chat's next at"},
     "inside_daily_due": {"hi": "abhi due", "en": "due now"},
     "inside_daily_idle": {"hi": "koi post scheduled nahi", "en": "nothing scheduled"},
     "inside_daily_none": {

@@ -21,6 +21,7 @@ from bot.core.clock import (
     iso,
     local_day,
     local_instant,
+    local_text,
     parse_hhmm,
     parse_iso,
     zone,
@@ -42,17 +43,11 @@ TRACK_WORDS: dict[str, str] = {
 }
 
 
-def _fmt(instant: datetime, tz: ZoneInfo) -> str:
-    local = instant.astimezone(tz)
-    text = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-    return text if local.utcoffset() == timedelta(0) else f"{text} ({instant:%H:%M} UTC)"
-
-
 def _next_line(ctx: Context, due: datetime, tz: ZoneInfo) -> Paragraph:
     """"Next post: <when>", the instant as a time span: read in the chat's zone as text, and in
     each viewer's own zone where the platform can show that."""
     head, _, tail = ctx.t("daily_next", when="\0").partition("\0")
-    return Paragraph(tuple(s for s in (Span(head), Span.time(_fmt(due, tz), iso(due)), Span(tail))
+    return Paragraph(tuple(s for s in (Span(head), Span.time(local_text(due, tz), iso(due)), Span(tail))
                            if s.text))
 
 
