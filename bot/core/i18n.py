@@ -316,6 +316,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "“{got}” koi time zone nahi hai. Shayad {guess}? Button dabao ya phir se likho.",
         "en": "“{got}” is not a time zone. Perhaps {guess}? Tap the button or type it again.",
     },
+    "daily_channel_typed": {
+        "hi": "Channel /daily set ke channel option se chuno; likha hua channel main check nahi kar sakta.",
+        "en": "Choose the channel with /daily set's channel option; I cannot check a typed one.",
+    },
     "daily_channel_private": {
         "hi": "Kisi aur channel ka daily post wahin (server mein) set karo, private chat se nahi.",
         "en": "Set another channel's daily post from the server, not from a private chat.",

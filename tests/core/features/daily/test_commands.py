@@ -163,6 +163,56 @@ async def test_a_misspelt_zone_is_answered_with_a_guess_to_tap(core):
     assert button.payload == "daily set 09:00 Asia/Kolkata"
 
 
+async def _click(core, button, chat=GROUP, *, admin: bool = True, vouched: bool = True):
+    """A click on `button` as a platform that vouches for its buttons' args (Discord) sends it."""
+    from dataclasses import replace
+
+    from tests.core.features.conftest import cmd
+
+    command = replace(cmd(button.command_line, chat, ALICE, admin=admin), vouched=vouched)
+    return [r async for r in core.stream(command)]
+
+
+async def test_the_zone_guess_keeps_the_channel_and_time_of_the_request(core, clock):
+    """/daily set with a channel and a misspelt zone: the guess button sets that channel at that
+    time, not the chat the reply came to."""
+    (guess,) = await _with_options(core, "set 07:45 kolkatta chan-9", time="07:45", zone="kolkatta",
+                                   channel="chan-9")
+    assert await core.services.daily.daily_target("test:chan-9") is None
+    [[button]] = guess.buttons
+    assert button.payload == "daily set 07:45 Asia/Kolkata #chan-9"
+    (done,) = await _click(core, button)
+    assert "Asia/Kolkata" in done.plain() and await core.services.daily.daily_target(GROUP.key) is None
+    target = await core.services.daily.daily_target("test:chan-9")
+    assert (target.at_time, target.tz, target.chat_kind) == ("07:45", "Asia/Kolkata", "group")
+
+
+async def test_a_typed_channel_is_refused_as_nothing_checked_it(core):
+    """The same line typed (or sent by a platform that cannot vouch for its buttons) schedules
+    nothing: only a checked option or a vouched button may name another channel."""
+    for text in ("/daily set 09:00 UTC #chan-9", "/daily set 09:00 UTC #"):
+        (reply,) = await replies(core, text, GROUP, ALICE, admin=True)
+        assert reply.private and "channel option" in reply.plain(), text
+    assert await core.services.daily.daily_target("test:chan-9") is None
+    assert await core.services.daily.daily_target(GROUP.key) is None
+
+
+async def test_a_vouched_click_is_still_checked_for_admin_rights(core):
+    """A member who clicks an admin's guess button (the rights are the clicker's) changes nothing."""
+    from bot.core.types import Button
+
+    button = Button("x", "daily", "set 09:00 Asia/Kolkata #chan-9")
+    (reply,) = await _click(core, button, admin=False)
+    assert "admin" in reply.plain() and await core.services.daily.daily_target("test:chan-9") is None
+
+
+async def test_a_guess_too_long_to_carry_with_its_channel_is_offered_as_text(core):
+    """A long zone plus a Discord-sized channel id overflow a button: the guess is still said."""
+    (reply,) = await _with_options(core, "set 09:00 buenos aires", time="09:00", zone="buenos airez",
+                                   channel="1300000000000000999")
+    assert "America/Argentina/Buenos_Aires" in reply.plain() and not reply.buttons
+
+
 async def test_zone_is_optional_once_the_chat_has_one(core):
     """The first set needs a zone; later sets keep it."""
     (first,) = await _with_options(core, "set 09:00", time="09:00")
