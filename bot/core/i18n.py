@@ -39,9 +39,14 @@ STRINGS: dict[str, dict[str, str]] = {
                          "en": "Level 2: beyond the revision sheet ({n} terms)"},
     "level_2": {"hi": "Level 2", "en": "Level 2"},
     "beyond_mark": {"hi": "Level 2 · revision sheet se aage", "en": "Level 2 · beyond the revision sheet"},
+    "term_no_number": {
+        "hi": "Term number {got} nahi hai: list 1 se {n} tak hai. Poori list: /term",
+        "en": "There is no term number {got}: the list runs from 1 to {n}. The whole list: /term",
+    },
+    "btn_term_list": {"hi": "Saare terms", "en": "All terms"},
     "term_list_hint": {
-        "hi": "Koi bhi term kholo: /term <naam>, jaise /term await. Shuru se seekhna ho to /learn.",
-        "en": "Open any term with /term <name>, e.g. /term await. To go through them in order: /learn.",
+        "hi": "Koi bhi term kholo: /term <naam ya number>, jaise /term await ya /term 11. Shuru se seekhna ho to /learn.",
+        "en": "Open any term with /term <name or number>, e.g. /term await or /term 11. To go through them in order: /learn.",
     },
     "did_you_mean": {
         "hi": "“{query}” naam ka koi term nahi mila. Kya aap inme se koi dhoondh rahe the?",
