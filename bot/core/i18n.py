@@ -499,7 +499,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "run_file_size": {"hi": "Roka gaya: file size limit ({limit} MB) paar.", "en": "Stopped: the file-size limit ({limit} MB) was exceeded."},
     "run_signal": {"hi": "Process signal {signal} se mara gaya ({wall} s).", "en": "The process was killed by signal {signal} ({wall} s)."},
     "run_no_output": {"hi": "(koi output nahi)", "en": "(no output)"},
-    "run_cut": {"hi": "… {lines} line(s) kaat di gayi taaki reply ek message mein aaye.", "en": "… {lines} line(s) were cut so the reply fits one message."},
+    "run_cut": {"hi": "… {lines} line(s) kaati ya chhoti ki gayi, taaki reply ek message mein aaye.", "en": "… {lines} line(s) cut or shortened so the reply fits one message."},
     "run_timeline": {"hi": "Timeline: kaunsa task kab chala", "en": "Timeline: which task ran when"},
     # pictures and files beside a reply, and "edit and run again"
     "run_timeline_alt": {
