@@ -151,6 +151,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "quiz_right_was": {"hi": "Sahi jawab {n} tha:", "en": "The answer was {n}:"},
     "quiz_misconception": {"hi": "Ye jawab is galatfehmi se aata hai:", "en": "This answer comes from the misconception:"},
     "quiz_read": {"hi": "Card padho:", "en": "Read the card:"},
+    "answer_assumed": {"hi": "Aapke pichhle sawaal (quiz {id}) ka jawab:", "en": "Your answer to your last question (quiz {id}):"},
     "answer_usage": {
         "hi": "Jawab aise do: /answer <quiz-id> <number>, jaise /answer 12 2. (Aapne likha: {got})",
         "en": "Answer like this: /answer <quiz-id> <number>, e.g. /answer 12 2. (You typed: {got})",

@@ -374,6 +374,10 @@ class Storage(SnippetRows, ChallengeSQL):
             self._posts[post_id] = post
         return post  # frozen: every caller may share it
 
+    async def last_quiz_post(self, chat_key: str, asked_by: str) -> QuizPost | None:
+        return await self._one(QuizPost, "SELECT * FROM quiz_posts WHERE asked_by = ? AND chat_key = ?"
+                               " ORDER BY id DESC LIMIT 1", (asked_by, chat_key))
+
     async def user_answer(self, post_id: int, user_key: str) -> Answer | None:
         return await self._one(Answer, "SELECT * FROM quiz_answers WHERE post_id = ? AND user_key = ?",
                                (post_id, user_key))

@@ -694,3 +694,16 @@ async def test_a_platform_value_is_kept_and_replaced(storage: Store):
     await storage.set_platform_value("test:webhook", "one")
     await storage.set_platform_value("test:webhook", "two")
     assert await storage.platform_value("test:webhook") == "two"
+
+
+async def test_the_last_quiz_post_is_the_users_latest_in_that_chat(storage: Store):
+    """The newest post the user asked for in the chat; another chat's or user's do not count."""
+    now = "2026-11-25T06:00:00+00:00"
+    assert await storage.last_quiz_post("test:g", "test:u") is None
+    first = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, now, asked_by="test:u")
+    latest = await storage.create_quiz_post("test:g", "sync-2", "quiz", None, now, asked_by="test:u")
+    await storage.create_quiz_post("test:g", "sync-1", "quiz", None, now, asked_by="test:v")
+    await storage.create_quiz_post("test:h", "sync-1", "quiz", None, now, asked_by="test:u")
+    await storage.create_quiz_post("test:g", "sync-1", "daily", None, now)
+    post = await storage.last_quiz_post("test:g", "test:u")
+    assert post is not None and post.id == latest != first and post.question_id == "sync-2"
