@@ -8,6 +8,14 @@ from bot.core.types import Lang
 
 STRINGS: dict[str, dict[str, str]] = {
     # errors and hints
+    "unknown_command_guess": {
+        "hi": "/{name} naam ki koi command nahi hai. Kya aapka matlab /{guess} tha?",
+        "en": "There is no /{name} command. Did you mean /{guess}?",
+    },
+    "unknown_command_again": {
+        "hi": "Wahi message /{guess} se shuru karke phir bhejo.",
+        "en": "Send the same message again starting with /{guess}.",
+    },
     "unknown_command": {
         "hi": "/{name} naam ki koi command nahi hai. Saari commands dekhne ke liye /help likho.",
         "en": "There is no /{name} command. Type /help to see them all.",
