@@ -100,6 +100,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "Is chat ki default bhasha ab Hinglish hai. (Har user /lang se apni bhasha chun sakta hai.)",
         "en": "This chat's default language is now English. (Anyone can pick their own with /lang.)",
     },
+    "lang_bad_scope": {
+        "hi": "“{value}” samajh nahi aaya. Likho: /lang {code} (sirf aapke liye) ya /lang {code} chat (poore group ke liye, admins).",
+        "en": "I did not understand “{value}”. Type /lang {code} (just for you) or /lang {code} chat (the whole group, admins).",
+    },
     "lang_bad": {
         "hi": "“{value}” koi bhasha nahi hai. Likho: /lang hi (Hinglish) ya /lang en (English).",
         "en": "“{value}” is not a language I speak. Type /lang hi (Hinglish) or /lang en (English).",

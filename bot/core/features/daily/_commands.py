@@ -204,13 +204,12 @@ async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
                           options.get("channel") or None)
     if sub == "set":
         channel = None
-        if len(words) == 4 and words[3].startswith(CHANNEL_MARK):
+        if len(words) >= 4 and words[-1].startswith(CHANNEL_MARK):
             if not ctx.command.vouched:  # typed: nothing has checked that this chat may post there
                 return Reply.text(ctx.t("daily_channel_typed"), private=True)
-            channel, words = words[3][len(CHANNEL_MARK):], words[:3]
-        if len(words) > 3:
-            return Reply.text(ctx.t("daily_set_usage"), private=True)
-        return await _set(ctx, *[*words[1:], "", ""][:2], wake, channel)
+            channel, words = words[-1][len(CHANNEL_MARK):], words[:-1]
+        # The rest is the zone, spaces and all: "new delhi", "sri lanka", "New York".
+        return await _set(ctx, words[1] if len(words) > 1 else "", " ".join(words[2:]), wake, channel)
     if sub in ("off", "stop"):
         return await _off(ctx, wake)
     if sub == "status":
@@ -219,8 +218,8 @@ async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
         return await _now(ctx)
     if sub == "track":
         return await _track(ctx, words[1:])
-    if parse_hhmm(sub) and len(words) <= 2:  # "/daily 09:00 Asia/Kolkata" means set
-        return await _set(ctx, *[*words, ""][:2], wake)
+    if parse_hhmm(sub):  # "/daily 09:00 Asia/Kolkata" means set
+        return await _set(ctx, sub, " ".join(words[1:]), wake)
     return Reply.text(ctx.t("daily_usage"), private=True)
 
 

@@ -213,6 +213,21 @@ async def test_a_guess_too_long_to_carry_with_its_channel_is_offered_as_text(cor
     assert "America/Argentina/Buenos_Aires" in reply.plain() and not reply.buttons
 
 
+async def test_a_typed_zone_may_hold_spaces(core):
+    """"new delhi" and "New York" are typed as people say them: the guess names the zone; an
+    extra word after a zone is shown back, never silently dropped."""
+    for text, guess in [("/daily set 09:00 new delhi", "Asia/Kolkata"),
+                        ("/daily 09:00 New York", "America/New_York"),
+                        ("/daily set 09:00 Asia/Kolkata extra", "Asia/Kolkata")]:
+        (reply,) = await replies(core, text)
+        [[button]] = reply.buttons
+        assert button.payload == f"daily set 09:00 {guess}", text
+        assert f"“{text.split(' ', 3 if 'set' in text else 2)[-1]}”" in reply.plain(), text
+    assert await core.services.daily.daily_target(DM.key) is None
+    (ok,) = await replies(core, "/daily set 09:00 Asia/Kolkata")
+    assert "Asia/Kolkata" in ok.plain() and await core.services.daily.daily_target(DM.key) is not None
+
+
 async def test_zone_is_optional_once_the_chat_has_one(core):
     """The first set needs a zone; later sets keep it."""
     (first,) = await _with_options(core, "set 09:00", time="09:00")
