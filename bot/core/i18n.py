@@ -534,6 +534,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "Code copy karo, badlo, aur /run ke saath phir bhejo.",
         "en": "Copy the code, change it, and send it again with /run.",
     },
+    "edit_usage": {
+        "hi": "/edit wahi hai jo /run ke jawab ka “✏️ Badlo, phir chalao” button karta hai: us run ka code wapas deta hai. Naya code chalane ke liye: /run print(1)",
+        "en": "/edit is what the “✏️ Edit and run again” button under a /run reply does: it hands that run's code back. To run new code: /run print(1)",
+    },
     "edit_gone": {
         "hi": "Ye code ab mere paas nahi hai (main {days} din tak rakhta hoon, ya /forget se mit gaya). /run ke saath phir bhejo.",
         "en": "I no longer have that code (I keep it for {days} days, or /forget deleted it). Send it again with /run.",
