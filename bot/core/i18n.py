@@ -119,11 +119,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "There is no /{name} command. All commands: /help",
     },
     "start": {
-        "hi": "Namaste {name}! Main async-guru hoon: async Python ke 15 zaroori terms, ek-ek karke, Hinglish mein. "
+        "hi": "Namaste {name}! Main async-guru hoon: async Python ke {sheet} zaroori terms, ek-ek karke, Hinglish mein.{beyond} "
               "/learn se shuru karo, /term se koi bhi term kholo, /help se sab commands dekho.",
-        "en": "Hello {name}! I'm async-guru: the 15 key terms of async Python, one at a time. "
+        "en": "Hello {name}! I'm async-guru: the {sheet} key terms of async Python, one at a time.{beyond} "
               "Start with /learn, open any term with /term, see every command with /help.",
     },
+    "start_beyond": {"hi": " Uske baad level 2 ke {n} aur.", "en": " Then {n} more at level 2."},
     "there": {"hi": "dost", "en": "there"},
     "btn_share": {"hi": "📤 Kisi chat mein bhejo", "en": "📤 Share to a chat"},
     "btn_add_to_group": {"hi": "➕ Apne group mein jodo", "en": "➕ Add me to your group"},
