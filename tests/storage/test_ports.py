@@ -697,7 +697,8 @@ async def test_a_platform_value_is_kept_and_replaced(storage: Store):
 
 
 async def test_the_last_quiz_post_is_the_users_latest_in_that_chat(storage: Store):
-    """The newest post the user asked for in the chat; another chat's or user's do not count."""
+    """The newest post put to the user in the chat (asked for, or their practice); another chat's
+    or user's, or a daily post, do not count."""
     now = "2026-11-25T06:00:00+00:00"
     assert await storage.last_quiz_post("test:g", "test:u") is None
     first = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, now, asked_by="test:u")
@@ -707,3 +708,5 @@ async def test_the_last_quiz_post_is_the_users_latest_in_that_chat(storage: Stor
     await storage.create_quiz_post("test:g", "sync-1", "daily", None, now)
     post = await storage.last_quiz_post("test:g", "test:u")
     assert post is not None and post.id == latest != first and post.question_id == "sync-2"
+    practice = await storage.create_quiz_post("test:g", "sync-3", "practice", "test:u", now)
+    assert (await storage.last_quiz_post("test:g", "test:u")).id == practice

@@ -110,6 +110,11 @@ async def test_a_choice_alone_answers_the_users_last_question_here(core):
     assert (await core.services.quiz.user_answer(post_id, ALICE.key)) is not None
     (other,) = await replies(core, f"/answer {right}", GROUP, ALICE)  # asked in the DM, not here
     assert "/answer <quiz-id> <number>" in other.plain()
+    (practice,) = await replies(core, "/practice")  # the newest question put to them: practice's
+    practice_id = int(answer_line(practice, 1).split()[1])
+    (result,) = await replies(core, "/answer 1")
+    assert f"quiz {practice_id})" in result.plain()
+    assert await core.services.quiz.user_answer(practice_id, ALICE.key) is not None
 
 
 async def test_quiz_for_unknown_term_is_friendly(core):
