@@ -102,6 +102,16 @@ async def test_daily_set_in_a_thread_posts_in_that_thread(bot: DiscordAdapter, f
     assert "/answer" not in _text(recap.json) + _text(post.json) and post.json["components"]
 
 
+async def test_inside_shows_the_chats_next_post_as_a_discord_time(bot: DiscordAdapter, fake: FakeDiscord,
+                                                                   core: Core) -> None:
+    """/inside gives this channel's next daily post as <t:…:f> (<t:…:R>), each viewer's own
+    zone, not the chat zone's text."""
+    await _ask(fake, 2, _daily_set(time="09:00", zone="Asia/Kolkata"), admin=True)
+    body = await _ask(fake, 2, {"name": "inside"})
+    text = _text(body["data"])
+    assert f"<t:{DUE}:f> (<t:{DUE}:R>)" in text and "Asia/Kolkata (03:30 UTC)" not in text
+
+
 async def test_the_zone_guess_button_sets_the_thread_that_was_chosen(bot: DiscordAdapter,
                                                                      fake: FakeDiscord, core: Core) -> None:
     """/daily set in a thread with a misspelt zone: the guess button's click schedules the
