@@ -25,9 +25,24 @@ from bot.core.ports.delivery import Deliverer, TargetGone
 from bot.core.router import Access, Choices, CommandSpec, Context, Next, Router
 from bot.core.services import BackgroundService, Services
 from bot.core.turns import Turns
-from bot.core.types import DEFAULT_LANG, LANGS, ChatKind, ChatRef, Command, Lang, Reply, UserRef
+from bot.core.types import (
+    BUTTON_PAYLOAD_MAX_BYTES,
+    DEFAULT_LANG,
+    LANGS,
+    Button,
+    ChatKind,
+    ChatRef,
+    Command,
+    Lang,
+    Paragraph,
+    Reply,
+    UserRef,
+)
 
 __all__ = ["MAX_ARGS_CHARS", "Core", "Deliverer", "TargetGone"]
+
+# A button label fits every platform at this length (Discord allows 80, cards use 40).
+BUTTON_LABEL_MAX = 40
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +98,22 @@ class Core:
                 return cast(Lang, value)
         return self.default_lang
 
+    def _unknown(self, command: Command, shown: str, lang: Lang) -> Reply:
+        """No such command: the one most likely meant, as a button that runs it with the same
+        arguments where they fit one ("/trem await" offers /term await)."""
+        guess = self.router.closest(command.name)
+        if guess is None:
+            return Reply.text(t(lang, "unknown_command", name=shown), private=True)
+        args = command.args.strip()
+        text = t(lang, "unknown_command_guess", name=shown, guess=guess)
+        if "\n" in args or len(f"{guess} {args}".encode()) > BUTTON_PAYLOAD_MAX_BYTES:
+            # Code or a long text: the reply cannot carry it, so say how to send it again.
+            return Reply.text(text + " " + t(lang, "unknown_command_again", guess=guess), private=True)
+        line = f"/{guess} {args}".rstrip()
+        label = line if len(line) <= BUTTON_LABEL_MAX else line[:BUTTON_LABEL_MAX - 1] + "…"
+        return Reply(blocks=(Paragraph.plain(text),), buttons=((Button(label, guess, args),),),
+                     private=True)
+
     async def stream(self, command: Command, *, lang: Lang | None = None) -> AsyncIterator[Reply]:
         """`lang`: the language an adapter already read for this command (`lang_for`) to render
         its own messages; passed on, it is not read twice (with PostgreSQL each read is a round
@@ -98,7 +129,7 @@ class Core:
         spec = self.router.get(name)
         if spec is None:
             shown = name if len(name) <= 32 and name.isprintable() else name[:32] + "…"
-            yield Reply.text(t(lang, "unknown_command", name=shown), private=True)
+            yield self._unknown(command, shown, lang)
             return
         if len(command.args) > MAX_ARGS_CHARS:
             yield Reply.text(t(lang, "too_long", size=len(command.args), limit=MAX_ARGS_CHARS),

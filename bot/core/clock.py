@@ -69,6 +69,17 @@ def zone(name: str) -> ZoneInfo | None:
         return None
 
 
+def local_text(instant: datetime, tz: ZoneInfo) -> str:
+    """An instant as a chat reads it: local date and time with the zone named by its IANA key
+    (abbreviations are ambiguous, IST, or numeric, +04), and UTC beside it unless it is UTC:
+    "2026-11-26 09:00 Asia/Kolkata (03:30 UTC)"."""
+    local = instant.astimezone(tz)
+    if local.utcoffset() == timedelta(0) and tz.key in ("UTC", "Etc/UTC", "GMT", "Etc/GMT"):
+        return f"{local:%Y-%m-%d %H:%M} UTC"
+    text = f"{local:%Y-%m-%d %H:%M} {tz.key}"
+    return text if local.utcoffset() == timedelta(0) else f"{text} ({instant.astimezone(UTC):%H:%M} UTC)"
+
+
 def parse_hhmm(text: str) -> time | None:
     match = _HHMM_RE.match(text.strip())
     return time(int(match[1]), int(match[2])) if match else None

@@ -8,6 +8,14 @@ from bot.core.types import Lang
 
 STRINGS: dict[str, dict[str, str]] = {
     # errors and hints
+    "unknown_command_guess": {
+        "hi": "/{name} naam ki koi command nahi hai. Kya aapka matlab /{guess} tha?",
+        "en": "There is no /{name} command. Did you mean /{guess}?",
+    },
+    "unknown_command_again": {
+        "hi": "Wahi message /{guess} se shuru karke phir bhejo.",
+        "en": "Send the same message again starting with /{guess}.",
+    },
     "unknown_command": {
         "hi": "/{name} naam ki koi command nahi hai. Saari commands dekhne ke liye /help likho.",
         "en": "There is no /{name} command. Type /help to see them all.",
@@ -39,9 +47,14 @@ STRINGS: dict[str, dict[str, str]] = {
                          "en": "Level 2: beyond the revision sheet ({n} terms)"},
     "level_2": {"hi": "Level 2", "en": "Level 2"},
     "beyond_mark": {"hi": "Level 2 · revision sheet se aage", "en": "Level 2 · beyond the revision sheet"},
+    "term_no_number": {
+        "hi": "Term number {got} nahi hai: list 1 se {n} tak hai. Poori list: /term",
+        "en": "There is no term number {got}: the list runs from 1 to {n}. The whole list: /term",
+    },
+    "btn_term_list": {"hi": "Saare terms", "en": "All terms"},
     "term_list_hint": {
-        "hi": "Koi bhi term kholo: /term <naam>, jaise /term await. Shuru se seekhna ho to /learn.",
-        "en": "Open any term with /term <name>, e.g. /term await. To go through them in order: /learn.",
+        "hi": "Koi bhi term kholo: /term <naam ya number>, jaise /term await ya /term 11. Shuru se seekhna ho to /learn.",
+        "en": "Open any term with /term <name or number>, e.g. /term await or /term 11. To go through them in order: /learn.",
     },
     "did_you_mean": {
         "hi": "“{query}” naam ka koi term nahi mila. Kya aap inme se koi dhoondh rahe the?",
@@ -87,6 +100,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "Is chat ki default bhasha ab Hinglish hai. (Har user /lang se apni bhasha chun sakta hai.)",
         "en": "This chat's default language is now English. (Anyone can pick their own with /lang.)",
     },
+    "lang_bad_scope": {
+        "hi": "“{value}” samajh nahi aaya. Likho: /lang {code} (sirf aapke liye) ya /lang {code} chat (poore group ke liye, admins).",
+        "en": "I did not understand “{value}”. Type /lang {code} (just for you) or /lang {code} chat (the whole group, admins).",
+    },
     "lang_bad": {
         "hi": "“{value}” koi bhasha nahi hai. Likho: /lang hi (Hinglish) ya /lang en (English).",
         "en": "“{value}” is not a language I speak. Type /lang hi (Hinglish) or /lang en (English).",
@@ -102,11 +119,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "There is no /{name} command. All commands: /help",
     },
     "start": {
-        "hi": "Namaste {name}! Main async-guru hoon: async Python ke 15 zaroori terms, ek-ek karke, Hinglish mein. "
+        "hi": "Namaste {name}! Main async-guru hoon: async Python ke {sheet} zaroori terms, ek-ek karke, Hinglish mein.{beyond} "
               "/learn se shuru karo, /term se koi bhi term kholo, /help se sab commands dekho.",
-        "en": "Hello {name}! I'm async-guru: the 15 key terms of async Python, one at a time. "
+        "en": "Hello {name}! I'm async-guru: the {sheet} key terms of async Python, one at a time.{beyond} "
               "Start with /learn, open any term with /term, see every command with /help.",
     },
+    "start_beyond": {"hi": " Uske baad level 2 ke {n} aur.", "en": " Then {n} more at level 2."},
     "there": {"hi": "dost", "en": "there"},
     "btn_share": {"hi": "📤 Kisi chat mein bhejo", "en": "📤 Share to a chat"},
     "btn_add_to_group": {"hi": "➕ Apne group mein jodo", "en": "➕ Add me to your group"},
@@ -146,6 +164,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "quiz_right_was": {"hi": "Sahi jawab {n} tha:", "en": "The answer was {n}:"},
     "quiz_misconception": {"hi": "Ye jawab is galatfehmi se aata hai:", "en": "This answer comes from the misconception:"},
     "quiz_read": {"hi": "Card padho:", "en": "Read the card:"},
+    "answer_assumed": {"hi": "Aapke pichhle sawaal (quiz {id}) ka jawab:", "en": "Your answer to your last question (quiz {id}):"},
     "answer_usage": {
         "hi": "Jawab aise do: /answer <quiz-id> <number>, jaise /answer 12 2. (Aapne likha: {got})",
         "en": "Answer like this: /answer <quiz-id> <number>, e.g. /answer 12 2. (You typed: {got})",
@@ -316,6 +335,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "hi": "“{got}” koi time zone nahi hai. Shayad {guess}? Button dabao ya phir se likho.",
         "en": "“{got}” is not a time zone. Perhaps {guess}? Tap the button or type it again.",
     },
+    "daily_channel_typed": {
+        "hi": "Channel /daily set ke channel option se chuno; likha hua channel main check nahi kar sakta.",
+        "en": "Choose the channel with /daily set's channel option; I cannot check a typed one.",
+    },
     "daily_channel_private": {
         "hi": "Kisi aur channel ka daily post wahin (server mein) set karo, private chat se nahi.",
         "en": "Set another channel's daily post from the server, not from a private chat.",
@@ -391,7 +414,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "no sandbox in this process",
     },
     "inside_daily_label": {"hi": "Daily post", "en": "Daily post"},
-    "inside_daily": {"hi": "agla {at} ko ({left} baad)", "en": "next at {at} (in {left})"},
+    "inside_daily": {"hi": "agla", "en": "next at"},
+    "inside_daily_left": {"hi": "{left} baad", "en": "in {left}"},
+    "inside_daily_this_chat": {"hi": "isi chat ka", "en": "this chat's"},
+    "inside_daily_here": {"hi": "is chat ka agla", "en": "this chat's next at"},
     "inside_daily_due": {"hi": "abhi due", "en": "due now"},
     "inside_daily_idle": {"hi": "koi post scheduled nahi", "en": "nothing scheduled"},
     "inside_daily_none": {
@@ -487,7 +513,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "run_file_size": {"hi": "Roka gaya: file size limit ({limit} MB) paar.", "en": "Stopped: the file-size limit ({limit} MB) was exceeded."},
     "run_signal": {"hi": "Process signal {signal} se mara gaya ({wall} s).", "en": "The process was killed by signal {signal} ({wall} s)."},
     "run_no_output": {"hi": "(koi output nahi)", "en": "(no output)"},
-    "run_cut": {"hi": "… {lines} line(s) kaat di gayi taaki reply ek message mein aaye.", "en": "… {lines} line(s) were cut so the reply fits one message."},
+    "run_cut": {"hi": "… {lines} line(s) kaati ya chhoti ki gayi, taaki reply ek message mein aaye.", "en": "… {lines} line(s) cut or shortened so the reply fits one message."},
     "run_timeline": {"hi": "Timeline: kaunsa task kab chala", "en": "Timeline: which task ran when"},
     # pictures and files beside a reply, and "edit and run again"
     "run_timeline_alt": {
@@ -508,6 +534,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "edit_copy": {
         "hi": "Code copy karo, badlo, aur /run ke saath phir bhejo.",
         "en": "Copy the code, change it, and send it again with /run.",
+    },
+    "edit_usage": {
+        "hi": "/edit wahi hai jo /run ke jawab ka “✏️ Badlo, phir chalao” button karta hai: us run ka code wapas deta hai. Naya code chalane ke liye: /run print(1)",
+        "en": "/edit is what the “✏️ Edit and run again” button under a /run reply does: it hands that run's code back. To run new code: /run print(1)",
     },
     "edit_gone": {
         "hi": "Ye code ab mere paas nahi hai (main {days} din tak rakhta hoon, ya /forget se mit gaya). /run ke saath phir bhejo.",
@@ -633,6 +663,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "demo_list_title": {"hi": "Live demos", "en": "Live demos"},
     "demo_list_hint": {"hi": "Koi bhi demo chalao: /demo <naam>", "en": "Run one with /demo <id>"},
     "demo_unknown": {"hi": "“{query}” naam ka koi demo nahi. Saare demos: /demo", "en": "There is no demo called “{query}”. All demos: /demo"},
+    "demo_guess": {"hi": "“{query}” naam ka koi demo nahi. Shayad inme se koi?", "en": "There is no demo called “{query}”. Did you mean one of these?"},
+    "demo_all": {"hi": "Saare demos: /demo", "en": "All demos: /demo"},
+    "btn_demo_list": {"hi": "Saare demos", "en": "All demos"},
     "demo_code": {"hi": "Code", "en": "Code"},
     "demo_claims": {"hi": "Card kya kehta hai", "en": "What the card claims"},
     "btn_run_demo": {"hi": "▶ Chala ke dekho", "en": "▶ Run it"},

@@ -47,17 +47,20 @@ def neutralise(text: str) -> str:
 
 def clip(text: str, max_chars: int, max_lines: int) -> tuple[str, int]:
     """Fit text in a chat message: keep the head and the tail (a traceback's last line matters
-    most), cut the middle. Returns the text and how many lines were cut."""
+    most), cut the middle. Returns the text and how many lines are not shown in full (left out,
+    or a line too long for the message shortened)."""
     lines = text.splitlines()
     if len(text) <= max_chars and len(lines) <= max_lines:
         return text, 0
     head_budget, tail_budget = max_chars * 2 // 3, max_chars // 3
     head: list[str] = []
     used = 0
+    shortened = 0
     for line in lines[: max_lines * 2 // 3]:
         if used + len(line) + 1 > head_budget:
             if not head:
                 head.append(line[:head_budget])
+                shortened = 1
             break
         head.append(line)
         used += len(line) + 1
@@ -68,7 +71,7 @@ def clip(text: str, max_chars: int, max_lines: int) -> tuple[str, int]:
             break
         tail.insert(0, line)
         used += len(line) + 1
-    cut = len(lines) - len(head) - len(tail)
+    cut = len(lines) - len(head) - len(tail) + shortened
     return "\n".join([*head, "…", *tail]), max(cut, 1)
 
 

@@ -6,6 +6,7 @@ Telegram's command menu and `/help` are all generated from these specs.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import inspect
 import logging
@@ -201,6 +202,10 @@ def _describe(o: OptionSpec) -> list[Any]:
             [[c.value, c.shown("hi"), c.shown("en")] for c in o.choices], o.autocomplete, o.multiline]
 
 
+# difflib's ratio for a mistyped command: "trem" and "qiuz" (0.75), "rnu" (0.67) pass; "foo" does not.
+COMMAND_GUESS_MIN = 0.6
+
+
 class Router:
     def __init__(self) -> None:
         self._specs: dict[str, CommandSpec] = {}
@@ -217,6 +222,12 @@ class Router:
     def get(self, name: str) -> CommandSpec | None:
         name = name.lower()
         return self._specs.get(self._aliases.get(name, name))
+
+    def closest(self, name: str) -> str | None:
+        """The visible command a mistyped name most likely meant ("trem" -> "term"), or None."""
+        names = [s.name for s in self.visible()]
+        found = difflib.get_close_matches(name.lower(), names, n=1, cutoff=COMMAND_GUESS_MIN)
+        return found[0] if found else None
 
     @property
     def specs(self) -> list[CommandSpec]:

@@ -65,6 +65,10 @@ class Command:
     locale: str | None = None  # the client's locale: informational, never overrides Hinglish
     # The text of the message this one replies to (Telegram), e.g. the challenge a /submit is for.
     replied_to: str | None = None
+    # The args come from a button the bot sent, and the platform guarantees it (Discord checks
+    # a click's custom id against the message's own components). Such args may carry a value
+    # the core otherwise takes only from a platform-checked option: a channel.
+    vouched: bool = False
 
     @classmethod
     def from_text(

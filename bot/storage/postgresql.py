@@ -301,6 +301,11 @@ class PostgresStorage:
             self._posts[post_id] = post
         return post  # frozen, and never changed in the database once written
 
+    async def last_quiz_post(self, chat_key: str, asked_by: str) -> QuizPost | None:
+        return await self._one(QuizPost, "SELECT * FROM quiz_posts WHERE chat_key = $2"
+                               " AND (asked_by = $1 OR owner_key = $1) ORDER BY id DESC LIMIT 1",
+                               asked_by, chat_key)
+
     async def user_answer(self, post_id: int, user_key: str) -> Answer | None:
         return await self._one(Answer, "SELECT * FROM quiz_answers WHERE post_id = $1"
                                " AND user_key = $2", post_id, user_key)

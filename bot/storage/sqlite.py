@@ -333,6 +333,11 @@ class Storage(SnippetRows, ChallengeSQL):
             self._posts[post_id] = post
         return post  # frozen: every caller may share it
 
+    async def last_quiz_post(self, chat_key: str, asked_by: str) -> QuizPost | None:
+        return await self._one(QuizPost, "SELECT * FROM quiz_posts WHERE chat_key = :c"
+                               " AND (asked_by = :u OR owner_key = :u) ORDER BY id DESC LIMIT 1",
+                               {"c": chat_key, "u": asked_by})
+
     async def user_answer(self, post_id: int, user_key: str) -> Answer | None:
         return await self._one(Answer, "SELECT * FROM quiz_answers WHERE post_id = ? AND user_key = ?",
                                (post_id, user_key))

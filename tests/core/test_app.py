@@ -14,6 +14,22 @@ async def test_unknown_command_gets_a_friendly_hint(core: Core):
     assert "/help" in reply.plain() and reply.private
 
 
+async def test_a_mistyped_command_offers_the_likely_one_with_the_same_arguments(core: Core):
+    """/trem await offers a button for /term await; nothing typed is lost."""
+    reply = await core.handle(cmd("/trem await"))
+    assert reply.private and "/term" in reply.plain()
+    [[button]] = reply.buttons
+    assert button.command_line == "/term await" and button.label == "/term await"
+    again = await core.handle(cmd(button.command_line))
+    assert again.title.startswith("await")
+
+
+async def test_a_mistyped_command_with_code_says_how_to_send_it_again(core: Core):
+    """Multi-line code does not fit a button: the reply names the command to start it with."""
+    reply = await core.handle(cmd("/rnu print(1)\nprint(2)"))
+    assert not reply.buttons and reply.plain().endswith("Wahi message /run se shuru karke phir bhejo.")
+
+
 async def test_empty_and_plain_text_get_hints(core: Core):
     """Empty input and text without a command get a hint, not silence."""
     empty = await core.handle_text("   ", DM, ALICE)

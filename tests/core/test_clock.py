@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
-from bot.core.clock import local_day, local_instant, parse_hhmm, week_start, zone
+import pytest
+
+from bot.core.clock import local_day, local_instant, local_text, parse_hhmm, week_start, zone
 
 
 def test_time_in_a_dst_gap_moves_to_the_next_valid_minute():
@@ -50,3 +53,14 @@ def test_zone_completion_is_fuzzy_and_knows_common_names() -> None:
     assert complete_zones("xyzzy") == []
     assert len(complete_zones("a")) == 25
     assert all(zone(z) is not None for q in ("kolkatta", "ber", "", "ist") for z in complete_zones(q))
+
+
+@pytest.mark.parametrize(("tz", "text"), [
+    ("Asia/Kolkata", "2026-11-26 09:00 Asia/Kolkata (03:30 UTC)"),
+    ("Asia/Dubai", "2026-11-26 07:30 Asia/Dubai (03:30 UTC)"),  # its abbreviation is "+04"
+    ("UTC", "2026-11-26 03:30 UTC"),
+    ("Europe/London", "2026-11-26 03:30 Europe/London"),  # at UTC in winter: no UTC beside it
+])
+def test_local_text_names_the_zone_and_gives_utc_beside_it(tz, text):
+    """An instant reads in the zone, named by its IANA key, with UTC beside it when they differ."""
+    assert local_text(datetime(2026, 11, 26, 3, 30, tzinfo=UTC), ZoneInfo(tz)) == text

@@ -57,3 +57,11 @@ def test_clip_keeps_head_and_tail_and_counts_the_cut():
 def test_clip_leaves_short_text_alone():
     """Text within the limits is returned as is, nothing cut."""
     assert clip("a\nb", 100, 10) == ("a\nb", 0)
+
+
+def test_clip_counts_a_shortened_line_as_not_shown_in_full():
+    """One line longer than the message is shortened, and counted; so is each line left out."""
+    assert clip("a" * 1000, 300, 20)[1] == 1
+    shown, cut = clip("a" * 1000 + "\nb\nc", 300, 20)
+    assert shown.startswith("a" * 200) and cut == 1  # b and c fit in the tail
+    assert clip("a" * 1000 + "\n" + "b" * 1000, 300, 20)[1] == 2

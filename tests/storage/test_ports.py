@@ -693,3 +693,19 @@ async def test_platform_values_are_listed_by_prefix_and_forgotten(storage: Store
     assert await storage.platform_values("discord.commands:app:") == {"global": "h1"}
     assert await storage.platform_value("discord.commands:app:guild:1") is None
     assert await storage.platform_value("discord.commands:app2:guild:2") == "h3"
+
+
+async def test_the_last_quiz_post_is_the_users_latest_in_that_chat(storage: Store):
+    """The newest post put to the user in the chat (asked for, or their practice); another chat's
+    or user's, or a daily post, do not count."""
+    now = "2026-11-25T06:00:00+00:00"
+    assert await storage.last_quiz_post("test:g", "test:u") is None
+    first = await storage.create_quiz_post("test:g", "sync-1", "quiz", None, now, asked_by="test:u")
+    latest = await storage.create_quiz_post("test:g", "sync-2", "quiz", None, now, asked_by="test:u")
+    await storage.create_quiz_post("test:g", "sync-1", "quiz", None, now, asked_by="test:v")
+    await storage.create_quiz_post("test:h", "sync-1", "quiz", None, now, asked_by="test:u")
+    await storage.create_quiz_post("test:g", "sync-1", "daily", None, now)
+    post = await storage.last_quiz_post("test:g", "test:u")
+    assert post is not None and post.id == latest != first and post.question_id == "sync-2"
+    practice = await storage.create_quiz_post("test:g", "sync-3", "practice", "test:u", now)
+    assert (await storage.last_quiz_post("test:g", "test:u")).id == practice

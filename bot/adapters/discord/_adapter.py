@@ -257,7 +257,9 @@ class DiscordAdapter:
         code and has a form to start from (Submit) opens that form instead."""
         button = Button.from_payload(payload)
         try:
-            command = self._command(interaction, button.command, button.args, {})
+            # Discord checks a click's custom id against the message's components, so these
+            # args are the bot's own: vouched for (they may carry a channel, as options do).
+            command = self._command(interaction, button.command, button.args, {}, vouched=True)
             spec = self.core.router.get(button.command)
             if spec is not None and spec.prefill is not None and multiline_option(spec):
                 await self._open_form(interaction, spec, command, button.args)
@@ -360,7 +362,7 @@ class DiscordAdapter:
         await interaction.response.autocomplete(choices[:AUTOCOMPLETE_MAX])
 
     def _command(self, interaction: discord.Interaction, name: str, args: str,
-                 options: Mapping[str, str]) -> Command:
+                 options: Mapping[str, str], *, vouched: bool = False) -> Command:
         in_guild = interaction.guild_id is not None
         # A group DM, or a DM between two users (the bot added to a user's account): people
         # other than the user are there, and none of them is an admin of it.
@@ -373,7 +375,7 @@ class DiscordAdapter:
         is_admin = interaction.permissions.manage_guild if in_guild else not shared
         return Command(name=name.lower(), args=args, chat=chat, user=user,
                        options=MappingProxyType(dict(options)), is_admin=is_admin,
-                       locale=str(interaction.locale))
+                       locale=str(interaction.locale), vouched=vouched)
 
     async def _lang(self, command: Command) -> Lang:
         try:

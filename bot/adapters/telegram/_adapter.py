@@ -473,18 +473,27 @@ class TelegramAdapter:
             chunks = self._chunks(reply)
             first = next((b for b in reply.blocks if isinstance(b, Paragraph)), None)
             description = cut_line("".join(s.text for s in first.spans), 120) if first else ""
-            markup = None
-            if self.username:
-                payload = "term_" + card.id.replace("-", "_")
-                markup = InlineKeyboardMarkup([[InlineKeyboardButton(
-                    t(lang, "tg_open_in_bot"), url=f"https://t.me/{self.username}?start={payload}")]])
             results.append(InlineQueryResultArticle(
                 id=card.id, title=card.title(lang), description=description,
                 input_message_content=InputTextMessageContent(
                     chunks[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW),
-                reply_markup=markup,
+                reply_markup=self._inline_markup(reply, card.id, lang),
             ))
         await query.answer(results, cache_time=60, is_personal=True)
+
+    def _inline_markup(self, reply: Reply, card_id: str, lang: Lang) -> InlineKeyboardMarkup | None:
+        """The buttons of a card sent in inline mode, where the bot may not be a member of the
+        chat: a callback button's answer (the next card, a demo run) would have nowhere to go.
+        So only buttons that work from any chat: open the card in the bot (a deep link, where
+        its own buttons work) and share it again (inline mode, which sent this one)."""
+        rows = []
+        if self.username:
+            payload = "term_" + card_id.replace("-", "_")
+            rows.append([InlineKeyboardButton(t(lang, "tg_open_in_bot"),
+                                              url=f"https://t.me/{self.username}?start={payload}")])
+        if reply.share is not None:
+            rows.append([InlineKeyboardButton(reply.share.label, switch_inline_query=reply.share.query)])
+        return InlineKeyboardMarkup(rows) if rows else None
 
     async def _on_poll_answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A vote on one of our quiz polls is the voter's `/answer <quiz-id> <k+1>` in the chat

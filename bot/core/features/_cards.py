@@ -57,7 +57,10 @@ def _card_reply(core: Core, card: Card, lang: Lang) -> Reply:
                 Span(_t(lang, "related") + ": ", Style.BOLD),
                 Span(", ".join(f"/term {r.id}" for r in related)),
             )))
-            buttons.append(tuple(Button(_fit(r.title(lang)), "term", r.id) for r in related[:3]))
+            # A related card that is also the previous or next one has its button already.
+            more = [r for r in related if r not in (prev, nxt)][:3]
+            if more:
+                buttons.append(tuple(Button(_fit(r.title(lang)), "term", r.id) for r in more))
     else:
         title = card.title(lang)
         buttons.append((Button(_t(lang, "btn_learn"), "learn"),))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Mapping
 from typing import TYPE_CHECKING
 
+from rapidfuzz import fuzz, process
+
 from bot.core.features._running import execute
 from bot.core.features._shared import echo
 from bot.core.router import CommandSpec, Context, OptionSpec, Text
@@ -34,6 +36,24 @@ def find(demos: Mapping[str, Demo], query: str) -> Demo | None:
     return starts[0] if len(starts) == 1 else None
 
 
+# rapidfuzz ratio (0-100) for a misspelt demo id: "gathr" -> gather scores 91, unrelated ids
+# stay below.
+DEMO_FUZZY_MIN = 75
+
+
+def suggest(ctx: Context, query: str) -> list[Demo]:
+    """Demos an unknown `/demo <query>` likely meant: a term's own demos ("/demo await"), then
+    ids close to what was typed ("gathr")."""
+    demos = ctx.services.demos
+    card = ctx.core.library.find(query).card
+    found = [demos[d] for d in card.meta.demos if d in demos] if card else []
+    key = query.strip().lower().replace("_", "-").replace(" ", "-")
+    for demo_id, score, _ in process.extract(key, list(demos), scorer=fuzz.ratio, limit=3):
+        if score >= DEMO_FUZZY_MIN and demos[demo_id] not in found:
+            found.append(demos[demo_id])
+    return found[:3]
+
+
 def _card_buttons(ctx: Context, demo: Demo) -> list[Button]:
     lib = ctx.core.library
     return [Button(cut_line(lib.by_id[c].title(ctx.lang), LABEL_MAX), "term", c) for c in demo.meta.cards[:2]
@@ -48,7 +68,17 @@ async def demo(ctx: Context) -> AsyncIterator[Reply]:
     name, _, rest = query.partition(" ")
     found = find(ctx.services.demos, name)
     if found is None:
-        yield Reply(blocks=(Paragraph.plain(ctx.t("demo_unknown", query=echo(query))),),
+        asked = name if rest.strip().lower() == "code" else query
+        guesses = suggest(ctx, asked)
+        if guesses:
+            blocks = [Paragraph.plain(ctx.t("demo_guess", query=echo(asked)))]
+            blocks += [Paragraph((Span(d.meta.title.get(ctx.lang), Style.BOLD), Span(" — "),
+                                  Span(f"/demo {d.id}", Style.CODE)), bullet=True) for d in guesses]
+            yield Reply(blocks=(*blocks, Paragraph.plain(ctx.t("demo_all"))),
+                        buttons=(tuple(Button(f"▶ {d.id}", "demo", d.id) for d in guesses),
+                                 (Button(ctx.t("btn_demo_list"), "demo"),)), private=True)
+            return
+        yield Reply(blocks=(Paragraph.plain(ctx.t("demo_unknown", query=echo(asked))),),
                     buttons=demo_list(ctx).buttons, private=True)
         return
     title = f"▶ {found.meta.title.get(ctx.lang)}"

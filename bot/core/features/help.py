@@ -48,7 +48,9 @@ async def start(ctx: Context) -> Reply:
             (Button(ctx.t("btn_learn"), "learn"),)))
     name = ctx.command.user.name.strip() or ctx.t("there")
     first = await next_on_path(ctx)
-    greeting = Paragraph.plain(ctx.t("start", name=echo(name)))
+    lib = ctx.core.library
+    beyond = ctx.t("start_beyond", n=len(lib.beyond)) if lib.beyond else ""
+    greeting = Paragraph.plain(ctx.t("start", name=echo(name), sheet=len(lib.curriculum), beyond=beyond))
     return Reply(blocks=(greeting, *first.blocks), title=first.title, url=first.url,
                  buttons=first.buttons, invite=ctx.t("btn_add_to_group"))
 

@@ -11,9 +11,11 @@ import os
 import platform
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
+from bot.core.clock import DEFAULT_TZ, iso, local_text, parse_iso, zone
 from bot.core.monitor import AdapterState, LagStats, measure_lag, read_memory, tasks_by_kind
 from bot.core.router import CommandSpec, Context, Text
 from bot.core.text import LABEL_MAX, cut_line
@@ -103,17 +105,37 @@ def _sandbox_text(ctx: Context) -> str:
                  capacity=load.capacity)
 
 
-def _daily_text(ctx: Context) -> str:
+def _when(ctx: Context, due: datetime, tz: ZoneInfo) -> Span:
+    """An instant as a time value: read in the chat's zone (named) with how far off it is; a
+    platform that shows each viewer their own zone (Discord) renders the instant instead."""
+    left = (due - ctx.services.clock.now()).total_seconds()
+    soon = ctx.t("inside_daily_left", left=duration(left)) if left > 0 else ctx.t("inside_daily_due")
+    return Span.time(f"{local_text(due, tz)} · {soon}", iso(due))
+
+
+async def _daily_line(ctx: Context) -> Paragraph:
+    """The scheduler's next post (any chat) and this chat's own, in this chat's zone (the one
+    its /daily set chose; UTC for a chat without one)."""
+    label = Span(ctx.t("inside_daily_label") + ": ", Style.BOLD)
+    mine = await ctx.services.daily.daily_target(ctx.command.chat.key)
+    mine = mine if mine is not None and mine.enabled else None
+    tz = (zone(mine.tz) if mine else None) or ZoneInfo(DEFAULT_TZ)
+    spans: list[Span] = []
     provider = ctx.core.runtime.scheduler
+    due = provider.next_post() if provider is not None else None
     if provider is None:
-        return ctx.t("inside_daily_none")
-    due = provider.next_post()
-    if due is None:
-        return ctx.t("inside_daily_idle")
-    due = due.astimezone(UTC)
-    left = (due - datetime.now(UTC)).total_seconds()
-    return ctx.t("inside_daily", at=due.strftime("%Y-%m-%d %H:%M UTC"),
-                 left=duration(left) if left > 0 else ctx.t("inside_daily_due"))
+        spans.append(Span(ctx.t("inside_daily_none")))
+    elif due is None:
+        spans.append(Span(ctx.t("inside_daily_idle")))
+    else:
+        spans += [Span(ctx.t("inside_daily") + " "), _when(ctx, due, tz)]
+    if mine is not None:
+        here = parse_iso(mine.next_due)
+        if due is not None and here == due:
+            spans.append(Span(" (" + ctx.t("inside_daily_this_chat") + ")"))
+        else:
+            spans += [Span(" · " + ctx.t("inside_daily_here") + " "), _when(ctx, here, tz)]
+    return Paragraph((label, *spans))
 
 
 def _commands_text(ctx: Context) -> str:
@@ -139,7 +161,7 @@ async def inside(ctx: Context) -> Reply:
         Paragraph((Span(ctx.t("inside_adapters") + ":", Style.BOLD),)),
         *_adapter_lines(ctx),
         _line(ctx.t("inside_sandbox_label"), _sandbox_text(ctx)),
-        _line(ctx.t("inside_daily_label"), _daily_text(ctx)),
+        await _daily_line(ctx),
         _line(ctx.t("inside_commands_label"), _commands_text(ctx)),
         _line(ctx.t("inside_uptime"), duration(runtime.uptime())),
         _line(ctx.t("inside_memory"), ctx.t("inside_memory_text", rss=mib(memory.rss),

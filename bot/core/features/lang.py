@@ -34,6 +34,8 @@ async def lang(ctx: Context) -> Reply:
             scope = _SCOPES[word.casefold()]
         elif word in ctx.core.library.by_id:
             card_id = word
+        else:  # "/lang en chta": never guess whose language a typo meant to change
+            return Reply.text(ctx.t("lang_bad_scope", value=echo(word), code=new), private=True)
     cmd = ctx.command
     in_group = cmd.chat.kind is ChatKind.GROUP
     if scope == "chat" and in_group and not cmd.is_admin:

@@ -118,6 +118,11 @@ async def answer(ctx: Context):
     published (`core.answers`): a subscriber such as practice adds to the private reply."""
     cmd = ctx.command
     words = (cmd.options.get("answer") or cmd.args).split()
+    assumed = None
+    if len(words) == 1 and words[0].isdigit():  # "/answer 2": the choice alone, for their last question
+        last = await ctx.services.quiz.last_quiz_post(cmd.chat.key, cmd.user.key)
+        if last is not None:
+            words, assumed = [str(last.id), words[0]], last.id
     if len(words) != 2 or not all(w.isdigit() for w in words):
         yield Reply.text(ctx.t("answer_usage", got=echo(" ".join(words)) or "—"), private=True)
         return
@@ -159,6 +164,8 @@ async def answer(ctx: Context):
                          private=True)
         return
     blocks, _ = result_blocks(ctx.core, entry, ctx.lang, choice, post.choice_order)
+    if assumed is not None:
+        blocks = [Paragraph((Span(ctx.t("answer_assumed", id=assumed), Style.ITALIC),)), *blocks]
     buttons: list[tuple[Button, ...]] = []
     card = ctx.core.library.by_id.get(entry.term)
     for addition in await ctx.core.answers.publish(ctx, Answered(post, entry, choice, correct, now)):

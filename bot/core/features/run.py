@@ -55,9 +55,11 @@ async def edit(ctx: Context) -> Reply:
     """`/edit <id>` (the button under a run): the code back, to change and run again. A
     platform with forms opens one prefilled with it; elsewhere it comes ready to copy."""
     snippet_id = ctx.command.args.strip()
+    if not snippet_id:  # typed by hand: say what it is for, not that some code expired
+        return Reply.text(ctx.t("edit_usage"), private=True)
     now = ctx.services.clock.now()
     snippet = await ctx.services.snippets.snippet(
-        snippet_id, not_before=iso(now - timedelta(days=KEEP_DAYS))) if snippet_id else None
+        snippet_id, not_before=iso(now - timedelta(days=KEEP_DAYS)))
     if snippet is None:
         return Reply.text(ctx.t("edit_gone", days=KEEP_DAYS), private=True)
     return Reply(blocks=(Paragraph.plain(ctx.t("edit_copy")), CodeBlock(snippet.code, "python")),

@@ -45,6 +45,12 @@ async def term(ctx: Context) -> Reply:
     if not query.strip():
         return term_list(ctx)
     lib = ctx.core.library
+    number = query.strip().removesuffix(".")
+    if number.isdecimal():  # a card's number in /term's list
+        if 1 <= int(number) <= len(lib.terms):
+            return await show_card(ctx, lib.terms[int(number) - 1])
+        return Reply(blocks=(Paragraph.plain(ctx.t("term_no_number", got=echo(number), n=len(lib.terms))),),
+                     buttons=((Button(ctx.t("btn_term_list"), "term"),),), private=True)
     found = lib.find(query)
     if found.card:
         return await show_card(ctx, found.card)

@@ -273,6 +273,10 @@ class QuizStore(Protocol):
 
     async def quiz_post(self, post_id: int) -> QuizPost | None: ...
 
+    async def last_quiz_post(self, chat_key: str, asked_by: str) -> QuizPost | None:
+        """The latest question put to `asked_by` in the chat: their /quiz, their round, their
+        /practice question."""
+
     async def user_answer(self, post_id: int, user_key: str) -> Answer | None: ...
 
     async def post_tally(self, post_id: int) -> tuple[int, int]:

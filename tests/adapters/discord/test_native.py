@@ -102,6 +102,36 @@ async def test_daily_set_in_a_thread_posts_in_that_thread(bot: DiscordAdapter, f
     assert "/answer" not in _text(recap.json) + _text(post.json) and post.json["components"]
 
 
+async def test_inside_shows_the_chats_next_post_as_a_discord_time(bot: DiscordAdapter, fake: FakeDiscord,
+                                                                   core: Core) -> None:
+    """/inside gives this channel's next daily post as <t:…:f> (<t:…:R>), each viewer's own
+    zone, not the chat zone's text."""
+    await _ask(fake, 2, _daily_set(time="09:00", zone="Asia/Kolkata"), admin=True)
+    body = await _ask(fake, 2, {"name": "inside"})
+    text = _text(body["data"])
+    assert f"<t:{DUE}:f> (<t:{DUE}:R>)" in text and "Asia/Kolkata (03:30 UTC)" not in text
+
+
+async def test_the_zone_guess_button_sets_the_thread_that_was_chosen(bot: DiscordAdapter,
+                                                                     fake: FakeDiscord, core: Core) -> None:
+    """/daily set in a thread with a misspelt zone: the guess button's click schedules the
+    thread at the asked time, not the channel the command was run in."""
+    data = _daily_set(time="07:45", zone="kolkatta", channel=THREAD_ID)
+    data["resolved"] = {"channels": {THREAD_ID: fake.resolved_channel(THREAD_ID)}}
+    body = await _ask(fake, 2, data, admin=True)
+    assert body["data"]["flags"] & EPHEMERAL and "Asia/Kolkata" in _text(body["data"])
+    [custom_id] = [c["custom_id"] for row in body["data"]["components"] for c in row["components"]]
+    assert custom_id == f"ag:daily set 07:45 Asia/Kolkata #{THREAD_ID}"
+    assert await core.services.daily.daily_target(f"discord:{THREAD_ID}") is None
+
+    message = fake.bot_message(components=body["data"]["components"])
+    click = await _ask(fake, 3, {"custom_id": custom_id, "component_type": 2}, admin=True, message=message)
+    assert t("hi", "daily_set_elsewhere", time="07:45", tz="Asia/Kolkata") in _text(click["data"])
+    target = await core.services.daily.daily_target(f"discord:{THREAD_ID}")
+    assert target is not None and (target.at_time, target.tz) == ("07:45", "Asia/Kolkata")
+    assert await core.services.daily.daily_target(f"discord:{CHANNEL_ID}") is None
+
+
 async def test_a_channel_discord_did_not_resolve_is_ignored(bot: DiscordAdapter, fake: FakeDiscord,
                                                             core: Core) -> None:
     """A channel value without Discord's resolved channel is not trusted: here is scheduled."""

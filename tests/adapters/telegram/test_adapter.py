@@ -161,6 +161,23 @@ async def test_inline_query_offers_matching_cards(fake: FakeTelegram, bot: Teleg
     assert button["url"] == f"https://t.me/{BOT_USERNAME}?start=term_await"
 
 
+async def test_an_inline_card_can_be_shared_again_and_opened_in_the_bot(fake: FakeTelegram,
+                                                                        bot: TelegramAdapter) -> None:
+    """A card sent through inline mode lands where the bot may not be: its buttons are the deep
+    link into the bot and the share button the normal card has, never a callback button."""
+    await fake.send_text("/lang en")
+    await fake.wait_for("sendMessage")
+    await fake.inline("create-task")
+    [first, *others] = (await fake.wait_for("answerInlineQuery")).json("results")
+    assert first["reply_markup"]["inline_keyboard"] == [
+        [{"text": t("en", "tg_open_in_bot"), "url": f"https://t.me/{BOT_USERNAME}?start=term_create_task"}],
+        [{"text": t("en", "btn_share"), "switch_inline_query": "create-task"}],
+    ]
+    buttons = [b for r in [first, *others] for row in r["reply_markup"]["inline_keyboard"] for b in row]
+    assert all("callback_data" not in b for b in buttons)
+    assert sum("switch_inline_query" in b for b in buttons) == len(others) + 1
+
+
 def _rows(call) -> list[list[dict]]:
     return call.json("reply_markup")["inline_keyboard"]
 

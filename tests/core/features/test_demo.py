@@ -65,3 +65,14 @@ async def test_a_demos_timeline_picture_is_drawn_once_per_voice(sandbox_core: Co
         assert pictures.renders == 1 and pictures.hits == 1
     assert set(first.image.replaces) <= set(first.blocks)
     assert any(isinstance(b, CodeBlock) and b.code.startswith("t(ms)") for b in first.image.replaces)
+
+
+async def test_a_misspelt_demo_or_a_terms_name_is_answered_with_the_likely_demos(core: Core):
+    """"gathr" offers the gather demo, "await" the await card's demo, each as a button, with
+    the whole list one click away; "code" after a typo is not echoed as part of the name."""
+    rewire(core, demos=load_demos(CONTENT))
+    for text, wanted in [("/demo gathr", "/demo gather"), ("/demo await", "/demo await-time-sleep"),
+                         ("/demo gathr code", "/demo gather")]:
+        reply = await core.handle(cmd(text))
+        assert reply.private and lines(reply) == [wanted, "/demo"], text
+        assert "“gathr code”" not in reply.plain()

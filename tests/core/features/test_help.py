@@ -27,6 +27,16 @@ async def test_start_greets_and_opens_the_first_term(core: Core):
     assert reply.invite == t("hi", "btn_add_to_group")
 
 
+async def test_start_counts_the_terms_the_library_has(core: Core):
+    """The greeting's counts are the library's: the sheet's 15, then level 2's 9 (not a fixed
+    "15" beside a card numbered out of 24), in both voices."""
+    assert "15 zaroori terms, ek-ek karke, Hinglish mein. Uske baad level 2 ke 9 aur." in (
+        await core.handle(cmd("/start"))).plain()
+    await core.handle(cmd("/lang en"))
+    assert "the 15 key terms of async Python, one at a time. Then 9 more at level 2." in (
+        await core.handle(cmd("/start"))).plain()
+
+
 async def test_start_in_a_group_says_what_a_group_can_do(core: Core):
     """`/start group` (where the add-to-group link lands) welcomes the group, offers a round,
     and starts no one's path."""

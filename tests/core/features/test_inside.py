@@ -13,7 +13,7 @@ from bot.core.app import Core
 from bot.core.content import Library
 from bot.core.features.inside import duration, ms
 from bot.core.monitor import AdapterState, SandboxLoad
-from bot.core.types import ChatRef, UserRef
+from bot.core.types import ChatRef, Span, Style, UserRef
 from bot.settings import PROJECT_ROOT
 from bot.storage import Storage
 from tests.conftest import make_core
@@ -85,15 +85,52 @@ async def test_tasks_are_listed_by_kind(core):
     assert "OS threads" in text
 
 
-async def test_sandbox_and_scheduler_appear_when_registered(core):
-    """Registered providers show the sandbox's load and the next daily post."""
+async def test_sandbox_and_scheduler_appear_when_registered(core, clock):
+    """Registered providers show the sandbox's load and the next daily post; a chat without a
+    schedule of its own reads it in UTC."""
     core.runtime.register_sandbox(Pool())
-    due = datetime.now(UTC) + timedelta(hours=3, minutes=5)
+    due = clock.now() + timedelta(hours=3, minutes=5)
     core.runtime.register_scheduler(Daily(due))
     text = await inside(core)
     assert "Sandbox: 2 of 4 runs executing, 3 queued" in text
-    assert f"Daily post: next at {due:%Y-%m-%d %H:%M} UTC (in 3 h 4 min)" in text \
-        or f"Daily post: next at {due:%Y-%m-%d %H:%M} UTC (in 3 h 5 min)" in text
+    assert "Daily post: next at 2026-11-25 09:05 UTC · in 3 h 5 min" in text
+
+
+def time_spans(reply) -> list[Span]:
+    return [s for b in reply.blocks for s in getattr(b, "spans", ()) if s.style is Style.TIME]
+
+
+async def test_the_next_post_is_read_in_the_chats_own_zone_as_a_time_value(core, clock):
+    """After /daily set in Asia/Kolkata, /inside names that zone and gives the instant as a time
+    value (which Discord renders in each viewer's zone); the chat's own post is marked."""
+    await core.handle_text("/daily set 09:00 Asia/Kolkata", CHAT, USER)
+    due = datetime(2026, 11, 26, 3, 30, tzinfo=UTC)
+    core.runtime.register_scheduler(Daily(due))
+    await core.services.prefs.set_user_lang(USER.key, "en")
+    reply = await core.handle_text("/inside", CHAT, USER)
+    assert ("Daily post: next at 2026-11-26 09:00 Asia/Kolkata (03:30 UTC) · in 21 h 30 min"
+            " (this chat's)") in reply.plain()
+    [span] = time_spans(reply)
+    assert span.at == "2026-11-26T03:30:00+00:00"
+
+
+async def test_another_chats_earlier_post_comes_first_then_this_chats(core, clock):
+    """When another chat is due sooner, both instants show, each in this chat's zone."""
+    await core.handle_text("/daily set 09:00 Asia/Kolkata", CHAT, USER)
+    core.runtime.register_scheduler(Daily(datetime(2026, 11, 25, 7, 0, tzinfo=UTC)))
+    await core.services.prefs.set_user_lang(USER.key, "hi")
+    reply = await core.handle_text("/inside", CHAT, USER)
+    assert ("Daily post: agla 2026-11-25 12:30 Asia/Kolkata (07:00 UTC) · 1 h 0 min baad · is chat ka"
+            " agla 2026-11-26 09:00 Asia/Kolkata (03:30 UTC) · 21 h 30 min baad") in reply.plain()
+    assert [s.at for s in time_spans(reply)] == ["2026-11-25T07:00:00+00:00", "2026-11-26T03:30:00+00:00"]
+
+
+async def test_a_chats_schedule_shows_even_where_no_scheduler_runs(core, clock):
+    """In one-shot mode (no scheduler in the process) the chat still learns its next post."""
+    await core.handle_text("/daily set 23:00 UTC", CHAT, USER)
+    text = await inside(core)
+    assert ("Daily post: no scheduler runs in this process · this chat's next at 2026-11-25 23:00 UTC"
+            " · in 17 h 0 min") in text
 
 
 async def test_missing_sandbox_and_idle_scheduler_are_said_plainly(core):

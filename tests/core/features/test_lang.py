@@ -61,3 +61,11 @@ async def test_an_admin_choosing_me_changes_only_their_own_language(core: Core):
     await core.handle(cmd("/lang en me", chat=GROUP, is_admin=True))
     assert await core.services.prefs.user_lang(ALICE.key) == "en"
     assert await core.services.prefs.chat_lang(GROUP.key) is None
+
+
+async def test_a_word_that_is_no_scope_changes_nothing_and_shows_both_forms(core: Core):
+    """`/lang en chta` (a typo of chat) by an admin changes neither language: it says the forms."""
+    reply = await core.handle(cmd("/lang en chta", chat=GROUP, is_admin=True))
+    assert reply.private and "“chta”" in reply.plain() and "/lang en chat" in reply.plain()
+    assert await core.services.prefs.chat_lang(GROUP.key) is None
+    assert await core.services.prefs.user_lang(ALICE.key) is None

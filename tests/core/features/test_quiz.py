@@ -90,9 +90,31 @@ async def test_answer_from_another_chat_is_refused(core):
 async def test_bad_answer_input_gets_usage(core):
     """Garbage, a missing number or an out-of-range choice gets a friendly hint."""
     _, post_id, _ = await _question(core)
-    for text in ("/answer", "/answer abc", f"/answer {post_id}", f"/answer {post_id} 9"):
+    for text in ("/answer", "/answer abc", "/answer 9", f"/answer {post_id} 9", f"/answer {post_id} 2 3"):
         (reply,) = await replies(core, text)
         assert reply.private and ("/answer" in reply.plain() or "1 se" in reply.plain())
+    assert await core.services.quiz.score(DM.key, ALICE.key) is None
+
+
+async def test_a_choice_alone_answers_the_users_last_question_here(core):
+    """`/answer 2` (the number the question showed, without its quiz id) answers the last
+    question this user asked for in this chat, and says which; with none, the usage."""
+    (none,) = await replies(core, "/answer 2", GROUP, BOB)
+    assert none.private and "/answer <quiz-id> <number>" in none.plain().replace("Jawab aise do: ", "")
+    await _question(core)  # an older one
+    _, post_id, entry = await _question(core)
+    right = (await _right(core, post_id, entry)).split()[-1]
+    (result,) = await replies(core, f"/answer {right}")
+    assert result.plain().startswith(f"Aapke pichhle sawaal (quiz {post_id}) ka jawab:")
+    assert "✅" in result.plain()
+    assert (await core.services.quiz.user_answer(post_id, ALICE.key)) is not None
+    (other,) = await replies(core, f"/answer {right}", GROUP, ALICE)  # asked in the DM, not here
+    assert "/answer <quiz-id> <number>" in other.plain()
+    (practice,) = await replies(core, "/practice")  # the newest question put to them: practice's
+    practice_id = int(answer_line(practice, 1).split()[1])
+    (result,) = await replies(core, "/answer 1")
+    assert f"quiz {practice_id})" in result.plain()
+    assert await core.services.quiz.user_answer(practice_id, ALICE.key) is not None
 
 
 async def test_quiz_for_unknown_term_is_friendly(core):

@@ -10,7 +10,7 @@ from bot.core import explain
 from bot.core.app import Core
 from bot.core.explain import CARDS
 from bot.core.features.run import extract_code
-from bot.core.i18n import STRINGS
+from bot.core.i18n import STRINGS, t
 from bot.core.neutral import ZWSP
 from bot.core.types import ChatRef, CodeBlock, Command, UserRef
 from bot.sandbox import Sandbox
@@ -102,6 +102,13 @@ async def test_a_run_can_be_edited_and_run_again_from_its_button(sandbox_core: C
     assert (back.form.command, back.form.option, back.form.code) == ("run", "code", code)
     unknown = await sandbox_core.handle(cmd("/edit nosuchid"))
     assert unknown.private and unknown.form is None and "7" in unknown.plain()
+
+
+async def test_edit_typed_without_an_id_says_what_it_is_for(core: Core):
+    """/edit alone is not "your code expired": it says what the button does and how to run code."""
+    reply = await core.handle(cmd("/edit"))
+    assert reply.private and "/run print(1)" in reply.plain() and "7" not in reply.plain()
+    assert t("hi", "btn_edit_run") in reply.plain()
 
 
 async def test_forget_deletes_the_kept_code(sandbox_core: Core):

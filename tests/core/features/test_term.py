@@ -266,3 +266,26 @@ async def test_a_cut_previous_label_keeps_no_space_before_the_ellipsis(core: Cor
     assert nxt.label.endswith("Next ▶")
     prev = (await core.handle(cmd(f"/term {nxt.args}"))).buttons[0][0]
     assert (prev.command_line, prev.label) == ("/term timeouts", "◀ Previous: Timeouts (asyncio.timeout,…")
+
+
+async def test_a_number_opens_that_card_of_the_numbered_list(core: Core):
+    """/term lists the cards numbered along the path: /term 11 (or "11.") is the 11th, await;
+    a number off the list says the range instead of guessing a name."""
+    for text in ("/term 11", "/term 11."):
+        reply = await core.handle(cmd(text))
+        assert reply.title == "await · 11/24", text
+    assert (await core.handle(cmd("/term 24"))).title.startswith(core.library.terms[-1].title("hi"))
+    for text in ("/term 0", "/term 99"):
+        off = await core.handle(cmd(text))
+        assert off.private and "1 se 24 tak" in off.plain(), text
+        assert [b.command_line for row in off.buttons for b in row] == ["/term"]
+
+
+async def test_no_card_offers_the_same_button_twice(core: Core):
+    """A related card that is also the previous or next one is not offered again."""
+    for card in core.library.terms:
+        for lang in ("hi", "en"):
+            reply = await core.handle(cmd(f"/lang {lang}"))
+            reply = await core.handle(cmd(f"/term {card.id}"))
+            lines = [b.command_line for row in reply.buttons for b in row]
+            assert len(lines) == len(set(lines)), (card.id, lang, lines)

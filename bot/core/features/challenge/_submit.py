@@ -60,7 +60,21 @@ def split_submission(text: str, known: set[str], *, near: set[str] = frozenset()
         return Parsed(key, code_of(after + nl + rest))
     if not after.strip() and _ID_WORD.match(word) and ("-" in word or key in near):
         return Parsed(word, code_of(rest))
+    # "nosuch print(1)": an id-like word that only breaks the code it stands before is an id
+    # (an unknown one gets "did you mean"), not a syntax error in the last challenge opened.
+    if after.strip() and _ID_WORD.match(word) and not _compiles(code_of(text)) \
+            and _compiles(code_of(after + nl + rest)):
+        return Parsed(word, code_of(after + nl + rest))
     return Parsed(None, code_of(text))
+
+
+def _compiles(code: str) -> bool:
+    """Whether the code is valid Python (compiled only, never run)."""
+    try:
+        compile(code, "<submission>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return False
+    return True
 
 
 def id_in_reply(text: str, known: set[str]) -> str | None:

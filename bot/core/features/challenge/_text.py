@@ -52,7 +52,7 @@ TEXT: dict[str, Text] = {
     "btn_list": Text(hi="Saare challenges", en="All challenges"),
     "btn_next": Text(hi="Agla: {id}", en="Next: {id}"),
     "btn_retry": Text(hi="Phir dekho: {id}", en="See it again: {id}"),
-    "unknown": Text(hi="'{query}' naam ka koi challenge nahi.", en="No challenge called '{query}'."),
+    "unknown": Text(hi="“{query}” naam ka koi challenge nahi.", en="No challenge called “{query}”."),
     "did_you_mean": Text(hi="Kya aapka matlab: {ids}?", en="Did you mean: {ids}?"),
     "term_pick": Text(hi="Term '{term}' ka challenge: {id}", en="The challenge of term '{term}': {id}"),
     "no_challenge_for_term": Text(hi="Term '{term}' ka koi challenge nahi hai.",

@@ -21,6 +21,7 @@ from bot.core.clock import (
     iso,
     local_day,
     local_instant,
+    local_text,
     parse_hhmm,
     parse_iso,
     zone,
@@ -29,12 +30,24 @@ from bot.core.features._questions import post_question
 from bot.core.features._shared import echo
 from bot.core.features.daily._post import daily_reply, next_term, pick_question, track_terms
 from bot.core.router import Choice, CommandSpec, Context, OptionSpec, OptionType, SubcommandSpec, Text
-from bot.core.types import Button, ChatKind, ChatRef, Heading, Paragraph, Reply, Span, Style
+from bot.core.types import (
+    BUTTON_PAYLOAD_MAX_BYTES,
+    Button,
+    ChatKind,
+    ChatRef,
+    Heading,
+    Paragraph,
+    Reply,
+    Span,
+    Style,
+)
 
 if TYPE_CHECKING:
     from bot.core.app import Core
 
 STATUS_DAYS = 7
+# Marks a channel id in a button's `/daily set` line (the zone-guess button keeps the channel).
+CHANNEL_MARK = "#"
 # What an admin may type after /daily track, for each stored track (ports.storage.DAILY_TRACKS).
 TRACK_WORDS: dict[str, str] = {
     "curriculum": "curriculum", "sheet": "curriculum", "default": "curriculum", "1": "curriculum",
@@ -42,18 +55,23 @@ TRACK_WORDS: dict[str, str] = {
 }
 
 
-def _fmt(instant: datetime, tz: ZoneInfo) -> str:
-    local = instant.astimezone(tz)
-    text = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-    return text if local.utcoffset() == timedelta(0) else f"{text} ({instant:%H:%M} UTC)"
-
-
 def _next_line(ctx: Context, due: datetime, tz: ZoneInfo) -> Paragraph:
     """"Next post: <when>", the instant as a time span: read in the chat's zone as text, and in
     each viewer's own zone where the platform can show that."""
     head, _, tail = ctx.t("daily_next", when="\0").partition("\0")
-    return Paragraph(tuple(s for s in (Span(head), Span.time(_fmt(due, tz), iso(due)), Span(tail))
+    return Paragraph(tuple(s for s in (Span(head), Span.time(local_text(due, tz), iso(due)), Span(tail))
                            if s.text))
+
+
+def _zone_guess(ctx: Context, time_text: str, typed: str, guess: str, channel: str | None) -> Reply:
+    """"Perhaps Asia/Kolkata?" with a button that sets the same request with that zone: the
+    channel chosen goes in the button as `#<id>`, which the click hands back vouched for."""
+    args = f"set {time_text} {guess}" + (f" {CHANNEL_MARK}{channel}" if channel else "")
+    text = Paragraph.plain(ctx.t("daily_zone_guess", got=echo(typed), guess=guess))
+    if len(f"daily {args}".encode()) > BUTTON_PAYLOAD_MAX_BYTES:  # a very long zone and a channel
+        return Reply(blocks=(text,), private=True)
+    return Reply(blocks=(text,), buttons=((Button(f"{time_text} {guess}"[:40], "daily", args),),),
+                 private=True)
 
 
 async def _set(ctx: Context, time_text: str, zone_text: str, wake: Callable[[], None],
@@ -79,10 +97,7 @@ async def _set(ctx: Context, time_text: str, zone_text: str, wake: Callable[[], 
     if tz is None:
         guess = complete_zones(tz_name, 1)
         if guess:
-            return Reply(blocks=(Paragraph.plain(ctx.t("daily_zone_guess", got=echo(tz_name),
-                                                       guess=guess[0])),),
-                         buttons=((Button(f"/daily set {at:%H:%M} {guess[0]}", "daily",
-                                          f"set {at:%H:%M} {guess[0]}"),),), private=True)
+            return _zone_guess(ctx, f"{at:%H:%M}", tz_name, guess[0], channel)
         return Reply.text(ctx.t("daily_bad_zone", got=echo(tz_name)), private=True)
     now = ctx.services.clock.now()
     day = local_day(now, tz)
@@ -188,9 +203,13 @@ async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
         return await _set(ctx, options["time"], options.get("zone", ""), wake,
                           options.get("channel") or None)
     if sub == "set":
-        if len(words) > 3:
-            return Reply.text(ctx.t("daily_set_usage"), private=True)
-        return await _set(ctx, *[*words[1:], "", ""][:2], wake)
+        channel = None
+        if len(words) >= 4 and words[-1].startswith(CHANNEL_MARK):
+            if not ctx.command.vouched:  # typed: nothing has checked that this chat may post there
+                return Reply.text(ctx.t("daily_channel_typed"), private=True)
+            channel, words = words[-1][len(CHANNEL_MARK):], words[:-1]
+        # The rest is the zone, spaces and all: "new delhi", "sri lanka", "New York".
+        return await _set(ctx, words[1] if len(words) > 1 else "", " ".join(words[2:]), wake, channel)
     if sub in ("off", "stop"):
         return await _off(ctx, wake)
     if sub == "status":
@@ -199,8 +218,8 @@ async def daily(ctx: Context, wake: Callable[[], None]) -> Reply:
         return await _now(ctx)
     if sub == "track":
         return await _track(ctx, words[1:])
-    if parse_hhmm(sub) and len(words) <= 2:  # "/daily 09:00 Asia/Kolkata" means set
-        return await _set(ctx, *[*words, ""][:2], wake)
+    if parse_hhmm(sub):  # "/daily 09:00 Asia/Kolkata" means set
+        return await _set(ctx, sub, " ".join(words[1:]), wake)
     return Reply.text(ctx.t("daily_usage"), private=True)
 
 

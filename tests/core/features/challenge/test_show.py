@@ -95,7 +95,7 @@ async def test_a_typo_gets_did_you_mean(core: Core):
     """A near miss suggests the id, with a button to open it."""
     await core.handle(cmd("/lang en"))
     reply = await core.handle(cmd("/challenge fix-bloking"))
-    assert "No challenge called 'fix-bloking'" in reply.plain()
+    assert "No challenge called “fix-bloking”" in reply.plain()
     assert "Did you mean: fix-blocking?" in reply.plain()
     assert "/challenge fix-blocking" in lines(reply)
     nothing = await core.handle(cmd("/challenge qwertyuiop"))

@@ -50,6 +50,11 @@ def test_the_id_and_the_code_are_split_however_they_are_typed():
     assert split_submission("import asyncio\nprint(3)", KNOWN) == (None, "import asyncio\nprint(3)")
     assert split_submission("fix-bloking\nprint(1)", KNOWN) == ("fix-bloking", "print(1)")
     assert split_submission("pass", KNOWN) == (None, "pass")
+    # An unknown word that only breaks the code before it is an id; one that is code stays code.
+    assert split_submission("nosuch print(1)", KNOWN) == ("nosuch", "print(1)")
+    assert split_submission("nosuch\nprint(1)", KNOWN) == (None, "nosuch\nprint(1)")
+    assert split_submission("print (1)", KNOWN) == (None, "print (1)")
+    assert split_submission("nosuch print(1", KNOWN) == (None, "nosuch print(1")
 
 
 def test_a_replied_to_message_names_its_challenge():
@@ -135,7 +140,7 @@ async def test_in_a_group_the_verdict_and_its_progress_are_private(graded: Core)
 async def test_bad_submissions_get_clear_answers(graded: Core):
     """Unknown id, no id at all, empty code, code over 4,000 characters: a sentence each."""
     unknown = await graded.handle(cmd("/submit fix-bloking\nprint(1)"))
-    assert "No challenge called 'fix-bloking'" in unknown.plain()
+    assert "No challenge called “fix-bloking”" in unknown.plain()
     assert "Did you mean: fix-blocking?" in unknown.plain()
     nothing = await graded.handle(cmd("/submit print(1)", user=UserRef("test", "new", "New")))
     assert "Kaunsa challenge?" in nothing.plain()  # a new user hears Hinglish

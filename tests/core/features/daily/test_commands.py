@@ -11,7 +11,7 @@ from tests.core.features.conftest import ALICE, DM, GROUP, replies
 async def test_set_reports_next_post_in_local_time_and_utc(core, clock):
     """09:00 Asia/Kolkata set at 06:00 UTC (11:30 IST) is next due tomorrow 03:30 UTC."""
     (reply,) = await replies(core, "/daily set 09:00 Asia/Kolkata")
-    assert "2026-11-26 09:00 IST (03:30 UTC)" in reply.plain()
+    assert "2026-11-26 09:00 Asia/Kolkata (03:30 UTC)" in reply.plain()
     target = await core.services.daily.daily_target(DM.key)
     assert (target.next_day, target.next_due) == ("2026-11-26", "2026-11-26T03:30:00+00:00")
 
@@ -131,7 +131,7 @@ async def test_the_next_post_is_a_time_span_with_its_instant(core, clock):
 
     (reply,) = await replies(core, "/daily set 09:00 Asia/Kolkata")
     [span] = [s for b in reply.blocks for s in getattr(b, "spans", ()) if s.style is Style.TIME]
-    assert span.text == "2026-11-26 09:00 IST (03:30 UTC)" and span.at == "2026-11-26T03:30:00+00:00"
+    assert span.text == "2026-11-26 09:00 Asia/Kolkata (03:30 UTC)" and span.at == "2026-11-26T03:30:00+00:00"
     (status,) = await replies(core, "/daily status")
     assert any(s.style is Style.TIME and s.at == span.at
                for b in status.blocks for s in getattr(b, "spans", ()))
@@ -161,6 +161,71 @@ async def test_a_misspelt_zone_is_answered_with_a_guess_to_tap(core):
     assert "Asia/Kolkata" in reply.plain() and await core.services.daily.daily_target(DM.key) is None
     [[button]] = reply.buttons
     assert button.payload == "daily set 09:00 Asia/Kolkata"
+
+
+async def _click(core, button, chat=GROUP, *, admin: bool = True, vouched: bool = True):
+    """A click on `button` as a platform that vouches for its buttons' args (Discord) sends it."""
+    from dataclasses import replace
+
+    from tests.core.features.conftest import cmd
+
+    command = replace(cmd(button.command_line, chat, ALICE, admin=admin), vouched=vouched)
+    return [r async for r in core.stream(command)]
+
+
+async def test_the_zone_guess_keeps_the_channel_and_time_of_the_request(core, clock):
+    """/daily set with a channel and a misspelt zone: the guess button sets that channel at that
+    time, not the chat the reply came to."""
+    (guess,) = await _with_options(core, "set 07:45 kolkatta chan-9", time="07:45", zone="kolkatta",
+                                   channel="chan-9")
+    assert await core.services.daily.daily_target("test:chan-9") is None
+    [[button]] = guess.buttons
+    assert button.payload == "daily set 07:45 Asia/Kolkata #chan-9"
+    (done,) = await _click(core, button)
+    assert "Asia/Kolkata" in done.plain() and await core.services.daily.daily_target(GROUP.key) is None
+    target = await core.services.daily.daily_target("test:chan-9")
+    assert (target.at_time, target.tz, target.chat_kind) == ("07:45", "Asia/Kolkata", "group")
+
+
+async def test_a_typed_channel_is_refused_as_nothing_checked_it(core):
+    """The same line typed (or sent by a platform that cannot vouch for its buttons) schedules
+    nothing: only a checked option or a vouched button may name another channel."""
+    for text in ("/daily set 09:00 UTC #chan-9", "/daily set 09:00 UTC #"):
+        (reply,) = await replies(core, text, GROUP, ALICE, admin=True)
+        assert reply.private and "channel option" in reply.plain(), text
+    assert await core.services.daily.daily_target("test:chan-9") is None
+    assert await core.services.daily.daily_target(GROUP.key) is None
+
+
+async def test_a_vouched_click_is_still_checked_for_admin_rights(core):
+    """A member who clicks an admin's guess button (the rights are the clicker's) changes nothing."""
+    from bot.core.types import Button
+
+    button = Button("x", "daily", "set 09:00 Asia/Kolkata #chan-9")
+    (reply,) = await _click(core, button, admin=False)
+    assert "admin" in reply.plain() and await core.services.daily.daily_target("test:chan-9") is None
+
+
+async def test_a_guess_too_long_to_carry_with_its_channel_is_offered_as_text(core):
+    """A long zone plus a Discord-sized channel id overflow a button: the guess is still said."""
+    (reply,) = await _with_options(core, "set 09:00 buenos aires", time="09:00", zone="buenos airez",
+                                   channel="1300000000000000999")
+    assert "America/Argentina/Buenos_Aires" in reply.plain() and not reply.buttons
+
+
+async def test_a_typed_zone_may_hold_spaces(core):
+    """"new delhi" and "New York" are typed as people say them: the guess names the zone; an
+    extra word after a zone is shown back, never silently dropped."""
+    for text, guess in [("/daily set 09:00 new delhi", "Asia/Kolkata"),
+                        ("/daily 09:00 New York", "America/New_York"),
+                        ("/daily set 09:00 Asia/Kolkata extra", "Asia/Kolkata")]:
+        (reply,) = await replies(core, text)
+        [[button]] = reply.buttons
+        assert button.payload == f"daily set 09:00 {guess}", text
+        assert f"“{text.split(' ', 3 if 'set' in text else 2)[-1]}”" in reply.plain(), text
+    assert await core.services.daily.daily_target(DM.key) is None
+    (ok,) = await replies(core, "/daily set 09:00 Asia/Kolkata")
+    assert "Asia/Kolkata" in ok.plain() and await core.services.daily.daily_target(DM.key) is not None
 
 
 async def test_zone_is_optional_once_the_chat_has_one(core):
