@@ -427,7 +427,8 @@ class Sandbox:
         warm.close()
 
     async def _watchdog(self) -> None:
-        """Sum the resident memory of each running tree; past the cap, kill the whole run."""
+        """Sum the resident memory of each running tree (shared pages once, when it matters);
+        past the cap, kill the whole run."""
         while True:
             if not self._active:
                 self._watch.clear()
@@ -437,8 +438,11 @@ class Sandbox:
                 active = self._active.get(pid)
                 if active is None:
                     continue
+                cap = active.limits.tree_memory_mb * MB
+                if rss > cap and active.ending is None:
+                    rss = await asyncio.to_thread(_proc.tree_pss, pid, self._uid)
                 active.peak_rss = max(active.peak_rss, rss)
-                if rss > active.limits.tree_memory_mb * MB and active.ending is None:
+                if rss > cap and active.ending is None:
                     active.ending = Ending.MEMORY
                     log.info("sandbox: run %d over the tree memory cap (%d MB): killed", pid, rss // MB)
                     await self._kill(pid)
