@@ -99,7 +99,7 @@ async def amain(settings: Settings, once: str | None) -> int:
             if sandbox.available or settings.sandbox.url:  # a service may come up later
                 core.runtime.register_sandbox(sandbox)
             if once is not None:
-                await ConsoleAdapter(core).once(once)
+                await ConsoleAdapter(core, serving=False).once(once)
                 return 0
             from bot.host import serve
 

@@ -42,6 +42,17 @@ def test_once_uses_the_console_even_with_tokens_set(tmp_path):
     assert out.returncode == 0 and "await · 11/24" in out.stdout
 
 
+def test_once_refuses_a_timed_round_and_leaves_no_round_running(tmp_path):
+    """Nothing runs a round after a one-shot command: `--once "/quiz round 3"` says it needs
+    the running bot, and the chat has no round left "running" (no /quiz stop needed)."""
+    env = {"DEFAULT_LANG": "en"}
+    out = run("--once", "/quiz round 3", tmp_path=tmp_path, env=env)
+    text = " ".join(out.stdout.split())  # the console wraps long lines
+    assert out.returncode == 0 and "make run" in text and "Round on" not in text
+    after = run("--once", "/quiz stop", tmp_path=tmp_path, env=env)
+    assert after.returncode == 0 and "No round is running" in after.stdout
+
+
 def test_bad_setting_is_one_line_and_exit_two(tmp_path):
     """A bad setting stops startup with one clear line naming it, and exit status 2."""
     out = run("--once", "/term await", tmp_path=tmp_path, env={"DEFAULT_LANG": "klingon"})

@@ -28,11 +28,15 @@ def console_identity() -> tuple[ChatRef, UserRef]:
 class ConsoleAdapter:
     name = "console"
 
-    def __init__(self, core: Core, out: TextIO | None = None) -> None:
+    def __init__(self, core: Core, out: TextIO | None = None, *, serving: bool = True) -> None:
+        """`serving=False`: one command, then the process ends (`python -m bot --once`). Nothing
+        could post into the console afterwards, so it is no deliverer: a command that posts
+        later (a timed round) then says it needs the running bot instead of starting."""
         self.core = core
         self.out = out or sys.stdout
         self.chat, self.user = console_identity()
-        core.register_deliverer("console", self)
+        if serving:
+            core.register_deliverer("console", self)
 
     async def deliver(self, chat: ChatRef, reply: Reply) -> None:
         self._print(reply)

@@ -223,8 +223,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Only a chat admin or whoever started the round can stop it.",
     },
     "round_unavailable": {
-        "hi": "Yahan time wale rounds nahi chal sakte. Ek-ek sawaal lo: /quiz",
-        "en": "Timed rounds cannot run here. Take single questions: /quiz",
+        "hi": "Time wala round chalte hue bot ko chahiye, jo sawaal ek ke baad ek post kare: bot"
+              " `make run` se chalao aur wahan /quiz round likho. Yahan ek-ek sawaal lo: /quiz",
+        "en": "A timed round needs the running bot, which posts its questions one by one: start"
+              " it with `make run` and type /quiz round there. Here, take single questions: /quiz",
     },
     "quiz_why_not": {"hi": "Aapka jawab kyun nahi:", "en": "Why not yours:"},
     "answer_too_late": {

@@ -56,6 +56,27 @@ async def test_a_timed_round_plays_out_in_the_console(core):
     assert "/1" in board  # the typed answer is on the board
 
 
+async def test_one_shot_refuses_a_timed_round_and_leaves_none_running(core):
+    """With nothing serving after the command (`--once`), no one would post a round's
+    questions: `/quiz round` says it needs the running bot, in both voices, and starts none."""
+    out = io.StringIO()
+    console = ConsoleAdapter(core, out, serving=False)
+    assert "console" not in core.delivers_to()
+    await console.once("/quiz round 3")
+    text = " ".join(out.getvalue().split())  # the console wraps long lines
+    assert "make run" in text and "Round shuru" not in text
+    await console.once("/lang en")
+    out.seek(0), out.truncate()
+    await console.once("/quiz round 3")
+    text = " ".join(out.getvalue().split())
+    assert "A timed round needs the running bot" in text and "make run" in text
+    assert "Round on" not in text
+    assert await core.services.quiz.rounds_running() == []
+    out.seek(0), out.truncate()
+    await console.once("/quiz")  # a single question still works one-shot
+    assert "/answer" in out.getvalue()
+
+
 async def test_a_fence_on_the_lines_after_submit_is_its_code(core):
     """`/submit <id>`, then a ``` fence on the next lines: one submission (here: no sandbox,
     so the reply says it cannot be graded, never "no code found")."""

@@ -338,3 +338,14 @@ async def test_a_private_round_follows_the_starters_path(core, channel):
     await replies(core, "/term queue", DM)
     term, _ = await _first_term(core, channel, "/quiz round 3", DM)
     assert term not in sheet
+
+
+async def test_no_round_starts_where_nothing_could_post_it(core):
+    """No deliverer for the chat's platform (a one-shot command: the process ends after it):
+    `/quiz round` says it needs the running bot, in both voices, and stores no round."""
+    (hi,) = await replies(core, "/quiz round 3", GROUP)
+    assert "make run" in hi.plain() and hi.private
+    await replies(core, "/lang en", GROUP, admin=True)
+    (en,) = await replies(core, "/quiz round 3", GROUP)
+    assert "A timed round needs the running bot" in en.plain() and "make run" in en.plain()
+    assert await core.services.quiz.rounds_running() == []
