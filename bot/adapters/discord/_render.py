@@ -17,7 +17,7 @@ import discord
 from bot.adapters.discord._buttons import CoreButton
 from bot.core.i18n import t
 from bot.core.text import cut_line
-from bot.core.types import Block, CodeBlock, Heading, Lang, Paragraph, Reply, Span, Style
+from bot.core.types import Block, Button, CodeBlock, Heading, Lang, Paragraph, Reply, Span, Style
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -277,21 +277,25 @@ def plain_pages(reply: Reply) -> list[str]:
 def view_for(reply: Reply) -> discord.ui.View | None:
     """Persistent buttons (no timeout, `ag:<payload>` custom ids that the adapter's dynamic
     item understands after a restart). Duplicate payloads are dropped: Discord refuses two
-    components with one custom id in a message."""
+    components with one custom id in a message. The reply's rows are kept where they fit in
+    Discord's 5 rows; where they do not (the 19 demos of `/demo`, two a row for a phone's
+    Telegram), the buttons are packed 5 a row instead, so none is lost while 25 fit."""
     if not reply.buttons:
         return None
-    view = discord.ui.View(timeout=None)
     seen: set[str] = set()
-    row = 0
+    kept: list[list[Button]] = []
     for buttons in reply.buttons:
         fresh = [b for b in buttons if b.payload not in seen]
-        for start in range(0, len(fresh), BUTTONS_PER_ROW):
-            if row >= ROWS_MAX:
-                return view
-            for button in fresh[start:start + BUTTONS_PER_ROW]:
-                seen.add(button.payload)
-                label = (cut_line(button.label, BUTTON_LABEL_MAX)
-                         or cut_line(button.command_line, BUTTON_LABEL_MAX))
-                view.add_item(CoreButton(button.payload, label=label, row=row))
-            row += 1
+        seen.update(b.payload for b in fresh)
+        kept.append(fresh)
+    rows = [row[s:s + BUTTONS_PER_ROW] for row in kept for s in range(0, len(row), BUTTONS_PER_ROW)]
+    if len(rows) > ROWS_MAX:
+        flat = [b for row in kept for b in row]
+        rows = [flat[s:s + BUTTONS_PER_ROW] for s in range(0, len(flat), BUTTONS_PER_ROW)]
+    view = discord.ui.View(timeout=None)
+    for n, row in enumerate(rows[:ROWS_MAX]):
+        for button in row:
+            label = (cut_line(button.label, BUTTON_LABEL_MAX)
+                     or cut_line(button.command_line, BUTTON_LABEL_MAX))
+            view.add_item(CoreButton(button.payload, label=label, row=n))
     return view if view.children else None

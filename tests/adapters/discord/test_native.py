@@ -220,3 +220,22 @@ async def test_quiz_posts_never_ask_to_type_answer(bot: DiscordAdapter, fake: Fa
     body = await _ask(fake, 2, {"name": "quiz", "options": [{"type": 1, "name": "ask"}]})
     assert body["data"]["components"] and "/answer" not in _text(body["data"])
     assert t("hi", "quiz_how") not in _text(body["data"])
+
+
+async def test_demo_alone_offers_a_button_for_every_demo(bot: DiscordAdapter, fake: FakeDiscord,
+                                                         core: Core) -> None:
+    """/demo lists the 19 demos two a row (Telegram's phone width): on Discord every one of
+    them is a button of the reply, within Discord's 5 rows of 5."""
+    rewire(core, demos=load_demos(CONTENT))
+    itx = fake.interaction(2, {"id": "1", "type": 1, "name": "demo"})
+    await fake.send_interaction(itx)
+    body = await _callback(fake, itx)
+    if body["type"] == 5:  # /demo may run long: deferred, then the list fills the response
+        [edit] = await fake.wait_for("PATCH", f"/webhooks/{APP_ID}/{itx['token']}/messages/@original")
+        rows = edit.json["components"]
+    else:
+        rows = body["data"]["components"]
+    assert len(rows) <= 5 and all(len(r["components"]) <= 5 for r in rows)
+    ids = [c["custom_id"] for r in rows for c in r["components"]]
+    assert ids == [f"ag:demo {demo_id}" for demo_id in core.services.demos]
+    assert len(ids) == 19

@@ -14,6 +14,7 @@ from bot.adapters.discord._render import (
     inline_code,
     plain_pages,
     render,
+    view_for,
 )
 from bot.core.types import Button, CodeBlock, Heading, Paragraph, Reply, Span, Style
 
@@ -94,6 +95,18 @@ def test_buttons_rows_and_duplicates() -> None:
     ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
     assert ids == [f"ag:term t{i}" for i in range(7)]
     assert max(len(r["components"]) for r in view.to_components()) == 5
+
+
+def test_rows_that_overflow_discords_five_are_packed_five_a_row() -> None:
+    """19 buttons two a row (10 rows, as /demo lays them out for Telegram) all show, packed
+    into 4 rows of at most 5, in order; rows that fit keep their layout."""
+    many = tuple(Button(f"▶ d{i}", "demo", f"d{i}") for i in range(19))
+    view = view_for(Reply(buttons=tuple(many[s:s + 2] for s in range(0, 19, 2))))
+    assert view is not None
+    assert [item.custom_id for item in view.children] == [f"ag:demo d{i}" for i in range(19)]  # type: ignore[attr-defined]
+    assert [len(r["components"]) for r in view.to_components()] == [5, 5, 5, 4]
+    fits = view_for(Reply(buttons=tuple(many[s:s + 2] for s in range(0, 6, 2))))
+    assert fits is not None and [len(r["components"]) for r in fits.to_components()] == [2, 2, 2]
 
 
 def test_plain_fallback_fits_message_content() -> None:
