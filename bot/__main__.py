@@ -3,7 +3,8 @@ core -> adapters. Every implementation of a core port is built here, once, and h
 core in one frozen `Services`.
 
 `python -m bot --once "/term await"` handles one command line with the console adapter (no
-platform adapter, no scheduler, no stdin), prints the reply as plain text and exits 0. A
+platform adapter, no scheduler, no stdin), prints the reply as plain text and exits 0. Nothing
+posts after it, so a command that would (a timed round) says it needs the running bot. A
 startup error (a bad setting, broken content, an unusable database, a SQLite file another
 process holds) is one line on stderr and exit status 2.
 
