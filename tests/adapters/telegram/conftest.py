@@ -25,11 +25,9 @@ def library() -> Library:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeTelegram]:
-    server = FakeTelegram()
-    await server.start()
-    yield server
-    await server.close()
+def fake(telegram: FakeTelegram) -> FakeTelegram:
+    """The fake Telegram of tests/conftest.py, by the name these tests use."""
+    return telegram
 
 
 @pytest.fixture
