@@ -11,6 +11,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from bot.core.content import ContentError, Voiced
+from bot.core.text import utf16_len
 
 ABOUT_FILE = "about.yml"
 # Telegram's limits (setMyDescription, setMyShortDescription), in its UTF-16 units; the
@@ -47,18 +48,13 @@ def load_about(root: Path) -> About | None:
         raise ContentError(path, f"{where}: {err['msg']}", "ABOUT001") from None
 
 
-def units(text: str) -> int:
-    """A length as Telegram counts it (UTF-16 code units: an emoji is two)."""
-    return len(text.encode("utf-16-le")) // 2
-
-
 def too_long(about: About) -> list[str]:
     """What ABOUT002 reports: each text over its limit."""
     out = []
     for name, voiced, limit in (("description", about.description, DESCRIPTION_MAX),
                                 ("short", about.short, SHORT_MAX)):
         for lang in ("hi", "en"):
-            size = units(voiced.get(lang))
+            size = utf16_len(voiced.get(lang))
             if size > limit:
                 out.append(f"{name}.{lang} is {size} characters, over {limit}")
     return out

@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.about import SHORT_MAX, load_about, too_long, units
+from bot.core.about import SHORT_MAX, load_about, too_long
 from bot.core.content import ContentError, Library
+from bot.core.text import utf16_len
 from tests.conftest import CONTENT
 
 
@@ -33,7 +34,7 @@ def test_a_file_that_does_not_parse_is_about001(tmp_path: Path):
 
 def test_lengths_count_utf16_units_as_telegram_does():
     """An emoji counts twice: a short text of 120 characters, one an emoji, is too long."""
-    assert units("a🙂") == 3
+    assert utf16_len("a🙂") == 3
     from bot.core.about import About
     from bot.core.content import Voiced
 

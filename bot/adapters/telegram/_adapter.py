@@ -61,14 +61,14 @@ from bot.adapters.memo import ReplyMemo
 from bot.adapters.telegram import _profile
 from bot.adapters.telegram._answer import ChatAnswer, answer_query
 from bot.adapters.telegram._limiter import FleetRateLimiter
-from bot.adapters.telegram._render import keyboard, render_chunks, tg_len
+from bot.adapters.telegram._render import keyboard, render_chunks
 from bot.adapters.telegram._request import AiohttpRequest
 from bot.core.app import Core, TargetGone
 from bot.core.clock import iso
 from bot.core.features.term import card_reply
 from bot.core.i18n import t
 from bot.core.ports.storage import Held
-from bot.core.text import cut_line
+from bot.core.text import cut_line, utf16_len
 from bot.core.types import (
     Button,
     ChatKind,
@@ -631,7 +631,7 @@ class TelegramAdapter:
         quote = reply_to
         sent: Message | None = None
         captioned = (image is not None and len(chunks) == 1
-                     and tg_len(chunks[0]) <= MessageLimit.CAPTION_LENGTH)
+                     and utf16_len(chunks[0]) <= MessageLimit.CAPTION_LENGTH)
         if not captioned:
             sent = await self._send_chunks(bot, chat_id, chunks, None if image else markup, quote)
             quote = None
@@ -724,12 +724,12 @@ def _poller_tasks() -> set[asyncio.Task]:
 def poll_fits(poll: QuizPoll) -> bool:
     """Whether Telegram takes this quiz poll (PollLimit; lengths in Telegram's UTF-16 units)."""
     return (
-        PollLimit.MIN_QUESTION_LENGTH <= tg_len(poll.question) <= PollLimit.MAX_QUESTION_LENGTH
+        PollLimit.MIN_QUESTION_LENGTH <= utf16_len(poll.question) <= PollLimit.MAX_QUESTION_LENGTH
         and max(2, PollLimit.MIN_OPTION_NUMBER) <= len(poll.options) <= PollLimit.MAX_OPTION_NUMBER
-        and all(PollLimit.MIN_OPTION_LENGTH <= tg_len(o) <= PollLimit.MAX_OPTION_LENGTH
+        and all(PollLimit.MIN_OPTION_LENGTH <= utf16_len(o) <= PollLimit.MAX_OPTION_LENGTH
                 for o in poll.options)
         and 0 <= poll.correct_index < len(poll.options)
-        and tg_len(poll.explanation) <= PollLimit.MAX_EXPLANATION_LENGTH
+        and utf16_len(poll.explanation) <= PollLimit.MAX_EXPLANATION_LENGTH
         and poll.explanation.count("\n") <= PollLimit.MAX_EXPLANATION_LINE_FEEDS
     )
 

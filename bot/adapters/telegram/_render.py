@@ -16,6 +16,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import CallbackQueryLimit, MessageLimit
 
 from bot.core.i18n import t
+from bot.core.text import utf16_len
 from bot.core.types import CodeBlock, Heading, Paragraph, Reply, Span, Style
 
 # Telegram counts a message's length in UTF-16 code units (an emoji is two).
@@ -23,10 +24,6 @@ MAX_MESSAGE = MessageLimit.MAX_TEXT_LENGTH
 MAX_ALERT = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
 
 _LANG_CLASS = re.compile(r"[^a-z0-9_+-]")
-
-
-def tg_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
 
 
 def _wrap_span(span: Span) -> Callable[[str], str]:
@@ -55,9 +52,9 @@ def fit(raw: str, wrap: Callable[[str], str], budget: int) -> list[str]:
     """Cut `raw` into parts whose escaped, wrapped HTML fits `budget`: between lines when it
     can, else between words, else anywhere (never inside an `&amp;` escape)."""
     whole = wrap(html.escape(raw, quote=False))
-    if tg_len(whole) <= budget:
+    if utf16_len(whole) <= budget:
         return [whole]
-    room = budget - tg_len(wrap(""))
+    room = budget - utf16_len(wrap(""))
     if room <= 0:
         raise ValueError("budget smaller than the markup around the text")
     parts: list[str] = []
@@ -75,7 +72,7 @@ def _longest_prefix(text: str, room: int) -> int:
     lo, hi = 1, len(text)
     while lo < hi:  # binary search: escaping makes the escaped length non-linear
         mid = (lo + hi + 1) // 2
-        if tg_len(html.escape(text[:mid], quote=False)) <= room:
+        if utf16_len(html.escape(text[:mid], quote=False)) <= room:
             lo = mid
         else:
             hi = mid - 1
@@ -97,7 +94,7 @@ def _paragraph_pieces(block: Paragraph, budget: int) -> list[str]:
     parts: list[str] = []
     current = lead
     for piece in html_spans:
-        if current and tg_len(current) + tg_len(piece) > budget:
+        if current and utf16_len(current) + utf16_len(piece) > budget:
             parts.append(current)
             current = ""
         current += piece
@@ -143,7 +140,7 @@ def render_chunks(reply: Reply, *, limit: int = MAX_MESSAGE) -> list[str]:
     for piece, sep in pieces:
         if not current:
             current = piece
-        elif tg_len(current) + tg_len(sep) + tg_len(piece) <= limit:
+        elif utf16_len(current) + utf16_len(sep) + utf16_len(piece) <= limit:
             current += sep + piece
         else:
             chunks.append(current)
@@ -182,7 +179,7 @@ def alert_text(reply: Reply) -> str | None:
     if reply.buttons or any(isinstance(b, CodeBlock) for b in reply.blocks):
         return None
     text = reply.plain().strip()
-    return text if 0 < tg_len(text) <= MAX_ALERT else None
+    return text if 0 < utf16_len(text) <= MAX_ALERT else None
 
 
 def cut_alert(reply: Reply, note: str) -> str:
@@ -190,14 +187,14 @@ def cut_alert(reply: Reply, note: str) -> str:
     end), then `note` saying where the whole answer can be read. Alerts are plain text."""
     text = reply.plain().strip()
     whole = f"{text}\n\n{note}"
-    if tg_len(whole) <= MAX_ALERT:
+    if utf16_len(whole) <= MAX_ALERT:
         return whole
     tail = f"…\n\n{note}"
-    room = MAX_ALERT - tg_len(tail)
+    room = MAX_ALERT - utf16_len(tail)
     lo, hi = 0, len(text)
     while lo < hi:  # the longest prefix that fits, counted in UTF-16 units as Telegram does
         mid = (lo + hi + 1) // 2
-        if tg_len(text[:mid]) <= room:
+        if utf16_len(text[:mid]) <= room:
             lo = mid
         else:
             hi = mid - 1

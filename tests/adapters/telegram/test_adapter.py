@@ -12,10 +12,11 @@ from telegram.constants import FloodLimit
 from bot import logs
 from bot.adapters.base import AdapterFatal
 from bot.adapters.telegram import TelegramAdapter
-from bot.adapters.telegram._render import MAX_MESSAGE, tg_len
+from bot.adapters.telegram._render import MAX_MESSAGE
 from bot.core.app import Core, TargetGone
 from bot.core.i18n import t
 from bot.core.router import CommandSpec, Context, Text
+from bot.core.text import utf16_len
 from bot.core.types import ChatKind, ChatRef, CodeBlock, Paragraph, Reply
 from bot.settings import TelegramSettings
 from tests.adapters.telegram.conftest import running, settings_for
@@ -282,7 +283,7 @@ async def test_a_long_reply_is_split_under_the_limit(fake: FakeTelegram, core: C
     await fake.wait_for("sendMessage", lambda c: "reply_markup" in c.params)
     sent = fake.called("sendMessage")
     assert len(sent) >= 3
-    assert all(tg_len(c.params["text"]) <= MAX_MESSAGE for c in sent)
+    assert all(utf16_len(c.params["text"]) <= MAX_MESSAGE for c in sent)
     assert all(c.params["text"].count("<pre>") == c.params["text"].count("</pre>") for c in sent)
     assert ["reply_markup" in c.params for c in sent] == [False] * (len(sent) - 1) + [True]
 

@@ -13,7 +13,7 @@ from bot.adapters.telegram._render import (
     cut_alert,
     keyboard,
     render_chunks,
-    tg_len,
+    utf16_len,
 )
 from bot.core.app import Core
 from bot.core.features.term import card_reply
@@ -96,7 +96,7 @@ def test_long_code_splits_into_closed_and_reopened_pre_blocks() -> None:
     assert len(chunks) > 1
     code_seen = []
     for chunk in chunks:
-        assert tg_len(chunk) <= MAX_MESSAGE
+        assert utf16_len(chunk) <= MAX_MESSAGE
         checker = check(chunk)
         code_seen.append("".join(checker.code))
     assert "\n".join(part.rstrip("\n") for part in code_seen if part) == code
@@ -106,7 +106,7 @@ def test_a_single_huge_line_is_cut_without_breaking_escapes() -> None:
     """One 10,000-character line of `&` splits into messages that each parse cleanly."""
     reply = Reply(blocks=(Paragraph.plain("&" * 10_000),))
     chunks = render_chunks(reply)
-    assert all(tg_len(c) <= MAX_MESSAGE for c in chunks)
+    assert all(utf16_len(c) <= MAX_MESSAGE for c in chunks)
     assert "".join("".join(check(c).text) for c in chunks) == "&" * 10_000
 
 
@@ -114,7 +114,7 @@ def test_length_counts_utf16_units() -> None:
     """Emoji count twice, as Telegram counts them: no chunk exceeds the limit in UTF-16."""
     reply = Reply(blocks=tuple(Paragraph.plain("🔒" * 1000) for _ in range(5)))
     chunks = render_chunks(reply)
-    assert all(tg_len(c) <= MAX_MESSAGE for c in chunks)
+    assert all(utf16_len(c) <= MAX_MESSAGE for c in chunks)
     assert sum(c.count("🔒") for c in chunks) == 5000
 
 
@@ -124,7 +124,7 @@ async def test_every_card_renders_as_valid_html_in_both_voices(core: Core) -> No
     for card in (*library.terms, library.summary):
         for lang in ("hi", "en"):
             for chunk in render_chunks(card_reply(core, card, lang)):
-                assert tg_len(chunk) <= MAX_MESSAGE
+                assert utf16_len(chunk) <= MAX_MESSAGE
                 check(chunk)
 
 
@@ -169,7 +169,7 @@ def test_cut_alert_keeps_the_start_and_the_note_within_the_alert_limit() -> None
     reply = Reply(blocks=(Paragraph.plain("✅ Right! " + "wait 🐍 " * 60),),
                   buttons=((Button("Next", "quiz"),),))
     text = cut_alert(reply, "send /start")
-    assert tg_len(text) <= MAX_ALERT
+    assert utf16_len(text) <= MAX_ALERT
     assert text.startswith("✅ Right! wait 🐍") and text.endswith("…\n\nsend /start")
     assert text.split("…")[0].split()[-1] in ("wait", "🐍")  # never half a word
 
