@@ -24,6 +24,7 @@ from bot.core.monitor import LatencyHistogram, Runtime
 from bot.core.ports.delivery import Deliverer, TargetGone
 from bot.core.router import Access, Choices, CommandSpec, Context, Next, Router
 from bot.core.services import BackgroundService, Services
+from bot.core.text import LABEL_MAX, cut_line
 from bot.core.turns import Turns
 from bot.core.types import (
     BUTTON_PAYLOAD_MAX_BYTES,
@@ -40,9 +41,6 @@ from bot.core.types import (
 )
 
 __all__ = ["MAX_ARGS_CHARS", "Core", "Deliverer", "TargetGone"]
-
-# A button label fits every platform at this length (Discord allows 80, cards use 40).
-BUTTON_LABEL_MAX = 40
 
 log = logging.getLogger(__name__)
 
@@ -110,8 +108,8 @@ class Core:
             # Code or a long text: the reply cannot carry it, so say how to send it again.
             return Reply.text(text + " " + t(lang, "unknown_command_again", guess=guess), private=True)
         line = f"/{guess} {args}".rstrip()
-        label = line if len(line) <= BUTTON_LABEL_MAX else line[:BUTTON_LABEL_MAX - 1] + "…"
-        return Reply(blocks=(Paragraph.plain(text),), buttons=((Button(label, guess, args),),),
+        return Reply(blocks=(Paragraph.plain(text),),
+                     buttons=((Button(cut_line(line, LABEL_MAX), guess, args),),),
                      private=True)
 
     async def stream(self, command: Command, *, lang: Lang | None = None) -> AsyncIterator[Reply]:
